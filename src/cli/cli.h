@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line: a static table of commands (tmux cmd_entry), each with
+ * its usage, flags parsed with getopt_long, exit codes from sysexits(3).
+ */
+#ifndef CS_CLI_CLI_H
+#define CS_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli/config.h"
+#include "store/store.h"
+
+struct cs_cli {
+	struct cs_config cfg;
+	struct cs_store *store; /* opened on first use */
+	FILE *out;
+	FILE *errout;
+};
+
+struct cs_cmd {
+	const char *name;
+	int (*fn)(struct cs_cli *cli, int argc, char **argv);
+	const char *usage;   /* "campaign create --name N ..." */
+	const char *summary; /* one line */
+	const char *help;    /* flags, one per line; may be NULL */
+};
+
+/* Exit codes (sysexits(3), plus the sync's own 1 and 3). */
+#define CS_EXIT_OK 0
+#define CS_EXIT_FAILED 1
+#define CS_EXIT_PARTIAL 3
+#define CS_EXIT_USAGE 64
+#define CS_EXIT_DATAERR 65
+#define CS_EXIT_NOINPUT 66
+#define CS_EXIT_UNAVAILABLE 69
+#define CS_EXIT_SOFTWARE 70
+#define CS_EXIT_IOERR 74
+#define CS_EXIT_TEMPFAIL 75
+#define CS_EXIT_CONFIG 78
+
+/** The store, opened (and migrated) on first use. NULL after reporting. */
+struct cs_store *cs_cli_store(struct cs_cli *cli, int *exit_code);
+
+/** Print "campaign-sync: msg" (secrets scrubbed); return the exit code
+ * for err's code. */
+int cs_cli_fail(struct cs_cli *cli, const struct cs_error *err);
+
+/** Print "campaign-sync: <fmt>" and return code. */
+int cs_cli_failf(struct cs_cli *cli, int code, const char *fmt, ...)
+    CS_PRINTF(3, 4);
+
+/** Map an error code to an exit code. */
+int cs_cli_exit_code(int err_code);
+
+/**
+ * Run a sub-command from table (n entries) named argv[1], or print the
+ * group's usage. argv[0] is the group name.
+ */
+int cs_cli_dispatch(struct cs_cli *cli, const struct cs_cmd *table, size_t n,
+    const char *group, int argc, char **argv);
+
+/** Print a command's usage and help to f. */
+void cs_cli_usage(FILE *f, const struct cs_cmd *cmd);
+
+/** True when argv holds -h or --help (checked before parsing). */
+bool cs_cli_wants_help(int argc, char **argv);
+
+/** Parse "2026-01-31" or an ISO-8601 date-time into ms. */
+CS_NODISCARD int cs_cli_parse_date(const char *s, int64_t *out);
+
+/** Print a JSON value (owned by the caller) to cli->out, pretty. */
+struct cJSON;
+void cs_cli_print_json(struct cs_cli *cli, const struct cJSON *v);
+
+/* Command groups. */
+int cs_cmd_campaign(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_inventory(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_nft(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_logs(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_migrate(struct cs_cli *cli, int argc, char **argv);
+
+#endif

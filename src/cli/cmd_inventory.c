@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/* inventory import|list|repair-links. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/table.h"
+#include "service/encode.h"
+#include "service/import_csv.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/banned.h"
+
+enum {
+	OPT_CSV = 256,
+	OPT_STATUS,
+	OPT_LIMIT,
+	OPT_AFTER,
+	OPT_JSON,
+};
+
+static int
+find(struct cs_cli *cli, const char *ref, struct cs_campaign *out,
+    struct cs_store **storep)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int code = 0;
+
+	*storep = cs_cli_store(cli, &code);
+	if (*storep == NULL)
+		return code;
+	if (cs_store_campaign_find(*storep, ref, out, &err) < 0)
+		return cs_cli_fail(cli, &err);
+	return 0;
+}
+
+static int
+inventory_import(struct cs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"csv", required_argument, NULL, OPT_CSV},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_csv_report rep;
+	struct cs_campaign c;
+	struct cs_store *store;
+	const char *csv = NULL;
+	bool json = false;
+	int code, opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == OPT_CSV)
+			csv = optarg;
+		else if (opt == OPT_JSON)
+			json = true;
+		else
+			return CS_EXIT_USAGE;
+	}
+	if (optind + 1 != argc || csv == NULL)
+		return cs_cli_failf(cli, CS_EXIT_USAGE,
+		    "usage: campaign-sync inventory import CAMPAIGN --csv "
+		    "FILE");
+	code = find(cli, argv[optind], &c, &store);
+	if (code != 0)
+		return code;
+	if (cs_import_csv_file(store, c.id, csv, cs_now_ms(), &rep, &err) < 0) {
+		code = cs_cli_fail(cli, &err);
+		goto out;
+	}
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+
+		cs_json_add_int(j, "campaignId", c.id);
+		cs_json_add_int(j, "rows", (int64_t)rep.rows);
+		cs_json_add_int(j, "inserted", (int64_t)rep.result.inserted);
+		cs_json_add_int(
+		    j, "skippedExisting", (int64_t)rep.result.skipped);
+		cs_json_add_int(
+		    j, "skippedNotForSale", (int64_t)rep.skipped_state);
+		cs_cli_print_json(cli, j);
+		cJSON_Delete(j);
+	} else {
+		fprintf(cli->out, "imported %zu NFTs into %s",
+		    rep.result.inserted, c.name);
+		if (rep.result.inserted > 0)
+			fprintf(cli->out, " (numbers %lld to %lld)",
+			    (long long)rep.result.first_number,
+			    (long long)rep.result.last_number);
+		fprintf(cli->out, "; %zu already present", rep.result.skipped);
+		if (rep.skipped_state > 0)
+			fprintf(cli->out,
+			    "; %zu not for sale in NMKR "
+			    "(error, blocked or burned) left out",
+			    rep.skipped_state);
+		fputc('\n', cli->out);
+	}
+out:
+	cs_campaign_dispose(&c);
+	return code;
+}
+
+struct list_acc {
+	cJSON *json;
+	struct cs_table *table;
+	int64_t now;
+};
+
+static int
+list_cb(const struct cs_nft *n, void *payload)
+{
+	struct list_acc *acc = payload;
+	char until[64] = "";
+
+	if (acc->json != NULL) {
+		cJSON_AddItemToArray(acc->json, cs_json_nft(n));
+		return 0;
+	}
+	if (n->status == CS_NFT_RESERVED && n->reserved_until != 0) {
+		int64_t left = (n->reserved_until - acc->now) / 1000;
+
+		if (left > 0)
+			snprintf(until, sizeof(until), "%lldm%02llds left",
+			    (long long)(left / 60), (long long)(left % 60));
+		else
+			snprintf(until, sizeof(until), "expired");
+	}
+	cs_table_rowf(acc->table, "%lld\t%s\t%s\t%s\t%s\t%s",
+	    (long long)n->nft_number, n->nft_uid, n->name,
+	    cs_nft_status_name(n->status),
+	    n->status == CS_NFT_RESERVED
+	        ? (n->reserved_by != NULL ? n->reserved_by : "(in NMKR)")
+	    : n->status == CS_NFT_SOLD && n->sold_to != NULL ? n->sold_to
+	                                                     : "-",
+	    until[0] != '\0' ? until : "-");
+	return 0;
+}
+
+static int
+inventory_list(struct cs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"status", required_argument, NULL, OPT_STATUS},
+	    {"limit", required_argument, NULL, OPT_LIMIT},
+	    {"after", required_argument, NULL, OPT_AFTER},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {NULL, 0, NULL, 0},
+	};
+	static const char *const headers[] = {
+	    "NUMBER", "UID", "NAME", "STATUS", "WALLET", "RESERVATION"};
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct list_acc acc = {NULL, NULL, 0};
+	struct cs_campaign c;
+	struct cs_store *store;
+	enum cs_nft_status st;
+	bool json = false;
+	int code, opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_STATUS:
+			if (cs_nft_status_parse(optarg, &st) < 0)
+				return cs_cli_failf(cli, CS_EXIT_USAGE,
+				    "--status must be available, reserved or "
+				    "sold, not '%s'",
+				    optarg);
+			q.status = (int)st;
+			break;
+		case OPT_LIMIT:
+			if (cs_str_to_i64(optarg, 1, INT32_MAX, &q.limit) < 0)
+				return cs_cli_failf(cli, CS_EXIT_USAGE,
+				    "--limit must be a positive number");
+			break;
+		case OPT_AFTER:
+			if (cs_str_to_i64(
+			        optarg, 0, INT64_MAX, &q.after_number) < 0)
+				return cs_cli_failf(cli, CS_EXIT_USAGE,
+				    "--after must be an NFT number");
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		default:
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		return cs_cli_failf(cli, CS_EXIT_USAGE,
+		    "inventory list takes one CAMPAIGN (id or name)");
+	code = find(cli, argv[optind], &c, &store);
+	if (code != 0)
+		return code;
+	q.campaign_id = c.id;
+	acc.now = cs_now_ms();
+	if (json)
+		acc.json = cJSON_CreateArray();
+	else
+		acc.table = cs_table_new(6, headers);
+	if (cs_store_nft_list(store, &q, list_cb, &acc, &err) < 0)
+		code = cs_cli_fail(cli, &err);
+	else if (json)
+		cs_cli_print_json(cli, acc.json);
+	else if (cs_table_rows(acc.table) == 0)
+		fprintf(cli->out, "no NFTs%s%s in %s\n",
+		    q.status >= 0 ? " " : "",
+		    q.status >= 0
+		        ? cs_nft_status_name((enum cs_nft_status)q.status)
+		        : "",
+		    c.name);
+	else
+		cs_table_print(acc.table, cli->out);
+	cJSON_Delete(acc.json);
+	cs_table_free(acc.table);
+	cs_campaign_dispose(&c);
+	return code;
+}
+
+static int
+inventory_repair_links(struct cs_cli *cli, int argc, char **argv)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_campaign c;
+	struct cs_store *store;
+	size_t changed = 0;
+	int code;
+
+	if (argc != 2)
+		return cs_cli_failf(cli, CS_EXIT_USAGE,
+		    "inventory repair-links takes one CAMPAIGN (id or name)");
+	code = find(cli, argv[1], &c, &store);
+	if (code != 0)
+		return code;
+	if (cs_store_nft_repair_links(store, c.id, &changed, &err) < 0)
+		code = cs_cli_fail(cli, &err);
+	else
+		fprintf(cli->out, "rebuilt %zu payment links of %s for %s\n",
+		    changed, c.name, cs_network_name(c.network));
+	cs_campaign_dispose(&c);
+	return code;
+}
+
+static const struct cs_cmd inventory_cmds[] = {
+    {"import", inventory_import,
+        "inventory import CAMPAIGN --csv FILE [--json]",
+        "add NFTs from NMKR Studio's CSV export; skips uids already "
+        "present and refuses to pass the campaign's maximum",
+        "--csv FILE  the export (\"Export Token Info as CSV\")\n"
+        "--json      print the counts as JSON"},
+    {"list", inventory_list,
+        "inventory list CAMPAIGN [--status S] [--limit N] [--after N] "
+        "[--json]",
+        "a campaign's NFTs in number order (getCampaignInventory)",
+        "--status S  available, reserved or sold\n"
+        "--limit N   at most N NFTs\n"
+        "--after N   NFTs numbered above N (paging)\n"
+        "--json      print JSON"},
+    {"repair-links", inventory_repair_links, "inventory repair-links CAMPAIGN",
+        "rebuild every payment link for the campaign's network and "
+        "project",
+        NULL},
+};
+
+int
+cs_cmd_inventory(struct cs_cli *cli, int argc, char **argv)
+{
+	return cs_cli_dispatch(cli, inventory_cmds,
+	    sizeof(inventory_cmds) / sizeof(inventory_cmds[0]), "inventory",
+	    argc, argv);
+}

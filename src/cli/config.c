@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* Configuration from the environment; see config.h. */
+#include "cli/config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/str.h"
+#include "util/banned.h"
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static int
+network(const char *var, const char *value, enum cs_network *out,
+    struct cs_error *err)
+{
+	if (value == NULL)
+		return 0;
+	if (cs_network_parse(value, out) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "%s must be mainnet or preprod, not '%s'", var, value);
+	return 0;
+}
+
+int
+cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
+{
+	const char *v;
+	int64_t rate;
+	int error;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->database_url = env("CS_DATABASE_URL");
+	if (cfg->database_url == NULL)
+		cfg->database_url = "sqlite:campaign-sync.db";
+	cfg->nmkr_api_key = env("NMKR_API_KEY");
+	cfg->nmkr_network = CS_NETWORK_MAINNET;
+	v = env("NMKR_NETWORK");
+	if (v == NULL)
+		v = env("NEXT_PUBLIC_NMKR_NETWORK");
+	error =
+	    network(env("NMKR_NETWORK") != NULL ? "NMKR_NETWORK"
+	                                        : "NEXT_PUBLIC_NMKR_NETWORK",
+	        v, &cfg->nmkr_network, err);
+	if (error < 0)
+		return error;
+	cfg->nmkr_api_url = env("NMKR_API_URL");
+	cfg->blockfrost_project_id = env("BLOCKFROST_PROJECT_ID");
+	cfg->blockfrost_network = cfg->nmkr_network;
+	error = network("BLOCKFROST_NETWORK", env("BLOCKFROST_NETWORK"),
+	    &cfg->blockfrost_network, err);
+	if (error < 0)
+		return error;
+	cfg->blockfrost_api_url = env("BLOCKFROST_API_URL");
+	cfg->listen = env("CS_LISTEN");
+	if (cfg->listen == NULL)
+		cfg->listen = "127.0.0.1:8080";
+	cfg->admin_token = env("CS_ADMIN_TOKEN");
+	cfg->sync_schedule = env("CS_SYNC_SCHEDULE");
+	if (cfg->sync_schedule == NULL)
+		cfg->sync_schedule = "*/15 * * * *";
+	cfg->log_format = CS_LOG_TEXT;
+	v = env("CS_LOG_FORMAT");
+	if (v != NULL && cs_log_format_parse(v, &cfg->log_format) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_LOG_FORMAT must be text or json, not '%s'", v);
+	cfg->public_rate = 60;
+	v = env("CS_PUBLIC_RATE");
+	if (v != NULL) {
+		if (cs_str_to_i64(v, 0, 1000000, &rate) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_PUBLIC_RATE must be a number of requests per "
+			    "minute (0 turns it off), not '%s'",
+			    v);
+		cfg->public_rate = (long)rate;
+	}
+	cfg->log_level = CS_LOG_INFO;
+	return 0;
+}
+
+void
+cs_config_register_secrets(const struct cs_config *cfg)
+{
+	cs_log_secret(cfg->nmkr_api_key);
+	cs_log_secret(cfg->blockfrost_project_id);
+	cs_log_secret(cfg->admin_token);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration: the environment of SPEC.md, with command-line flags on top.
+ * Secrets (API keys, the admin token) are registered with the logger so they
+ * are scrubbed from every line, and are never printed.
+ */
+#ifndef CS_CLI_CONFIG_H
+#define CS_CLI_CONFIG_H
+
+#include <stdbool.h>
+
+#include "core/model.h"
+#include "util/log.h"
+
+struct cs_config {
+	const char *database_url;     /* CS_DATABASE_URL */
+	const char *nmkr_api_key;     /* NMKR_API_KEY */
+	enum cs_network nmkr_network; /* NMKR_NETWORK, NEXT_PUBLIC_... */
+	const char *nmkr_api_url;     /* NMKR_API_URL, overrides the network */
+	const char *blockfrost_project_id;
+	enum cs_network blockfrost_network;
+	const char *blockfrost_api_url;
+	const char *listen;            /* CS_LISTEN */
+	const char *admin_token;       /* CS_ADMIN_TOKEN */
+	const char *sync_schedule;     /* CS_SYNC_SCHEDULE */
+	enum cs_log_format log_format; /* CS_LOG_FORMAT */
+	long public_rate;              /* CS_PUBLIC_RATE, per minute; 0 off */
+	enum cs_log_level log_level;
+};
+
+/**
+ * Fill cfg from the environment and defaults. Strings are borrowed from the
+ * environment (valid for the life of the process).
+ *
+ * @return 0 or CS_EINVAL naming the bad variable
+ */
+CS_NODISCARD int cs_config_from_env(
+    struct cs_config *cfg, struct cs_error *err);
+
+/** Register every secret of cfg with the logger's scrubber. */
+void cs_config_register_secrets(const struct cs_config *cfg);
+
+#endif

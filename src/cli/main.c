@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * campaign-sync: one binary, a static table of commands. Global flags come
+ * before the command; configuration comes from the environment with flags on
+ * top; exit codes follow sysexits(3).
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/encode.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/banned.h"
+
+#define VERSION "0.1.0"
+
+static const struct cs_cmd commands[] = {
+    {"campaign", cs_cmd_campaign, "campaign <command> [...]",
+        "campaign admin: create, list, show, update, activate, "
+        "deactivate, delete",
+        NULL},
+    {"inventory", cs_cmd_inventory, "inventory <command> CAMPAIGN [...]",
+        "a campaign's NFTs: import, list, repair-links", NULL},
+    {"nft", cs_cmd_nft, "nft <command> UID [...]", "one NFT: show, set-status",
+        NULL},
+    {"logs", cs_cmd_logs,
+        "logs [--project P] [--campaign C] [--status S] [--type T] "
+        "[--limit N] [--json]",
+        "recent sync log entries, newest first (getRecentSyncLogs)",
+        "--project P    NMKR project uid\n"
+        "--campaign C   campaign id or name\n"
+        "--status S     success, partial or failed\n"
+        "--type T       webhook, api_pull or manual_sync\n"
+        "--limit N      at most N entries (default 50)\n"
+        "--json         print JSON"},
+    {"migrate", cs_cmd_migrate, "migrate",
+        "apply schema migrations (also done whenever the database is "
+        "opened) and print the schema version",
+        NULL},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: campaign-sync [--db URL] [--log-format text|json] "
+	           "[-v] <command> [...]\n\n");
+	fprintf(f, "Keeps NFT campaign inventories true to NMKR Studio and "
+	           "the Cardano chain.\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(
+		    f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nEach command takes --help. Configuration comes from the "
+	           "environment:\n"
+	           "  CS_DATABASE_URL   sqlite:PATH (default "
+	           "sqlite:campaign-sync.db) or postgres://...\n"
+	           "  NMKR_API_KEY, NMKR_NETWORK (mainnet|preprod), "
+	           "NMKR_API_URL\n"
+	           "  BLOCKFROST_PROJECT_ID, BLOCKFROST_NETWORK, "
+	           "BLOCKFROST_API_URL\n"
+	           "  CS_LISTEN, CS_ADMIN_TOKEN, CS_SYNC_SCHEDULE, "
+	           "CS_LOG_FORMAT, CS_PUBLIC_RATE\n");
+}
+
+int
+cs_cli_exit_code(int err_code)
+{
+	switch (err_code) {
+	case CS_OK:
+		return CS_EXIT_OK;
+	case CS_EINVAL:
+	case CS_ECONFLICT:
+	case CS_EPARSE:
+	case CS_ETOOBIG:
+		return CS_EXIT_DATAERR;
+	case CS_ENOTFOUND:
+		return CS_EXIT_NOINPUT;
+	case CS_EHTTP:
+	case CS_ERATELIMIT:
+	case CS_ETIMEOUT:
+		return CS_EXIT_UNAVAILABLE;
+	case CS_EDB:
+		return CS_EXIT_IOERR;
+	case CS_EAGAIN:
+		return CS_EXIT_TEMPFAIL;
+	default:
+		return CS_EXIT_SOFTWARE;
+	}
+}
+
+int
+cs_cli_fail(struct cs_cli *cli, const struct cs_error *err)
+{
+	char msg[CS_ERROR_MSG_LEN + 32];
+
+	snprintf(msg, sizeof(msg), "%s", cs_error_msg(err));
+	cs_log_redact(msg, sizeof(msg));
+	fprintf(cli->errout, "campaign-sync: %s\n", msg);
+	return cs_cli_exit_code(err->code);
+}
+
+int
+cs_cli_failf(struct cs_cli *cli, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cs_log_redact(msg, sizeof(msg));
+	fprintf(cli->errout, "campaign-sync: %s\n", msg);
+	return code;
+}
+
+struct cs_store *
+cs_cli_store(struct cs_cli *cli, int *exit_code)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int error;
+
+	if (cli->store != NULL)
+		return cli->store;
+	error = cs_store_open(&cli->store, cli->cfg.database_url, &err);
+	if (error < 0) {
+		/* A database we cannot use is a configuration problem. */
+		cs_cli_fail(cli, &err);
+		*exit_code = error == CS_EINVAL ? CS_EXIT_CONFIG
+		                                : cs_cli_exit_code(error);
+		return NULL;
+	}
+	return cli->store;
+}
+
+void
+cs_cli_usage(FILE *f, const struct cs_cmd *cmd)
+{
+	const char *p, *nl;
+
+	fprintf(f, "usage: campaign-sync %s\n\n%s\n", cmd->usage, cmd->summary);
+	if (cmd->help == NULL)
+		return;
+	fputc('\n', f);
+	for (p = cmd->help; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL) {
+			fprintf(f, "  %s\n", p);
+			break;
+		}
+		fprintf(f, "  %.*s\n", (int)(nl - p), p);
+	}
+}
+
+bool
+cs_cli_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int
+cs_cli_dispatch(struct cs_cli *cli, const struct cs_cmd *table, size_t n,
+    const char *group, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(argv[1], table[i].name) != 0)
+				continue;
+			if (cs_cli_wants_help(argc - 1, argv + 1)) {
+				cs_cli_usage(cli->out, &table[i]);
+				return CS_EXIT_OK;
+			}
+			optind = 0; /* reset getopt for the sub-command */
+			return table[i].fn(cli, argc - 1, argv + 1);
+		}
+	}
+	if (argc >= 2 && strcmp(argv[1], "--help") != 0 &&
+	    strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "help") != 0)
+		fprintf(cli->errout, "campaign-sync: unknown %s command '%s'\n",
+		    group, argv[1]);
+	fprintf(argc >= 2 ? cli->out : cli->errout,
+	    "usage: campaign-sync %s <command> [...]\n\ncommands:\n", group);
+	for (i = 0; i < n; i++)
+		fprintf(argc >= 2 ? cli->out : cli->errout, "  %s\n",
+		    table[i].usage);
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	        strcmp(argv[1], "help") == 0))
+		return CS_EXIT_OK;
+	return CS_EXIT_USAGE;
+}
+
+int
+cs_cli_parse_date(const char *s, int64_t *out)
+{
+	return cs_time_parse_iso8601(s, out);
+}
+
+void
+cs_cli_print_json(struct cs_cli *cli, const cJSON *v)
+{
+	char *s = cs_json_print(v, true);
+
+	fprintf(cli->out, "%s\n", s);
+	cJSON_free(s);
+}
+
+static int
+migrate_report(struct cs_cli *cli)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	int version = 0, code = 0;
+
+	store = cs_cli_store(cli, &code);
+	if (store == NULL)
+		return code;
+	if (cs_store_schema_version(store, &version, &err) < 0)
+		return cs_cli_fail(cli, &err);
+	fprintf(cli->out, "schema version %d (%s)\n", version,
+	    cs_store_backend_name(store));
+	return CS_EXIT_OK;
+}
+
+int
+cs_cmd_migrate(struct cs_cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cs_cli_failf(
+		    cli, CS_EXIT_USAGE, "migrate takes no arguments");
+	return migrate_report(cli);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"log-format", required_argument, NULL, 'l'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_cli cli;
+	size_t i;
+	int c, code;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.out = stdout;
+	cli.errout = stderr;
+	if (cs_config_from_env(&cli.cfg, &err) < 0) {
+		fprintf(stderr, "campaign-sync: %s\n", cs_error_msg(&err));
+		return CS_EXIT_CONFIG;
+	}
+	/* "+": stop at the first non-option, the command. */
+	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			cli.cfg.database_url = optarg;
+			break;
+		case 'l':
+			if (cs_log_format_parse(optarg, &cli.cfg.log_format) <
+			    0) {
+				fprintf(stderr, "campaign-sync: --log-format "
+				                "is text or json\n");
+				return CS_EXIT_USAGE;
+			}
+			break;
+		case 'v':
+			cli.cfg.log_level = CS_LOG_DEBUG;
+			break;
+		case 'q':
+			cli.cfg.log_level = CS_LOG_ERROR;
+			break;
+		case 'h':
+			usage(stdout);
+			return CS_EXIT_OK;
+		case 'V':
+			printf("campaign-sync %s\n", VERSION);
+			return CS_EXIT_OK;
+		default:
+			usage(stderr);
+			return CS_EXIT_USAGE;
+		}
+	}
+	cs_log_setup(cli.cfg.log_level, cli.cfg.log_format, stderr);
+	cs_config_register_secrets(&cli.cfg);
+	if (optind >= argc) {
+		usage(stderr);
+		return CS_EXIT_USAGE;
+	}
+	if (strcmp(argv[optind], "help") == 0) {
+		usage(stdout);
+		return CS_EXIT_OK;
+	}
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		if (commands[i].help != NULL &&
+		    cs_cli_wants_help(argc - optind, argv + optind)) {
+			cs_cli_usage(stdout, &commands[i]);
+			return CS_EXIT_OK;
+		}
+		argv += optind;
+		argc -= optind;
+		optind = 0;
+		code = commands[i].fn(&cli, argc, argv);
+		cs_store_free(cli.store);
+		fflush(stdout);
+		return code;
+	}
+	fprintf(stderr, "campaign-sync: unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return CS_EXIT_USAGE;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NMKR Pay links (UPSTREAM.md 1.8): the pay window of the network, then
+ * p=<project uid without dashes>&n=<nft uid without dashes> for one NFT.
+ */
+#ifndef CS_CORE_PAYLINK_H
+#define CS_CORE_PAYLINK_H
+
+#include "core/model.h"
+#include "util/buf.h"
+
+/** "https://pay.nmkr.io/?" or "https://pay.preprod.nmkr.io/?". */
+const char *cs_paylink_base(enum cs_network net);
+
+/**
+ * Append the specific-sale link of one NFT to out.
+ *
+ * @return 0, CS_EINVAL when a uid is not a GUID, or CS_ETOOBIG
+ */
+CS_NODISCARD int cs_paylink_specific(struct cs_buf *out, enum cs_network net,
+    const char *project_uid, const char *nft_uid);
+
+#endif

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/* JSON encoders of the data model; see encode.h. */
+#include "service/encode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+void
+cs_json_add_time(cJSON *obj, const char *name, int64_t ms)
+{
+	if (ms == 0)
+		cJSON_AddNullToObject(obj, name);
+	else
+		cJSON_AddNumberToObject(obj, name, (double)ms);
+}
+
+void
+cs_json_add_str(cJSON *obj, const char *name, const char *s)
+{
+	if (s == NULL)
+		cJSON_AddNullToObject(obj, name);
+	else
+		cJSON_AddStringToObject(obj, name, s);
+}
+
+void
+cs_json_add_int(cJSON *obj, const char *name, int64_t v)
+{
+	cJSON_AddNumberToObject(obj, name, (double)v);
+}
+
+static cJSON *
+new_object(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		abort();
+	return o;
+}
+
+/* Embed stored JSON text; text that does not parse is kept as a string. */
+static void
+add_raw_json(cJSON *obj, const char *name, const char *text)
+{
+	cJSON *v;
+
+	if (text == NULL) {
+		cJSON_AddNullToObject(obj, name);
+		return;
+	}
+	v = cJSON_Parse(text);
+	if (v == NULL)
+		v = cJSON_CreateString(text);
+	cJSON_AddItemToObject(obj, name, v);
+}
+
+cJSON *
+cs_json_counts(const struct cs_counts *k)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "total", k->total);
+	cs_json_add_int(o, "available", k->available);
+	cs_json_add_int(o, "reserved", k->reserved);
+	cs_json_add_int(o, "sold", k->sold);
+	return o;
+}
+
+cJSON *
+cs_json_campaign(const struct cs_campaign *c)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", c->id);
+	cs_json_add_str(o, "name", c->name);
+	cs_json_add_str(o, "description", c->description);
+	cs_json_add_str(o, "nmkrProjectId", c->nmkr_project_uid);
+	cs_json_add_str(o, "network", cs_network_name(c->network));
+	cs_json_add_str(o, "status", cs_campaign_status_name(c->status));
+	cs_json_add_int(o, "maxNFTs", c->max_nfts);
+	cs_json_add_time(o, "startDate", c->start_date);
+	cs_json_add_time(o, "endDate", c->end_date);
+	cs_json_add_time(o, "createdAt", c->created_at);
+	cs_json_add_time(o, "updatedAt", c->updated_at);
+	cs_json_add_int(o, "totalNFTs", c->counts.total);
+	cs_json_add_int(o, "availableNFTs", c->counts.available);
+	cs_json_add_int(o, "reservedNFTs", c->counts.reserved);
+	cs_json_add_int(o, "soldNFTs", c->counts.sold);
+	cs_json_add_time(o, "lastSyncedAt", c->last_synced_at);
+	cJSON_AddBoolToObject(o, "allowMultiple", c->allow_multiple);
+	cJSON_AddBoolToObject(o, "hasAllowlist", c->has_allowlist);
+	if (c->reservation_minutes != 0)
+		cs_json_add_int(
+		    o, "reservationMinutes", c->reservation_minutes);
+	else
+		cJSON_AddNullToObject(o, "reservationMinutes");
+	cJSON_AddBoolToObject(
+	    o, "webhookConfigured", c->webhook_secret != NULL);
+	return o;
+}
+
+cJSON *
+cs_json_nft(const struct cs_nft *n)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", n->id);
+	cs_json_add_int(o, "campaignId", n->campaign_id);
+	cs_json_add_str(o, "nftUid", n->nft_uid);
+	cs_json_add_int(o, "nftNumber", n->nft_number);
+	cs_json_add_str(o, "name", n->name);
+	cs_json_add_str(o, "status", cs_nft_status_name(n->status));
+	cs_json_add_str(o, "projectId", n->project_uid);
+	cs_json_add_str(o, "paymentUrl", n->payment_url);
+	cs_json_add_str(o, "imageUrl", n->image_url);
+	cs_json_add_str(o, "assetId", n->asset_id);
+	cs_json_add_time(o, "createdAt", n->created_at);
+	cs_json_add_time(o, "lastModifiedAt", n->last_modified_at);
+	cs_json_add_str(
+	    o, "lastModifiedBy", cs_source_name(n->last_modified_by));
+	cs_json_add_time(o, "lastSyncedAt", n->last_synced_at);
+	cs_json_add_int(o, "version", n->version);
+	cs_json_add_str(o, "reservedBy", n->reserved_by);
+	cs_json_add_time(o, "reservedUntil", n->reserved_until);
+	cs_json_add_str(o, "soldTo", n->sold_to);
+	cs_json_add_str(o, "txHash", n->tx_hash);
+	cs_json_add_time(o, "soldAt", n->sold_at);
+	return o;
+}
+
+static void
+add_opt_id(cJSON *o, const char *name, int64_t id)
+{
+	if (id == 0)
+		cJSON_AddNullToObject(o, name);
+	else
+		cs_json_add_int(o, name, id);
+}
+
+cJSON *
+cs_json_history(const struct cs_history *h)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", h->id);
+	cs_json_add_int(o, "nftId", h->nft_id);
+	cs_json_add_int(o, "campaignId", h->campaign_id);
+	cs_json_add_str(o, "oldStatus", cs_nft_status_name(h->old_status));
+	cs_json_add_str(o, "newStatus", cs_nft_status_name(h->new_status));
+	cs_json_add_str(o, "source", cs_source_name(h->source));
+	cs_json_add_time(o, "changedAt", h->changed_at);
+	add_opt_id(o, "syncLogId", h->sync_log_id);
+	add_opt_id(o, "webhookEventId", h->webhook_event_id);
+	cs_json_add_str(o, "detail", h->detail);
+	return o;
+}
+
+cJSON *
+cs_json_sync_log(const struct cs_sync_log *l)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", l->id);
+	cs_json_add_str(o, "syncType", cs_sync_type_name(l->sync_type));
+	cs_json_add_str(o, "nmkrProjectId", l->nmkr_project_uid);
+	add_opt_id(o, "campaignId", l->campaign_id);
+	cs_json_add_str(o, "status", cs_sync_status_name(l->status));
+	cs_json_add_int(o, "recordsSynced", l->records_synced);
+	add_raw_json(o, "errors", l->errors);
+	if (l->synced_data != NULL)
+		add_raw_json(o, "syncedData", l->synced_data);
+	cs_json_add_time(o, "syncStartedAt", l->started_at);
+	cs_json_add_time(o, "syncCompletedAt", l->completed_at);
+	return o;
+}
+
+cJSON *
+cs_json_review(const struct cs_review_item *r)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", r->id);
+	cs_json_add_int(o, "campaignId", r->campaign_id);
+	cs_json_add_int(o, "nftId", r->nft_id);
+	cs_json_add_str(o, "nftUid", r->nft_uid);
+	cs_json_add_str(o, "kind", r->kind);
+	cs_json_add_str(o, "localStatus", cs_nft_status_name(r->local_status));
+	cs_json_add_str(o, "remoteState", r->remote_state);
+	cs_json_add_str(o, "detail", r->detail);
+	cs_json_add_time(o, "createdAt", r->created_at);
+	add_opt_id(o, "syncLogId", r->sync_log_id);
+	cs_json_add_time(o, "resolvedAt", r->resolved_at);
+	cs_json_add_str(o, "resolution", r->resolution);
+	return o;
+}
+
+cJSON *
+cs_json_sync_run(const struct cs_sync_run *r)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", r->id);
+	cs_json_add_int(o, "campaignId", r->campaign_id);
+	cs_json_add_str(o, "owner", r->owner);
+	cs_json_add_str(o, "phase", r->phase);
+	cs_json_add_int(o, "done", r->done);
+	cs_json_add_int(o, "total", r->total);
+	cs_json_add_time(o, "startedAt", r->started_at);
+	cs_json_add_time(o, "heartbeatAt", r->heartbeat_at);
+	cs_json_add_time(o, "finishedAt", r->finished_at);
+	cs_json_add_str(o, "outcome", r->outcome);
+	add_opt_id(o, "syncLogId", r->sync_log_id);
+	return o;
+}
+
+cJSON *
+cs_json_webhook_event(const struct cs_webhook_event *e)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", e->id);
+	add_opt_id(o, "campaignId", e->campaign_id);
+	cs_json_add_str(o, "projectUid", e->project_uid);
+	cs_json_add_str(o, "eventType", e->event_type);
+	cs_json_add_str(o, "txHash", e->tx_hash);
+	cJSON_AddBoolToObject(o, "verified", e->verified);
+	cs_json_add_str(o, "outcome", e->outcome);
+	cs_json_add_str(o, "detail", e->detail);
+	cs_json_add_time(o, "receivedAt", e->received_at);
+	add_opt_id(o, "syncLogId", e->sync_log_id);
+	return o;
+}
+
+cJSON *
+cs_json_chain_check(const struct cs_chain_check *c)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_str(o, "assetId", c->asset_id);
+	add_opt_id(o, "nftId", c->nft_id);
+	cs_json_add_str(o, "status", cs_chain_status_name(c->status));
+	cs_json_add_str(o, "message", c->message);
+	add_raw_json(o, "currentAddresses", c->addresses);
+	cs_json_add_time(o, "checkedAt", c->checked_at);
+	return o;
+}
+
+char *
+cs_json_print(const cJSON *v, bool pretty)
+{
+	char *s = pretty ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
+
+	if (s == NULL) {
+		fprintf(stderr, "campaign-sync: out of memory printing JSON\n");
+		abort();
+	}
+	return s;
+}

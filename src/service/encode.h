@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSON form of the data model, shared by the HTTP API and the CLI's
+ * --json output so both say the same thing with the same names (the seed's
+ * camelCase: nftUid, availableNFTs, syncStartedAt, ...). Times are ms since
+ * the epoch, null when unset. Secrets are never encoded.
+ */
+#ifndef CS_SERVICE_ENCODE_H
+#define CS_SERVICE_ENCODE_H
+
+#include <cjson/cJSON.h>
+
+#include "core/model.h"
+
+/* Each returns a new object; the caller owns it (cJSON_Delete()). */
+cJSON *cs_json_campaign(const struct cs_campaign *c);
+cJSON *cs_json_counts(const struct cs_counts *k);
+cJSON *cs_json_nft(const struct cs_nft *n);
+cJSON *cs_json_history(const struct cs_history *h);
+/** synced_data and errors, stored as JSON text, are embedded as JSON. */
+cJSON *cs_json_sync_log(const struct cs_sync_log *l);
+cJSON *cs_json_review(const struct cs_review_item *r);
+cJSON *cs_json_sync_run(const struct cs_sync_run *r);
+cJSON *cs_json_webhook_event(const struct cs_webhook_event *e);
+cJSON *cs_json_chain_check(const struct cs_chain_check *c);
+
+/** A time in ms, or null when 0. Adds to obj under name. */
+void cs_json_add_time(cJSON *obj, const char *name, int64_t ms);
+
+/** A string, or null. */
+void cs_json_add_str(cJSON *obj, const char *name, const char *s);
+
+/** An integer (exact up to 2^53, which covers ms times and counts). */
+void cs_json_add_int(cJSON *obj, const char *name, int64_t v);
+
+/**
+ * Print compactly (pretty when pretty); caller frees. Never NULL: cJSON
+ * failing to allocate aborts like cs_xmalloc.
+ */
+char *cs_json_print(const cJSON *v, bool pretty);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every limit of the program in one place (OpenBSD httpd.h). Sizes are bytes,
+ * times milliseconds unless the name says otherwise.
+ */
+#ifndef CS_UTIL_LIMITS_H
+#define CS_UTIL_LIMITS_H
+
+/* Bodies and buffers. */
+#define CS_MAX_API_RESPONSE (8u * 1024u * 1024u) /* one upstream response */
+#define CS_MAX_WEBHOOK_BODY (256u * 1024u)       /* one NMKR notification */
+#define CS_MAX_ADMIN_BODY (64u * 1024u)          /* one admin POST */
+#define CS_MAX_CSV_FILE (64u * 1024u * 1024u)    /* one inventory CSV */
+#define CS_MAX_CSV_FIELD (16u * 1024u)           /* one CSV field */
+#define CS_MAX_SYNC_REPORT (32u * 1024u * 1024u) /* stored report JSON */
+
+/* Names and identifiers. */
+#define CS_UID_LEN 36   /* 8-4-4-4-12 GUID with dashes */
+#define CS_MAX_NAME 200 /* campaign and NFT names */
+#define CS_MAX_DESCRIPTION 4000
+#define CS_MAX_URL 2048
+#define CS_MAX_WALLET 128   /* bech32 stake or payment address */
+#define CS_MAX_ASSET_ID 120 /* 56 hex policy + up to 64 hex name */
+#define CS_MAX_NFTS_PER_CAMPAIGN 1000000
+
+/* NMKR. */
+#define CS_NMKR_PAGE_SIZE 50 /* GetNfts count cap */
+#define CS_NMKR_MAX_PAGES 100000
+#define CS_NMKR_DEFAULT_INFLIGHT 4
+#define CS_NMKR_DETAILS_CACHE_MS (5 * 60 * 1000)
+
+/* HTTP client. */
+#define CS_HTTP_CONNECT_TIMEOUT_MS 5000
+#define CS_HTTP_TOTAL_TIMEOUT_MS 30000
+#define CS_HTTP_MAX_RETRIES 4
+#define CS_HTTP_BACKOFF_BASE_MS 250
+#define CS_HTTP_BACKOFF_MAX_MS 8000
+#define CS_HTTP_RETRY_AFTER_MAX_MS 60000
+
+/* Sync. */
+#define CS_SYNC_DEBOUNCE_MS 10000
+#define CS_SYNC_RUN_STALE_MS (10 * 60 * 1000) /* a run not heard from */
+#define CS_RESERVATION_GRACE_MS (2 * 60 * 1000)
+#define CS_RECENT_WEBHOOKS 10
+
+/* Blockfrost. */
+#define CS_BF_RATE_PER_S 10
+#define CS_BF_BURST 500
+#define CS_BF_PAGE_SIZE 100
+#define CS_VERIFY_PER_SYNC 10
+#define CS_CHAIN_CACHE_MS (60 * 60 * 1000)
+
+/* Reservations. */
+#define CS_RESERVATION_DEFAULT_MIN 10
+#define CS_RESERVATION_MIN_MIN 5
+#define CS_RESERVATION_MAX_MIN 60
+
+/* Store. */
+#define CS_DB_BUSY_TIMEOUT_MS 5000
+#define CS_DB_MAX_RETRIES 5
+
+#endif

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/* String helpers; see str.h. */
+#include "util/str.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/banned.h"
+
+int
+cs_str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end = NULL;
+	long long v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return CS_EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0')
+		return CS_EINVAL;
+	if (v < min || v > max)
+		return CS_EINVAL;
+	*out = (int64_t)v;
+	return 0;
+}
+
+bool
+cs_str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool
+cs_str_ieq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcasecmp(a, b) == 0;
+}
+
+bool
+cs_str_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool
+cs_str_copy(char *dst, const char *src, size_t dstsize)
+{
+	size_t len;
+
+	if (dstsize == 0)
+		return false;
+	len = strlen(src);
+	if (len >= dstsize) {
+		memcpy(dst, src, dstsize - 1);
+		dst[dstsize - 1] = '\0';
+		return false;
+	}
+	memcpy(dst, src, len + 1);
+	return true;
+}
+
+bool
+cs_str_is_uuid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void
+cs_str_uuid_nodash(const char *uuid, char out[33])
+{
+	size_t i, j = 0;
+
+	for (i = 0; uuid[i] != '\0' && j < 32; i++) {
+		if (uuid[i] == '-')
+			continue;
+		out[j++] = (char)tolower((unsigned char)uuid[i]);
+	}
+	out[j] = '\0';
+}
+
+void
+cs_str_lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+bool
+cs_str_is_hex_lower(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+int
+cs_buf_put_json_string(struct cs_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	int error;
+
+	error = cs_buf_putc(b, '"');
+	for (p = (const unsigned char *)s; error == 0 && *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			error = cs_buf_put(b, "\\\"", 2);
+			break;
+		case '\\':
+			error = cs_buf_put(b, "\\\\", 2);
+			break;
+		case '\n':
+			error = cs_buf_put(b, "\\n", 2);
+			break;
+		case '\r':
+			error = cs_buf_put(b, "\\r", 2);
+			break;
+		case '\t':
+			error = cs_buf_put(b, "\\t", 2);
+			break;
+		default:
+			if (*p < 0x20) {
+				char esc[6] = {'\\', 'u', '0', '0',
+				    hex[*p >> 4], hex[*p & 15]};
+				error = cs_buf_put(b, esc, sizeof(esc));
+			} else {
+				error = cs_buf_putc(b, (char)*p);
+			}
+		}
+	}
+	if (error == 0)
+		error = cs_buf_putc(b, '"');
+	return error;
+}
+
+char *
+cs_str_trim(char *s)
+{
+	size_t len;
+	char *start = s;
+
+	while (isspace((unsigned char)*start))
+		start++;
+	len = strlen(start);
+	while (len > 0 && isspace((unsigned char)start[len - 1]))
+		len--;
+	memmove(s, start, len);
+	s[len] = '\0';
+	return s;
+}

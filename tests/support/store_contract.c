@@ -1,0 +1,1326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The store contract: what every backend must do, written against store.h
+ * only. CTest runs this binary once per backend: CS_TEST_STORE=memory
+ * (sqlite::memory:), file (a SQLite file in a temp dir) or pg (a fresh schema
+ * on the server in CS_TEST_PG_DSN; skipped without it).
+ */
+#include "test.h"
+
+#include "store/store.h"
+#include "support/fixture.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+#define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
+#define NOW 1764000000000LL
+
+static struct cs_store *
+open_store(void)
+{
+	struct cs_store *s = NULL;
+	char *url = cs_fixture_store_url();
+
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	free(url);
+	return s;
+}
+
+static int64_t
+make_campaign(struct cs_store *s, const char *name, int64_t max)
+{
+	struct cs_campaign c;
+
+	memset(&c, 0, sizeof(c));
+	c.name = CS_UNCONST(name);
+	c.description = CS_UNCONST("test campaign");
+	c.nmkr_project_uid = CS_UNCONST(PROJECT);
+	c.network = CS_NETWORK_PREPROD;
+	c.max_nfts = max;
+	ASSERT_OK(cs_store_campaign_create(s, &c, NOW, TERR));
+	ASSERT_GT(c.id, 0);
+	return c.id;
+}
+
+/* n NFTs with uids derived from seed, all available. */
+static void
+import_n(struct cs_store *s, int64_t campaign, size_t n, unsigned seed,
+    struct cs_import_result *res)
+{
+	struct cs_nft *nfts = cs_xcalloc(n, sizeof(*nfts));
+	char **names = cs_xcalloc(n, sizeof(*names));
+	char **uids = cs_xcalloc(n, sizeof(*uids));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uids[i] = cs_fixture_uid(seed, (unsigned)i);
+		names[i] = cs_xasprintf("Lab Rat #%zu", i + 1);
+		nfts[i].nft_uid = uids[i];
+		nfts[i].name = names[i];
+		nfts[i].status = CS_NFT_AVAILABLE;
+	}
+	ASSERT_OK(cs_store_nft_import(s, campaign, nfts, n, NOW, res, TERR));
+	for (i = 0; i < n; i++) {
+		free(names[i]);
+		free(uids[i]);
+	}
+	free(names);
+	free(uids);
+	free(nfts);
+}
+
+static void
+assert_counts(struct cs_store *s, int64_t id, int64_t total, int64_t avail,
+    int64_t reserved, int64_t sold)
+{
+	struct cs_campaign c;
+	struct cs_counts live;
+
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_EQ(c.counts.total, total);
+	ASSERT_EQ(c.counts.available, avail);
+	ASSERT_EQ(c.counts.reserved, reserved);
+	ASSERT_EQ(c.counts.sold, sold);
+	cs_campaign_dispose(&c);
+	/* The stored counters always equal a live count. */
+	ASSERT_OK(cs_store_nft_counts(s, id, &live, TERR));
+	ASSERT_EQ(live.total, total);
+	ASSERT_EQ(live.available, avail);
+	ASSERT_EQ(live.reserved, reserved);
+	ASSERT_EQ(live.sold, sold);
+}
+
+struct history_acc {
+	size_t n;
+	struct cs_history last;
+	char last_detail[128];
+};
+
+static int
+history_cb(const struct cs_history *h, void *payload)
+{
+	struct history_acc *acc = payload;
+
+	acc->n++;
+	acc->last = *h;
+	acc->last.detail = NULL;
+	snprintf(acc->last_detail, sizeof(acc->last_detail), "%s",
+	    h->detail != NULL ? h->detail : "");
+	return 0;
+}
+
+static struct history_acc
+history_of(struct cs_store *s, int64_t nft_id)
+{
+	struct cs_history_query q = CS_HISTORY_QUERY_INIT;
+	struct history_acc acc;
+
+	memset(&acc, 0, sizeof(acc));
+	q.nft_id = nft_id;
+	ASSERT_OK(cs_store_history_list(s, &q, history_cb, &acc, TERR));
+	return acc;
+}
+
+CS_TEST(contract__open_migrates)
+{
+	struct cs_store *s = open_store();
+	int v = 0;
+
+	ASSERT_OK(cs_store_schema_version(s, &v, TERR));
+	ASSERT_GE(v, 1);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__campaign_create_and_find)
+{
+	struct cs_store *s = open_store();
+	struct cs_campaign c;
+	char idbuf[32];
+	int64_t id = make_campaign(s, "Lab Rat", 100);
+
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_STR_EQ(c.name, "Lab Rat");
+	ASSERT_STR_EQ(c.description, "test campaign");
+	ASSERT_STR_EQ(c.nmkr_project_uid, PROJECT);
+	ASSERT_EQ(c.network, CS_NETWORK_PREPROD);
+	ASSERT_EQ(c.status, CS_CAMPAIGN_INACTIVE);
+	ASSERT_EQ(c.max_nfts, 100);
+	ASSERT_EQ(c.created_at, NOW);
+	ASSERT_EQ(c.counts.total, 0);
+	ASSERT_TRUE(c.webhook_secret == NULL);
+	cs_campaign_dispose(&c);
+
+	ASSERT_OK(cs_store_campaign_find(s, "Lab Rat", &c, TERR));
+	ASSERT_EQ(c.id, id);
+	cs_campaign_dispose(&c);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	ASSERT_OK(cs_store_campaign_find(s, idbuf, &c, TERR));
+	ASSERT_STR_EQ(c.name, "Lab Rat");
+	cs_campaign_dispose(&c);
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_campaign_find(s, "Nope", &c, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "Nope");
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_campaign_get(s, 999, &c, TERR));
+	cs_store_free(s);
+}
+
+static int
+count_cb(const struct cs_campaign *c, void *payload)
+{
+	(void)c;
+	(*(int *)payload)++;
+	return 0;
+}
+
+CS_TEST(contract__campaign_duplicate_name)
+{
+	struct cs_store *s = open_store();
+	struct cs_campaign c;
+	int n = 0;
+
+	make_campaign(s, "Lab Rat", 10);
+	memset(&c, 0, sizeof(c));
+	c.name = CS_UNCONST("Lab Rat");
+	c.nmkr_project_uid = CS_UNCONST(PROJECT);
+	c.max_nfts = 5;
+	ASSERT_ERR(CS_ECONFLICT, cs_store_campaign_create(s, &c, NOW, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "Lab Rat");
+	ASSERT_OK(cs_store_campaign_list(s, count_cb, &n, TERR));
+	ASSERT_EQ(n, 1);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__campaign_validation)
+{
+	struct cs_store *s = open_store();
+	struct cs_campaign c;
+	int n = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.name = CS_UNCONST("X");
+	c.nmkr_project_uid = CS_UNCONST("not-a-uid");
+	c.max_nfts = 5;
+	ASSERT_ERR(CS_EINVAL, cs_store_campaign_create(s, &c, NOW, TERR));
+	c.nmkr_project_uid = CS_UNCONST(PROJECT);
+	c.max_nfts = -1;
+	ASSERT_ERR(CS_EINVAL, cs_store_campaign_create(s, &c, NOW, TERR));
+	c.max_nfts = 5;
+	c.start_date = NOW;
+	c.end_date = NOW - 1;
+	ASSERT_ERR(CS_EINVAL, cs_store_campaign_create(s, &c, NOW, TERR));
+	c.end_date = 0;
+	c.reservation_minutes = 3;
+	ASSERT_ERR(CS_EINVAL, cs_store_campaign_create(s, &c, NOW, TERR));
+	c.name = CS_UNCONST("");
+	c.reservation_minutes = 10;
+	ASSERT_ERR(CS_EINVAL, cs_store_campaign_create(s, &c, NOW, TERR));
+	ASSERT_OK(cs_store_campaign_list(s, count_cb, &n, TERR));
+	ASSERT_EQ(n, 0);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__campaign_update)
+{
+	struct cs_store *s = open_store();
+	struct cs_campaign c;
+	struct cs_import_result res;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	make_campaign(s, "Pilot Program", 10);
+	import_n(s, id, 5, 1, &res);
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	free(c.description);
+	c.description = cs_xstrdup("new words");
+	c.max_nfts = 20;
+	c.allow_multiple = true;
+	c.reservation_minutes = 15;
+	ASSERT_OK(cs_store_campaign_update(s, &c, NOW + 1, TERR));
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_STR_EQ(c.description, "new words");
+	ASSERT_EQ(c.max_nfts, 20);
+	ASSERT_TRUE(c.allow_multiple);
+	ASSERT_EQ(c.reservation_minutes, 15);
+	ASSERT_EQ(c.updated_at, NOW + 1);
+	ASSERT_EQ(c.counts.total, 5);
+
+	/* Below what it holds, or onto another's name: refused. */
+	c.max_nfts = 4;
+	ASSERT_ERR(CS_EINVAL, cs_store_campaign_update(s, &c, NOW, TERR));
+	c.max_nfts = 20;
+	free(c.name);
+	c.name = cs_xstrdup("Pilot Program");
+	ASSERT_ERR(CS_ECONFLICT, cs_store_campaign_update(s, &c, NOW, TERR));
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_STR_EQ(c.name, "Lab Rat");
+	cs_campaign_dispose(&c);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__campaign_activate_needs_inventory)
+{
+	struct cs_store *s = open_store();
+	struct cs_campaign c;
+	struct cs_import_result res;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	ASSERT_ERR(CS_EINVAL,
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "no NFTs");
+	import_n(s, id, 3, 2, &res);
+	ASSERT_OK(
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_EQ(c.status, CS_CAMPAIGN_ACTIVE);
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_campaign_set_status(
+	    s, id, CS_CAMPAIGN_INACTIVE, NOW, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_EQ(c.status, CS_CAMPAIGN_INACTIVE);
+	cs_campaign_dispose(&c);
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_campaign_set_status(
+	                             s, 999, CS_CAMPAIGN_INACTIVE, NOW, TERR));
+	cs_store_free(s);
+}
+
+CS_TEST(contract__campaign_delete_guards_sales)
+{
+	struct cs_store *s = open_store();
+	struct cs_campaign c;
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_nft n;
+	char *uid;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+	int64_t other = make_campaign(s, "Empty", 10);
+
+	import_n(s, id, 3, 3, &res);
+	uid = cs_fixture_uid(3, 0);
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_SOLD;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+	ASSERT_ERR(CS_ECONFLICT, cs_store_campaign_delete(s, id, false, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "1 sold");
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_campaign_delete(s, other, false, TERR));
+	ASSERT_OK(cs_store_campaign_delete(s, id, true, TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_campaign_delete(s, id, true, TERR));
+	free(uid);
+	cs_store_free(s);
+}
+
+struct nft_acc {
+	size_t n;
+	int64_t numbers[256];
+	char first_url[256];
+	int statuses[3];
+};
+
+static int
+nft_cb(const struct cs_nft *n, void *payload)
+{
+	struct nft_acc *acc = payload;
+
+	if (acc->n == 0)
+		snprintf(acc->first_url, sizeof(acc->first_url), "%s",
+		    n->payment_url);
+	if (acc->n < 256)
+		acc->numbers[acc->n] = n->nft_number;
+	acc->statuses[n->status]++;
+	acc->n++;
+	return 0;
+}
+
+CS_TEST(contract__import_numbers_links_and_counters)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct nft_acc acc;
+	struct cs_nft n;
+	char *uid;
+	size_t i;
+	int64_t id = make_campaign(s, "Lab Rat", 100);
+
+	import_n(s, id, 100, 4, &res);
+	ASSERT_EQ(res.inserted, 100);
+	ASSERT_EQ(res.skipped, 0);
+	ASSERT_EQ(res.first_number, 1);
+	ASSERT_EQ(res.last_number, 100);
+	assert_counts(s, id, 100, 100, 0, 0);
+
+	memset(&acc, 0, sizeof(acc));
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &q, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 100);
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(acc.numbers[i], (int64_t)i + 1);
+	/* The campaign is on preprod: the link is for its pay window. */
+	ASSERT_STR_CONTAINS(
+	    acc.first_url, "https://pay.preprod.nmkr.io/"
+	                   "?p=9e2d000aed534db4819b25cdab41fd47&n=");
+
+	uid = cs_fixture_uid(4, 41);
+	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_EQ(n.nft_number, 42);
+	ASSERT_EQ(n.status, CS_NFT_AVAILABLE);
+	ASSERT_EQ(n.version, 1);
+	ASSERT_EQ(n.last_modified_by, CS_SOURCE_ADMIN);
+	ASSERT_STR_EQ(n.project_uid, PROJECT);
+	ASSERT_STR_EQ(n.name, "Lab Rat #42");
+	cs_nft_dispose(&n);
+	free(uid);
+
+	/* Incremental: the same 100 again are all skipped. */
+	import_n(s, id, 100, 4, &res);
+	ASSERT_EQ(res.inserted, 0);
+	ASSERT_EQ(res.skipped, 100);
+	assert_counts(s, id, 100, 100, 0, 0);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__import_respects_max)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft nfts[3];
+	char *uids[3];
+	size_t i;
+	int64_t other, id = make_campaign(s, "Lab Rat", 5);
+
+	import_n(s, id, 4, 5, &res);
+	memset(nfts, 0, sizeof(nfts));
+	for (i = 0; i < 3; i++) {
+		uids[i] = cs_fixture_uid(6, (unsigned)i);
+		nfts[i].nft_uid = uids[i];
+		nfts[i].name = CS_UNCONST("More");
+	}
+	ASSERT_ERR(
+	    CS_EINVAL, cs_store_nft_import(s, id, nfts, 3, NOW, &res, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "maximum of 5");
+	assert_counts(s, id, 4, 4, 0, 0);
+	/* One fits; a uid given twice counts once. */
+	nfts[1].nft_uid = uids[0];
+	ASSERT_OK(cs_store_nft_import(s, id, nfts, 2, NOW, &res, TERR));
+	ASSERT_EQ(res.inserted, 1);
+	ASSERT_EQ(res.skipped, 1);
+	assert_counts(s, id, 5, 5, 0, 0);
+	/* A uid of another campaign is refused, not skipped. */
+	other = make_campaign(s, "Other", 5);
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_nft_import(s, other, nfts, 1, NOW, &res, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "already belongs");
+	assert_counts(s, other, 0, 0, 0, 0);
+	for (i = 0; i < 3; i++)
+		free(uids[i]);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__import_rejects_bad_rows_whole)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft nfts[2];
+	char *uid = cs_fixture_uid(7, 0);
+	int64_t id = make_campaign(s, "Lab Rat", 5);
+
+	memset(nfts, 0, sizeof(nfts));
+	nfts[0].nft_uid = uid;
+	nfts[0].name = CS_UNCONST("Good");
+	nfts[1].nft_uid = CS_UNCONST("bad uid");
+	nfts[1].name = CS_UNCONST("Bad");
+	ASSERT_ERR(
+	    CS_EINVAL, cs_store_nft_import(s, id, nfts, 2, NOW, &res, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "NFT 2");
+	assert_counts(s, id, 0, 0, 0, 0);
+	/* A taken number rolls back the whole import. */
+	nfts[1].nft_uid = cs_fixture_uid(7, 1);
+	nfts[0].nft_number = 3;
+	nfts[1].nft_number = 3;
+	ASSERT_ERR(
+	    CS_ECONFLICT, cs_store_nft_import(s, id, nfts, 2, NOW, &res, TERR));
+	assert_counts(s, id, 0, 0, 0, 0);
+	free(nfts[1].nft_uid);
+	free(uid);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__import_state_is_recorded)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft nfts[2], n;
+	struct history_acc h;
+	char *u0 = cs_fixture_uid(8, 0), *u1 = cs_fixture_uid(8, 1);
+	int64_t id = make_campaign(s, "Lab Rat", 5);
+
+	memset(nfts, 0, sizeof(nfts));
+	nfts[0].nft_uid = u0;
+	nfts[0].name = CS_UNCONST("A");
+	nfts[1].nft_uid = u1;
+	nfts[1].name = CS_UNCONST("B");
+	nfts[1].status = CS_NFT_SOLD;
+	ASSERT_OK(cs_store_nft_import(s, id, nfts, 2, NOW, &res, TERR));
+	assert_counts(s, id, 2, 1, 0, 1);
+	ASSERT_OK(cs_store_nft_get(s, u1, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD);
+	ASSERT_EQ(n.sold_at, NOW);
+	h = history_of(s, n.id);
+	ASSERT_EQ(h.n, 1);
+	ASSERT_EQ(h.last.old_status, CS_NFT_AVAILABLE);
+	ASSERT_EQ(h.last.new_status, CS_NFT_SOLD);
+	ASSERT_EQ(h.last.source, CS_SOURCE_ADMIN);
+	ASSERT_STR_EQ(h.last_detail, "state at import");
+	cs_nft_dispose(&n);
+	free(u0);
+	free(u1);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__change_writes_history_and_fields)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_nft n;
+	struct history_acc h;
+	char *uid = cs_fixture_uid(9, 0);
+	int64_t id = make_campaign(s, "Lab Rat", 5);
+
+	import_n(s, id, 3, 9, &res);
+
+	/* available -> reserved: wallet and deadline set. */
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_RESERVED;
+	ch.source = CS_SOURCE_USER;
+	ch.reserved_by = "stake_test1uwallet";
+	ch.reserved_until = NOW + 600000;
+	ch.sold_to = "ignored for a reservation";
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 1, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_RESERVED);
+	ASSERT_STR_EQ(n.reserved_by, "stake_test1uwallet");
+	ASSERT_EQ(n.reserved_until, NOW + 600000);
+	ASSERT_TRUE(n.sold_to == NULL);
+	ASSERT_EQ(n.version, 2);
+	ASSERT_EQ(n.last_modified_by, CS_SOURCE_USER);
+	ASSERT_EQ(n.last_modified_at, NOW + 1);
+	cs_nft_dispose(&n);
+	assert_counts(s, id, 3, 2, 1, 0);
+
+	/* reserved -> sold: reservation cleared, sale recorded. */
+	ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_SOLD;
+	ch.source = CS_SOURCE_WEBHOOK;
+	ch.sold_to = "addr_test1buyer";
+	ch.tx_hash = "00ff";
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 2, &n, TERR));
+	ASSERT_TRUE(n.reserved_by == NULL);
+	ASSERT_EQ(n.reserved_until, 0);
+	ASSERT_STR_EQ(n.sold_to, "addr_test1buyer");
+	ASSERT_STR_EQ(n.tx_hash, "00ff");
+	ASSERT_EQ(n.sold_at, NOW + 2);
+	ASSERT_EQ(n.version, 3);
+	cs_nft_dispose(&n);
+	assert_counts(s, id, 3, 2, 0, 1);
+
+	/* The same again changes nothing and writes no history. */
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 3, &n, TERR));
+	ASSERT_EQ(n.version, 3);
+	h = history_of(s, n.id);
+	ASSERT_EQ(h.n, 2);
+	ASSERT_EQ(h.last.source, CS_SOURCE_WEBHOOK);
+	ASSERT_EQ(h.last.old_status, CS_NFT_RESERVED);
+	ASSERT_EQ(h.last.new_status, CS_NFT_SOLD);
+	ASSERT_EQ(h.last.changed_at, NOW + 2);
+	cs_nft_dispose(&n);
+
+	/* sold -> available: the sale fields go. */
+	ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_AVAILABLE;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 4, &n, TERR));
+	ASSERT_TRUE(n.sold_to == NULL && n.tx_hash == NULL);
+	ASSERT_EQ(n.sold_at, 0);
+	ASSERT_EQ(n.version, 4);
+	cs_nft_dispose(&n);
+	assert_counts(s, id, 3, 3, 0, 0);
+	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_EQ(history_of(s, n.id).n, 3);
+	cs_nft_dispose(&n);
+
+	ch.nft_uid = "00000000-0000-0000-0000-000000000000";
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+	free(uid);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__change_compare_and_set)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_nft n;
+	char *uid = cs_fixture_uid(10, 0);
+	int64_t id = make_campaign(s, "Lab Rat", 5);
+
+	import_n(s, id, 1, 10, &res);
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_SOLD;
+	ch.expected_version = 2; /* it is at 1 */
+	ASSERT_ERR(CS_ECONFLICT, cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_AVAILABLE);
+	ASSERT_EQ(n.version, 1);
+	ASSERT_EQ(history_of(s, n.id).n, 0);
+	cs_nft_dispose(&n);
+	assert_counts(s, id, 1, 1, 0, 0);
+	ch.expected_version = 1;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+	assert_counts(s, id, 1, 0, 0, 1);
+	free(uid);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__list_by_status_and_pages)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct nft_acc acc;
+	char *uid;
+	unsigned i;
+	int64_t id = make_campaign(s, "Lab Rat", 50);
+	int64_t other = make_campaign(s, "Other", 50);
+
+	import_n(s, id, 20, 11, &res);
+	import_n(s, other, 5, 12, &res);
+	for (i = 0; i < 20; i += 4) {
+		uid = cs_fixture_uid(11, i);
+		ch.nft_uid = uid;
+		ch.new_status = CS_NFT_SOLD;
+		ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+		free(uid);
+	}
+	q.campaign_id = id;
+	q.status = CS_NFT_SOLD;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_nft_list(s, &q, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 5);
+	ASSERT_EQ(acc.numbers[0], 1);
+	ASSERT_EQ(acc.numbers[4], 17);
+	q.status = CS_NFT_AVAILABLE;
+	q.after_number = 10;
+	q.limit = 3;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_nft_list(s, &q, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 3);
+	ASSERT_EQ(acc.numbers[0], 11);
+	ASSERT_EQ(acc.numbers[1], 12);
+	ASSERT_EQ(acc.numbers[2], 14);
+	q.status = -1;
+	q.after_number = 0;
+	q.limit = 0;
+	q.campaign_id = other;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_nft_list(s, &q, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 5);
+	ASSERT_EQ(acc.statuses[CS_NFT_AVAILABLE], 5);
+	assert_counts(s, id, 20, 15, 0, 5);
+	cs_store_free(s);
+}
+
+struct log_acc {
+	size_t n;
+	int64_t ids[16];
+	int status[16];
+	char data[256];
+};
+
+static int
+log_cb(const struct cs_sync_log *l, void *payload)
+{
+	struct log_acc *acc = payload;
+
+	if (acc->n < 16) {
+		acc->ids[acc->n] = l->id;
+		acc->status[acc->n] = (int)l->status;
+	}
+	if (acc->n == 0)
+		snprintf(acc->data, sizeof(acc->data), "%s",
+		    l->synced_data != NULL ? l->synced_data : "");
+	acc->n++;
+	return 0;
+}
+
+CS_TEST(contract__sync_apply_one_transaction)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_sync_apply ap;
+	struct cs_nft_change ch[4];
+	struct cs_review_new rv[1];
+	enum cs_apply_result results[4];
+	struct cs_nft n0, n1;
+	struct cs_history_query hq = CS_HISTORY_QUERY_INIT;
+	struct history_acc h;
+	struct cs_sync_log log;
+	char *u0 = cs_fixture_uid(13, 0), *u1 = cs_fixture_uid(13, 1);
+	char *u2 = cs_fixture_uid(13, 2);
+	size_t i;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 5, 13, &res);
+	ASSERT_OK(cs_store_nft_get(s, u0, &n0, TERR));
+	ASSERT_OK(cs_store_nft_get(s, u1, &n1, TERR));
+	for (i = 0; i < 4; i++)
+		ch[i] = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+	ch[0].nft_id = n0.id; /* sold in NMKR */
+	ch[0].expected_version = n0.version;
+	ch[0].new_status = CS_NFT_SOLD;
+	ch[0].source = CS_SOURCE_MANUAL_SYNC;
+	ch[1].nft_id = n1.id; /* stale version: conflict */
+	ch[1].expected_version = n1.version + 5;
+	ch[1].new_status = CS_NFT_SOLD;
+	ch[1].source = CS_SOURCE_MANUAL_SYNC;
+	ch[2].nft_uid = "00000000-0000-0000-0000-000000000001"; /* gone */
+	ch[2].new_status = CS_NFT_SOLD;
+	ch[2].source = CS_SOURCE_MANUAL_SYNC;
+	ch[3].nft_uid = u2; /* reserved in NMKR */
+	ch[3].new_status = CS_NFT_RESERVED;
+	ch[3].source = CS_SOURCE_MANUAL_SYNC;
+	ch[3].reserved_until = NOW + 60000;
+	rv[0].nft_id = n1.id;
+	rv[0].kind = "sold_downgrade";
+	rv[0].local_status = CS_NFT_SOLD;
+	rv[0].remote_state = "free";
+	rv[0].detail = "NMKR says free";
+
+	memset(&ap, 0, sizeof(ap));
+	ap.log.sync_type = CS_SYNC_MANUAL;
+	ap.log.nmkr_project_uid = CS_UNCONST(PROJECT);
+	ap.log.campaign_id = id;
+	ap.log.status = CS_SYNC_PARTIAL;
+	ap.log.records_synced = 2;
+	ap.log.started_at = NOW;
+	ap.log.completed_at = NOW + 5;
+	ap.changes = ch;
+	ap.nchanges = 4;
+	ap.results = results;
+	ap.reviews = rv;
+	ap.nreviews = 1;
+	ap.campaign_id = id;
+	ASSERT_OK(cs_store_sync_apply(s, &ap, NOW + 5, TERR));
+	ASSERT_GT(ap.log.id, 0);
+	ASSERT_EQ(results[0], CS_APPLY_OK);
+	ASSERT_EQ(results[1], CS_APPLY_CONFLICT);
+	ASSERT_EQ(results[2], CS_APPLY_NOTFOUND);
+	ASSERT_EQ(results[3], CS_APPLY_OK);
+	ASSERT_EQ(ap.reviews_added, 1);
+	ASSERT_EQ(ap.counts.total, 5);
+	ASSERT_EQ(ap.counts.sold, 1);
+	ASSERT_EQ(ap.counts.reserved, 1);
+	assert_counts(s, id, 5, 3, 1, 1);
+
+	/* History rows point at the log row. */
+	hq.sync_log_id = ap.log.id;
+	memset(&h, 0, sizeof(h));
+	ASSERT_OK(cs_store_history_list(s, &hq, history_cb, &h, TERR));
+	ASSERT_EQ(h.n, 2);
+	ASSERT_EQ(h.last.source, CS_SOURCE_MANUAL_SYNC);
+	ASSERT_OK(cs_store_sync_log_get(s, ap.log.id, &log, TERR));
+	ASSERT_EQ(log.status, CS_SYNC_PARTIAL);
+	ASSERT_EQ(log.records_synced, 2);
+	ASSERT_EQ(log.campaign_id, id);
+	cs_sync_log_dispose(&log);
+	cs_nft_dispose(&n0);
+	ASSERT_OK(cs_store_nft_get(s, u0, &n0, TERR));
+	ASSERT_EQ(n0.last_synced_at, NOW + 5);
+	ASSERT_EQ(n0.last_modified_by, CS_SOURCE_MANUAL_SYNC);
+
+	/* The same review again stays one open item. */
+	ap.nchanges = 0;
+	ASSERT_OK(cs_store_sync_apply(s, &ap, NOW + 6, TERR));
+	ASSERT_EQ(ap.reviews_added, 0);
+
+	cs_nft_dispose(&n0);
+	cs_nft_dispose(&n1);
+	free(u0);
+	free(u1);
+	free(u2);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__sync_log_filters_and_prune)
+{
+	struct cs_store *s = open_store();
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct cs_sync_log l;
+	struct log_acc acc;
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_history_query hq = CS_HISTORY_QUERY_INIT;
+	struct history_acc h;
+	char *uid = cs_fixture_uid(14, 0);
+	int64_t deleted = 0;
+	int i;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 1, 14, &res);
+	for (i = 0; i < 6; i++) {
+		memset(&l, 0, sizeof(l));
+		l.sync_type = i % 2 ? CS_SYNC_WEBHOOK : CS_SYNC_MANUAL;
+		l.nmkr_project_uid = CS_UNCONST(i < 4 ? PROJECT : "other");
+		l.campaign_id = i < 4 ? id : 0;
+		l.status = i == 3 ? CS_SYNC_FAILED : CS_SYNC_SUCCESS;
+		l.started_at = NOW + i * 1000;
+		l.completed_at = NOW + i * 1000 + 10;
+		l.synced_data = CS_UNCONST(i == 5 ? "{\"n\":5}" : NULL);
+		ASSERT_OK(cs_store_sync_log_insert(s, &l, TERR));
+		if (i == 0) {
+			ch.nft_uid = uid;
+			ch.new_status = CS_NFT_SOLD;
+			ch.sync_log_id = l.id;
+			ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+		}
+	}
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_list(s, &q, log_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 6);
+	ASSERT_GT(acc.ids[0], acc.ids[1]); /* newest first */
+	ASSERT_STR_EQ(acc.data, "");       /* without with_data */
+	q.with_data = true;
+	q.limit = 1;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_list(s, &q, log_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+	ASSERT_STR_EQ(acc.data, "{\"n\":5}");
+	q = (struct cs_sync_log_query)CS_SYNC_LOG_QUERY_INIT;
+	q.project_uid = PROJECT;
+	q.status = CS_SYNC_FAILED;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_list(s, &q, log_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+	q.status = -1;
+	q.type = CS_SYNC_WEBHOOK;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_list(s, &q, log_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 2);
+
+	/* Pruning old logs keeps the history of status changes. */
+	ASSERT_OK(cs_store_sync_log_prune(s, NOW + 2500, &deleted, TERR));
+	ASSERT_EQ(deleted, 3);
+	q = (struct cs_sync_log_query)CS_SYNC_LOG_QUERY_INIT;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_list(s, &q, log_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 3);
+	hq.campaign_id = id;
+	memset(&h, 0, sizeof(h));
+	ASSERT_OK(cs_store_history_list(s, &hq, history_cb, &h, TERR));
+	ASSERT_EQ(h.n, 1);
+	ASSERT_EQ(h.last.sync_log_id, 0);
+	free(uid);
+	cs_store_free(s);
+}
+
+struct review_acc {
+	size_t n;
+	int64_t id;
+	char uid[40];
+};
+
+static int
+review_cb(const struct cs_review_item *r, void *payload)
+{
+	struct review_acc *acc = payload;
+
+	acc->n++;
+	acc->id = r->id;
+	snprintf(acc->uid, sizeof(acc->uid), "%s", r->nft_uid);
+	return 0;
+}
+
+CS_TEST(contract__review_resolve)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_sync_apply ap;
+	struct cs_review_new rv;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct review_acc acc;
+	struct cs_review_item item;
+	struct cs_nft n;
+	struct history_acc h;
+	char *uid = cs_fixture_uid(15, 0);
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 2, 15, &res);
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_SOLD;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW, &n, TERR));
+	memset(&ap, 0, sizeof(ap));
+	memset(&rv, 0, sizeof(rv));
+	rv.nft_id = n.id;
+	rv.kind = "sold_downgrade";
+	rv.local_status = CS_NFT_SOLD;
+	rv.remote_state = "free";
+	ap.log.sync_type = CS_SYNC_MANUAL;
+	ap.log.nmkr_project_uid = CS_UNCONST(PROJECT);
+	ap.log.campaign_id = id;
+	ap.reviews = &rv;
+	ap.nreviews = 1;
+	ap.campaign_id = id;
+	ASSERT_OK(cs_store_sync_apply(s, &ap, NOW, TERR));
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_review_list(s, id, true, review_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+	ASSERT_STR_EQ(acc.uid, uid);
+	ASSERT_OK(cs_store_review_get(s, acc.id, &item, TERR));
+	ASSERT_STR_EQ(item.kind, "sold_downgrade");
+	ASSERT_EQ(item.local_status, CS_NFT_SOLD);
+	ASSERT_EQ(item.resolved_at, 0);
+	cs_review_item_dispose(&item);
+
+	ASSERT_ERR(CS_EINVAL, cs_store_review_resolve(s, acc.id, "maybe",
+	                          CS_NFT_AVAILABLE, NOW, TERR));
+	ASSERT_OK(cs_store_review_resolve(
+	    s, acc.id, "apply_remote", CS_NFT_AVAILABLE, NOW + 1, TERR));
+	ASSERT_ERR(
+	    CS_ECONFLICT, cs_store_review_resolve(s, acc.id, "keep_local",
+	                      CS_NFT_AVAILABLE, NOW + 2, TERR));
+	cs_nft_dispose(&n);
+	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_AVAILABLE);
+	h = history_of(s, n.id);
+	ASSERT_EQ(h.n, 2);
+	ASSERT_EQ(h.last.source, CS_SOURCE_ADMIN);
+	ASSERT_STR_CONTAINS(h.last_detail, "review");
+	assert_counts(s, id, 2, 2, 0, 0);
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_review_list(s, id, true, review_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 0);
+	ASSERT_OK(cs_store_review_list(s, 0, false, review_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+	cs_nft_dispose(&n);
+	free(uid);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__sync_run_claim)
+{
+	struct cs_store *s = open_store();
+	struct cs_sync_run running;
+	int64_t run = 0, run2 = 0;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "a", NOW, 60000, 0, &run, &running, TERR));
+	ASSERT_GT(run, 0);
+	ASSERT_OK(cs_store_sync_run_progress(
+	    s, run, "fetch", 3, 10, NOW + 1000, TERR));
+	ASSERT_ERR(CS_ECONFLICT, cs_store_sync_run_claim(s, id, "b", NOW + 2000,
+	                             60000, 0, &run2, &running, TERR));
+	ASSERT_STR_EQ(running.phase, "fetch");
+	ASSERT_EQ(running.done, 3);
+	ASSERT_EQ(running.total, 10);
+	ASSERT_STR_EQ(running.owner, "a");
+	cs_sync_run_dispose(&running);
+
+	/* A run silent past the stale limit is taken over. */
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "b", NOW + 100000, 60000, 0, &run2, NULL, TERR));
+	ASSERT_NE(run2, run);
+	ASSERT_OK(cs_store_sync_run_active(s, id, &running, TERR));
+	ASSERT_STR_EQ(running.owner, "b");
+	cs_sync_run_dispose(&running);
+	ASSERT_OK(cs_store_sync_run_finish(
+	    s, run2, "success", 0, NOW + 100001, TERR));
+	ASSERT_ERR(
+	    CS_ENOTFOUND, cs_store_sync_run_active(s, id, &running, TERR));
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "c", NOW + 100002, 60000, 0, &run, NULL, TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_sync_run_claim(s, 999, "c", NOW,
+	                             60000, 0, &run2, NULL, TERR));
+	ASSERT_EQ(run2, 0);
+	/* A tick already served (a run started since) is refused. */
+	ASSERT_OK(
+	    cs_store_sync_run_finish(s, run, "success", 0, NOW + 100003, TERR));
+	ASSERT_ERR(CS_EINVAL, cs_store_sync_run_claim(s, id, "d", NOW + 100004,
+	                          60000, NOW + 100000, &run2, NULL, TERR));
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "d", NOW + 100005, 60000, NOW + 100005, &run2, NULL, TERR));
+	cs_store_free(s);
+}
+
+CS_TEST(contract__repair_links_follow_network)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_campaign c;
+	struct cs_nft n;
+	char *uid = cs_fixture_uid(16, 0);
+	size_t changed = 99;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 4, 16, &res);
+	ASSERT_OK(cs_store_nft_repair_links(s, id, &changed, TERR));
+	ASSERT_EQ(changed, 0);
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	c.network = CS_NETWORK_MAINNET;
+	ASSERT_OK(cs_store_campaign_update(s, &c, NOW, TERR));
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_nft_repair_links(s, id, &changed, TERR));
+	ASSERT_EQ(changed, 4);
+	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_STR_CONTAINS(n.payment_url, "https://pay.nmkr.io/?p=");
+	cs_nft_dispose(&n);
+	free(uid);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__allowlist_and_secret)
+{
+	struct cs_store *s = open_store();
+	const char *list[] = {"stake1a", "stake1b", "stake1a"};
+	struct cs_campaign c;
+	bool has = false;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	ASSERT_OK(cs_store_allowlist_set(s, id, list, 3, TERR));
+	ASSERT_OK(cs_store_allowlist_has(s, id, "stake1b", &has, TERR));
+	ASSERT_TRUE(has);
+	ASSERT_OK(cs_store_allowlist_has(s, id, "stake1c", &has, TERR));
+	ASSERT_FALSE(has);
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_TRUE(c.has_allowlist);
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_allowlist_set(s, id, NULL, 0, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_FALSE(c.has_allowlist);
+	cs_campaign_dispose(&c);
+
+	ASSERT_ERR(CS_EINVAL,
+	    cs_store_campaign_set_webhook_secret(s, id, "short", NOW, TERR));
+	ASSERT_OK(cs_store_campaign_set_webhook_secret(
+	    s, id, "0123456789abcdef0123456789abcdef", NOW, TERR));
+	ASSERT_OK(cs_store_campaign_set_webhook_secret(
+	    s, id, "fedcba9876543210fedcba9876543210", NOW + 1, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_STR_EQ(c.webhook_secret, "fedcba9876543210fedcba9876543210");
+	ASSERT_STR_EQ(
+	    c.webhook_secret_prev, "0123456789abcdef0123456789abcdef");
+	ASSERT_EQ(c.webhook_rotated_at, NOW + 1);
+	cs_campaign_dispose(&c);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__recount_repairs)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_counts k;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 7, 17, &res);
+	ASSERT_OK(cs_store_campaign_recount(s, id, NOW, &k, TERR));
+	ASSERT_EQ(k.total, 7);
+	ASSERT_EQ(k.available, 7);
+	assert_counts(s, id, 7, 7, 0, 0);
+	ASSERT_ERR(
+	    CS_ENOTFOUND, cs_store_campaign_recount(s, 999, NOW, &k, TERR));
+	cs_store_free(s);
+}
+
+static struct cs_webhook_apply
+webhook_item(const char *key, const char *body, bool verified,
+    const struct cs_nft_change *changes, size_t n,
+    enum cs_apply_result *results)
+{
+	struct cs_webhook_apply it;
+
+	memset(&it, 0, sizeof(it));
+	it.event.project_uid = CS_UNCONST(PROJECT);
+	it.event.event_type = CS_UNCONST("transactionconfirmed");
+	it.event.dedupe_key = CS_UNCONST(key);
+	it.event.raw_body = CS_UNCONST(body);
+	it.event.raw_len = strlen(body);
+	it.event.verified = verified;
+	it.event.outcome = CS_UNCONST(verified ? NULL : "rejected");
+	it.event.received_at = NOW;
+	it.log.nmkr_project_uid = CS_UNCONST(PROJECT);
+	it.changes = changes;
+	it.nchanges = n;
+	it.results = results;
+	return it;
+}
+
+struct event_acc {
+	size_t n;
+	char outcomes[8][16];
+	size_t body_len;
+};
+
+static int
+event_cb(const struct cs_webhook_event *e, void *payload)
+{
+	struct event_acc *acc = payload;
+
+	if (acc->n < 8)
+		snprintf(acc->outcomes[acc->n], 16, "%s", e->outcome);
+	acc->body_len += e->raw_len;
+	acc->n++;
+	return 0;
+}
+
+CS_TEST(contract__webhook_apply_replay_and_isolation)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch[3];
+	enum cs_apply_result r1[2], r2[1], r3[1], r4[1];
+	struct cs_webhook_apply items[4];
+	struct event_acc acc;
+	struct cs_nft n;
+	struct history_acc h;
+	char *u0 = cs_fixture_uid(18, 0), *u1 = cs_fixture_uid(18, 1);
+	size_t i;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 3, 18, &res);
+	for (i = 0; i < 3; i++) {
+		ch[i] = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+		ch[i].campaign_id = id;
+		ch[i].new_status = CS_NFT_SOLD;
+		ch[i].source = CS_SOURCE_WEBHOOK;
+		ch[i].sold_to = "addr_test1buyer";
+		ch[i].tx_hash = "abcd";
+	}
+	ch[0].nft_uid = u0;
+	ch[1].nft_uid = "00000000-0000-0000-0000-00000000dead"; /* unknown */
+	ch[2].nft_uid = u1;
+	items[0] = webhook_item("k1", "{\"a\":1}", true, ch, 2, r1);
+	items[1] =
+	    webhook_item("k1", "{\"a\":1}", true, ch, 1, r2); /* replay */
+	items[2] = webhook_item(NULL, "{\"forged\":1}", false, ch + 2, 1, r3);
+	items[3] = webhook_item("k2", "{\"b\":2}", true, ch + 2, 1, r4);
+	ASSERT_OK(cs_store_webhook_apply(s, items, 4, NOW, TERR));
+
+	ASSERT_FALSE(items[0].replay);
+	ASSERT_EQ(r1[0], CS_APPLY_OK);
+	ASSERT_EQ(r1[1], CS_APPLY_NOTFOUND);
+	ASSERT_EQ(items[0].log.status, CS_SYNC_PARTIAL);
+	ASSERT_EQ(items[0].log.records_synced, 1);
+	ASSERT_STR_EQ(items[0].event.outcome, "partial");
+	ASSERT_TRUE(items[1].replay);
+	ASSERT_FALSE(items[2].replay);
+	ASSERT_EQ(items[3].log.status, CS_SYNC_SUCCESS);
+
+	/* The forged one applied nothing; the replay applied nothing twice. */
+	ASSERT_OK(cs_store_nft_get(s, u0, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD);
+	ASSERT_STR_EQ(n.sold_to, "addr_test1buyer");
+	h = history_of(s, n.id);
+	ASSERT_EQ(h.n, 1);
+	ASSERT_EQ(h.last.webhook_event_id, items[0].event.id);
+	ASSERT_EQ(h.last.sync_log_id, items[0].log.id);
+	cs_nft_dispose(&n);
+	ASSERT_OK(cs_store_nft_get(s, u1, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD); /* by k2, not by the forged one */
+	ASSERT_EQ(history_of(s, n.id).n, 1);
+	cs_nft_dispose(&n);
+	assert_counts(s, id, 3, 1, 0, 2);
+
+	/* Every event is stored, replays and rejects included. */
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(
+	    cs_store_webhook_event_list(s, 0, 0, true, event_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 4);
+	ASSERT_STR_EQ(acc.outcomes[0], "applied");
+	ASSERT_STR_EQ(acc.outcomes[1], "rejected");
+	ASSERT_STR_EQ(acc.outcomes[2], "replay");
+	ASSERT_STR_EQ(acc.outcomes[3], "partial");
+	ASSERT_EQ(acc.body_len, 7 + 7 + 12 + 7);
+
+	/* A replay in a later batch is still a replay. */
+	items[0] = webhook_item("k2", "{\"b\":2}", true, ch + 2, 1, r4);
+	ASSERT_OK(cs_store_webhook_apply(s, items, 1, NOW + 1, TERR));
+	ASSERT_TRUE(items[0].replay);
+	free(u0);
+	free(u1);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__webhook_release_only_if_reserved)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	enum cs_apply_result r[1];
+	struct cs_webhook_apply it;
+	struct cs_nft n;
+	enum cs_reserve_outcome why;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 2, 19, &res);
+	ASSERT_OK(
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	ASSERT_OK(cs_store_reservation_take(
+	    s, id, "stake1w", 10, NOW, &n, &why, TERR));
+	ch.nft_uid = n.nft_uid;
+	ch.campaign_id = id;
+	ch.new_status = CS_NFT_AVAILABLE;
+	ch.only_if_status = CS_NFT_RESERVED;
+	ch.source = CS_SOURCE_WEBHOOK;
+	it = webhook_item("cancel-1", "{}", true, &ch, 1, r);
+	ASSERT_OK(cs_store_webhook_apply(s, &it, 1, NOW, TERR));
+	ASSERT_EQ(r[0], CS_APPLY_OK);
+	assert_counts(s, id, 2, 2, 0, 0);
+	/* Sold meanwhile: a late cancel leaves it sold. */
+	ch.new_status = CS_NFT_SOLD;
+	ch.only_if_status = -1;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+	ch.new_status = CS_NFT_AVAILABLE;
+	ch.only_if_status = CS_NFT_RESERVED;
+	it = webhook_item("cancel-2", "{}", true, &ch, 1, r);
+	ASSERT_OK(cs_store_webhook_apply(s, &it, 1, NOW, TERR));
+	ASSERT_EQ(r[0], CS_APPLY_NOOP);
+	assert_counts(s, id, 2, 1, 0, 1);
+	cs_nft_dispose(&n);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__reservations)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_campaign c;
+	struct cs_nft n;
+	struct nft_acc acc;
+	enum cs_reserve_outcome why;
+	const char *list[] = {"stake1a", "stake1b", "stake1c"};
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 2, 20, &res);
+	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1a", 10,
+	                             NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_INACTIVE);
+	ASSERT_OK(
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	ASSERT_OK(cs_store_allowlist_set(s, id, list, 3, TERR));
+	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1z", 10,
+	                             NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_NOT_ELIGIBLE);
+
+	ASSERT_OK(cs_store_reservation_take(
+	    s, id, "stake1a", 10, NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_OK);
+	ASSERT_EQ(n.nft_number, 1); /* lowest number first */
+	ASSERT_EQ(n.status, CS_NFT_RESERVED);
+	ASSERT_STR_EQ(n.reserved_by, "stake1a");
+	ASSERT_EQ(n.reserved_until, NOW + 600000);
+	ASSERT_EQ(n.last_modified_by, CS_SOURCE_USER);
+	ASSERT_TRUE(n.payment_url != NULL);
+	cs_nft_dispose(&n);
+	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1a", 10,
+	                             NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_WALLET_LIMIT);
+	ASSERT_OK(cs_store_reservation_take(
+	    s, id, "stake1b", 10, NOW, &n, &why, TERR));
+	ASSERT_EQ(n.nft_number, 2);
+	cs_nft_dispose(&n);
+	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1c", 10,
+	                             NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_SOLD_OUT);
+	assert_counts(s, id, 2, 0, 2, 0);
+
+	/* Expired ones are listed for the sweeper, oldest first. */
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_reservations_expired(
+	    s, NOW + 600001, 10, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 2);
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_reservations_expired(
+	    s, NOW + 599999, 10, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 0);
+
+	/* After expiry the wallet may reserve again; with allow_multiple a
+	 * wallet may hold several. */
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	c.allow_multiple = true;
+	ASSERT_OK(cs_store_campaign_update(s, &c, NOW, TERR));
+	cs_campaign_dispose(&c);
+	ASSERT_ERR(CS_EINVAL,
+	    cs_store_reservation_take(s, id, "", 10, NOW, &n, &why, TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_reservation_take(s, 999, "stake1a",
+	                             10, NOW, &n, &why, TERR));
+	cs_store_free(s);
+}
+
+CS_TEST(contract__chain_checks_rotation)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_chain_check k, got;
+	struct nft_acc acc;
+	struct cs_nft n;
+	char *uid, asset[80];
+	unsigned i;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 4, 21, &res);
+	for (i = 0; i < 3; i++) {
+		uid = cs_fixture_uid(21, i);
+		ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+		snprintf(asset, sizeof(asset), "%056d%02x", 0, i + 1);
+		ASSERT_OK(cs_store_nft_set_asset_id(s, n.id, asset, TERR));
+		ch.nft_uid = uid;
+		ch.new_status = CS_NFT_SOLD;
+		ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+		cs_nft_dispose(&n);
+		free(uid);
+	}
+	ASSERT_ERR(CS_EINVAL, cs_store_nft_set_asset_id(s, 1, "XYZ", TERR));
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_chain_candidates(s, id, 10, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 3);
+	ASSERT_EQ(acc.numbers[0], 1);
+
+	/* Checked ones go to the back, oldest check first. */
+	memset(&k, 0, sizeof(k));
+	snprintf(asset, sizeof(asset), "%056d%02x", 0, 1);
+	k.asset_id = asset;
+	k.status = CS_CHAIN_VERIFIED;
+	k.message = CS_UNCONST("minted, 1 holder");
+	k.addresses = CS_UNCONST("[\"addr_test1\"]");
+	k.checked_at = NOW + 5;
+	ASSERT_OK(cs_store_chain_check_put(s, &k, TERR));
+	snprintf(asset, sizeof(asset), "%056d%02x", 0, 2);
+	k.status = CS_CHAIN_PENDING;
+	k.checked_at = NOW + 1;
+	ASSERT_OK(cs_store_chain_check_put(s, &k, TERR));
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_chain_candidates(s, id, 10, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.numbers[0], 3);
+	ASSERT_EQ(acc.numbers[1], 2);
+	ASSERT_EQ(acc.numbers[2], 1);
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_chain_candidates(s, id, 1, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+
+	/* put replaces. */
+	k.status = CS_CHAIN_ERROR;
+	k.message = CS_UNCONST("boom");
+	ASSERT_OK(cs_store_chain_check_put(s, &k, TERR));
+	ASSERT_OK(cs_store_chain_check_get(s, asset, &got, TERR));
+	ASSERT_EQ(got.status, CS_CHAIN_ERROR);
+	ASSERT_STR_EQ(got.message, "boom");
+	ASSERT_STR_EQ(got.addresses, "[\"addr_test1\"]");
+	cs_chain_check_dispose(&got);
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_chain_check_get(s, "ff", &got, TERR));
+	cs_store_free(s);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the data model's words and of payment links. */
+#include "test.h"
+
+#include "core/model.h"
+#include "core/paylink.h"
+
+CS_TEST(core_model__words_round_trip)
+{
+	enum cs_nft_status st;
+	enum cs_source src;
+	enum cs_sync_type ty;
+
+	ASSERT_OK(cs_nft_status_parse("reserved", &st));
+	ASSERT_EQ(st, CS_NFT_RESERVED);
+	ASSERT_STR_EQ(cs_nft_status_name(CS_NFT_SOLD), "sold");
+	ASSERT_ERR(CS_EINVAL, cs_nft_status_parse("Sold", &st));
+	ASSERT_ERR(CS_EINVAL, cs_nft_status_parse(NULL, &st));
+	ASSERT_OK(cs_source_parse("manual_sync", &src));
+	ASSERT_EQ(src, CS_SOURCE_MANUAL_SYNC);
+	ASSERT_STR_EQ(cs_source_name(CS_SOURCE_EXPIRY), "expiry");
+	ASSERT_OK(cs_sync_type_parse("api_pull", &ty));
+	ASSERT_EQ(ty, CS_SYNC_API_PULL);
+	/* NMKR states are read case-insensitively; unknown ones flagged. */
+	ASSERT_EQ(cs_remote_state_parse("Sold"), CS_REMOTE_SOLD);
+	ASSERT_EQ(cs_remote_state_parse("blocked"), CS_REMOTE_BLOCKED);
+	ASSERT_EQ(cs_remote_state_parse("burned"), CS_REMOTE_BURNED);
+	ASSERT_EQ(cs_remote_state_parse("minting"), CS_REMOTE_UNKNOWN);
+	ASSERT_EQ(cs_remote_state_parse(NULL), CS_REMOTE_UNKNOWN);
+}
+
+CS_TEST(core_model__counts_move)
+{
+	struct cs_counts k = {0, 0, 0, 0};
+
+	cs_counts_add(&k, CS_NFT_AVAILABLE, 3);
+	cs_counts_add(&k, CS_NFT_AVAILABLE, -1);
+	cs_counts_add(&k, CS_NFT_SOLD, 1);
+	ASSERT_EQ(k.total, 3);
+	ASSERT_EQ(k.available, 2);
+	ASSERT_EQ(k.sold, 1);
+	ASSERT_EQ(k.reserved, 0);
+}
+
+CS_TEST(core_paylink__per_network)
+{
+	struct cs_buf b = CS_BUF_INIT(256);
+
+	ASSERT_OK(cs_paylink_specific(&b, CS_NETWORK_MAINNET,
+	    "9e2d000a-ed53-4db4-819b-25cdab41fd47",
+	    "5C810E70-DC0E-40FF-98D0-67742F95918B"));
+	ASSERT_STR_EQ(b.ptr, "https://pay.nmkr.io/?p=9e2d000aed534db4819b25cdab"
+	                     "41fd47&n=5c810e70dc0e40ff98d067742f95918b");
+	cs_buf_reset(&b);
+	ASSERT_OK(cs_paylink_specific(&b, CS_NETWORK_PREPROD,
+	    "9e2d000a-ed53-4db4-819b-25cdab41fd47",
+	    "5c810e70-dc0e-40ff-98d0-67742f95918b"));
+	ASSERT_STR_CONTAINS(b.ptr, "https://pay.preprod.nmkr.io/?p=");
+	cs_buf_reset(&b);
+	ASSERT_ERR(
+	    CS_EINVAL, cs_paylink_specific(&b, CS_NETWORK_MAINNET, "not-a-uid",
+	                   "5c810e70-dc0e-40ff-98d0-67742f95918b"));
+	cs_buf_dispose(&b);
+}

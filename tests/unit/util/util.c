@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of src/util: capped buffers, strings, times, arena, logging. */
+#include "test.h"
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/xalloc.h"
+
+CS_TEST(util_buf__cap_is_enforced)
+{
+	struct cs_buf b = CS_BUF_INIT(8);
+
+	ASSERT_OK(cs_buf_puts(&b, "1234"));
+	ASSERT_OK(cs_buf_printf(&b, "%d", 5678));
+	ASSERT_EQ(b.len, 8);
+	ASSERT_STR_EQ(b.ptr, "12345678");
+	/* Over the cap: refused, contents unchanged. */
+	ASSERT_ERR(CS_ETOOBIG, cs_buf_putc(&b, 'x'));
+	ASSERT_ERR(CS_ETOOBIG, cs_buf_printf(&b, "%s", "yy"));
+	ASSERT_STR_EQ(b.ptr, "12345678");
+	cs_buf_reset(&b);
+	ASSERT_EQ(b.len, 0);
+	ASSERT_STR_EQ(cs_buf_cstr(&b), "");
+	ASSERT_ERR(CS_ETOOBIG, cs_buf_put(&b, "123456789", 9));
+	cs_buf_dispose(&b);
+}
+
+CS_TEST(util_buf__take_moves_out)
+{
+	struct cs_buf b = CS_BUF_INIT(1024);
+	size_t len = 0;
+	char *s;
+
+	s = cs_buf_take(&b, &len);
+	ASSERT_STR_EQ(s, "");
+	free(s);
+	ASSERT_OK(cs_buf_puts(&b, "hello"));
+	s = cs_buf_take(&b, &len);
+	ASSERT_STR_EQ(s, "hello");
+	ASSERT_EQ(len, 5);
+	ASSERT_TRUE(b.ptr == NULL && b.len == 0);
+	free(s);
+}
+
+CS_TEST(util_str__to_i64_is_strict)
+{
+	int64_t v = 0;
+
+	ASSERT_OK(cs_str_to_i64("42", 0, 100, &v));
+	ASSERT_EQ(v, 42);
+	ASSERT_OK(cs_str_to_i64("-5", -10, 10, &v));
+	ASSERT_EQ(v, -5);
+	ASSERT_ERR(CS_EINVAL, cs_str_to_i64("", 0, 100, &v));
+	ASSERT_ERR(CS_EINVAL, cs_str_to_i64(" 4", 0, 100, &v));
+	ASSERT_ERR(CS_EINVAL, cs_str_to_i64("4x", 0, 100, &v));
+	ASSERT_ERR(CS_EINVAL, cs_str_to_i64("101", 0, 100, &v));
+	ASSERT_ERR(
+	    CS_EINVAL, cs_str_to_i64("99999999999999999999", 0, INT64_MAX, &v));
+}
+
+CS_TEST(util_str__uuid)
+{
+	char out[33];
+
+	ASSERT_TRUE(cs_str_is_uuid("9e2d000a-ed53-4db4-819b-25cdab41fd47"));
+	ASSERT_TRUE(cs_str_is_uuid("9E2D000A-ED53-4DB4-819B-25CDAB41FD47"));
+	ASSERT_FALSE(cs_str_is_uuid("9e2d000aed534db4819b25cdab41fd47"));
+	ASSERT_FALSE(cs_str_is_uuid("9e2d000a-ed53-4db4-819b-25cdab41fd4"));
+	ASSERT_FALSE(cs_str_is_uuid("9e2d000a-ed53-4db4-819b-25cdab41fd4g"));
+	ASSERT_FALSE(cs_str_is_uuid(NULL));
+	cs_str_uuid_nodash("9E2D000A-ED53-4DB4-819B-25CDAB41FD47", out);
+	ASSERT_STR_EQ(out, "9e2d000aed534db4819b25cdab41fd47");
+}
+
+CS_TEST(util_str__json_escape)
+{
+	struct cs_buf b = CS_BUF_INIT(256);
+
+	ASSERT_OK(cs_buf_put_json_string(&b, "a\"b\\c\n\x01é"));
+	ASSERT_STR_EQ(b.ptr, "\"a\\\"b\\\\c\\n\\u0001é\"");
+	cs_buf_dispose(&b);
+}
+
+CS_TEST(util_time__iso8601_round_trip)
+{
+	char s[CS_ISO8601_LEN];
+	int64_t t = 0;
+
+	cs_time_iso8601(1764000000123LL, s);
+	ASSERT_STR_EQ(s, "2025-11-24T16:00:00.123Z");
+	ASSERT_OK(cs_time_parse_iso8601(s, &t));
+	ASSERT_EQ(t, 1764000000123LL);
+	/* NMKR sends local times without a zone (UTC) and with offsets. */
+	ASSERT_OK(cs_time_parse_iso8601("2025-10-01T12:00:00", &t));
+	ASSERT_EQ(t, 1759320000000LL);
+	ASSERT_OK(cs_time_parse_iso8601("2025-10-16T12:00:00+02:00", &t));
+	ASSERT_EQ(t, 1760608800000LL);
+	ASSERT_OK(cs_time_parse_iso8601("2026-12-01", &t));
+	ASSERT_EQ(t, 1796083200000LL);
+	ASSERT_ERR(CS_EPARSE, cs_time_parse_iso8601("2026-13-01", &t));
+	ASSERT_ERR(CS_EPARSE, cs_time_parse_iso8601("yesterday", &t));
+	ASSERT_ERR(CS_EPARSE, cs_time_parse_iso8601("2026-12-01T10", &t));
+}
+
+CS_TEST(util_arena__strings_survive_growth)
+{
+	struct cs_arena a = CS_ARENA_INIT;
+	char *first, *s = NULL;
+	int i;
+
+	first = cs_arena_strdup(&a, "first");
+	for (i = 0; i < 20000; i++)
+		s = cs_arena_strdup(&a, "some string of a few bytes");
+	ASSERT_STR_EQ(first, "first");
+	ASSERT_STR_EQ(s, "some string of a few bytes");
+	ASSERT_TRUE(cs_arena_strdup(&a, NULL) == NULL);
+	cs_arena_reset(&a);
+	ASSERT_EQ(a.total, 0);
+	ASSERT_STR_EQ(cs_arena_strndup(&a, "abcdef", 3), "abc");
+	cs_arena_dispose(&a);
+}
+
+CS_TEST(util_log__secrets_are_redacted)
+{
+	char *path = cs_test_path("log.txt");
+	FILE *f = fopen(path, "w");
+	char *text, msg[128];
+
+	ASSERT_TRUE(f != NULL);
+	cs_log_setup(CS_LOG_DEBUG, CS_LOG_JSON, f);
+	cs_log_secret("mainnetKEY123456");
+	cs_log_secret("abc"); /* too short to scrub */
+	cs_log_info(
+	    "nmkr", "GET with key mainnetKEY123456 failed: \"%s\"", "quote");
+	fclose(f);
+	text = cs_test_read_file(path, NULL);
+	ASSERT_STR_NOT_CONTAINS(text, "mainnetKEY123456");
+	ASSERT_STR_CONTAINS(text, "[redacted]");
+	ASSERT_STR_CONTAINS(text, "\"level\":\"info\"");
+	ASSERT_STR_CONTAINS(text, "\\\"quote\\\"");
+	snprintf(msg, sizeof(msg), "x mainnetKEY123456 y");
+	cs_log_redact(msg, sizeof(msg));
+	ASSERT_STR_EQ(msg, "x [redacted] y");
+	cs_log_secrets_clear();
+	cs_log_setup(CS_LOG_INFO, CS_LOG_TEXT, NULL);
+	free(text);
+	free(path);
+}
+
+CS_TEST(util_error__wrap_keeps_the_cause)
+{
+	struct cs_error err = CS_ERROR_INIT;
+
+	cs_error_set(&err, CS_EDB, "sqlite: file is not a database");
+	ASSERT_EQ(cs_error_wrap(&err, CS_EINVAL, "%s is not ours", "x.db"),
+	    CS_EINVAL);
+	ASSERT_STR_EQ(
+	    err.msg, "x.db is not ours (sqlite: file is not a database)");
+	ASSERT_EQ(err.code, CS_EINVAL);
+}
