@@ -359,9 +359,9 @@ CS_TEST(contract__import_numbers_links_and_counters)
 	for (i = 0; i < 100; i++)
 		ASSERT_EQ(acc.numbers[i], (int64_t)i + 1);
 	/* The campaign is on preprod: the link is for its pay window. */
-	ASSERT_STR_CONTAINS(
-	    acc.first_url, "https://pay.preprod.nmkr.io/"
-	                   "?p=9e2d000aed534db4819b25cdab41fd47&n=");
+	ASSERT_STR_CONTAINS(acc.first_url,
+	    "https://pay.preprod.nmkr.io/"
+	    "?p=9e2d000aed534db4819b25cdab41fd47&n=");
 
 	uid = cs_fixture_uid(4, 41);
 	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
