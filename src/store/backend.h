@@ -12,6 +12,10 @@
  *  - CS_EAGAIN for transient failures (busy, serialization failure, deadlock,
  *    lost connection): store.c rolls back and retries the transaction;
  *  - CS_ENOTFOUND when a row addressed by key does not exist;
+ *  - a slot that returns CS_ECONFLICT or CS_ENOTFOUND leaves the
+ *    transaction usable: store.c goes on after them (a backend whose
+ *    engine aborts the transaction on a failed statement must avoid the
+ *    failure, e.g. INSERT ... ON CONFLICT DO NOTHING);
  *  - strings passed in are borrowed for the call;
  *  - strings returned through a struct are allocated from the arena given, or
  *    with malloc when it is NULL (the caller then disposes the struct);

@@ -58,6 +58,59 @@ cs_store__dup(struct cs_arena *arena, const char *s, size_t len)
 	return cs_xstrndup(s, len);
 }
 
+/*
+ * Single operations outside a transaction retry on CS_EAGAIN as well, when
+ * they are idempotent (reads, updates by key, upserts; never a bare insert,
+ * which a lost connection may have committed). A walk (a list with a
+ * callback) is retried only while no row was handed out, so no caller sees
+ * a row twice.
+ */
+#define RETRY(error, expr)                                                     \
+	do {                                                                   \
+		int attempt_;                                                  \
+		for (attempt_ = 0;; attempt_++) {                              \
+			(error) = (expr);                                      \
+			if ((error) != CS_EAGAIN ||                            \
+			    attempt_ >= CS_DB_MAX_RETRIES)                     \
+				break;                                         \
+			cs_sleep_ms(5 << attempt_);                            \
+		}                                                              \
+	} while (0)
+
+#define RETRY_WALK(error, w, expr)                                             \
+	do {                                                                   \
+		int attempt_;                                                  \
+		for (attempt_ = 0;; attempt_++) {                              \
+			(w).delivered = false;                                 \
+			(error) = (expr);                                      \
+			if ((error) != CS_EAGAIN || (w).delivered ||           \
+			    attempt_ >= CS_DB_MAX_RETRIES)                     \
+				break;                                         \
+			cs_sleep_ms(5 << attempt_);                            \
+		}                                                              \
+	} while (0)
+
+#define WALK_SHIM(kind, type, cbtype)                                          \
+	struct kind##_walk {                                                   \
+		cbtype cb;                                                     \
+		void *payload;                                                 \
+		bool delivered;                                                \
+	};                                                                     \
+	static int kind##_shim(const type *row, void *payload)                 \
+	{                                                                      \
+		struct kind##_walk *w = payload;                               \
+                                                                               \
+		w->delivered = true;                                           \
+		return w->cb(row, w->payload);                                 \
+	}
+
+WALK_SHIM(campaign, struct cs_campaign, cs_campaign_cb)
+WALK_SHIM(nft, struct cs_nft, cs_nft_cb)
+WALK_SHIM(sync_log, struct cs_sync_log, cs_sync_log_cb)
+WALK_SHIM(history, struct cs_history, cs_history_cb)
+WALK_SHIM(review, struct cs_review_item, cs_review_cb)
+WALK_SHIM(webhook, struct cs_webhook_event, cs_webhook_event_cb)
+
 /* ---- Opening ---------------------------------------------------------- */
 
 static const struct cs_store_ops *
@@ -129,7 +182,10 @@ cs_store_backend_name(const struct cs_store *store)
 int
 cs_store_schema_version(struct cs_store *store, int *out, struct cs_error *err)
 {
-	return store->ops->schema_version(store->conn, out, err);
+	int error;
+
+	RETRY(error, store->ops->schema_version(store->conn, out, err));
+	return error;
 }
 
 /* ---- Transactions ----------------------------------------------------- */
@@ -284,8 +340,12 @@ int
 cs_store_campaign_get(struct cs_store *store, int64_t id,
     struct cs_campaign *out, struct cs_error *err)
 {
+	int error;
+
 	memset(out, 0, sizeof(*out));
-	return store->ops->campaign_get(store->conn, id, false, out, err);
+	RETRY(
+	    error, store->ops->campaign_get(store->conn, id, false, out, err));
+	return error;
 }
 
 int
@@ -314,7 +374,12 @@ int
 cs_store_campaign_list(struct cs_store *store, cs_campaign_cb cb, void *payload,
     struct cs_error *err)
 {
-	return store->ops->campaign_list(store->conn, cb, payload, err);
+	struct campaign_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->campaign_list(store->conn, campaign_shim, &w, err));
+	return error;
 }
 
 struct campaign_update_args {
@@ -495,7 +560,11 @@ int
 cs_store_campaign_mark_synced(
     struct cs_store *store, int64_t id, int64_t now, struct cs_error *err)
 {
-	return store->ops->campaign_mark_synced(store->conn, id, now, err);
+	int error;
+
+	RETRY(
+	    error, store->ops->campaign_mark_synced(store->conn, id, now, err));
+	return error;
 }
 
 struct allowlist_args {
@@ -539,8 +608,11 @@ int
 cs_store_allowlist_has(struct cs_store *store, int64_t campaign_id,
     const char *address, bool *out, struct cs_error *err)
 {
-	return store->ops->allowlist_has(
-	    store->conn, campaign_id, address, out, err);
+	int error;
+
+	RETRY(error, store->ops->allowlist_has(
+	                 store->conn, campaign_id, address, out, err));
+	return error;
 }
 
 /* ---- NFTs ------------------------------------------------------------- */
@@ -772,14 +844,23 @@ int
 cs_store_nft_list(struct cs_store *store, const struct cs_nft_query *q,
     cs_nft_cb cb, void *payload, struct cs_error *err)
 {
-	return store->ops->nft_list(store->conn, q, cb, payload, err);
+	struct nft_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(
+	    error, w, store->ops->nft_list(store->conn, q, nft_shim, &w, err));
+	return error;
 }
 
 int
 cs_store_nft_counts(struct cs_store *store, int64_t campaign_id,
     struct cs_counts *out, struct cs_error *err)
 {
-	return store->ops->nft_counts(store->conn, campaign_id, out, err);
+	int error;
+
+	RETRY(
+	    error, store->ops->nft_counts(store->conn, campaign_id, out, err));
+	return error;
 }
 
 static bool
@@ -1067,6 +1148,7 @@ sync_apply_tx(struct tx *tx, void *payload, struct cs_error *err)
 	struct cs_error rowerr = CS_ERROR_INIT;
 	size_t i;
 	int error;
+	struct cs_campaign camp;
 
 	ap->reviews_added = 0;
 	ap->log.id = 0;
@@ -1125,8 +1207,16 @@ sync_apply_tx(struct tx *tx, void *payload, struct cs_error *err)
 		if (error < 0 && error != CS_ENOTFOUND)
 			return error;
 	}
-	/* Deltas are superseded by the recount below. */
+	/* Deltas are superseded by the recount below. Lock the campaign
+	 * first: a writer committing between the count and the write would
+	 * otherwise be lost from the counters (where rows lock, PostgreSQL). */
 	tx->deltas.len = 0;
+	memset(&camp, 0, sizeof(camp));
+	error =
+	    ops->campaign_get(tx->s->conn, ap->campaign_id, true, &camp, err);
+	cs_campaign_dispose(&camp);
+	if (error < 0)
+		return error;
 	error = ops->nft_counts(tx->s->conn, ap->campaign_id, &ap->counts, err);
 	if (error < 0)
 		return error;
@@ -1161,15 +1251,21 @@ int
 cs_store_sync_log_update(
     struct cs_store *store, const struct cs_sync_log *l, struct cs_error *err)
 {
-	return store->ops->sync_log_update(store->conn, l, err);
+	int error;
+
+	RETRY(error, store->ops->sync_log_update(store->conn, l, err));
+	return error;
 }
 
 int
 cs_store_sync_log_get(struct cs_store *store, int64_t id,
     struct cs_sync_log *out, struct cs_error *err)
 {
+	int error;
+
 	memset(out, 0, sizeof(*out));
-	return store->ops->sync_log_get(store->conn, id, out, err);
+	RETRY(error, store->ops->sync_log_get(store->conn, id, out, err));
+	return error;
 }
 
 int
@@ -1177,7 +1273,12 @@ cs_store_sync_log_list(struct cs_store *store,
     const struct cs_sync_log_query *q, cs_sync_log_cb cb, void *payload,
     struct cs_error *err)
 {
-	return store->ops->sync_log_list(store->conn, q, cb, payload, err);
+	struct sync_log_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->sync_log_list(store->conn, q, sync_log_shim, &w, err));
+	return error;
 }
 
 int
@@ -1199,7 +1300,12 @@ int
 cs_store_history_list(struct cs_store *store, const struct cs_history_query *q,
     cs_history_cb cb, void *payload, struct cs_error *err)
 {
-	return store->ops->history_list(store->conn, q, cb, payload, err);
+	struct history_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->history_list(store->conn, q, history_shim, &w, err));
+	return error;
 }
 
 /* ---- Review queue ----------------------------------------------------- */
@@ -1208,16 +1314,24 @@ int
 cs_store_review_list(struct cs_store *store, int64_t campaign_id,
     bool open_only, cs_review_cb cb, void *payload, struct cs_error *err)
 {
-	return store->ops->review_list(
-	    store->conn, campaign_id, open_only, cb, payload, err);
+	struct review_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->review_list(
+	        store->conn, campaign_id, open_only, review_shim, &w, err));
+	return error;
 }
 
 int
 cs_store_review_get(struct cs_store *store, int64_t id,
     struct cs_review_item *out, struct cs_error *err)
 {
+	int error;
+
 	memset(out, 0, sizeof(*out));
-	return store->ops->review_get(store->conn, id, out, err);
+	RETRY(error, store->ops->review_get(store->conn, id, out, err));
+	return error;
 }
 
 struct resolve_args {
@@ -1393,24 +1507,34 @@ cs_store_sync_run_progress(struct cs_store *store, int64_t run_id,
     const char *phase, int64_t done, int64_t total, int64_t now,
     struct cs_error *err)
 {
-	return store->ops->run_update(
-	    store->conn, run_id, phase, done, total, now, err);
+	int error;
+
+	RETRY(error, store->ops->run_update(
+	                 store->conn, run_id, phase, done, total, now, err));
+	return error;
 }
 
 int
 cs_store_sync_run_finish(struct cs_store *store, int64_t run_id,
     const char *outcome, int64_t sync_log_id, int64_t now, struct cs_error *err)
 {
-	return store->ops->run_finish(
-	    store->conn, run_id, outcome, sync_log_id, now, err);
+	int error;
+
+	RETRY(error, store->ops->run_finish(
+	                 store->conn, run_id, outcome, sync_log_id, now, err));
+	return error;
 }
 
 int
 cs_store_sync_run_active(struct cs_store *store, int64_t campaign_id,
     struct cs_sync_run *out, struct cs_error *err)
 {
+	int error;
+
 	memset(out, 0, sizeof(*out));
-	return store->ops->run_get_active(store->conn, campaign_id, out, err);
+	RETRY(error,
+	    store->ops->run_get_active(store->conn, campaign_id, out, err));
+	return error;
 }
 
 /* ---- Webhooks --------------------------------------------------------- */
@@ -1588,8 +1712,13 @@ cs_store_webhook_event_list(struct cs_store *store, int64_t campaign_id,
     int64_t limit, bool with_body, cs_webhook_event_cb cb, void *payload,
     struct cs_error *err)
 {
-	return store->ops->webhook_list(
-	    store->conn, campaign_id, limit, with_body, cb, payload, err);
+	struct webhook_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->webhook_list(store->conn, campaign_id, limit, with_body,
+	        webhook_shim, &w, err));
+	return error;
 }
 
 /* ---- Reservations ----------------------------------------------------- */
@@ -1647,9 +1776,12 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	error = lock(tx, LOCK_RESERVE(a->campaign_id), err);
 	if (error < 0)
 		return error;
+	/* No row lock on the campaign: the advisory lock serializes
+	 * reservers, and a lock taken before the NFT's would invert the
+	 * NFT-then-campaign order every change follows (a deadlock). */
 	memset(&camp, 0, sizeof(camp));
 	error =
-	    ops->campaign_get(tx->s->conn, a->campaign_id, true, &camp, err);
+	    ops->campaign_get(tx->s->conn, a->campaign_id, false, &camp, err);
 	if (error < 0)
 		return error;
 	if (camp.status != CS_CAMPAIGN_ACTIVE) {
@@ -1740,8 +1872,13 @@ int
 cs_store_reservations_expired(struct cs_store *store, int64_t now,
     int64_t limit, cs_nft_cb cb, void *payload, struct cs_error *err)
 {
-	return store->ops->nft_expired(
-	    store->conn, now, limit, cb, payload, err);
+	struct nft_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->nft_expired(
+	        store->conn, now, limit, nft_shim, &w, err));
+	return error;
 }
 
 /* ---- Chain checks ----------------------------------------------------- */
@@ -1750,8 +1887,11 @@ int
 cs_store_chain_check_get(struct cs_store *store, const char *asset_id,
     struct cs_chain_check *out, struct cs_error *err)
 {
+	int error;
+
 	memset(out, 0, sizeof(*out));
-	return store->ops->chain_get(store->conn, asset_id, out, err);
+	RETRY(error, store->ops->chain_get(store->conn, asset_id, out, err));
+	return error;
 }
 
 int
@@ -1761,15 +1901,23 @@ cs_store_chain_check_put(struct cs_store *store, const struct cs_chain_check *c,
 	if (c->asset_id == NULL || *c->asset_id == '\0' ||
 	    strlen(c->asset_id) > CS_MAX_ASSET_ID)
 		return cs_error_set(err, CS_EINVAL, "bad asset id");
-	return store->ops->chain_put(store->conn, c, err);
+	int error;
+
+	RETRY(error, store->ops->chain_put(store->conn, c, err));
+	return error;
 }
 
 int
 cs_store_chain_candidates(struct cs_store *store, int64_t campaign_id,
     int64_t limit, cs_nft_cb cb, void *payload, struct cs_error *err)
 {
-	return store->ops->chain_candidates(
-	    store->conn, campaign_id, limit, cb, payload, err);
+	struct nft_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->chain_candidates(
+	        store->conn, campaign_id, limit, nft_shim, &w, err));
+	return error;
 }
 
 int
@@ -1781,5 +1929,9 @@ cs_store_nft_set_asset_id(struct cs_store *store, int64_t nft_id,
 		return cs_error_set(err, CS_EINVAL,
 		    "asset id must be 56 to %d lowercase hex digits",
 		    CS_MAX_ASSET_ID);
-	return store->ops->nft_set_asset_id(store->conn, nft_id, asset_id, err);
+	int error;
+
+	RETRY(error,
+	    store->ops->nft_set_asset_id(store->conn, nft_id, asset_id, err));
+	return error;
 }

@@ -8,13 +8,17 @@
 
 #include "util/banned.h"
 
+/* Format into a copy first: the arguments may point into err->msg. */
 static void
 vset(struct cs_error *err, int code, int http_status, const char *fmt,
     va_list ap)
 {
+	char msg[CS_ERROR_MSG_LEN];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	err->code = code;
 	err->http_status = http_status;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	memcpy(err->msg, msg, sizeof(msg));
 }
 
 int
@@ -78,6 +82,20 @@ cs_error_wrap(struct cs_error *err, int code, const char *fmt, ...)
 	append(err->msg, sizeof(err->msg), ")");
 	err->code = code;
 	return code;
+}
+
+void
+cs_error_appendf(struct cs_error *err, const char *fmt, ...)
+{
+	char more[CS_ERROR_MSG_LEN];
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(more, sizeof(more), fmt, ap);
+	va_end(ap);
+	append(err->msg, sizeof(err->msg), more);
 }
 
 void

@@ -71,6 +71,10 @@ int cs_error_set_http(struct cs_error *err, int code, int http_status,
 int cs_error_wrap(struct cs_error *err, int code, const char *fmt, ...)
     CS_PRINTF(3, 4);
 
+/** Append formatted text to err's message (cut to fit). */
+void cs_error_appendf(struct cs_error *err, const char *fmt, ...)
+    CS_PRINTF(2, 3);
+
 /** Reset to CS_ERROR_INIT. */
 void cs_error_clear(struct cs_error *err);
 
