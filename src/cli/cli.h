@@ -43,6 +43,12 @@ struct cs_cmd {
 /** The store, opened (and migrated) on first use. NULL after reporting. */
 struct cs_store *cs_cli_store(struct cs_cli *cli, int *exit_code);
 
+struct cs_nmkr;
+
+/** An NMKR client from the configuration (NMKR_API_KEY, NMKR_NETWORK,
+ * NMKR_API_URL), or NULL after reporting a configuration error. */
+struct cs_nmkr *cs_cli_nmkr(struct cs_cli *cli, int *exit_code);
+
 /** Print "campaign-sync: msg" (secrets scrubbed); return the exit code
  * for err's code. */
 int cs_cli_fail(struct cs_cli *cli, const struct cs_error *err);
@@ -80,5 +86,6 @@ int cs_cmd_inventory(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_nft(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_logs(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_migrate(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_sync(struct cs_cli *cli, int argc, char **argv);
 
 #endif

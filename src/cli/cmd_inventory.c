@@ -8,13 +8,16 @@
 
 #include "cli/table.h"
 #include "service/encode.h"
+#include "clients/nmkr.h"
 #include "service/import_csv.h"
+#include "service/import_nmkr.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/banned.h"
 
 enum {
 	OPT_CSV = 256,
+	OPT_FROM_NMKR,
 	OPT_STATUS,
 	OPT_LIMIT,
 	OPT_AFTER,
@@ -36,68 +39,91 @@ find(struct cs_cli *cli, const char *ref, struct cs_campaign *out,
 	return 0;
 }
 
+static void
+print_import(struct cs_cli *cli, const struct cs_campaign *c, bool json,
+    size_t rows, const struct cs_import_result *res, size_t not_for_sale)
+{
+	cJSON *j;
+
+	if (json) {
+		j = cJSON_CreateObject();
+		cs_json_add_int(j, "campaignId", c->id);
+		cs_json_add_int(j, "rows", (int64_t)rows);
+		cs_json_add_int(j, "inserted", (int64_t)res->inserted);
+		cs_json_add_int(j, "skippedExisting", (int64_t)res->skipped);
+		cs_json_add_int(j, "skippedNotForSale", (int64_t)not_for_sale);
+		cs_cli_print_json(cli, j);
+		cJSON_Delete(j);
+		return;
+	}
+	fprintf(cli->out, "imported %zu NFTs into %s", res->inserted, c->name);
+	if (res->inserted > 0)
+		fprintf(cli->out, " (numbers %lld to %lld)",
+		    (long long)res->first_number, (long long)res->last_number);
+	fprintf(cli->out, "; %zu already present", res->skipped);
+	if (not_for_sale > 0)
+		fprintf(cli->out,
+		    "; %zu not for sale in NMKR (error, blocked "
+		    "or burned) left out",
+		    not_for_sale);
+	fputc('\n', cli->out);
+}
+
 static int
 inventory_import(struct cs_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"csv", required_argument, NULL, OPT_CSV},
+	    {"from-nmkr", no_argument, NULL, OPT_FROM_NMKR},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr_import_report nrep;
 	struct cs_csv_report rep;
 	struct cs_campaign c;
 	struct cs_store *store;
+	struct cs_nmkr *nmkr;
 	const char *csv = NULL;
-	bool json = false;
+	bool json = false, from_nmkr = false;
 	int code, opt;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == OPT_CSV)
 			csv = optarg;
+		else if (opt == OPT_FROM_NMKR)
+			from_nmkr = true;
 		else if (opt == OPT_JSON)
 			json = true;
 		else
 			return CS_EXIT_USAGE;
 	}
-	if (optind + 1 != argc || csv == NULL)
+	if (optind + 1 != argc || (csv == NULL) == !from_nmkr)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
-		    "usage: campaign-sync inventory import CAMPAIGN --csv "
-		    "FILE");
+		    "usage: campaign-sync inventory import CAMPAIGN "
+		    "--csv FILE | --from-nmkr");
 	code = find(cli, argv[optind], &c, &store);
 	if (code != 0)
 		return code;
-	if (cs_import_csv_file(store, c.id, csv, cs_now_ms(), &rep, &err) < 0) {
-		code = cs_cli_fail(cli, &err);
+	if (csv != NULL) {
+		if (cs_import_csv_file(
+		        store, c.id, csv, cs_now_ms(), &rep, &err) < 0)
+			code = cs_cli_fail(cli, &err);
+		else
+			print_import(cli, &c, json, rep.rows, &rep.result,
+			    rep.skipped_state);
 		goto out;
 	}
-	if (json) {
-		cJSON *j = cJSON_CreateObject();
-
-		cs_json_add_int(j, "campaignId", c.id);
-		cs_json_add_int(j, "rows", (int64_t)rep.rows);
-		cs_json_add_int(j, "inserted", (int64_t)rep.result.inserted);
-		cs_json_add_int(
-		    j, "skippedExisting", (int64_t)rep.result.skipped);
-		cs_json_add_int(
-		    j, "skippedNotForSale", (int64_t)rep.skipped_state);
-		cs_cli_print_json(cli, j);
-		cJSON_Delete(j);
-	} else {
-		fprintf(cli->out, "imported %zu NFTs into %s",
-		    rep.result.inserted, c.name);
-		if (rep.result.inserted > 0)
-			fprintf(cli->out, " (numbers %lld to %lld)",
-			    (long long)rep.result.first_number,
-			    (long long)rep.result.last_number);
-		fprintf(cli->out, "; %zu already present", rep.result.skipped);
-		if (rep.skipped_state > 0)
-			fprintf(cli->out,
-			    "; %zu not for sale in NMKR "
-			    "(error, blocked or burned) left out",
-			    rep.skipped_state);
-		fputc('\n', cli->out);
-	}
+	nmkr = cs_cli_nmkr(cli, &code);
+	if (nmkr == NULL)
+		goto out;
+	if (cs_import_from_nmkr(store, nmkr, c.id, cs_now_ms(), &nrep, &err) <
+	    0)
+		code = cs_cli_fail(cli, &err);
+	else
+		print_import(cli, &c, json, nrep.listed, &nrep.result,
+		    nrep.skipped_state);
+	cs_nmkr_free(nmkr);
 out:
 	cs_campaign_dispose(&c);
 	return code;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clients/nmkr.h"
 #include "service/encode.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -26,6 +27,15 @@ static const struct cs_cmd commands[] = {
         NULL},
     {"inventory", cs_cmd_inventory, "inventory <command> CAMPAIGN [...]",
         "a campaign's NFTs: import, list, repair-links", NULL},
+    {"sync", cs_cmd_sync, "sync CAMPAIGN|--all [--json] [--dry-run] [--force]",
+        "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
+        "1 failed",
+        "CAMPAIGN          id or name\n"
+        "--all             every active campaign\n"
+        "--json            print the SyncReport as JSON\n"
+        "--dry-run         compare and plan, write nothing\n"
+        "--force           skip the 10-second debounce\n"
+        "--quiet-progress  no progress bar even on a terminal"},
     {"nft", cs_cmd_nft, "nft <command> UID [...]", "one NFT: show, set-status",
         NULL},
     {"logs", cs_cmd_logs,
@@ -138,6 +148,29 @@ cs_cli_store(struct cs_cli *cli, int *exit_code)
 		return NULL;
 	}
 	return cli->store;
+}
+
+struct cs_nmkr *
+cs_cli_nmkr(struct cs_cli *cli, int *exit_code)
+{
+	struct cs_nmkr_opts o = CS_NMKR_OPTS_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr *c = NULL;
+
+	if (cli->cfg.nmkr_api_key == NULL) {
+		*exit_code = cs_cli_failf(cli, CS_EXIT_CONFIG,
+		    "NMKR_API_KEY is not set: the NMKR API needs a key");
+		return NULL;
+	}
+	o.api_key = cli->cfg.nmkr_api_key;
+	o.network = cli->cfg.nmkr_network;
+	o.base_url = cli->cfg.nmkr_api_url;
+	if (cs_nmkr_new(&c, &o, &err) < 0) {
+		cs_cli_fail(cli, &err);
+		*exit_code = CS_EXIT_CONFIG;
+		return NULL;
+	}
+	return c;
 }
 
 void

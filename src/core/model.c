@@ -95,6 +95,17 @@ cs_remote_state_parse(const char *s)
 	return CS_REMOTE_UNKNOWN;
 }
 
+int64_t
+cs_name_number(const char *name)
+{
+	const char *hash = name != NULL ? strrchr(name, '#') : NULL;
+	int64_t n;
+
+	if (hash == NULL || cs_str_to_i64(hash + 1, 1, INT32_MAX, &n) < 0)
+		return 0;
+	return n;
+}
+
 void
 cs_counts_add(struct cs_counts *c, enum cs_nft_status s, int64_t delta)
 {

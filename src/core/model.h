@@ -90,6 +90,12 @@ CS_NODISCARD int cs_network_parse(const char *s, enum cs_network *out);
 CS_NODISCARD int cs_sync_type_parse(const char *s, enum cs_sync_type *out);
 CS_NODISCARD int cs_sync_status_parse(const char *s, enum cs_sync_status *out);
 
+/**
+ * The edition number in a display name such as "Lab Rat #12" (the last
+ * '#' followed by digits only), or 0 when there is none.
+ */
+int64_t cs_name_number(const char *name);
+
 /* Counters of a campaign, always derived from its NFTs. */
 struct cs_counts {
 	int64_t total;

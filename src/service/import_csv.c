@@ -105,18 +105,6 @@ read_header(struct parse *p)
 	return 0;
 }
 
-/* The N of a "Name #N" display name, or 0. */
-static int64_t
-number_of(const char *name)
-{
-	const char *hash = strrchr(name, '#');
-	int64_t n;
-
-	if (hash == NULL || cs_str_to_i64(hash + 1, 1, INT32_MAX, &n) < 0)
-		return 0;
-	return n;
-}
-
 static int
 read_row(struct parse *p)
 {
@@ -160,7 +148,7 @@ read_row(struct parse *p)
 	n->nft_uid = CS_UNCONST(uid);
 	cs_str_lower(n->nft_uid);
 	n->name = CS_UNCONST(name);
-	n->nft_number = number_of(name);
+	n->nft_number = cs_name_number(name);
 	ipfs = field(p, COL_IPFSHASH);
 	if (ipfs != NULL && *ipfs != '\0') {
 		size_t len = strlen(ipfs) + sizeof("ipfs://");

@@ -150,3 +150,34 @@ cs_time_parse_iso8601(const char *s, int64_t *out)
 	*out = t * 1000 + ms - off;
 	return 0;
 }
+
+int
+cs_time_parse_http_date(const char *s, int64_t *out)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p, *m;
+	int d, y, h, mi, sec, mon;
+
+	/* "Www, DD Mon YYYY HH:MM:SS GMT" */
+	p = s != NULL ? strchr(s, ',') : NULL;
+	if (p == NULL || p[1] != ' ')
+		return CS_EPARSE;
+	p += 2;
+	if (digits(&p, 2, &d) || *p++ != ' ')
+		return CS_EPARSE;
+	m = strstr(months, (char[4]){p[0], p[1], p[2], 0});
+	if (m == NULL || (m - months) % 3 != 0 || p[0] == '\0')
+		return CS_EPARSE;
+	mon = (int)(m - months) / 3 + 1;
+	p += 3;
+	if (*p++ != ' ' || digits(&p, 4, &y) || *p++ != ' ' ||
+	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
+	    *p++ != ':' || digits(&p, 2, &sec) || strcmp(p, " GMT") != 0)
+		return CS_EPARSE;
+	if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return CS_EPARSE;
+	*out = (days_from_civil(y, mon, d) * 86400 + (int64_t)h * 3600 +
+	           (int64_t)mi * 60 + sec) *
+	       1000;
+	return 0;
+}

@@ -35,4 +35,10 @@ void cs_time_iso8601(int64_t ms, char out[CS_ISO8601_LEN]);
  */
 CS_NODISCARD int cs_time_parse_iso8601(const char *s, int64_t *out);
 
+/**
+ * Parse an HTTP IMF-fixdate, "Wed, 21 Oct 2015 07:28:00 GMT" (RFC 9110).
+ * @return 0 or CS_EPARSE
+ */
+CS_NODISCARD int cs_time_parse_http_date(const char *s, int64_t *out);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,6 +72,8 @@ cs_fakeproc_start(
 	if (p->pid < 0)
 		abort();
 	if (p->pid == 0) {
+		/* Die with the test, whatever way it ends. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(out[1], 1);
 		dup2(logfd, 2);
 		close(out[0]);
@@ -124,6 +127,11 @@ cs_fakeproc_start(
 		char buf[4096];
 		ssize_t n;
 
+		/* Hold none of the test's own descriptors: ctest waits for
+		 * them to close. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(logfd, 1);
+		dup2(logfd, 2);
 		while ((n = read(out[0], buf, sizeof(buf))) > 0)
 			if (write(logfd, buf, (size_t)n) < 0)
 				break;

@@ -35,6 +35,9 @@ void cs_test_fail(const char *file, int line, const char *fmt, ...)
 	}                                                                      \
 	static void test_##name(void)
 
+/* A test CMake does not register by itself (a driver run with arguments). */
+#define CS_TEST_DRIVER(name) CS_TEST(name)
+
 #define CS_SKIP(...)                                                           \
 	do {                                                                   \
 		fprintf(stderr, "skip: " __VA_ARGS__);                         \

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sync CAMPAIGN|--all: one sync from the terminal, with a progress bar on a
+ * TTY (phase, pages, NFTs), then the report as aligned tables (the seed's
+ * sections) or --json. Exit 0 success, 3 partial, 1 failed.
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/table.h"
+#include "clients/nmkr.h"
+#include "service/encode.h"
+#include "service/sync.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/banned.h"
+
+#define SHOW_ROWS 50
+#define BAR_WIDTH 24
+
+enum {
+	OPT_ALL = 256,
+	OPT_JSON,
+	OPT_DRY_RUN,
+	OPT_FORCE,
+	OPT_QUIET_PROGRESS,
+};
+
+struct bar {
+	FILE *f;
+	bool shown;
+};
+
+static void
+draw(const struct cs_sync_progress *p, void *payload)
+{
+	struct bar *b = payload;
+	char cells[BAR_WIDTH * 3 + 1];
+	size_t i, full = 0, off = 0;
+
+	if (strcmp(p->phase, "done") == 0) {
+		if (b->shown)
+			fprintf(b->f, "\r\033[K");
+		fflush(b->f);
+		return;
+	}
+	if (p->pages_total > 0)
+		full = (size_t)(p->pages_done * BAR_WIDTH / p->pages_total);
+	for (i = 0; i < BAR_WIDTH; i++) {
+		/* U+2588 full block, U+2591 light shade */
+		const char *c = i < full ? "\xe2\x96\x88" : "\xe2\x96\x91";
+
+		memcpy(cells + off, c, 3);
+		off += 3;
+	}
+	cells[off] = '\0';
+	fprintf(b->f, "\r\033[K%-8s %s %lld/%lld pages, %lld NFTs", p->phase,
+	    cells, (long long)p->pages_done, (long long)p->pages_total,
+	    (long long)p->nfts);
+	fflush(b->f);
+	b->shown = true;
+}
+
+static const char *
+jstr(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static long long
+jnum(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+static void
+more(FILE *f, int n)
+{
+	if (n > SHOW_ROWS)
+		fprintf(f, "... and %d more (see --json)\n", n - SHOW_ROWS);
+}
+
+static void
+print_report(
+    FILE *f, const struct cs_campaign *c, const struct cs_sync_result *res)
+{
+	static const char *const stats_h[] = {"", "NMKR", "DATABASE"};
+	static const char *const disc_h[] = {
+	    "NFT", "UID", "ISSUE", "DATABASE", "NMKR"};
+	static const char *const upd_h[] = {"NFT", "FROM", "TO", "RESULT"};
+	static const char *const conf_h[] = {"NFT", "UID", "WANTED", "WHY"};
+	static const char *const hook_h[] = {"WHEN", "STATUS", "RECORDS"};
+	static const char *const chain_h[] = {"NFT", "STATUS", "MESSAGE"};
+	static const char *const rows[] = {
+	    "total", "available", "reserved", "sold"};
+	const cJSON *r = res->report, *nmkr, *db, *item, *list;
+	struct cs_table *t;
+	char when[CS_ISO8601_LEN];
+	size_t i;
+	int n;
+
+	fprintf(f, "Sync of %s (campaign %lld): %s in %lld ms%s", c->name,
+	    (long long)c->id, cs_sync_status_name(res->status),
+	    jnum(r, "durationMs"),
+	    res->debounced ? " (the last sync's "
+	                     "report: run again with "
+	                     "--force)"
+	                   : "");
+	if (res->sync_log_id != 0)
+		fprintf(f, ", sync log %lld", (long long)res->sync_log_id);
+	fprintf(f, "\n\n");
+
+	nmkr = cJSON_GetObjectItem(r, "nmkrStats");
+	db = cJSON_GetObjectItem(r, "dbStats");
+	t = cs_table_new(3, stats_h);
+	for (i = 0; i < 4; i++)
+		cs_table_rowf(t, "%s\t%lld\t%lld", rows[i], jnum(nmkr, rows[i]),
+		    jnum(db, rows[i]));
+	cs_table_print(t, f);
+	cs_table_free(t);
+
+	list = cJSON_GetObjectItem(r, "discrepancies");
+	n = cJSON_GetArraySize(list);
+	fprintf(f, "\nDiscrepancies (%d)\n", n);
+	if (n > 0) {
+		t = cs_table_new(5, disc_h);
+		i = 0;
+		cJSON_ArrayForEach(item, list) {
+			const char *cells[5] = {jstr(item, "nftName"),
+			    jstr(item, "nftUid"), jstr(item, "issue"),
+			    jstr(item, "dbStatus"), jstr(item, "nmkrStatus")};
+
+			if (i++ < SHOW_ROWS)
+				cs_table_row(t, cells);
+		}
+		cs_table_print(t, f);
+		cs_table_free(t);
+		more(f, n);
+	}
+
+	list = cJSON_GetObjectItem(r, "updateResults");
+	n = cJSON_GetArraySize(list);
+	fprintf(f, "\nUpdates (%lld applied, %lld failed)\n",
+	    jnum(r, "updatedCount"), jnum(r, "failedCount"));
+	if (n > 0) {
+		t = cs_table_new(4, upd_h);
+		i = 0;
+		cJSON_ArrayForEach(item, list) {
+			const char *cells[4] = {jstr(item, "nftName"),
+			    jstr(item, "oldStatus"), jstr(item, "newStatus"),
+			    cJSON_IsTrue(cJSON_GetObjectItem(item, "success"))
+			        ? "updated"
+			        : jstr(item, "error")};
+
+			if (i++ < SHOW_ROWS)
+				cs_table_row(t, cells);
+		}
+		cs_table_print(t, f);
+		cs_table_free(t);
+		more(f, n);
+	}
+
+	list = cJSON_GetObjectItem(r, "conflicts");
+	n = cJSON_GetArraySize(list);
+	if (n > 0) {
+		fprintf(f,
+		    "\nConflicts (%d: changed during the sync, left "
+		    "alone)\n",
+		    n);
+		t = cs_table_new(4, conf_h);
+		i = 0;
+		cJSON_ArrayForEach(item, list) {
+			const char *cells[4] = {jstr(item, "nftName"),
+			    jstr(item, "nftUid"), jstr(item, "wanted"),
+			    jstr(item, "reason")};
+
+			if (i++ < SHOW_ROWS)
+				cs_table_row(t, cells);
+		}
+		cs_table_print(t, f);
+		cs_table_free(t);
+		more(f, n);
+	}
+
+	list = cJSON_GetObjectItem(r, "warnings");
+	if (cJSON_GetArraySize(list) > 0) {
+		fprintf(f, "\nWarnings\n");
+		cJSON_ArrayForEach(item, list)
+			fprintf(f, "- %s\n", item->valuestring);
+	}
+	list = cJSON_GetObjectItem(r, "errors");
+	if (cJSON_GetArraySize(list) > 0) {
+		fprintf(f, "\nErrors\n");
+		cJSON_ArrayForEach(item, list)
+			fprintf(f, "- %s\n", item->valuestring);
+	}
+
+	list = cJSON_GetObjectItem(r, "recentWebhooks");
+	n = cJSON_GetArraySize(list);
+	fprintf(f, "\nWebhook activity (%d recent)\n", n);
+	if (n > 0) {
+		t = cs_table_new(3, hook_h);
+		cJSON_ArrayForEach(item, list) {
+			cs_time_iso8601(jnum(item, "timestamp"), when);
+			cs_table_rowf(t, "%s\t%s\t%lld", when,
+			    jstr(item, "status"), jnum(item, "recordsSynced"));
+		}
+		cs_table_print(t, f);
+		cs_table_free(t);
+	}
+
+	list = cJSON_GetObjectItem(r, "blockchainResults");
+	fprintf(f,
+	    "\nChain verification: %lld verified, %lld pending, %lld "
+	    "errors\n",
+	    jnum(r, "verifiedCount"), jnum(r, "pendingCount"),
+	    jnum(r, "errorCount"));
+	if (cJSON_GetArraySize(list) > 0) {
+		t = cs_table_new(3, chain_h);
+		cJSON_ArrayForEach(item, list) {
+			const char *cells[3] = {jstr(item, "nftName"),
+			    jstr(item, "status"), jstr(item, "message")};
+
+			cs_table_row(t, cells);
+		}
+		cs_table_print(t, f);
+		cs_table_free(t);
+	}
+
+	fprintf(f, "\nPhases:");
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(r, "phases"))
+		fprintf(f, " %s %lld ms", item->string,
+		    (long long)item->valuedouble);
+	fputc('\n', f);
+}
+
+static int
+exit_for(enum cs_sync_status s)
+{
+	switch (s) {
+	case CS_SYNC_SUCCESS:
+		return CS_EXIT_OK;
+	case CS_SYNC_PARTIAL:
+		return CS_EXIT_PARTIAL;
+	case CS_SYNC_FAILED:
+		return CS_EXIT_FAILED;
+	}
+	return CS_EXIT_SOFTWARE;
+}
+
+struct flags {
+	bool all, json, dry_run, force, quiet;
+};
+
+static int
+sync_one(struct cs_cli *cli, struct cs_sync_env *env, const struct flags *fl,
+    const struct cs_campaign *c, cJSON *all_reports)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_sync_result res;
+	struct cs_sync_opts o;
+	struct bar bar = {stderr, false};
+	int code;
+
+	cs_sync_opts_init(&o);
+	o.type = CS_SYNC_MANUAL;
+	o.dry_run = fl->dry_run;
+	o.force = fl->force;
+	if (!fl->quiet && isatty(fileno(stderr))) {
+		o.progress = draw;
+		o.payload = &bar;
+	}
+	if (cs_sync_campaign(env, c->id, &o, &res, &err) < 0) {
+		if (err.code == CS_ECONFLICT && res.running.phase != NULL)
+			code = cs_cli_failf(cli, CS_EXIT_TEMPFAIL,
+			    "%s: a sync is already running (%s, %lld/%lld, "
+			    "started by %s)",
+			    c->name, res.running.phase,
+			    (long long)res.running.done,
+			    (long long)res.running.total,
+			    res.running.owner != NULL ? res.running.owner
+			                              : "?");
+		else
+			code = cs_cli_fail(cli, &err);
+		cs_sync_result_dispose(&res);
+		return code;
+	}
+	if (all_reports != NULL) {
+		cJSON_AddItemToArray(all_reports, res.report);
+		res.report = NULL;
+	} else if (fl->json) {
+		cs_cli_print_json(cli, res.report);
+	} else {
+		print_report(cli->out, c, &res);
+	}
+	code = exit_for(res.status);
+	cs_sync_result_dispose(&res);
+	return code;
+}
+
+struct active {
+	int64_t ids[4096];
+	size_t n;
+};
+
+static int
+active_cb(const struct cs_campaign *c, void *payload)
+{
+	struct active *a = payload;
+
+	if (c->status == CS_CAMPAIGN_ACTIVE && a->n < 4096)
+		a->ids[a->n++] = c->id;
+	return 0;
+}
+
+/* The worse of two sync exit codes: failed > partial > success. */
+static int
+worse(int a, int b)
+{
+	static const int order[] = {
+	    CS_EXIT_OK, CS_EXIT_PARTIAL, CS_EXIT_FAILED};
+	int ra = 3, rb = 3, i;
+
+	for (i = 0; i < 3; i++) {
+		if (order[i] == a)
+			ra = i;
+		if (order[i] == b)
+			rb = i;
+	}
+	return ra >= rb ? a : b;
+}
+
+int
+cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"all", no_argument, NULL, OPT_ALL},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"quiet-progress", no_argument, NULL, OPT_QUIET_PROGRESS},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_sync_env env;
+	struct cs_campaign c;
+	struct active *act = NULL;
+	struct flags fl;
+	cJSON *reports = NULL;
+	size_t i;
+	int code = 0, opt, one;
+
+	memset(&fl, 0, sizeof(fl));
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_ALL:
+			fl.all = true;
+			break;
+		case OPT_JSON:
+			fl.json = true;
+			break;
+		case OPT_DRY_RUN:
+			fl.dry_run = true;
+			break;
+		case OPT_FORCE:
+			fl.force = true;
+			break;
+		case OPT_QUIET_PROGRESS:
+			fl.quiet = true;
+			break;
+		default:
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (fl.all == (optind < argc) || optind + 1 < argc)
+		return cs_cli_failf(cli, CS_EXIT_USAGE,
+		    "usage: campaign-sync sync CAMPAIGN|--all [--json] "
+		    "[--dry-run] [--force]");
+	memset(&env, 0, sizeof(env));
+	env.owner = "cli";
+	env.store = cs_cli_store(cli, &code);
+	if (env.store == NULL)
+		return code;
+	if (!fl.all) {
+		if (cs_store_campaign_find(env.store, argv[optind], &c, &err) <
+		    0)
+			return cs_cli_fail(cli, &err);
+	}
+	env.nmkr = cs_cli_nmkr(cli, &code);
+	if (env.nmkr == NULL) {
+		if (!fl.all)
+			cs_campaign_dispose(&c);
+		return code;
+	}
+	if (!fl.all) {
+		code = sync_one(cli, &env, &fl, &c, NULL);
+		cs_campaign_dispose(&c);
+		goto out;
+	}
+	act = calloc(1, sizeof(*act));
+	if (act == NULL ||
+	    cs_store_campaign_list(env.store, active_cb, act, &err) < 0) {
+		code = cs_cli_fail(cli, &err);
+		goto out;
+	}
+	if (fl.json)
+		reports = cJSON_CreateArray();
+	for (i = 0; i < act->n; i++) {
+		if (cs_store_campaign_get(env.store, act->ids[i], &c, &err) <
+		    0) {
+			code = cs_cli_fail(cli, &err);
+			continue;
+		}
+		if (!fl.json && i > 0)
+			fputc('\n', cli->out);
+		one = sync_one(cli, &env, &fl, &c, reports);
+		code = i == 0 ? one : worse(code, one);
+		cs_campaign_dispose(&c);
+	}
+	if (reports != NULL)
+		cs_cli_print_json(cli, reports);
+	if (act->n == 0 && !fl.json)
+		fprintf(cli->out, "no active campaigns to sync\n");
+out:
+	cJSON_Delete(reports);
+	free(act);
+	cs_nmkr_free(env.nmkr);
+	return code;
+}

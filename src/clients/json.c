@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* Typed cJSON getters; see json.h. */
+#include "clients/json.h"
+
+#include <math.h>
+
+#include "util/banned.h"
+
+int
+cs_json_parse(const char *body, size_t len, const char *what, cJSON **out,
+    struct cs_error *err)
+{
+	const char *end = NULL;
+	size_t at;
+
+	/* The _Opts form reports where parsing stopped without the global
+	 * (thread-unsafe) error pointer. */
+	*out = cJSON_ParseWithLengthOpts(body, len, &end, false);
+	if (*out != NULL)
+		return 0;
+	at = end != NULL && end >= body && end <= body + len
+	         ? (size_t)(end - body)
+	         : len;
+	return cs_error_set(err, CS_EPARSE,
+	    "%s: malformed JSON at byte %zu of %zu", what, at, len);
+}
+
+static const char *
+type_name(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "something else";
+}
+
+static const cJSON *
+field(const cJSON *obj, const char *name, bool required, const char *ctx,
+    int *error, struct cs_error *err)
+{
+	const cJSON *v = cJSON_GetObjectItem(obj, name);
+
+	*error = 0;
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (required)
+			*error = cs_error_set(
+			    err, CS_EPARSE, "%s.%s: missing", ctx, name);
+		return NULL;
+	}
+	return v;
+}
+
+int
+cs_json_get_string(const cJSON *obj, const char *name, bool required,
+    const char *ctx, const char **out, struct cs_error *err)
+{
+	const cJSON *v;
+	int error;
+
+	*out = NULL;
+	v = field(obj, name, required, ctx, &error, err);
+	if (v == NULL)
+		return error;
+	if (!cJSON_IsString(v))
+		return cs_error_set(err, CS_EPARSE,
+		    "%s.%s: expected a string, got %s", ctx, name,
+		    type_name(v));
+	*out = v->valuestring;
+	return 0;
+}
+
+int
+cs_json_get_int(const cJSON *obj, const char *name, bool required,
+    const char *ctx, int64_t *out, struct cs_error *err)
+{
+	const cJSON *v;
+	double d;
+	int error;
+
+	*out = 0;
+	v = field(obj, name, required, ctx, &error, err);
+	if (v == NULL)
+		return error;
+	d = cJSON_GetNumberValue(v);
+	if (!cJSON_IsNumber(v) || d != floor(d) || d < -9.2e18 || d > 9.2e18)
+		return cs_error_set(err, CS_EPARSE,
+		    "%s.%s: expected an integer, got %s", ctx, name,
+		    cJSON_IsNumber(v) ? "a fraction" : type_name(v));
+	*out = (int64_t)d;
+	return 0;
+}
+
+int
+cs_json_get_bool(const cJSON *obj, const char *name, bool required,
+    const char *ctx, bool *out, struct cs_error *err)
+{
+	const cJSON *v;
+	int error;
+
+	*out = false;
+	v = field(obj, name, required, ctx, &error, err);
+	if (v == NULL)
+		return error;
+	if (!cJSON_IsBool(v))
+		return cs_error_set(err, CS_EPARSE,
+		    "%s.%s: expected a boolean, got %s", ctx, name,
+		    type_name(v));
+	*out = cJSON_IsTrue(v);
+	return 0;
+}

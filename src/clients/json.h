@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Typed getters over cJSON for the upstream decoders. Unknown fields and
+ * nulls are tolerated; a field we need that is missing, or has the wrong
+ * type, is an error that names it ("GetNfts[3].uid: expected a string").
+ * Names are matched without regard to case, as ASP.NET reads them.
+ */
+#ifndef CS_CLIENTS_JSON_H
+#define CS_CLIENTS_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+/**
+ * Parse a body that is not NUL-terminated (cJSON_ParseWithLength); a parse
+ * failure is CS_EPARSE naming what and where.
+ *
+ * @param out caller owns, cJSON_Delete()
+ */
+CS_NODISCARD int cs_json_parse(const char *body, size_t len, const char *what,
+    cJSON **out, struct cs_error *err);
+
+/**
+ * A string field. Missing or null: *out = NULL, and CS_EPARSE only when
+ * required. @param ctx names the object in messages ("GetNfts[3]")
+ */
+CS_NODISCARD int cs_json_get_string(const cJSON *obj, const char *name,
+    bool required, const char *ctx, const char **out, struct cs_error *err);
+
+/** An integer field (a whole JSON number in int64 range). */
+CS_NODISCARD int cs_json_get_int(const cJSON *obj, const char *name,
+    bool required, const char *ctx, int64_t *out, struct cs_error *err);
+
+/** A boolean field. */
+CS_NODISCARD int cs_json_get_bool(const cJSON *obj, const char *name,
+    bool required, const char *ctx, bool *out, struct cs_error *err);
+
+#endif

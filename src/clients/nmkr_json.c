@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+/* NMKR response decoders; see nmkr_json.h. */
+#include "clients/nmkr_json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clients/json.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static char *
+dup(const char *s)
+{
+	return s != NULL ? cs_xstrdup(s) : NULL;
+}
+
+void
+cs_nmkr_project_dispose(struct cs_nmkr_project *p)
+{
+	free(p->uid);
+	free(p->name);
+	free(p->policy_id);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+cs_nmkr_nft_dispose(struct cs_nmkr_nft *n)
+{
+	free(n->uid);
+	free(n->name);
+	free(n->state_word);
+	free(n->receiver_address);
+	free(n->asset_id);
+	free(n->tx_hash);
+	memset(n, 0, sizeof(*n));
+}
+
+void
+cs_nmkr_notifications_free(struct cs_nmkr_notification *list, size_t n)
+{
+	size_t i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(list[i].type);
+		free(list[i].address);
+		free(list[i].secret);
+	}
+	free(list);
+}
+
+/* A date we can live without: a bad one is ignored, not an error. */
+static int64_t
+opt_date(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, name);
+	int64_t t;
+
+	if (!cJSON_IsString(v) || cs_time_parse_iso8601(v->valuestring, &t) < 0)
+		return 0;
+	return t;
+}
+
+/* An optional string: a wrong type is treated as absent. */
+static const char *
+opt_string(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+cs_nmkr_decode_nfts(const char *body, size_t len, int page,
+    struct cs_remote_list *list, size_t *count, struct cs_error *err)
+{
+	char what[48], ctx[64];
+	const char *uid, *state, *name;
+	struct cs_remote_nft *x;
+	cJSON *doc = NULL;
+	const cJSON *item;
+	size_t i = 0;
+	int error;
+
+	*count = 0;
+	snprintf(what, sizeof(what), "GetNfts page %d", page);
+	error = cs_json_parse(body, len, what, &doc, err);
+	if (error < 0)
+		return error;
+	if (!cJSON_IsArray(doc)) {
+		error = cs_error_set(
+		    err, CS_EPARSE, "%s: expected a JSON array", what);
+		goto out;
+	}
+	cJSON_ArrayForEach(item, doc) {
+		snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i++);
+		if (!cJSON_IsObject(item)) {
+			error = cs_error_set(
+			    err, CS_EPARSE, "%s: expected an object", ctx);
+			goto out;
+		}
+		error = cs_json_get_string(item, "uid", true, ctx, &uid, err);
+		if (error == 0)
+			error = cs_json_get_string(
+			    item, "state", true, ctx, &state, err);
+		if (error < 0)
+			goto out;
+		if (!cs_str_is_uuid(uid)) {
+			error = cs_error_set(err, CS_EPARSE,
+			    "%s.uid: '%.40s' is not a uid", ctx, uid);
+			goto out;
+		}
+		x = cs_remote_list_add(list);
+		x->uid = cs_arena_strdup(&list->arena, uid);
+		cs_str_lower(CS_UNCONST(x->uid));
+		name = opt_string(item, "displayname");
+		if (name == NULL || *name == '\0')
+			name = opt_string(item, "name");
+		x->name =
+		    cs_arena_strdup(&list->arena, name != NULL ? name : "");
+		x->state = cs_remote_state_parse(state);
+		if (x->state == CS_REMOTE_UNKNOWN)
+			x->state_word =
+			    cs_arena_strndup(&list->arena, state, 32);
+		name = opt_string(item, "assetId");
+		if (name != NULL && cs_str_is_hex_lower(name))
+			x->asset_id = cs_arena_strdup(&list->arena, name);
+		x->nmkr_id = (int64_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItem(item, "id"));
+		x->sold_at = opt_date(item, "selldate");
+		(*count)++;
+	}
+out:
+	cJSON_Delete(doc);
+	return error;
+}
+
+int
+cs_nmkr_decode_counts(const char *body, size_t len, struct cs_nmkr_counts *out,
+    struct cs_error *err)
+{
+	static const char ctx[] = "GetCounts";
+	cJSON *doc = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	error = cs_json_parse(body, len, ctx, &doc, err);
+	if (error < 0)
+		return error;
+	if (!cJSON_IsObject(doc)) {
+		error = cs_error_set(
+		    err, CS_EPARSE, "GetCounts: expected a JSON object");
+		goto out;
+	}
+	error =
+	    cs_json_get_int(doc, "nftTotal", true, ctx, &out->nft_total, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "sold", true, ctx, &out->sold, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "free", true, ctx, &out->free, err);
+	if (error == 0)
+		error = cs_json_get_int(
+		    doc, "reserved", true, ctx, &out->reserved, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "error", false, ctx, &out->error, err);
+	if (error == 0)
+		error = cs_json_get_int(
+		    doc, "blocked", false, ctx, &out->blocked, err);
+	if (error == 0)
+		error = cs_json_get_int(
+		    doc, "totalTokens", false, ctx, &out->total_tokens, err);
+	if (error == 0)
+		error = cs_json_get_int(
+		    doc, "totalBlocked", false, ctx, &out->total_blocked, err);
+	if (error == 0)
+		error = cs_json_get_int(doc, "unknownOrBurnedState", false, ctx,
+		    &out->unknown_or_burned, err);
+out:
+	cJSON_Delete(doc);
+	return error;
+}
+
+int
+cs_nmkr_decode_project(const char *body, size_t len,
+    struct cs_nmkr_project *out, struct cs_error *err)
+{
+	static const char ctx[] = "GetProjectDetails";
+	const char *uid, *name;
+	int64_t minutes;
+	cJSON *doc = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	error = cs_json_parse(body, len, ctx, &doc, err);
+	if (error < 0)
+		return error;
+	if (!cJSON_IsObject(doc)) {
+		error = cs_error_set(err, CS_EPARSE,
+		    "GetProjectDetails: expected a JSON object");
+		goto out;
+	}
+	error = cs_json_get_string(doc, "uid", true, ctx, &uid, err);
+	if (error == 0)
+		error = cs_json_get_int(
+		    doc, "addressReservationTime", false, ctx, &minutes, err);
+	if (error < 0)
+		goto out;
+	name = opt_string(doc, "projectname");
+	out->uid = dup(uid);
+	out->name = dup(name);
+	out->policy_id = dup(opt_string(doc, "policyId"));
+	out->reservation_minutes =
+	    minutes > 0 && minutes <= 24 * 60 ? (int)minutes : 0;
+	out->total =
+	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "total"));
+	out->free =
+	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "free"));
+	out->reserved =
+	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "reserved"));
+	out->sold =
+	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "sold"));
+out:
+	cJSON_Delete(doc);
+	return error;
+}
+
+int
+cs_nmkr_decode_nft(
+    const char *body, size_t len, struct cs_nmkr_nft *out, struct cs_error *err)
+{
+	static const char ctx[] = "GetNftDetailsById";
+	const char *uid, *state;
+	cJSON *doc = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	error = cs_json_parse(body, len, ctx, &doc, err);
+	if (error < 0)
+		return error;
+	if (!cJSON_IsObject(doc)) {
+		error = cs_error_set(err, CS_EPARSE,
+		    "GetNftDetailsById: expected a JSON object");
+		goto out;
+	}
+	error = cs_json_get_string(doc, "uid", true, ctx, &uid, err);
+	if (error == 0)
+		error =
+		    cs_json_get_string(doc, "state", true, ctx, &state, err);
+	if (error == 0)
+		error = cs_json_get_bool(
+		    doc, "minted", false, ctx, &out->minted, err);
+	if (error < 0)
+		goto out;
+	out->uid = dup(uid);
+	cs_str_lower(out->uid);
+	out->name = dup(opt_string(doc, "displayname"));
+	if (out->name == NULL)
+		out->name = dup(opt_string(doc, "name"));
+	out->state = cs_remote_state_parse(state);
+	out->state_word = dup(state);
+	out->receiver_address = dup(opt_string(doc, "receiveraddress"));
+	out->asset_id = dup(opt_string(doc, "assetid"));
+	out->tx_hash = dup(opt_string(doc, "initialminttxhash"));
+	out->sold_at = opt_date(doc, "selldate");
+	out->reserved_until = opt_date(doc, "reserveduntil");
+out:
+	cJSON_Delete(doc);
+	return error;
+}
+
+int
+cs_nmkr_decode_notifications(const char *body, size_t len,
+    struct cs_nmkr_notification **out, size_t *n, struct cs_error *err)
+{
+	static const char what[] = "GetNotifications";
+	struct cs_nmkr_notification *list = NULL;
+	const char *type, *address, *secret;
+	cJSON *doc = NULL;
+	const cJSON *item;
+	char ctx[48];
+	size_t i = 0;
+	bool active;
+	int error;
+
+	*out = NULL;
+	*n = 0;
+	if (len == 0)
+		return 0;
+	error = cs_json_parse(body, len, what, &doc, err);
+	if (error < 0)
+		return error;
+	if (cJSON_IsNull(doc))
+		goto out;
+	if (!cJSON_IsArray(doc)) {
+		error = cs_error_set(
+		    err, CS_EPARSE, "%s: expected a JSON array", what);
+		goto out;
+	}
+	list = cs_xcalloc((size_t)cJSON_GetArraySize(doc) + 1, sizeof(*list));
+	cJSON_ArrayForEach(item, doc) {
+		snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
+		error = cs_json_get_string(
+		    item, "notificationType", true, ctx, &type, err);
+		if (error == 0)
+			error = cs_json_get_string(
+			    item, "address", true, ctx, &address, err);
+		if (error == 0)
+			error = cs_json_get_string(
+			    item, "secret", false, ctx, &secret, err);
+		if (error == 0)
+			error = cs_json_get_bool(
+			    item, "isActive", false, ctx, &active, err);
+		if (error < 0)
+			goto out;
+		list[i].type = dup(type);
+		list[i].address = dup(address);
+		list[i].secret = dup(secret);
+		list[i].active = active;
+		i++;
+	}
+	*out = list;
+	*n = i;
+	list = NULL;
+out:
+	cs_nmkr_notifications_free(list, i);
+	cJSON_Delete(doc);
+	return error;
+}
+
+void
+cs_nmkr_error_message(const char *body, size_t len, char *out, size_t size)
+{
+	const char *msg, *details;
+	cJSON *doc;
+	double code;
+
+	out[0] = '\0';
+	if (len == 0)
+		return;
+	doc = cJSON_ParseWithLength(body, len);
+	if (doc == NULL)
+		return;
+	msg = opt_string(doc, "errorMessage");
+	details = opt_string(doc, "details");
+	code = cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "errorCode"));
+	if (msg != NULL && !isnan(code))
+		snprintf(out, size, "%s (NMKR error %d)", msg, (int)code);
+	else if (msg != NULL)
+		snprintf(out, size, "%s", msg);
+	else if (details != NULL)
+		snprintf(out, size, "%s", details);
+	else if ((msg = opt_string(doc, "title")) != NULL)
+		snprintf(out, size, "%s", msg);
+	cJSON_Delete(doc);
+}

@@ -1,0 +1,838 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sync's orchestration; see sync.h. The decisions are core's
+ * (reconcile.c, policy.c); the writes are the store's one transaction
+ * (cs_store_sync_apply); this file fetches, times the phases, records
+ * progress and builds the SyncReport with exactly the seed's fields plus
+ * syncLogId, warnings, conflicts, errors and phases.
+ */
+#include "service/sync.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/reconcile.h"
+#include "service/encode.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define PROGRESS_EVERY_MS 250
+
+/* ---- Project details cache (5 minutes, process-wide) ----------------- */
+
+#define CACHE_SLOTS 64
+
+struct cache_entry {
+	char uid[CS_UID_LEN + 1];
+	int64_t at;
+	char name[CS_MAX_NAME + 1];
+	int reservation_minutes;
+	struct cs_nmkr_counts counts;
+};
+
+static struct cache_entry cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+cs_sync_cache_clear(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	memset(cache, 0, sizeof(cache));
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static bool
+cache_get(const char *uid, int64_t now, struct cache_entry *out)
+{
+	bool hit = false;
+	size_t i;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		if (strcmp(cache[i].uid, uid) == 0 &&
+		    now - cache[i].at < CS_NMKR_DETAILS_CACHE_MS) {
+			*out = cache[i];
+			hit = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void
+cache_put(const struct cache_entry *e)
+{
+	size_t i, slot = 0;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		if (strcmp(cache[i].uid, e->uid) == 0) {
+			slot = i;
+			break;
+		}
+		if (cache[i].at < cache[slot].at)
+			slot = i;
+	}
+	cache[slot] = *e;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* ---- The run ---------------------------------------------------------- */
+
+struct run {
+	struct cs_sync_env *env;
+	const struct cs_sync_opts *opts;
+	struct cs_campaign camp;
+	int64_t run_id;
+	int64_t t0_us;
+	int64_t phase_us;
+	int64_t last_progress_ms;
+	struct cs_sync_progress progress;
+	cJSON *report;
+	cJSON *phases;
+	cJSON *warnings;
+	cJSON *conflicts;
+	cJSON *errors;
+	struct cs_remote_list remote;
+	struct cs_local_nft *local;
+	size_t nlocal, caplocal;
+	struct cs_arena local_arena;
+	struct cache_entry project;
+};
+
+void
+cs_sync_opts_init(struct cs_sync_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->type = CS_SYNC_MANUAL;
+	o->debounce_ms = CS_SYNC_DEBOUNCE_MS;
+	o->grace_ms = CS_RESERVATION_GRACE_MS;
+	o->verify_limit = CS_VERIFY_PER_SYNC;
+}
+
+void
+cs_sync_result_dispose(struct cs_sync_result *r)
+{
+	if (r == NULL)
+		return;
+	cJSON_Delete(r->report);
+	cs_sync_run_dispose(&r->running);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Report progress to the caller and, throttled, to sync_runs. */
+static void
+progress(struct run *r, const char *phase, bool force)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int64_t now = cs_mono_ms();
+
+	if (phase != NULL) {
+		force = force || r->progress.phase == NULL ||
+		        strcmp(r->progress.phase, phase) != 0;
+		r->progress.phase = phase;
+	}
+	if (r->opts->progress != NULL)
+		r->opts->progress(&r->progress, r->opts->payload);
+	if (r->run_id == 0 ||
+	    (!force && now - r->last_progress_ms < PROGRESS_EVERY_MS))
+		return;
+	r->last_progress_ms = now;
+	if (cs_store_sync_run_progress(r->env->store, r->run_id,
+	        r->progress.phase, r->progress.pages_done,
+	        r->progress.pages_total, cs_now_ms(), &err) < 0)
+		cs_log_warn("sync", "progress of run %lld: %s",
+		    (long long)r->run_id, cs_error_msg(&err));
+}
+
+static void
+on_pages(int64_t done, int64_t total, int64_t nfts, void *payload)
+{
+	struct run *r = payload;
+
+	r->progress.pages_done = done;
+	r->progress.pages_total = total;
+	r->progress.nfts = nfts;
+	progress(r, NULL, done == total);
+}
+
+/* Close the phase that is running: record its time under name. */
+static void
+phase_done(struct run *r, const char *name)
+{
+	int64_t now = cs_mono_us();
+
+	cJSON_AddNumberToObject(
+	    r->phases, name, (double)((now - r->phase_us) / 1000));
+	r->phase_us = now;
+}
+
+static int
+fetch_project(struct run *r, int64_t now, struct cs_error *err)
+{
+	struct cs_nmkr_project p;
+	struct cache_entry e;
+	int error;
+
+	if (cache_get(r->camp.nmkr_project_uid, now, &r->project))
+		return 0;
+	memset(&e, 0, sizeof(e));
+	cs_str_copy(e.uid, r->camp.nmkr_project_uid, sizeof(e.uid));
+	error = cs_nmkr_get_project(
+	    r->env->nmkr, r->camp.nmkr_project_uid, &p, err);
+	if (error == CS_ENOTFOUND)
+		return cs_error_wrap(err, CS_ENOTFOUND,
+		    "NMKR does not know project %s", r->camp.nmkr_project_uid);
+	if (error < 0)
+		return error;
+	cs_str_copy(e.name, p.name != NULL ? p.name : "", sizeof(e.name));
+	e.reservation_minutes = p.reservation_minutes;
+	cs_nmkr_project_dispose(&p);
+	error = cs_nmkr_get_counts(
+	    r->env->nmkr, r->camp.nmkr_project_uid, &e.counts, err);
+	if (error < 0)
+		return error;
+	e.at = now;
+	cache_put(&e);
+	r->project = e;
+	return 0;
+}
+
+static int
+local_cb(const struct cs_nft *n, void *payload)
+{
+	struct run *r = payload;
+	struct cs_local_nft *l;
+
+	if (r->nlocal == r->caplocal) {
+		r->caplocal = r->caplocal != 0 ? r->caplocal * 2 : 1024;
+		r->local =
+		    cs_xreallocarray(r->local, r->caplocal, sizeof(*r->local));
+	}
+	l = &r->local[r->nlocal++];
+	l->id = n->id;
+	l->uid = cs_arena_strdup(&r->local_arena, n->nft_uid);
+	l->name = cs_arena_strdup(&r->local_arena, n->name);
+	l->status = n->status;
+	l->version = n->version;
+	l->reserved_until = n->reserved_until;
+	l->last_modified_at = n->last_modified_at;
+	l->last_modified_by = n->last_modified_by;
+	l->has_asset_id = n->asset_id != NULL;
+	return 0;
+}
+
+static cJSON *
+counts_json(const struct cs_counts *k)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cs_json_add_int(o, "total", k->total);
+	cs_json_add_int(o, "available", k->available);
+	cs_json_add_int(o, "reserved", k->reserved);
+	cs_json_add_int(o, "sold", k->sold);
+	return o;
+}
+
+static void warnf(struct run *r, const char *fmt, ...) CS_PRINTF(2, 3);
+
+static void
+warnf(struct run *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cJSON_AddItemToArray(r->warnings, cJSON_CreateString(msg));
+}
+
+/* The report's skeleton: every seed field present from the start. */
+static void
+report_new(struct run *r, int64_t now)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "success", true);
+	cs_json_add_int(o, "syncedAt", now);
+	cs_json_add_int(o, "durationMs", 0);
+	cJSON_AddItemToObject(
+	    o, "nmkrStats", counts_json(&(struct cs_counts){0, 0, 0, 0}));
+	cJSON_AddItemToObject(
+	    o, "dbStats", counts_json(&(struct cs_counts){0, 0, 0, 0}));
+	cJSON_AddArrayToObject(o, "discrepancies");
+	cJSON_AddArrayToObject(o, "updateResults");
+	cs_json_add_int(o, "updatedCount", 0);
+	cs_json_add_int(o, "failedCount", 0);
+	cJSON_AddArrayToObject(o, "recentWebhooks");
+	cJSON_AddArrayToObject(o, "blockchainResults");
+	cs_json_add_int(o, "verifiedCount", 0);
+	cs_json_add_int(o, "pendingCount", 0);
+	cs_json_add_int(o, "errorCount", 0);
+	cJSON_AddNullToObject(o, "syncLogId");
+	r->warnings = cJSON_AddArrayToObject(o, "warnings");
+	r->conflicts = cJSON_AddArrayToObject(o, "conflicts");
+	r->errors = cJSON_AddArrayToObject(o, "errors");
+	r->phases = cJSON_AddObjectToObject(o, "phases");
+	r->report = o;
+}
+
+static void
+report_set_int(cJSON *o, const char *name, int64_t v)
+{
+	cJSON_ReplaceItemInObject(o, name, cJSON_CreateNumber((double)v));
+}
+
+static void
+report_discrepancies(struct run *r, const struct cs_plan *plan)
+{
+	cJSON *list = cJSON_GetObjectItem(r->report, "discrepancies");
+	size_t i, not_in_nmkr = 0, not_in_db = 0, flagged = 0;
+
+	for (i = 0; i < plan->discrepancies.len; i++) {
+		const struct cs_discrepancy *x =
+		    CS_VEC_AT(&plan->discrepancies, struct cs_discrepancy, i);
+		cJSON *d = cJSON_CreateObject();
+
+		cs_json_add_str(d, "nftUid", x->uid);
+		cs_json_add_str(d, "nftName", x->name);
+		cs_json_add_str(d, "issue", cs_issue_text(x->issue));
+		cs_json_add_str(d, "dbStatus",
+		    x->db_status >= 0
+		        ? cs_nft_status_name((enum cs_nft_status)x->db_status)
+		        : NULL);
+		cs_json_add_str(d, "nmkrStatus", x->nmkr_state);
+		cJSON_AddItemToArray(list, d);
+		switch (x->decision) {
+		case CS_DECIDE_KEEP:
+		case CS_DECIDE_REVIEW:
+			warnf(r, "%s (%s): %s", x->name, x->uid, x->reason);
+			break;
+		default:
+			break;
+		}
+		if (x->issue == CS_ISSUE_NOT_IN_NMKR)
+			not_in_nmkr++;
+		else if (x->issue == CS_ISSUE_NOT_IN_DATABASE)
+			not_in_db++;
+		else if (x->issue == CS_ISSUE_UNSUPPORTED_STATE)
+			flagged++;
+	}
+	if (not_in_nmkr > 0)
+		warnf(r,
+		    "%zu NFT%s of the inventory %s not found in NMKR: "
+		    "kept as %s; check the campaign's NMKR project",
+		    not_in_nmkr, not_in_nmkr == 1 ? "" : "s",
+		    not_in_nmkr == 1 ? "is" : "are",
+		    not_in_nmkr == 1 ? "it is" : "they are");
+	if (not_in_db > 0)
+		warnf(r,
+		    "%zu NFT%s in NMKR %s not in the inventory: add them "
+		    "with 'campaign-sync inventory import %lld --from-nmkr'",
+		    not_in_db, not_in_db == 1 ? "" : "s",
+		    not_in_db == 1 ? "is" : "are", (long long)r->camp.id);
+	if (flagged > 0)
+		warnf(r,
+		    "%zu NFT%s %s an NMKR state with no local meaning "
+		    "(error, blocked, burned): flagged, not applied",
+		    flagged, flagged == 1 ? "" : "s",
+		    flagged == 1 ? "has" : "have");
+}
+
+static void
+update_entry(cJSON *list, const char *name, bool ok, enum cs_nft_status from,
+    enum cs_nft_status to, const char *error)
+{
+	cJSON *u = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(u, "success", ok);
+	cs_json_add_str(u, "nftName", name);
+	cs_json_add_str(u, "oldStatus", cs_nft_status_name(from));
+	cs_json_add_str(u, "newStatus", cs_nft_status_name(to));
+	if (error != NULL)
+		cs_json_add_str(u, "error", error);
+	cJSON_AddItemToArray(list, u);
+}
+
+static void
+conflict_entry(
+    struct run *r, const struct cs_discrepancy *x, const char *reason)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cs_json_add_str(c, "nftUid", x->uid);
+	cs_json_add_str(c, "nftName", x->name);
+	cs_json_add_str(c, "wanted", cs_nft_status_name(x->new_status));
+	cs_json_add_str(c, "reason", reason);
+	cJSON_AddItemToArray(r->conflicts, c);
+}
+
+struct by_id {
+	struct cs_nft_change ch;
+	const struct cs_discrepancy *x;
+};
+
+static int
+cmp_by_id(const void *a, const void *b)
+{
+	const struct by_id *p = a, *q = b;
+
+	return (p->ch.nft_id > q->ch.nft_id) - (p->ch.nft_id < q->ch.nft_id);
+}
+
+/*
+ * Apply in NFT id order: every writer that locks several NFTs (a sync, a
+ * webhook batch) then takes their row locks in the same order, so two of
+ * them never wait on each other in a circle.
+ */
+static void
+sort_by_nft(struct cs_nft_change *changes, const struct cs_discrepancy **which,
+    size_t n)
+{
+	struct by_id *v = cs_xcalloc(n + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i].ch = changes[i];
+		v[i].x = which[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_by_id);
+	for (i = 0; i < n; i++) {
+		changes[i] = v[i].ch;
+		which[i] = v[i].x;
+	}
+	free(v);
+}
+
+/* Build the changes, apply them in one transaction, report the results. */
+static int
+apply(struct run *r, const struct cs_plan *plan, int64_t now,
+    int64_t started_at, int64_t *log_id, size_t *updated, size_t *failed,
+    struct cs_error *err)
+{
+	struct cs_nft_change *changes = NULL;
+	enum cs_apply_result *results = NULL;
+	struct cs_review_new *reviews = NULL;
+	struct cs_asset_update *assets = NULL;
+	const struct cs_discrepancy **which = NULL;
+	cJSON *list = cJSON_GetObjectItem(r->report, "updateResults");
+	struct cs_sync_apply ap;
+	enum cs_source source = r->opts->type == CS_SYNC_MANUAL
+	                            ? CS_SOURCE_MANUAL_SYNC
+	                            : CS_SOURCE_AUTO_SYNC;
+	size_t i, nch = 0, nrv = 0;
+	int error;
+
+	changes = cs_xcalloc(plan->applies + 1, sizeof(*changes));
+	results = cs_xcalloc(plan->applies + 1, sizeof(*results));
+	which = cs_xcalloc(plan->applies + 1, sizeof(*which));
+	reviews = cs_xcalloc(plan->reviews + 1, sizeof(*reviews));
+	assets = cs_xcalloc(plan->asset_fixes.len + 1, sizeof(*assets));
+	for (i = 0; i < plan->discrepancies.len; i++) {
+		const struct cs_discrepancy *x =
+		    CS_VEC_AT(&plan->discrepancies, struct cs_discrepancy, i);
+		const struct cs_local_nft *l;
+
+		if (x->local == SIZE_MAX)
+			continue;
+		l = &r->local[x->local];
+		if (x->decision == CS_DECIDE_APPLY) {
+			struct cs_nft_change *ch = &changes[nch];
+			const struct cs_remote_nft *rm = CS_VEC_AT(
+			    &r->remote.items, struct cs_remote_nft, x->remote);
+
+			*ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+			ch->nft_id = l->id;
+			ch->campaign_id = r->camp.id;
+			ch->expected_version = l->version;
+			ch->new_status = x->new_status;
+			ch->source = source;
+			ch->reserved_until = x->reserved_until;
+			ch->sold_at = rm->sold_at;
+			ch->detail = x->reason;
+			which[nch++] = x;
+		} else if (x->decision == CS_DECIDE_REVIEW) {
+			reviews[nrv].nft_id = l->id;
+			reviews[nrv].kind = "sold_downgrade";
+			reviews[nrv].local_status = l->status;
+			reviews[nrv].remote_state = x->nmkr_state;
+			reviews[nrv].detail = x->reason;
+			nrv++;
+		}
+	}
+	sort_by_nft(changes, which, nch);
+	for (i = 0; i < plan->asset_fixes.len; i++) {
+		const struct cs_asset_fix *f =
+		    CS_VEC_AT(&plan->asset_fixes, struct cs_asset_fix, i);
+
+		assets[i].nft_id = r->local[f->local].id;
+		assets[i].asset_id =
+		    CS_VEC_AT(&r->remote.items, struct cs_remote_nft, f->remote)
+		        ->asset_id;
+	}
+
+	memset(&ap, 0, sizeof(ap));
+	ap.log.sync_type = r->opts->type;
+	ap.log.nmkr_project_uid = r->camp.nmkr_project_uid;
+	ap.log.campaign_id = r->camp.id;
+	ap.log.status = CS_SYNC_SUCCESS;
+	ap.log.started_at = started_at;
+	ap.log.completed_at = now;
+	ap.changes = changes;
+	ap.nchanges = nch;
+	ap.results = results;
+	ap.reviews = reviews;
+	ap.nreviews = nrv;
+	ap.assets = assets;
+	ap.nassets = plan->asset_fixes.len;
+	ap.campaign_id = r->camp.id;
+	error = cs_store_sync_apply(r->env->store, &ap, now, err);
+	if (error < 0)
+		goto out;
+	*log_id = ap.log.id;
+	for (i = 0; i < nch; i++) {
+		const struct cs_discrepancy *x = which[i];
+		enum cs_nft_status from = (enum cs_nft_status)x->db_status;
+
+		switch (results[i]) {
+		case CS_APPLY_OK:
+		case CS_APPLY_NOOP:
+			update_entry(
+			    list, x->name, true, from, x->new_status, NULL);
+			(*updated)++;
+			break;
+		case CS_APPLY_CONFLICT:
+			conflict_entry(r, x,
+			    "changed while the sync ran (by a "
+			    "webhook, a reservation or an "
+			    "operator): left as it is");
+			break;
+		case CS_APPLY_NOTFOUND:
+			conflict_entry(r, x, "deleted while the sync ran");
+			break;
+		case CS_APPLY_FAILED:
+			update_entry(list, x->name, false, from, x->new_status,
+			    "the database refused the change");
+			(*failed)++;
+			break;
+		}
+	}
+	if (ap.reviews_added > 0)
+		warnf(r, "%zu new item%s in the review queue", ap.reviews_added,
+		    ap.reviews_added == 1 ? "" : "s");
+out:
+	free(changes);
+	free(results);
+	free(which);
+	free(reviews);
+	free(assets);
+	return error;
+}
+
+static int webhook_cb(const struct cs_sync_log *l, void *payload);
+static int last_report_cb(const struct cs_sync_log *l, void *payload);
+
+static void
+attach_webhooks(struct run *r)
+{
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	cJSON *list = cJSON_GetObjectItem(r->report, "recentWebhooks");
+
+	q.project_uid = r->camp.nmkr_project_uid;
+	q.type = CS_SYNC_WEBHOOK;
+	q.limit = CS_RECENT_WEBHOOKS;
+	if (cs_store_sync_log_list(r->env->store, &q, webhook_cb, list, &err) <
+	    0)
+		warnf(r, "recent webhook activity could not be read: %s",
+		    cs_error_msg(&err));
+}
+
+static int
+webhook_cb(const struct cs_sync_log *l, void *payload)
+{
+	cJSON *list = payload, *w = cJSON_CreateObject(), *errors = NULL;
+
+	cs_json_add_int(w, "timestamp", l->started_at);
+	cs_json_add_str(w, "status", cs_sync_status_name(l->status));
+	cs_json_add_int(w, "recordsSynced", l->records_synced);
+	if (l->errors != NULL)
+		errors = cJSON_Parse(l->errors);
+	cJSON_AddItemToObject(
+	    w, "errors", errors != NULL ? errors : cJSON_CreateArray());
+	cJSON_AddItemToArray(list, w);
+	return 0;
+}
+
+/* Write the failed log row of a sync that could not fetch. */
+static void
+record_failure(struct run *r, int64_t started_at, const struct cs_error *why,
+    int64_t *log_id)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_sync_log l;
+	cJSON *errs = cJSON_CreateArray();
+	char *text;
+
+	cJSON_AddItemToArray(errs, cJSON_CreateString(cs_error_msg(why)));
+	text = cs_json_print(errs, false);
+	memset(&l, 0, sizeof(l));
+	l.sync_type = r->opts->type;
+	l.nmkr_project_uid = r->camp.nmkr_project_uid;
+	l.campaign_id = r->camp.id;
+	l.status = CS_SYNC_FAILED;
+	l.errors = text;
+	l.started_at = started_at;
+	l.completed_at = cs_now_ms();
+	if (cs_store_sync_log_insert(r->env->store, &l, &err) < 0)
+		cs_log_error("sync",
+		    "campaign %lld: cannot record the failed "
+		    "sync: %s",
+		    (long long)r->camp.id, cs_error_msg(&err));
+	*log_id = l.id;
+	cJSON_free(text);
+	cJSON_Delete(errs);
+}
+
+/* The last finished, not failed, sync of the campaign within the window. */
+static int
+debounced(struct run *r, int64_t now, struct cs_sync_result *out)
+{
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_sync_log last;
+	int found = 0;
+
+	memset(&last, 0, sizeof(last));
+	q.campaign_id = r->camp.id;
+	q.limit = 5;
+	q.with_data = true;
+	if (cs_store_sync_log_list(
+	        r->env->store, &q, last_report_cb, &last, &err) < 0)
+		return 0;
+	if (last.id != 0 && now - last.completed_at < r->opts->debounce_ms &&
+	    last.synced_data != NULL) {
+		out->report = cJSON_Parse(last.synced_data);
+		if (out->report != NULL) {
+			out->debounced = true;
+			out->status = last.status;
+			out->sync_log_id = last.id;
+			found = 1;
+		}
+	}
+	cs_sync_log_dispose(&last);
+	return found;
+}
+
+static int
+last_report_cb(const struct cs_sync_log *l, void *payload)
+{
+	struct cs_sync_log *last = payload;
+
+	if (l->sync_type == CS_SYNC_WEBHOOK || l->status == CS_SYNC_FAILED)
+		return 0;
+	last->id = l->id;
+	last->status = l->status;
+	last->completed_at = l->completed_at;
+	last->synced_data =
+	    l->synced_data != NULL ? cs_xstrdup(l->synced_data) : NULL;
+	return 1; /* the newest one is enough */
+}
+
+static void
+run_dispose(struct run *r)
+{
+	cs_campaign_dispose(&r->camp);
+	cs_remote_list_dispose(&r->remote);
+	free(r->local);
+	cs_arena_dispose(&r->local_arena);
+	cJSON_Delete(r->report);
+}
+
+int
+cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
+    const struct cs_sync_opts *opts, struct cs_sync_result *out,
+    struct cs_error *err)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_error fetch_err = CS_ERROR_INIT;
+	struct cs_plan_opts popts;
+	struct cs_plan plan;
+	struct cs_sync_log log;
+	struct run r;
+	int64_t started_at = cs_now_ms(), log_id = 0;
+	size_t updated = 0, failed = 0;
+	bool planned = false;
+	char *text = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	memset(&plan, 0, sizeof(plan));
+	r.env = env;
+	r.opts = opts;
+	r.t0_us = r.phase_us = cs_mono_us();
+	cs_remote_list_init(&r.remote);
+	cs_arena_init(&r.local_arena);
+
+	/* 1. The campaign, the debounce, the claim. */
+	error = cs_store_campaign_get(env->store, campaign_id, &r.camp, err);
+	if (error < 0)
+		goto out;
+	if (!opts->force && !opts->dry_run && opts->debounce_ms > 0 &&
+	    debounced(&r, started_at, out)) {
+		error = 0;
+		goto out;
+	}
+	if (!opts->dry_run) {
+		error = cs_store_sync_run_claim(env->store, campaign_id,
+		    env->owner != NULL ? env->owner : "cli", started_at,
+		    CS_SYNC_RUN_STALE_MS, 0, &r.run_id, &out->running, err);
+		if (error < 0)
+			goto out;
+	}
+	report_new(&r, started_at);
+
+	/* 2. NMKR: details and counts (cached), then every page. */
+	progress(&r, "fetch", true);
+	error = fetch_project(&r, started_at, &fetch_err);
+	if (error == 0)
+		error = cs_nmkr_list_nfts(env->nmkr, r.camp.nmkr_project_uid,
+		    &r.project.counts, &r.remote, on_pages, &r, &fetch_err);
+	phase_done(&r, "fetch");
+	if (error < 0) {
+		/* Nothing but the failed log row is written. */
+		cs_log_warn("sync", "campaign %lld: fetch failed: %s",
+		    (long long)campaign_id, cs_error_msg(&fetch_err));
+		cJSON_AddItemToArray(
+		    r.errors, cJSON_CreateString(cs_error_msg(&fetch_err)));
+		cJSON_ReplaceItemInObject(
+		    r.report, "success", cJSON_CreateBool(false));
+		out->status = CS_SYNC_FAILED;
+		if (!opts->dry_run)
+			record_failure(&r, started_at, &fetch_err, &log_id);
+		error = 0;
+		goto finish;
+	}
+
+	/* 3. The inventory, in one query. */
+	progress(&r, "read", true);
+	q.campaign_id = campaign_id;
+	error = cs_store_nft_list(env->store, &q, local_cb, &r, err);
+	if (error < 0)
+		goto out;
+	phase_done(&r, "read");
+
+	/* 4 and 5. Compare and decide. */
+	progress(&r, "compare", true);
+	memset(&popts, 0, sizeof(popts));
+	popts.now = cs_now_ms();
+	popts.grace_ms = opts->grace_ms;
+	popts.reservation_minutes =
+	    r.camp.reservation_minutes != 0      ? r.camp.reservation_minutes
+	    : r.project.reservation_minutes != 0 ? r.project.reservation_minutes
+	                                         : CS_RESERVATION_DEFAULT_MIN;
+	popts.source = opts->type == CS_SYNC_MANUAL ? CS_SOURCE_MANUAL_SYNC
+	                                            : CS_SOURCE_AUTO_SYNC;
+	cs_plan_build(&plan, r.local, r.nlocal, r.remote.items.ptr,
+	    r.remote.items.len, &popts);
+	planned = true;
+	cJSON_ReplaceItemInObject(
+	    r.report, "nmkrStats", counts_json(&plan.nmkr));
+	cJSON_ReplaceItemInObject(r.report, "dbStats", counts_json(&plan.db));
+	report_discrepancies(&r, &plan);
+	phase_done(&r, "compare");
+
+	/* 6. Everything in one transaction. */
+	progress(&r, "apply", true);
+	if (opts->dry_run) {
+		cJSON_AddBoolToObject(r.report, "dryRun", true);
+		warnf(&r, "dry run: %zu change%s planned, nothing written",
+		    plan.applies, plan.applies == 1 ? "" : "s");
+	} else {
+		if (opts->before_apply != NULL)
+			opts->before_apply(opts->before_apply_payload);
+		error = apply(&r, &plan, cs_now_ms(), started_at, &log_id,
+		    &updated, &failed, err);
+		if (error < 0)
+			goto out;
+	}
+	phase_done(&r, "apply");
+
+	/* 7. Recent webhook activity. */
+	progress(&r, "webhooks", true);
+	attach_webhooks(&r);
+	phase_done(&r, "webhooks");
+
+	/* 8. The chain: see verify.c (optional; never fails the sync). */
+	out->status = failed > 0 ? CS_SYNC_PARTIAL : CS_SYNC_SUCCESS;
+
+finish:
+	/* 9. The log row and the report. */
+	progress(&r, "record", true);
+	report_set_int(r.report, "updatedCount", (int64_t)updated);
+	report_set_int(r.report, "failedCount", (int64_t)failed);
+	if (log_id != 0)
+		report_set_int(r.report, "syncLogId", log_id);
+	phase_done(&r, "record");
+	report_set_int(r.report, "durationMs", (cs_mono_us() - r.t0_us) / 1000);
+	if (log_id != 0) {
+		struct cs_error lerr = CS_ERROR_INIT;
+
+		text = cs_json_print(r.report, false);
+		memset(&log, 0, sizeof(log));
+		log.id = log_id;
+		log.status = out->status;
+		log.records_synced = (int64_t)updated;
+		log.errors = cJSON_GetArraySize(r.errors) > 0
+		                 ? cs_json_print(r.errors, false)
+		                 : NULL;
+		log.synced_data = text;
+		log.completed_at = cs_now_ms();
+		if (cs_store_sync_log_update(env->store, &log, &lerr) < 0)
+			cs_log_error("sync",
+			    "campaign %lld: cannot record the "
+			    "report: %s",
+			    (long long)campaign_id, cs_error_msg(&lerr));
+		cJSON_free(log.errors);
+		if (out->status != CS_SYNC_FAILED &&
+		    cs_store_campaign_mark_synced(
+		        env->store, campaign_id, log.completed_at, &lerr) < 0)
+			cs_log_warn("sync", "campaign %lld: %s",
+			    (long long)campaign_id, cs_error_msg(&lerr));
+	}
+	out->sync_log_id = log_id;
+	out->report = r.report;
+	r.report = NULL;
+	error = 0;
+out:
+	if (r.run_id != 0) {
+		struct cs_error ferr = CS_ERROR_INIT;
+		const char *outcome =
+		    error < 0 ? "failed" : cs_sync_status_name(out->status);
+
+		if (cs_store_sync_run_finish(env->store, r.run_id, outcome,
+		        log_id, cs_now_ms(), &ferr) < 0)
+			cs_log_error("sync", "run %lld: %s",
+			    (long long)r.run_id, cs_error_msg(&ferr));
+	}
+	if (out->report != NULL) {
+		r.progress.phase = "done";
+		if (opts->progress != NULL)
+			opts->progress(&r.progress, opts->payload);
+	}
+	if (planned)
+		cs_plan_dispose(&plan);
+	cJSON_free(text);
+	run_dispose(&r);
+	return error;
+}

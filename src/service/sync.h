@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sync (SPEC.md "The sync", steps 1 to 9): load the campaign, debounce
+ * and claim it, fetch NMKR's list, read the inventory in one query, compare
+ * and decide (core), apply everything in one transaction, attach recent
+ * webhook activity, verify on chain when a verifier is given, record the log
+ * and return the SyncReport. A fetch that fails writes nothing but the
+ * failed log row.
+ */
+#ifndef CS_SERVICE_SYNC_H
+#define CS_SERVICE_SYNC_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clients/nmkr.h"
+#include "core/model.h"
+#include "store/store.h"
+
+struct cs_verifier;
+
+/* Progress, as sync_runs records it and a terminal or SSE shows it. */
+struct cs_sync_progress {
+	const char *phase; /* fetch, read, compare, apply, webhooks, verify,
+	                      record, done */
+	int64_t pages_done;
+	int64_t pages_total;
+	int64_t nfts;
+};
+
+typedef void (*cs_sync_progress_cb)(
+    const struct cs_sync_progress *p, void *payload);
+
+struct cs_sync_env {
+	struct cs_store *store;       /* borrowed */
+	struct cs_nmkr *nmkr;         /* borrowed */
+	struct cs_verifier *verifier; /* borrowed; NULL: no chain step */
+	const char *owner;            /* this instance, for sync_runs */
+};
+
+struct cs_sync_opts {
+	enum cs_sync_type type; /* manual_sync or api_pull */
+	bool dry_run;           /* plan and report, write nothing */
+	bool force;             /* skip the debounce */
+	int64_t debounce_ms;
+	int64_t grace_ms; /* see cs_plan_opts */
+	int verify_limit; /* chain checks per sync */
+	cs_sync_progress_cb progress;
+	void *payload;
+	/* Called after the fetch and the read, before the apply: lets a test
+	 * change a row in between, as a webhook would. */
+	void (*before_apply)(void *payload);
+	void *before_apply_payload;
+};
+
+/** Defaults: manual, debounce 10 s, grace 2 min, 10 chain checks. */
+void cs_sync_opts_init(struct cs_sync_opts *o);
+
+struct cs_sync_result {
+	enum cs_sync_status status;
+	bool debounced; /* the report is the last sync's */
+	int64_t sync_log_id;
+	cJSON *report; /* the SyncReport; owned, cs_sync_result_dispose */
+	struct cs_sync_run running; /* when the sync was refused (409) */
+};
+
+void cs_sync_result_dispose(struct cs_sync_result *r);
+
+/**
+ * Sync one campaign.
+ *
+ * @return 0 when a report was made (check out->status: a sync whose fetch
+ *         failed is a report with status failed), CS_ENOTFOUND (no such
+ *         campaign), CS_ECONFLICT (a sync of it is running: out->running
+ *         holds its progress), or a store error
+ */
+CS_NODISCARD int cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
+    const struct cs_sync_opts *opts, struct cs_sync_result *out,
+    struct cs_error *err);
+
+/** Forget cached project details (tests; an operator's forced refresh). */
+void cs_sync_cache_clear(void);
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* String-keyed hash map; see strmap.h. */
+#include "util/strmap.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void
+cs_strmap_init(struct cs_strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void
+cs_strmap_dispose(struct cs_strmap *m)
+{
+	free(m->keys);
+	free(m->values);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+grow(struct cs_strmap *m)
+{
+	struct cs_strmap bigger;
+	size_t i;
+
+	bigger.cap = m->cap != 0 ? m->cap * 2 : 64;
+	bigger.len = 0;
+	bigger.keys = cs_xcalloc(bigger.cap, sizeof(*bigger.keys));
+	bigger.values = cs_xcalloc(bigger.cap, sizeof(*bigger.values));
+	for (i = 0; i < m->cap; i++) {
+		if (m->keys[i] != NULL)
+			cs_strmap_put(&bigger, m->keys[i], m->values[i]);
+	}
+	free(m->keys);
+	free(m->values);
+	*m = bigger;
+}
+
+bool
+cs_strmap_put(struct cs_strmap *m, const char *key, size_t value)
+{
+	size_t i;
+
+	if ((m->len + 1) * 4 > m->cap * 3)
+		grow(m);
+	for (i = (size_t)hash(key) & (m->cap - 1); m->keys[i] != NULL;
+	     i = (i + 1) & (m->cap - 1)) {
+		if (strcmp(m->keys[i], key) == 0)
+			return false;
+	}
+	m->keys[i] = key;
+	m->values[i] = value;
+	m->len++;
+	return true;
+}
+
+bool
+cs_strmap_get(const struct cs_strmap *m, const char *key, size_t *out)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return false;
+	for (i = (size_t)hash(key) & (m->cap - 1); m->keys[i] != NULL;
+	     i = (i + 1) & (m->cap - 1)) {
+		if (strcmp(m->keys[i], key) == 0) {
+			*out = m->values[i];
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sync end to end: a real SQLite file, fake-nmkr over loopback, the
+ * service as serve and the CLI call it. The seed's three integration tests
+ * first, then the policy cases, the debounce and the one-at-a-time rule.
+ */
+#include "test.h"
+
+#include "clients/nmkr.h"
+#include "service/encode.h"
+#include "service/import_nmkr.h"
+#include "service/sync.h"
+#include "store/store.h"
+#include "support/fakeproc.h"
+#include "support/testhttp.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/xalloc.h"
+
+#define KEY "sync-test-key-77"
+#define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
+
+static struct cs_fakeproc fake;
+static struct cs_store *store;
+static struct cs_nmkr *nmkr;
+static int64_t campaign;
+
+/* A campaign of n NFTs imported from a fake project of n, all free. */
+static void
+setup(const char *n)
+{
+	char *bin = cs_build_path("tools/fake-nmkr/fake-nmkr");
+	const char *argv[] = {bin, "--listen", "127.0.0.1:0", "--api-key", KEY,
+	    "--project", PROJECT, "--nfts", n, "--sold", "0", "--reserved", "0",
+	    "--blocked", "0", "--network", "preprod", NULL};
+	struct cs_nmkr_opts o = CS_NMKR_OPTS_INIT;
+	struct cs_nmkr_import_report rep;
+	struct cs_campaign c;
+	char *path, *url;
+
+	cs_fakeproc_start(&fake, argv, NULL);
+	free(bin);
+	path = cs_test_path("sync.db");
+	url = cs_xasprintf("sqlite:%s", path);
+	ASSERT_OK(cs_store_open(&store, url, TERR));
+	free(url);
+	free(path);
+	o.api_key = KEY;
+	o.base_url = fake.base_url;
+	o.backoff_base_ms = 10;
+	ASSERT_OK(cs_nmkr_new(&nmkr, &o, TERR));
+	memset(&c, 0, sizeof(c));
+	c.name = CS_UNCONST("Lab Rat");
+	c.nmkr_project_uid = CS_UNCONST(PROJECT);
+	c.network = CS_NETWORK_PREPROD;
+	c.max_nfts = 1000;
+	ASSERT_OK(cs_store_campaign_create(store, &c, cs_now_ms(), TERR));
+	campaign = c.id;
+	ASSERT_OK(cs_import_from_nmkr(
+	    store, nmkr, campaign, cs_now_ms(), &rep, TERR));
+	ASSERT_EQ(rep.result.inserted, (size_t)atoi(n));
+}
+
+static void
+teardown(void)
+{
+	cs_nmkr_free(nmkr);
+	cs_store_free(store);
+}
+
+static void
+control(const char *method, const char *path, const char *body)
+{
+	char url[512];
+	cJSON *j;
+
+	snprintf(url, sizeof(url), "%s%s", fake.base_url, path);
+	j = cs_test_http_json(method, url, body);
+	cJSON_Delete(j);
+}
+
+static void
+set_state(const char *uid, const char *state)
+{
+	char path[128], body[64];
+
+	snprintf(path, sizeof(path), "/__fake/nfts/%s/state", uid);
+	snprintf(body, sizeof(body), "{\"state\":\"%s\"}", state);
+	control("POST", path, body);
+}
+
+static int
+uid_cb(const struct cs_nft *n, void *payload)
+{
+	*(char **)payload = cs_xstrdup(n->nft_uid);
+	return 0;
+}
+
+/* The uid of NFT number n of the campaign. */
+static char *
+uid_of(int64_t number)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	char *uid = NULL;
+
+	q.campaign_id = campaign;
+	q.after_number = number - 1;
+	q.limit = 1;
+	ASSERT_OK(cs_store_nft_list(store, &q, uid_cb, &uid, TERR));
+	ASSERT_TRUE(uid != NULL);
+	return uid;
+}
+
+static struct cs_sync_result
+sync_now(bool force, void (*hook)(void *), void *payload)
+{
+	struct cs_sync_env env = {store, nmkr, NULL, "test"};
+	struct cs_sync_opts o;
+	struct cs_sync_result r;
+
+	cs_sync_opts_init(&o);
+	o.force = force;
+	o.before_apply = hook;
+	o.before_apply_payload = payload;
+	ASSERT_OK(cs_sync_campaign(&env, campaign, &o, &r, TERR));
+	return r;
+}
+
+static int64_t
+num(const cJSON *o, const char *name)
+{
+	return (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(o, name));
+}
+
+static enum cs_nft_status
+status_of(const char *uid, struct cs_nft *keep)
+{
+	struct cs_nft n;
+	enum cs_nft_status s;
+
+	ASSERT_OK(cs_store_nft_get(store, uid, &n, TERR));
+	s = n.status;
+	if (keep != NULL)
+		*keep = n;
+	else
+		cs_nft_dispose(&n);
+	return s;
+}
+
+struct hist {
+	size_t n;
+	struct cs_history last;
+};
+
+static int
+hist_cb(const struct cs_history *h, void *payload)
+{
+	struct hist *x = payload;
+
+	x->n++;
+	x->last = *h;
+	x->last.detail = NULL;
+	return 0;
+}
+
+static struct hist
+history(int64_t nft_id)
+{
+	struct cs_history_query q = CS_HISTORY_QUERY_INIT;
+	struct hist h;
+
+	memset(&h, 0, sizeof(h));
+	q.nft_id = nft_id;
+	if (nft_id == 0)
+		q.campaign_id = campaign;
+	ASSERT_OK(cs_store_history_list(store, &q, hist_cb, &h, TERR));
+	return h;
+}
+
+CS_TEST(sync__seed_manual_sync_updates_the_sold_one)
+{
+	struct cs_sync_result r;
+	struct cs_sync_log log;
+	struct cs_campaign c;
+	struct cs_nft n;
+	struct hist h;
+	char *uid;
+
+	setup("3");
+	uid = uid_of(2);
+	set_state(uid, "sold");
+	r = sync_now(false, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	ASSERT_FALSE(r.debounced);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(r.report, "success")));
+	ASSERT_EQ(num(r.report, "updatedCount"), 1);
+	ASSERT_EQ(num(r.report, "failedCount"), 0);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(r.report, "discrepancies")),
+	    1);
+	ASSERT_EQ(num(cJSON_GetObjectItem(r.report, "nmkrStats"), "sold"), 1);
+	ASSERT_EQ(num(cJSON_GetObjectItem(r.report, "dbStats"), "sold"), 0);
+	ASSERT_EQ(num(r.report, "syncLogId"), r.sync_log_id);
+
+	ASSERT_EQ(status_of(uid, &n), CS_NFT_SOLD);
+	ASSERT_EQ(n.last_modified_by, CS_SOURCE_MANUAL_SYNC);
+	h = history(n.id);
+	ASSERT_EQ(h.n, 1);
+	ASSERT_EQ(h.last.source, CS_SOURCE_MANUAL_SYNC);
+	ASSERT_EQ(h.last.sync_log_id, r.sync_log_id);
+	cs_nft_dispose(&n);
+
+	/* The log row: success, one record, the report kept. */
+	ASSERT_OK(cs_store_sync_log_get(store, r.sync_log_id, &log, TERR));
+	ASSERT_EQ(log.status, CS_SYNC_SUCCESS);
+	ASSERT_EQ(log.records_synced, 1);
+	ASSERT_EQ(log.sync_type, CS_SYNC_MANUAL);
+	ASSERT_STR_CONTAINS(log.synced_data, "\"updatedCount\":1");
+	cs_sync_log_dispose(&log);
+	ASSERT_OK(cs_store_campaign_get(store, campaign, &c, TERR));
+	ASSERT_EQ(c.counts.sold, 1);
+	ASSERT_EQ(c.counts.available, 2);
+	ASSERT_GT(c.last_synced_at, 0);
+	cs_campaign_dispose(&c);
+	cs_sync_result_dispose(&r);
+
+	/* A second sync changes nothing. */
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(num(r.report, "updatedCount"), 0);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(r.report, "discrepancies")),
+	    0);
+	ASSERT_EQ(history(0).n, 1);
+	cs_sync_result_dispose(&r);
+	free(uid);
+	teardown();
+}
+
+struct meddle {
+	const char *uid;
+};
+
+/* A user reserves the NFT after the fetch, before the apply. */
+static void
+meddle(void *payload)
+{
+	struct meddle *m = payload;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+
+	ch.nft_uid = m->uid;
+	ch.new_status = CS_NFT_RESERVED;
+	ch.source = CS_SOURCE_USER;
+	ch.reserved_by = "stake_test1meddler";
+	ch.reserved_until = cs_now_ms() + 600000;
+	ASSERT_OK(cs_store_nft_change(store, &ch, cs_now_ms(), NULL, TERR));
+}
+
+CS_TEST(sync__seed_change_during_sync_is_a_conflict)
+{
+	struct cs_sync_result r;
+	struct meddle m;
+	struct cs_nft n;
+	const cJSON *conflict;
+	char *uid;
+
+	setup("3");
+	uid = uid_of(1);
+	set_state(uid, "sold");
+	m.uid = uid;
+	r = sync_now(false, meddle, &m);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	ASSERT_EQ(num(r.report, "updatedCount"), 0);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(r.report, "conflicts")), 1);
+	conflict =
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(r.report, "conflicts"), 0);
+	ASSERT_STR_EQ(
+	    cJSON_GetObjectItem(conflict, "nftUid")->valuestring, uid);
+	/* Not overwritten: the reservation made meanwhile stands. */
+	ASSERT_EQ(status_of(uid, &n), CS_NFT_RESERVED);
+	ASSERT_STR_EQ(n.reserved_by, "stake_test1meddler");
+	ASSERT_EQ(history(n.id).n, 1); /* the user's change only */
+	cs_nft_dispose(&n);
+	cs_sync_result_dispose(&r);
+
+	/* The next sync applies the sale: remote sold wins. */
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(num(r.report, "updatedCount"), 1);
+	ASSERT_EQ(status_of(uid, NULL), CS_NFT_SOLD);
+	cs_sync_result_dispose(&r);
+	free(uid);
+	teardown();
+}
+
+static int
+dump_cb(const struct cs_nft *n, void *payload)
+{
+	cJSON *j = cs_json_nft(n);
+
+	cJSON_AddItemToArray(payload, j);
+	return 0;
+}
+
+static char *
+dump(void)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	cJSON *all = cJSON_CreateArray(), *k;
+	struct cs_campaign c;
+	char *s;
+
+	q.campaign_id = campaign;
+	ASSERT_OK(cs_store_nft_list(store, &q, dump_cb, all, TERR));
+	ASSERT_OK(cs_store_campaign_get(store, campaign, &c, TERR));
+	k = cs_json_campaign(&c);
+	cJSON_DeleteItemFromObject(k, "updatedAt");
+	cJSON_AddItemToArray(all, k);
+	cs_campaign_dispose(&c);
+	s = cs_json_print(all, false);
+	cJSON_Delete(all);
+	return s;
+}
+
+CS_TEST(sync__seed_nmkr_500_changes_nothing)
+{
+	struct cs_sync_result r;
+	struct cs_sync_log log;
+	char *before, *after, *uid;
+	const cJSON *errs;
+
+	setup("120");
+	uid = uid_of(7);
+	set_state(uid, "sold");
+	before = dump();
+	control("POST", "/__fake/faults",
+	    "{\"endpoint\":\"GetNfts\",\"status\":500,\"times\":-1}");
+	r = sync_now(false, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_FAILED);
+	ASSERT_FALSE(cJSON_IsTrue(cJSON_GetObjectItem(r.report, "success")));
+	errs = cJSON_GetObjectItem(r.report, "errors");
+	ASSERT_EQ(cJSON_GetArraySize(errs), 1);
+	ASSERT_STR_CONTAINS(
+	    cJSON_GetArrayItem(errs, 0)->valuestring, "HTTP 500");
+	after = dump();
+	ASSERT_STR_EQ(after, before);
+	ASSERT_EQ(history(0).n, 0);
+	/* Only the failed log row was written. */
+	ASSERT_OK(cs_store_sync_log_get(store, r.sync_log_id, &log, TERR));
+	ASSERT_EQ(log.status, CS_SYNC_FAILED);
+	ASSERT_STR_CONTAINS(log.errors, "HTTP 500");
+	cs_sync_log_dispose(&log);
+	cs_sync_result_dispose(&r);
+
+	/* A failed sync is not debounced: once NMKR recovers, it applies. */
+	control("DELETE", "/__fake/faults", NULL);
+	r = sync_now(false, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	ASSERT_EQ(num(r.report, "updatedCount"), 1);
+	cs_sync_result_dispose(&r);
+	free(before);
+	free(after);
+	free(uid);
+	teardown();
+}
+
+static bool
+has_warning(const cJSON *report, const char *needle)
+{
+	const cJSON *w;
+
+	cJSON_ArrayForEach(w, cJSON_GetObjectItem(report, "warnings")) {
+		if (strstr(w->valuestring, needle) != NULL)
+			return true;
+	}
+	return false;
+}
+
+struct review_count {
+	size_t n;
+	char kind[32];
+};
+
+static int
+review_cb(const struct cs_review_item *r, void *payload)
+{
+	struct review_count *c = payload;
+
+	c->n++;
+	snprintf(c->kind, sizeof(c->kind), "%s", r->kind);
+	return 0;
+}
+
+CS_TEST(sync__policy_cases)
+{
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct review_count rc;
+	struct cs_sync_result r;
+	enum cs_reserve_outcome why;
+	struct cs_nft n;
+	char *reserved_here, *sold_here, *blocked, *gone, *reserved_there;
+	char path[128];
+
+	setup("8");
+	reserved_here = uid_of(1);
+	sold_here = uid_of(2);
+	blocked = uid_of(3);
+	gone = uid_of(4);
+	reserved_there = uid_of(5);
+
+	/* A live local reservation (the lowest number: #1). */
+	ASSERT_OK(cs_store_campaign_set_status(
+	    store, campaign, CS_CAMPAIGN_ACTIVE, cs_now_ms(), TERR));
+	ASSERT_OK(cs_store_reservation_take(
+	    store, campaign, "stake_test1a", 10, cs_now_ms(), &n, &why, TERR));
+	ASSERT_STR_EQ(n.nft_uid, reserved_here);
+	cs_nft_dispose(&n);
+	/* Sold here by an operator; NMKR still says free. */
+	ch.nft_uid = sold_here;
+	ch.new_status = CS_NFT_SOLD;
+	ASSERT_OK(cs_store_nft_change(store, &ch, cs_now_ms(), NULL, TERR));
+	set_state(blocked, "blocked");
+	snprintf(path, sizeof(path), "/__fake/nfts/%s", gone);
+	control("DELETE", path, NULL);
+	set_state(reserved_there, "reserved");
+	control("POST", "/__fake/nfts", "{\"count\":2}");
+
+	r = sync_now(false, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	/* Only the NMKR reservation is applied. */
+	ASSERT_EQ(num(r.report, "updatedCount"), 1);
+	ASSERT_EQ(status_of(reserved_here, NULL), CS_NFT_RESERVED);
+	ASSERT_EQ(status_of(sold_here, NULL), CS_NFT_SOLD);
+	ASSERT_EQ(status_of(blocked, NULL), CS_NFT_AVAILABLE);
+	ASSERT_EQ(status_of(gone, NULL), CS_NFT_AVAILABLE);
+	ASSERT_EQ(status_of(reserved_there, &n), CS_NFT_RESERVED);
+	ASSERT_TRUE(n.reserved_by == NULL); /* reserved in NMKR, not here */
+	ASSERT_GT(n.reserved_until, cs_now_ms());
+	cs_nft_dispose(&n);
+	ASSERT_TRUE(has_warning(r.report, "live local reservation kept"));
+	ASSERT_TRUE(has_warning(r.report, "never downgraded"));
+	ASSERT_TRUE(has_warning(r.report, "not found in NMKR"));
+	ASSERT_TRUE(has_warning(r.report, "2 NFTs in NMKR are not in the "
+	                                  "inventory"));
+	ASSERT_TRUE(has_warning(r.report, "flagged, not applied"));
+	ASSERT_TRUE(has_warning(r.report, "1 new item in the review queue"));
+	memset(&rc, 0, sizeof(rc));
+	ASSERT_OK(
+	    cs_store_review_list(store, campaign, true, review_cb, &rc, TERR));
+	ASSERT_EQ(rc.n, 1);
+	ASSERT_STR_EQ(rc.kind, "sold_downgrade");
+	cs_sync_result_dispose(&r);
+
+	/* Again: the open review item is not duplicated. */
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(num(r.report, "updatedCount"), 0);
+	memset(&rc, 0, sizeof(rc));
+	ASSERT_OK(
+	    cs_store_review_list(store, campaign, true, review_cb, &rc, TERR));
+	ASSERT_EQ(rc.n, 1);
+	cs_sync_result_dispose(&r);
+	free(reserved_here);
+	free(sold_here);
+	free(blocked);
+	free(gone);
+	free(reserved_there);
+	teardown();
+}
+
+CS_TEST(sync__debounce_and_one_at_a_time)
+{
+	struct cs_sync_env env;
+	struct cs_sync_opts o;
+	struct cs_sync_result r, again;
+	int64_t run = 0;
+
+	setup("3");
+	r = sync_now(false, NULL, NULL);
+	again = sync_now(false, NULL, NULL);
+	ASSERT_TRUE(again.debounced);
+	ASSERT_EQ(again.sync_log_id, r.sync_log_id);
+	ASSERT_EQ(num(again.report, "syncLogId"), r.sync_log_id);
+	cs_sync_result_dispose(&again);
+	cs_sync_result_dispose(&r);
+
+	/* Another instance holds the campaign: 409 with its progress. */
+	ASSERT_OK(cs_store_sync_run_claim(store, campaign, "other-instance",
+	    cs_now_ms(), 600000, 0, &run, NULL, TERR));
+	ASSERT_OK(cs_store_sync_run_progress(
+	    store, run, "fetch", 7, 40, cs_now_ms(), TERR));
+	memset(&env, 0, sizeof(env));
+	env.store = store;
+	env.nmkr = nmkr;
+	env.owner = "test";
+	cs_sync_opts_init(&o);
+	o.force = true;
+	ASSERT_ERR(
+	    CS_ECONFLICT, cs_sync_campaign(&env, campaign, &o, &r, TERR));
+	ASSERT_STR_EQ(r.running.owner, "other-instance");
+	ASSERT_STR_EQ(r.running.phase, "fetch");
+	ASSERT_EQ(r.running.done, 7);
+	cs_sync_result_dispose(&r);
+	ASSERT_OK(cs_store_sync_run_finish(
+	    store, run, "success", 0, cs_now_ms(), TERR));
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	cs_sync_result_dispose(&r);
+	ASSERT_ERR(CS_ENOTFOUND, cs_sync_campaign(&env, 999, &o, &r, TERR));
+	teardown();
+}
+
+CS_TEST(sync__dry_run_writes_nothing)
+{
+	struct cs_sync_env env = {NULL, NULL, NULL, "test"};
+	struct cs_sync_opts o;
+	struct cs_sync_result r;
+	char *before, *after, *uid;
+
+	setup("5");
+	uid = uid_of(3);
+	set_state(uid, "sold");
+	before = dump();
+	env.store = store;
+	env.nmkr = nmkr;
+	cs_sync_opts_init(&o);
+	o.dry_run = true;
+	ASSERT_OK(cs_sync_campaign(&env, campaign, &o, &r, TERR));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(r.report, "dryRun")));
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(r.report, "discrepancies")),
+	    1);
+	ASSERT_EQ(r.sync_log_id, 0);
+	after = dump();
+	ASSERT_STR_EQ(after, before);
+	cs_sync_result_dispose(&r);
+	free(before);
+	free(after);
+	free(uid);
+	teardown();
+}
+
+CS_TEST(sync__cli_exit_codes)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *db = cs_test_path("sync.db"), *env_db, *env_url;
+	const char *env[4];
+	const char *argv[5] = {bin, "sync", "Lab Rat", NULL, NULL};
+	char *out = NULL, *errout = NULL, *uid;
+	cJSON *j;
+	int code;
+
+	setup("4");
+	uid = uid_of(1);
+	set_state(uid, "sold");
+	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
+	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
+	env[0] = env_db;
+	env[1] = env_url;
+	env[2] = "NMKR_API_KEY=" KEY;
+	env[3] = NULL;
+	code = cs_test_run(argv, env, NULL, &out, &errout);
+	ASSERT_EQ(code, 0);
+	ASSERT_STR_CONTAINS(out, "Sync of Lab Rat (campaign 1): success");
+	ASSERT_STR_CONTAINS(out, "Status mismatch");
+	ASSERT_STR_CONTAINS(out, "Updates (1 applied, 0 failed)");
+	ASSERT_STR_NOT_CONTAINS(out, KEY);
+	ASSERT_STR_NOT_CONTAINS(errout, KEY);
+	free(out);
+	free(errout);
+
+	argv[3] = "--json";
+	argv[2] = "1";
+	code = cs_test_run(argv, env, NULL, &out, &errout);
+	ASSERT_EQ(code, 0);
+	j = cJSON_Parse(out);
+	ASSERT_TRUE(j != NULL);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "success")));
+	cJSON_Delete(j);
+	free(out);
+	free(errout);
+
+	control("POST", "/__fake/faults",
+	    "{\"endpoint\":\"*\",\"status\":500,\"times\":-1}");
+	argv[3] = "--force";
+	code = cs_test_run(argv, env, NULL, &out, &errout);
+	ASSERT_EQ(code, 1);
+	ASSERT_STR_CONTAINS(out, "failed");
+	ASSERT_STR_CONTAINS(out, "HTTP 500");
+	free(out);
+	free(errout);
+
+	env[2] = NULL;
+	code = cs_test_run(argv, env, NULL, &out, &errout);
+	ASSERT_EQ(code, 78);
+	ASSERT_STR_CONTAINS(errout, "NMKR_API_KEY is not set");
+	free(out);
+	free(errout);
+	free(env_db);
+	free(env_url);
+	free(db);
+	free(bin);
+	free(uid);
+	teardown();
+}
