@@ -601,3 +601,63 @@ CS_TEST(sync__cli_exit_codes)
 	free(uid);
 	teardown();
 }
+
+/* populateCampaignInventory from the command line: a 1,000-NFT project. */
+CS_TEST(sync__cli_import_from_nmkr_1000)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *fk = cs_build_path("tools/fake-nmkr/fake-nmkr");
+	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
+	    "--project", PROJECT, "--nfts", "1000", "--sold", "40",
+	    "--reserved", "5", "--blocked", "3", NULL};
+	char *db = cs_test_path("import.db"), *env_db, *env_url;
+	const char *env[4];
+	const char *create[] = {bin, "campaign", "create", "--name", "Big",
+	    "--project", PROJECT, "--max", "1000", NULL};
+	const char *import[] = {
+	    bin, "inventory", "import", "Big", "--from-nmkr", "--json", NULL};
+	const char *show[] = {bin, "campaign", "show", "Big", "--json", NULL};
+	char *out = NULL, *errout = NULL;
+	cJSON *j;
+
+	cs_fakeproc_start(&fake, fargv, NULL);
+	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
+	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
+	env[0] = env_db;
+	env[1] = env_url;
+	env[2] = "NMKR_API_KEY=" KEY;
+	env[3] = NULL;
+	ASSERT_EQ(cs_test_run(create, env, NULL, &out, &errout), 0);
+	free(out);
+	free(errout);
+	ASSERT_EQ(cs_test_run(import, env, NULL, &out, &errout), 0);
+	j = cJSON_Parse(out);
+	ASSERT_EQ(num(j, "rows"), 1000);
+	ASSERT_EQ(num(j, "inserted"), 997);
+	ASSERT_EQ(num(j, "skippedNotForSale"), 3); /* the blocked ones */
+	cJSON_Delete(j);
+	free(out);
+	free(errout);
+	ASSERT_EQ(cs_test_run(show, env, NULL, &out, &errout), 0);
+	j = cJSON_Parse(out);
+	ASSERT_EQ(num(j, "totalNFTs"), 997);
+	ASSERT_EQ(num(j, "soldNFTs"), 40);
+	ASSERT_EQ(num(j, "reservedNFTs"), 5);
+	ASSERT_EQ(num(j, "availableNFTs"), 952);
+	cJSON_Delete(j);
+	free(out);
+	free(errout);
+	/* Incremental: again, nothing new. */
+	ASSERT_EQ(cs_test_run(import, env, NULL, &out, &errout), 0);
+	j = cJSON_Parse(out);
+	ASSERT_EQ(num(j, "inserted"), 0);
+	ASSERT_EQ(num(j, "skippedExisting"), 997);
+	cJSON_Delete(j);
+	free(out);
+	free(errout);
+	free(env_db);
+	free(env_url);
+	free(db);
+	free(fk);
+	free(bin);
+}

@@ -972,6 +972,7 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct cs_fakehttp *h = cls;
 	struct req_ctx *rc = *con_cls;
+	enum MHD_Result ret;
 
 	(void)version;
 	if (rc == NULL)
@@ -995,7 +996,17 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return dispatch(h, conn, url, method, rc);
+	ret = dispatch(h, conn, url, method, rc);
+	/* The answer is queued: the request is no longer in flight. Counting
+	 * it down here, not in on_completed, means a client that has read
+	 * the whole answer never sees it still counted. */
+	if (rc->upstream) {
+		rc->upstream = false;
+		pthread_mutex_lock(&h->lock);
+		h->in_flight--;
+		pthread_mutex_unlock(&h->lock);
+	}
+	return ret;
 }
 
 /* ---- Life cycle ------------------------------------------------------- */
