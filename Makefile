@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 # A thin front for CMake: `make test` builds and runs every test, `make asan`
-# the same under AddressSanitizer and UBSan. The work is all in CMake.
+# the same under AddressSanitizer and UBSan, `make bench` the benchmarks on
+# the release build. The work is all in CMake and bench/run.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build test asan release format format-check clean
+.PHONY: all build test asan release bench format format-check clean
 
 all: build
 
@@ -23,6 +24,9 @@ asan:
 release:
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
+
+bench: release
+	bench/run
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

@@ -3,8 +3,62 @@
 #include "clients/json.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #include "util/banned.h"
+
+/*
+ * cJSON takes process-wide allocation hooks. Ours hand out arena memory
+ * while the calling thread is in arena mode (its arena pointer is set) and
+ * defer to malloc and free otherwise, so every other use of cJSON is
+ * unchanged.
+ */
+static _Thread_local struct cs_arena *tls_arena;
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *
+hook_malloc(size_t size)
+{
+	if (tls_arena != NULL)
+		return cs_arena_alloc(tls_arena, size);
+	return malloc(size);
+}
+
+static void
+hook_free(void *p)
+{
+	if (tls_arena == NULL)
+		free(p);
+}
+
+static void
+install_hooks(void)
+{
+	cJSON_Hooks hooks = {hook_malloc, hook_free};
+
+	cJSON_InitHooks(&hooks);
+}
+
+int
+cs_json_parse_arena(const char *body, size_t len, const char *what,
+    struct cs_arena *arena, cJSON **out, struct cs_error *err)
+{
+	int error;
+
+	pthread_once(&hooks_once, install_hooks);
+	tls_arena = arena;
+	error = cs_json_parse(body, len, what, out, err);
+	if (error < 0)
+		tls_arena = NULL;
+	return error;
+}
+
+void
+cs_json_arena_done(void)
+{
+	tls_arena = NULL;
+}
 
 int
 cs_json_parse(const char *body, size_t len, const char *what, cJSON **out,
@@ -25,8 +79,8 @@ cs_json_parse(const char *body, size_t len, const char *what, cJSON **out,
 	    "%s: malformed JSON at byte %zu of %zu", what, at, len);
 }
 
-static const char *
-type_name(const cJSON *v)
+const char *
+cs_json_type_name(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return "a string";
@@ -71,7 +125,7 @@ cs_json_get_string(const cJSON *obj, const char *name, bool required,
 	if (!cJSON_IsString(v))
 		return cs_error_set(err, CS_EPARSE,
 		    "%s.%s: expected a string, got %s", ctx, name,
-		    type_name(v));
+		    cs_json_type_name(v));
 	*out = v->valuestring;
 	return 0;
 }
@@ -92,7 +146,7 @@ cs_json_get_int(const cJSON *obj, const char *name, bool required,
 	if (!cJSON_IsNumber(v) || d != floor(d) || d < -9.2e18 || d > 9.2e18)
 		return cs_error_set(err, CS_EPARSE,
 		    "%s.%s: expected an integer, got %s", ctx, name,
-		    cJSON_IsNumber(v) ? "a fraction" : type_name(v));
+		    cJSON_IsNumber(v) ? "a fraction" : cs_json_type_name(v));
 	*out = (int64_t)d;
 	return 0;
 }
@@ -111,7 +165,7 @@ cs_json_get_bool(const cJSON *obj, const char *name, bool required,
 	if (!cJSON_IsBool(v))
 		return cs_error_set(err, CS_EPARSE,
 		    "%s.%s: expected a boolean, got %s", ctx, name,
-		    type_name(v));
+		    cs_json_type_name(v));
 	*out = cJSON_IsTrue(v);
 	return 0;
 }

@@ -178,6 +178,52 @@ cs_nmkr_get_project(struct cs_nmkr *c, const char *project_uid,
 }
 
 int
+cs_nmkr_get_project_and_counts(struct cs_nmkr *c, const char *project_uid,
+    struct cs_nmkr_project *project, struct cs_nmkr_counts *counts,
+    struct cs_error *err)
+{
+	struct cs_http_req rp, rc;
+	int error;
+
+	memset(project, 0, sizeof(*project));
+	memset(counts, 0, sizeof(*counts));
+	error = check_uid("project", project_uid, err);
+	if (error < 0)
+		return error;
+	memset(&rp, 0, sizeof(rp));
+	memset(&rc, 0, sizeof(rc));
+	snprintf(
+	    rp.path, sizeof(rp.path), "/v2/GetProjectDetails/%s", project_uid);
+	snprintf(rc.path, sizeof(rc.path), "/v2/GetCounts/%s", project_uid);
+	cs_http_submit(c->http, &rp);
+	cs_http_submit(c->http, &rc);
+	error = cs_http_run(c->http, err);
+	if (error < 0)
+		goto out;
+	if (rp.error < 0) {
+		error = upstream_error(&rp, err);
+		if (error == CS_EHTTP && rp.status == 404)
+			error = not_found(err);
+		goto out;
+	}
+	if (rc.error < 0) {
+		error = upstream_error(&rc, err);
+		goto out;
+	}
+	error = cs_nmkr_decode_project(
+	    cs_buf_cstr(&rp.body_out), rp.body_out.len, project, err);
+	if (error == 0)
+		error = cs_nmkr_decode_counts(
+		    cs_buf_cstr(&rc.body_out), rc.body_out.len, counts, err);
+	if (error < 0)
+		cs_nmkr_project_dispose(project);
+out:
+	cs_http_req_dispose(&rp);
+	cs_http_req_dispose(&rc);
+	return error;
+}
+
+int
 cs_nmkr_get_nft(struct cs_nmkr *c, const char *nft_uid, struct cs_nmkr_nft *out,
     struct cs_error *err)
 {
@@ -211,11 +257,12 @@ struct walk {
 	size_t nreqs, capreqs;
 	int64_t planned; /* pages submitted */
 	int64_t done;
-	bool ended; /* a short page was seen */
+	bool ended; /* the last planned page was short */
 	int error;
 	struct cs_error err;
 	cs_nmkr_progress_cb progress;
 	void *payload;
+	struct cs_arena scratch; /* parse trees, one page at a time */
 };
 
 static void on_page(struct cs_http *h, struct cs_http_req *r);
@@ -242,6 +289,15 @@ submit_page(struct walk *w, int64_t page)
 }
 
 static void
+fail_walk(struct cs_http *h, struct walk *w, int error)
+{
+	w->error = error;
+	cs_http_cancel_all(h, CS_ERROR, "listing stopped");
+}
+
+/* Decoding runs here, on the transfer thread, while the other requests
+ * stay in flight: a page decodes in a fraction of a request's time. */
+static void
 on_page(struct cs_http *h, struct cs_http_req *r)
 {
 	struct walk *w = r->payload;
@@ -255,25 +311,24 @@ on_page(struct cs_http *h, struct cs_http_req *r)
 	if (q != NULL)
 		page = strtoll(q + 1, NULL, 10);
 	if (r->error < 0) {
-		w->error = upstream_error(r, &w->err);
-		cs_http_cancel_all(h, CS_ERROR, "listing stopped");
+		fail_walk(h, w, upstream_error(r, &w->err));
 		goto out;
 	}
 	error = cs_nmkr_decode_nfts(cs_buf_cstr(&r->body_out), r->body_out.len,
-	    (int)page, w->list, &count, &w->err);
+	    (int)page, w->list, &w->scratch, &count, &w->err);
 	if (error < 0) {
-		w->error = error;
-		cs_http_cancel_all(h, CS_ERROR, "listing stopped");
+		fail_walk(h, w, error);
 		goto out;
 	}
 	w->done++;
-	if (count < CS_NMKR_PAGE_SIZE)
-		w->ended = true;
-	else if (page == w->planned && !w->ended &&
-	         w->planned < CS_NMKR_MAX_PAGES)
-		/* The last planned page was full: NMKR has more than its
-		 * counts said. Keep walking until a short page. */
-		submit_page(w, w->planned + 1);
+	if (page == w->planned) {
+		if (count < CS_NMKR_PAGE_SIZE)
+			w->ended = true;
+		else if (w->planned < CS_NMKR_MAX_PAGES)
+			/* The last planned page was full: NMKR has more than
+			 * its counts said. Keep walking until a short page. */
+			submit_page(w, w->planned + 1);
+	}
 	if (w->progress != NULL)
 		w->progress(w->done, w->planned, (int64_t)w->list->items.len,
 		    w->payload);
@@ -307,6 +362,7 @@ cs_nmkr_list_nfts(struct cs_nmkr *c, const char *project_uid,
 	w.list = out;
 	w.progress = progress;
 	w.payload = payload;
+	cs_arena_init(&w.scratch);
 	pages = (counts->nft_total + CS_NMKR_PAGE_SIZE - 1) / CS_NMKR_PAGE_SIZE;
 	if (pages < 1)
 		pages = 1;
@@ -320,6 +376,7 @@ cs_nmkr_list_nfts(struct cs_nmkr *c, const char *project_uid,
 	for (i = 0; i < w.nreqs; i++)
 		free(w.reqs[i]);
 	free(w.reqs);
+	cs_arena_dispose(&w.scratch);
 	if (error == 0 && w.error < 0) {
 		*err = w.err;
 		error = w.error;

@@ -54,6 +54,16 @@ CS_NODISCARD int cs_nmkr_get_counts(struct cs_nmkr *c, const char *project_uid,
 CS_NODISCARD int cs_nmkr_get_project(struct cs_nmkr *c, const char *project_uid,
     struct cs_nmkr_project *out, struct cs_error *err);
 
+/**
+ * GetProjectDetails and GetCounts together, both in flight at once (one
+ * round trip instead of two before a sync can plan its pages).
+ *
+ * @param project caller owns, cs_nmkr_project_dispose()
+ */
+CS_NODISCARD int cs_nmkr_get_project_and_counts(struct cs_nmkr *c,
+    const char *project_uid, struct cs_nmkr_project *project,
+    struct cs_nmkr_counts *counts, struct cs_error *err);
+
 /** @param out caller owns, cs_nmkr_nft_dispose(). CS_ENOTFOUND on 404. */
 CS_NODISCARD int cs_nmkr_get_nft(struct cs_nmkr *c, const char *nft_uid,
     struct cs_nmkr_nft *out, struct cs_error *err);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clients/json.h"
 #include "util/str.h"
@@ -76,21 +77,103 @@ opt_string(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The fields of a GetNfts item that the sync reads. */
+struct nft_fields {
+	const cJSON *uid, *state, *displayname, *name, *asset_id, *id,
+	    *selldate;
+};
+
+/*
+ * One pass over an item's members (GetNfts items have 21): looking each
+ * field up by name would walk the list once per field. Names are matched
+ * without regard to case, as ASP.NET would.
+ */
+static void
+scan_item(const cJSON *item, struct nft_fields *f)
+{
+	const cJSON *m;
+
+	memset(f, 0, sizeof(*f));
+	cJSON_ArrayForEach(m, item) {
+		const char *k = m->string;
+
+		if (k == NULL)
+			continue;
+		switch (k[0] | 0x20) {
+		case 'u':
+			if (strcasecmp(k, "uid") == 0)
+				f->uid = m;
+			break;
+		case 's':
+			if (strcasecmp(k, "state") == 0)
+				f->state = m;
+			else if (strcasecmp(k, "selldate") == 0)
+				f->selldate = m;
+			break;
+		case 'd':
+			if (strcasecmp(k, "displayname") == 0)
+				f->displayname = m;
+			break;
+		case 'n':
+			if (strcasecmp(k, "name") == 0)
+				f->name = m;
+			break;
+		case 'a':
+			if (strcasecmp(k, "assetId") == 0)
+				f->asset_id = m;
+			break;
+		case 'i':
+			if (strcasecmp(k, "id") == 0)
+				f->id = m;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* A required string member: missing, null or another type is an error. */
+static int
+need_string(const cJSON *v, const char *ctx, const char *name, const char **out,
+    struct cs_error *err)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return cs_error_set(
+		    err, CS_EPARSE, "%s.%s: missing", ctx, name);
+	if (!cJSON_IsString(v))
+		return cs_error_set(err, CS_EPARSE,
+		    "%s.%s: expected a string, got %s", ctx, name,
+		    cs_json_type_name(v));
+	*out = v->valuestring;
+	return 0;
+}
+
+static const char *
+string_or_null(const cJSON *v)
+{
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 int
 cs_nmkr_decode_nfts(const char *body, size_t len, int page,
-    struct cs_remote_list *list, size_t *count, struct cs_error *err)
+    struct cs_remote_list *list, struct cs_arena *scratch, size_t *count,
+    struct cs_error *err)
 {
 	char what[48], ctx[64];
-	const char *uid, *state, *name;
+	const char *uid, *state, *name, *asset;
+	struct nft_fields f;
 	struct cs_remote_nft *x;
 	cJSON *doc = NULL;
 	const cJSON *item;
 	size_t i = 0;
+	int64_t t;
 	int error;
 
 	*count = 0;
 	snprintf(what, sizeof(what), "GetNfts page %d", page);
-	error = cs_json_parse(body, len, what, &doc, err);
+	error = scratch != NULL
+	            ? cs_json_parse_arena(body, len, what, scratch, &doc, err)
+	            : cs_json_parse(body, len, what, &doc, err);
 	if (error < 0)
 		return error;
 	if (!cJSON_IsArray(doc)) {
@@ -99,45 +182,57 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 		goto out;
 	}
 	cJSON_ArrayForEach(item, doc) {
-		snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i++);
 		if (!cJSON_IsObject(item)) {
+			snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
 			error = cs_error_set(
 			    err, CS_EPARSE, "%s: expected an object", ctx);
 			goto out;
 		}
-		error = cs_json_get_string(item, "uid", true, ctx, &uid, err);
-		if (error == 0)
-			error = cs_json_get_string(
-			    item, "state", true, ctx, &state, err);
-		if (error < 0)
+		scan_item(item, &f);
+		if (!cJSON_IsString(f.uid) || !cJSON_IsString(f.state)) {
+			snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
+			error = need_string(f.uid, ctx, "uid", &uid, err);
+			if (error == 0)
+				error = need_string(
+				    f.state, ctx, "state", &state, err);
 			goto out;
+		}
+		uid = f.uid->valuestring;
+		state = f.state->valuestring;
 		if (!cs_str_is_uuid(uid)) {
 			error = cs_error_set(err, CS_EPARSE,
-			    "%s.uid: '%.40s' is not a uid", ctx, uid);
+			    "%s[%zu].uid: '%.40s' is not a uid", what, i, uid);
 			goto out;
 		}
 		x = cs_remote_list_add(list);
 		x->uid = cs_arena_strdup(&list->arena, uid);
 		cs_str_lower(CS_UNCONST(x->uid));
-		name = opt_string(item, "displayname");
+		name = string_or_null(f.displayname);
 		if (name == NULL || *name == '\0')
-			name = opt_string(item, "name");
+			name = string_or_null(f.name);
 		x->name =
 		    cs_arena_strdup(&list->arena, name != NULL ? name : "");
 		x->state = cs_remote_state_parse(state);
 		if (x->state == CS_REMOTE_UNKNOWN)
 			x->state_word =
 			    cs_arena_strndup(&list->arena, state, 32);
-		name = opt_string(item, "assetId");
-		if (name != NULL && cs_str_is_hex_lower(name))
-			x->asset_id = cs_arena_strdup(&list->arena, name);
-		x->nmkr_id = (int64_t)cJSON_GetNumberValue(
-		    cJSON_GetObjectItem(item, "id"));
-		x->sold_at = opt_date(item, "selldate");
+		asset = string_or_null(f.asset_id);
+		if (asset != NULL && cs_str_is_hex_lower(asset))
+			x->asset_id = cs_arena_strdup(&list->arena, asset);
+		x->nmkr_id =
+		    cJSON_IsNumber(f.id) ? (int64_t)f.id->valuedouble : 0;
+		if (cJSON_IsString(f.selldate) &&
+		    cs_time_parse_iso8601(f.selldate->valuestring, &t) == 0)
+			x->sold_at = t;
+		i++;
 		(*count)++;
 	}
 out:
 	cJSON_Delete(doc);
+	if (scratch != NULL) {
+		cs_json_arena_done();
+		cs_arena_reset(scratch);
+	}
 	return error;
 }
 

@@ -68,10 +68,13 @@ void cs_nmkr_notifications_free(struct cs_nmkr_notification *list, size_t n);
 /**
  * Append the items of one GetNfts page to list (strings into its arena).
  * @param page for messages
+ * @param scratch if not NULL, the parse tree is built there (and the arena
+ *        reset after): much cheaper than a malloc per node
  * @param count out, how many items the page held
  */
 CS_NODISCARD int cs_nmkr_decode_nfts(const char *body, size_t len, int page,
-    struct cs_remote_list *list, size_t *count, struct cs_error *err);
+    struct cs_remote_list *list, struct cs_arena *scratch, size_t *count,
+    struct cs_error *err);
 
 CS_NODISCARD int cs_nmkr_decode_counts(const char *body, size_t len,
     struct cs_nmkr_counts *out, struct cs_error *err);

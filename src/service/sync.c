@@ -9,6 +9,7 @@
 #include "service/sync.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,19 @@ struct run {
 	size_t nlocal, caplocal;
 	struct cs_arena local_arena;
 	struct cache_entry project;
+	struct reader *reader; /* while the inventory is read on a thread */
+};
+
+/* The inventory read that runs beside the fetch. Until done is set the
+ * store belongs to it: progress() leaves sync_runs alone meanwhile. */
+struct reader {
+	pthread_t thread;
+	struct run *r;
+	int64_t campaign_id;
+	int error;
+	struct cs_error err;
+	int64_t ms;
+	atomic_bool done;
 };
 
 void
@@ -145,6 +159,8 @@ progress(struct run *r, const char *phase, bool force)
 	if (r->run_id == 0 ||
 	    (!force && now - r->last_progress_ms < PROGRESS_EVERY_MS))
 		return;
+	if (r->reader != NULL && !atomic_load(&r->reader->done))
+		return; /* the store is busy on the reader's thread */
 	r->last_progress_ms = now;
 	if (cs_store_sync_run_progress(r->env->store, r->run_id,
 	        r->progress.phase, r->progress.pages_done,
@@ -186,8 +202,8 @@ fetch_project(struct run *r, int64_t now, struct cs_error *err)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	cs_str_copy(e.uid, r->camp.nmkr_project_uid, sizeof(e.uid));
-	error = cs_nmkr_get_project(
-	    r->env->nmkr, r->camp.nmkr_project_uid, &p, err);
+	error = cs_nmkr_get_project_and_counts(
+	    r->env->nmkr, r->camp.nmkr_project_uid, &p, &e.counts, err);
 	if (error == CS_ENOTFOUND)
 		return cs_error_wrap(err, CS_ENOTFOUND,
 		    "NMKR does not know project %s", r->camp.nmkr_project_uid);
@@ -196,10 +212,6 @@ fetch_project(struct run *r, int64_t now, struct cs_error *err)
 	cs_str_copy(e.name, p.name != NULL ? p.name : "", sizeof(e.name));
 	e.reservation_minutes = p.reservation_minutes;
 	cs_nmkr_project_dispose(&p);
-	error = cs_nmkr_get_counts(
-	    r->env->nmkr, r->camp.nmkr_project_uid, &e.counts, err);
-	if (error < 0)
-		return error;
 	e.at = now;
 	cache_put(&e);
 	r->project = e;
@@ -228,6 +240,21 @@ local_cb(const struct cs_nft *n, void *payload)
 	l->last_modified_by = n->last_modified_by;
 	l->has_asset_id = n->asset_id != NULL;
 	return 0;
+}
+
+static void *
+read_inventory(void *payload)
+{
+	struct reader *rd = payload;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	int64_t t0 = cs_mono_ms();
+
+	q.campaign_id = rd->campaign_id;
+	rd->error =
+	    cs_store_nft_list(rd->r->env->store, &q, local_cb, rd->r, &rd->err);
+	rd->ms = cs_mono_ms() - t0;
+	atomic_store(&rd->done, true);
+	return NULL;
 }
 
 static cJSON *
@@ -649,12 +676,21 @@ last_report_cb(const struct cs_sync_log *l, void *payload)
 }
 
 static void
+release_lists(struct run *r)
+{
+	cs_remote_list_dispose(&r->remote);
+	cs_remote_list_init(&r->remote);
+	free(r->local);
+	r->local = NULL;
+	r->nlocal = r->caplocal = 0;
+	cs_arena_dispose(&r->local_arena);
+}
+
+static void
 run_dispose(struct run *r)
 {
 	cs_campaign_dispose(&r->camp);
-	cs_remote_list_dispose(&r->remote);
-	free(r->local);
-	cs_arena_dispose(&r->local_arena);
+	release_lists(r);
 	cJSON_Delete(r->report);
 }
 
@@ -663,8 +699,9 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
     const struct cs_sync_opts *opts, struct cs_sync_result *out,
     struct cs_error *err)
 {
-	struct cs_nft_query q = CS_NFT_QUERY_INIT;
 	struct cs_error fetch_err = CS_ERROR_INIT;
+	struct reader reader;
+	bool reader_started = false;
 	struct cs_plan_opts popts;
 	struct cs_plan plan;
 	struct cs_sync_log log;
@@ -678,6 +715,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
 	memset(&plan, 0, sizeof(plan));
+	memset(&reader, 0, sizeof(reader));
 	r.env = env;
 	r.opts = opts;
 	r.t0_us = r.phase_us = cs_mono_us();
@@ -702,13 +740,31 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	}
 	report_new(&r, started_at);
 
-	/* 2. NMKR: details and counts (cached), then every page. */
+	/* 2 and 3. NMKR's pages, and meanwhile the inventory in one query on
+	 * a thread of its own: the read hides behind the requests. */
 	progress(&r, "fetch", true);
+	reader.r = &r;
+	reader.campaign_id = campaign_id;
+	atomic_store(&reader.done, false);
+	r.reader = &reader;
+	if (pthread_create(&reader.thread, NULL, read_inventory, &reader) != 0)
+		read_inventory(&reader); /* no thread: read first, then */
+	else
+		reader_started = true;
 	error = fetch_project(&r, started_at, &fetch_err);
 	if (error == 0)
 		error = cs_nmkr_list_nfts(env->nmkr, r.camp.nmkr_project_uid,
 		    &r.project.counts, &r.remote, on_pages, &r, &fetch_err);
 	phase_done(&r, "fetch");
+	if (reader_started)
+		pthread_join(reader.thread, NULL);
+	r.reader = NULL;
+	cJSON_AddNumberToObject(r.phases, "read", (double)reader.ms);
+	if (error == 0 && reader.error < 0) {
+		*err = reader.err;
+		error = reader.error;
+		goto out;
+	}
 	if (error < 0) {
 		/* Nothing but the failed log row is written. */
 		cs_log_warn("sync", "campaign %lld: fetch failed: %s",
@@ -723,14 +779,6 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		error = 0;
 		goto finish;
 	}
-
-	/* 3. The inventory, in one query. */
-	progress(&r, "read", true);
-	q.campaign_id = campaign_id;
-	error = cs_store_nft_list(env->store, &q, local_cb, &r, err);
-	if (error < 0)
-		goto out;
-	phase_done(&r, "read");
 
 	/* 4 and 5. Compare and decide. */
 	progress(&r, "compare", true);
@@ -767,6 +815,10 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 			goto out;
 	}
 	phase_done(&r, "apply");
+	/* The lists are done with: their memory goes before the report's. */
+	cs_plan_dispose(&plan);
+	planned = false;
+	release_lists(&r);
 
 	/* 7. Recent webhook activity. */
 	progress(&r, "webhooks", true);

@@ -16,6 +16,7 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/strmap.h"
 #include "util/time.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -680,11 +681,13 @@ import_tx(struct tx *tx, void *payload, struct cs_error *err)
 	struct cs_campaign camp;
 	struct cs_buf link = CS_BUF_INIT(CS_MAX_URL);
 	struct cs_nft existing, row;
+	struct cs_strmap seen;
 	int64_t next;
-	size_t i, j, fresh = 0;
+	size_t i, fresh = 0;
 	bool *skip = NULL;
 	int error;
 
+	cs_strmap_init(&seen);
 	memset(&camp, 0, sizeof(camp));
 	memset(&a->res, 0, sizeof(a->res));
 	error =
@@ -710,12 +713,7 @@ import_tx(struct tx *tx, void *payload, struct cs_error *err)
 		if (error != CS_ENOTFOUND)
 			goto out;
 		/* The same uid twice in one input counts once. */
-		for (j = 0; j < i; j++) {
-			if (!skip[j] &&
-			    strcmp(a->nfts[j].nft_uid, a->nfts[i].nft_uid) == 0)
-				break;
-		}
-		if (j < i) {
+		if (!cs_strmap_put(&seen, a->nfts[i].nft_uid, i)) {
 			skip[i] = true;
 			continue;
 		}
@@ -788,6 +786,7 @@ import_tx(struct tx *tx, void *payload, struct cs_error *err)
 		    delta_for(tx, a->campaign_id), CS_NFT_AVAILABLE, 1);
 	}
 out:
+	cs_strmap_dispose(&seen);
 	free(skip);
 	cs_buf_dispose(&link);
 	cs_campaign_dispose(&camp);
@@ -1139,47 +1138,86 @@ struct sync_apply_args {
 	int64_t now;
 };
 
+/*
+ * The sync's changes. With isolate, each runs in a savepoint: a change the
+ * database refuses is rolled back alone and recorded. Without it, the first
+ * refusal stops the pass and sets *failed, for the caller to redo it.
+ */
+static int
+apply_changes(struct tx *tx, struct sync_apply_args *a, bool isolate,
+    bool *failed, struct cs_error *err)
+{
+	struct cs_sync_apply *ap = a->apply;
+	const struct cs_store_ops *ops = tx->s->ops;
+	struct cs_error rowerr = CS_ERROR_INIT;
+	size_t i;
+	int error = 0, rc;
+
+	*failed = false;
+	for (i = 0; i < ap->nchanges; i++) {
+		struct cs_nft_change ch = ap->changes[i];
+
+		ch.sync_log_id = ap->log.id;
+		if (isolate) {
+			error = ops->savepoint(tx->s->conn, err);
+			if (error < 0)
+				return error;
+		}
+		ap->results[i] =
+		    apply_change(tx, &ch, a->now, NULL, &rowerr, &rc);
+		if (ap->results[i] == CS_APPLY_FAILED) {
+			if (rc == CS_EAGAIN) {
+				*err = rowerr;
+				return rc;
+			}
+			*failed = true;
+			if (!isolate)
+				return 0;
+			cs_log_warn("store", "sync change of NFT %lld: %s",
+			    (long long)ch.nft_id, cs_error_msg(&rowerr));
+			error = ops->rollback_to(tx->s->conn, err);
+		} else if (isolate) {
+			error = ops->release(tx->s->conn, err);
+		}
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
 static int
 sync_apply_tx(struct tx *tx, void *payload, struct cs_error *err)
 {
 	struct sync_apply_args *a = payload;
 	struct cs_sync_apply *ap = a->apply;
 	const struct cs_store_ops *ops = tx->s->ops;
-	struct cs_error rowerr = CS_ERROR_INIT;
+	struct cs_campaign camp;
+	bool failed = false;
 	size_t i;
 	int error;
-	struct cs_campaign camp;
 
 	ap->reviews_added = 0;
 	ap->log.id = 0;
 	error = ops->sync_log_insert(tx->s->conn, &ap->log, err);
 	if (error < 0)
 		return error;
-	for (i = 0; i < ap->nchanges; i++) {
-		struct cs_nft_change ch = ap->changes[i];
-		int rc;
-
-		ch.sync_log_id = ap->log.id;
-		error = ops->savepoint(tx->s->conn, err);
-		if (error < 0)
-			return error;
-		ap->results[i] =
-		    apply_change(tx, &ch, a->now, NULL, &rowerr, &rc);
-		if (ap->results[i] == CS_APPLY_FAILED) {
-			/* One refused row is recorded; the rest go on. */
-			if (rc == CS_EAGAIN) {
-				*err = rowerr;
-				return rc;
-			}
-			cs_log_warn("store", "sync change of NFT %lld: %s",
-			    (long long)ch.nft_id, cs_error_msg(&rowerr));
-			error = ops->rollback_to(tx->s->conn, err);
-		} else {
-			error = ops->release(tx->s->conn, err);
-		}
-		if (error < 0)
-			return error;
+	/* Optimistically, without a savepoint per change (a change rarely
+	 * fails); if one does, undo the pass and redo it with one savepoint
+	 * per change, so the failed row is recorded and the rest go on. */
+	error = ops->savepoint(tx->s->conn, err);
+	if (error == 0)
+		error = apply_changes(tx, a, false, &failed, err);
+	if (error < 0)
+		return error;
+	if (failed) {
+		error = ops->rollback_to(tx->s->conn, err);
+		if (error == 0)
+			error = apply_changes(tx, a, true, &failed, err);
+	} else {
+		error = ops->release(tx->s->conn, err);
 	}
+	if (error < 0)
+		return error;
 	for (i = 0; i < ap->nreviews; i++) {
 		const struct cs_review_new *rn = &ap->reviews[i];
 		struct cs_review_item r;

@@ -31,8 +31,23 @@ void
 cs_strmap_dispose(struct cs_strmap *m)
 {
 	free(m->keys);
+	free(m->hashes);
 	free(m->values);
 	memset(m, 0, sizeof(*m));
+}
+
+static void
+insert(struct cs_strmap *m, const char *key, uint64_t h, size_t value)
+{
+	size_t i;
+
+	for (i = (size_t)h & (m->cap - 1); m->keys[i] != NULL;
+	     i = (i + 1) & (m->cap - 1))
+		;
+	m->keys[i] = key;
+	m->hashes[i] = h;
+	m->values[i] = value;
+	m->len++;
 }
 
 static void
@@ -44,31 +59,42 @@ grow(struct cs_strmap *m)
 	bigger.cap = m->cap != 0 ? m->cap * 2 : 64;
 	bigger.len = 0;
 	bigger.keys = cs_xcalloc(bigger.cap, sizeof(*bigger.keys));
+	bigger.hashes = cs_xcalloc(bigger.cap, sizeof(*bigger.hashes));
 	bigger.values = cs_xcalloc(bigger.cap, sizeof(*bigger.values));
 	for (i = 0; i < m->cap; i++) {
 		if (m->keys[i] != NULL)
-			cs_strmap_put(&bigger, m->keys[i], m->values[i]);
+			insert(&bigger, m->keys[i], m->hashes[i], m->values[i]);
 	}
 	free(m->keys);
+	free(m->hashes);
 	free(m->values);
 	*m = bigger;
+}
+
+/* The slot of key, or of the empty slot where it would go. */
+static size_t
+find(const struct cs_strmap *m, const char *key, uint64_t h)
+{
+	size_t i;
+
+	for (i = (size_t)h & (m->cap - 1); m->keys[i] != NULL;
+	     i = (i + 1) & (m->cap - 1)) {
+		if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0)
+			break;
+	}
+	return i;
 }
 
 bool
 cs_strmap_put(struct cs_strmap *m, const char *key, size_t value)
 {
-	size_t i;
+	uint64_t h = hash(key);
 
 	if ((m->len + 1) * 4 > m->cap * 3)
 		grow(m);
-	for (i = (size_t)hash(key) & (m->cap - 1); m->keys[i] != NULL;
-	     i = (i + 1) & (m->cap - 1)) {
-		if (strcmp(m->keys[i], key) == 0)
-			return false;
-	}
-	m->keys[i] = key;
-	m->values[i] = value;
-	m->len++;
+	if (m->keys[find(m, key, h)] != NULL)
+		return false;
+	insert(m, key, h, value);
 	return true;
 }
 
@@ -79,12 +105,9 @@ cs_strmap_get(const struct cs_strmap *m, const char *key, size_t *out)
 
 	if (m->cap == 0)
 		return false;
-	for (i = (size_t)hash(key) & (m->cap - 1); m->keys[i] != NULL;
-	     i = (i + 1) & (m->cap - 1)) {
-		if (strcmp(m->keys[i], key) == 0) {
-			*out = m->values[i];
-			return true;
-		}
-	}
-	return false;
+	i = find(m, key, hash(key));
+	if (m->keys[i] == NULL)
+		return false;
+	*out = m->values[i];
+	return true;
 }

@@ -9,9 +9,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cs_strmap {
 	const char **keys;
+	uint64_t *hashes; /* of each key: most mismatches cost no strcmp */
 	size_t *values;
 	size_t cap; /* a power of two */
 	size_t len;

@@ -6,6 +6,8 @@
  */
 #include "test.h"
 
+#include <sqlite3.h>
+
 #include "clients/nmkr.h"
 #include "service/encode.h"
 #include "service/import_nmkr.h"
@@ -660,4 +662,74 @@ CS_TEST(sync__cli_import_from_nmkr_1000)
 	free(db);
 	free(fk);
 	free(bin);
+}
+
+/* Seed edge case 4: a row the database refuses is recorded, the rest go
+ * on, and the sync is partial (exit 3). A trigger plays the refusal. */
+CS_TEST(sync__refused_row_makes_it_partial)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *db = cs_test_path("sync.db"), *env_db, *env_url;
+	const char *argv[] = {bin, "sync", "Lab Rat", "--force", NULL};
+	const char *env[4];
+	char *u1, *u2, *u3, *out = NULL, *errout = NULL;
+	struct cs_sync_result r;
+	const cJSON *u;
+	sqlite3 *h = NULL;
+	int refused = 0;
+
+	setup("4");
+	u1 = uid_of(1);
+	u2 = uid_of(2);
+	u3 = uid_of(3);
+	set_state(u1, "sold");
+	set_state(u2, "sold");
+	set_state(u3, "sold");
+	ASSERT_EQ(sqlite3_open(db, &h), SQLITE_OK);
+	ASSERT_EQ(
+	    sqlite3_exec(h,
+	        "CREATE TRIGGER refuse BEFORE UPDATE OF status "
+	        "ON nfts WHEN NEW.nft_number = 2 BEGIN SELECT RAISE(ABORT, "
+	        "'refused by a test trigger'); END",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(h);
+
+	r = sync_now(false, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_PARTIAL);
+	ASSERT_EQ(num(r.report, "updatedCount"), 2);
+	ASSERT_EQ(num(r.report, "failedCount"), 1);
+	cJSON_ArrayForEach(u, cJSON_GetObjectItem(r.report, "updateResults")) {
+		if (!cJSON_IsTrue(cJSON_GetObjectItem(u, "success"))) {
+			refused++;
+			ASSERT_TRUE(
+			    cJSON_IsString(cJSON_GetObjectItem(u, "error")));
+		}
+	}
+	ASSERT_EQ(refused, 1);
+	ASSERT_EQ(status_of(u1, NULL), CS_NFT_SOLD);
+	ASSERT_EQ(status_of(u2, NULL), CS_NFT_AVAILABLE);
+	ASSERT_EQ(status_of(u3, NULL), CS_NFT_SOLD);
+	ASSERT_EQ(history(0).n, 2);
+	cs_sync_result_dispose(&r);
+
+	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
+	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
+	env[0] = env_db;
+	env[1] = env_url;
+	env[2] = "NMKR_API_KEY=" KEY;
+	env[3] = NULL;
+	ASSERT_EQ(cs_test_run(argv, env, NULL, &out, &errout), 3);
+	ASSERT_STR_CONTAINS(out, ": partial in");
+	ASSERT_STR_CONTAINS(out, "Updates (0 applied, 1 failed)");
+	free(out);
+	free(errout);
+	free(env_db);
+	free(env_url);
+	free(u1);
+	free(u2);
+	free(u3);
+	free(db);
+	free(bin);
+	teardown();
 }

@@ -328,6 +328,7 @@ stmt(struct cs_store_conn *c, enum stmt_id id, sqlite3_stmt **out,
 {
 	int rc;
 
+	*out = NULL;
 	if (c->stmts[id] == NULL) {
 		rc = sqlite3_prepare_v3(c->db, sql[id], -1,
 		    SQLITE_PREPARE_PERSISTENT, &c->stmts[id], NULL);
