@@ -1,17 +1,22 @@
 # SPDX-License-Identifier: MIT
-# A thin front for CMake: `make test` builds and runs every test, `make asan`
+# A thin front for CMake: `make demo` builds and starts the whole system,
+# `make test` builds and runs every test, `make asan`
 # the same under AddressSanitizer and UBSan, `make bench` the benchmarks on
 # the release build. The work is all in CMake and bench/run.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build test asan release bench format format-check clean
+.PHONY: all build test demo asan release bench format format-check clean
 
 all: build
 
 build:
 	cmake --preset dev >/dev/null
 	cmake --build --preset dev -j $(JOBS)
+
+# The whole system on SQLite with the fake upstreams; Ctrl-C stops it.
+demo: build
+	build/dev/src/cli/campaign-sync demo $(DEMO_ARGS)
 
 test: build
 	ctest --preset dev -j $(JOBS)

@@ -87,5 +87,20 @@ int cs_cmd_nft(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_logs(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_migrate(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_sync(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_serve(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_webhook(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_demo(struct cs_cli *cli, int argc, char **argv);
+
+struct cs_server_opts;
+struct cs_nmkr_opts;
+
+/** Server options from the configuration (see cmd_serve.c). */
+void cs_cli_server_opts(
+    struct cs_cli *cli, struct cs_server_opts *o, struct cs_nmkr_opts *nmkr);
+
+#include <signal.h>
+
+/** Block SIGINT and SIGTERM in every thread to come; sigwait() on set. */
+void cs_cli_block_signals(sigset_t *set);
 
 #endif

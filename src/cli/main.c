@@ -36,6 +36,25 @@ static const struct cs_cmd commands[] = {
         "--dry-run         compare and plan, write nothing\n"
         "--force           skip the 10-second debounce\n"
         "--quiet-progress  no progress bar even on a terminal"},
+    {"serve", cs_cmd_serve,
+        "serve [--listen ADDR] [--no-schedule] [--web-dir DIR]",
+        "the HTTP server: API, Campaign Manager page, NMKR webhooks, "
+        "scheduler and reservation sweeper",
+        "--listen ADDR    host:port (CS_LISTEN, default 127.0.0.1:8080; "
+        "port 0 picks one)\n"
+        "--no-schedule    no automatic syncs (CS_SYNC_SCHEDULE)\n"
+        "--web-dir DIR    serve the page from DIR instead of the built-in "
+        "copy (development)\n"
+        "--owner NAME     this instance's name in sync_runs"},
+    {"demo", cs_cmd_demo, "demo [--listen ADDR] [--dir DIR] [--nfts N]",
+        "the whole system on this machine with fake NMKR and Blockfrost: "
+        "prints the page's URL and admin token; Ctrl-C stops it",
+        "--listen ADDR  the server's address (default 127.0.0.1:8080)\n"
+        "--dir DIR      where the database and the fakes' logs go (default: "
+        "a new directory in /tmp)\n"
+        "--nfts N       NFTs in the sample campaign (default 120)"},
+    {"webhook", cs_cmd_webhook, "webhook register CAMPAIGN URL",
+        "register the server's webhook with NMKR and keep its secret", NULL},
     {"nft", cs_cmd_nft, "nft <command> UID [...]", "one NFT: show, set-status",
         NULL},
     {"logs", cs_cmd_logs,

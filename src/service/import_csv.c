@@ -288,37 +288,47 @@ read_file(const char *path, struct cs_buf *b, struct cs_error *err)
 }
 
 int
-cs_import_csv_file(struct cs_store *store, int64_t campaign_id,
-    const char *path, int64_t now, struct cs_csv_report *out,
+cs_import_csv_data(struct cs_store *store, int64_t campaign_id,
+    const char *data, size_t len, int64_t now, struct cs_csv_report *out,
     struct cs_error *err)
 {
-	struct cs_buf data = CS_BUF_INIT(CS_MAX_CSV_FILE);
 	struct cs_csv_rows rows;
 	struct cs_campaign camp;
 	int64_t minutes;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	memset(&rows, 0, sizeof(rows));
 	error = cs_store_campaign_get(store, campaign_id, &camp, err);
 	if (error < 0)
 		return error;
 	minutes = camp.reservation_minutes != 0 ? camp.reservation_minutes
 	                                        : CS_RESERVATION_DEFAULT_MIN;
 	cs_campaign_dispose(&camp);
-	error = read_file(path, &data, err);
+	error =
+	    cs_csv_parse_nmkr(data, len, now, minutes * 60 * 1000, &rows, err);
 	if (error < 0)
-		goto out;
-	error = cs_csv_parse_nmkr(
-	    cs_buf_cstr(&data), data.len, now, minutes * 60 * 1000, &rows, err);
-	if (error < 0)
-		goto out;
+		return error;
 	error = cs_store_nft_import(
 	    store, campaign_id, rows.nfts, rows.n, now, &out->result, err);
 	out->rows = rows.rows;
 	out->skipped_state = rows.skipped_state;
-out:
 	cs_csv_rows_dispose(&rows);
+	return error;
+}
+
+int
+cs_import_csv_file(struct cs_store *store, int64_t campaign_id,
+    const char *path, int64_t now, struct cs_csv_report *out,
+    struct cs_error *err)
+{
+	struct cs_buf data = CS_BUF_INIT(CS_MAX_CSV_FILE);
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	error = read_file(path, &data, err);
+	if (error == 0)
+		error = cs_import_csv_data(store, campaign_id,
+		    cs_buf_cstr(&data), data.len, now, out, err);
 	cs_buf_dispose(&data);
 	return error;
 }

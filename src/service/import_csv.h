@@ -45,6 +45,11 @@ struct cs_csv_report {
 	size_t skipped_state;
 };
 
+/** Import CSV text (an upload) into a campaign, as cs_import_csv_file. */
+CS_NODISCARD int cs_import_csv_data(struct cs_store *store, int64_t campaign_id,
+    const char *data, size_t len, int64_t now, struct cs_csv_report *out,
+    struct cs_error *err);
+
 /**
  * Read a CSV file (capped at CS_MAX_CSV_FILE) and import it into a campaign,
  * incrementally, in one transaction.

@@ -17,6 +17,7 @@
 
 #include "core/reconcile.h"
 #include "service/encode.h"
+#include "service/metrics.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -66,6 +67,16 @@ cache_get(const char *uid, int64_t now, struct cache_entry *out)
 	}
 	pthread_mutex_unlock(&cache_lock);
 	return hit;
+}
+
+int
+cs_sync_project_minutes(const char *project_uid, int64_t now)
+{
+	struct cache_entry e;
+
+	if (!cache_get(project_uid, now, &e))
+		return 0;
+	return e.reservation_minutes;
 }
 
 static void
@@ -734,9 +745,17 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	if (!opts->dry_run) {
 		error = cs_store_sync_run_claim(env->store, campaign_id,
 		    env->owner != NULL ? env->owner : "cli", started_at,
-		    CS_SYNC_RUN_STALE_MS, 0, &r.run_id, &out->running, err);
+		    CS_SYNC_RUN_STALE_MS, opts->tick, &r.run_id, &out->running,
+		    err);
+		if (error == CS_EINVAL && opts->tick != 0) {
+			out->skipped = true;
+			error = 0;
+			goto out;
+		}
 		if (error < 0)
 			goto out;
+		if (opts->on_claimed != NULL)
+			opts->on_claimed(r.run_id, opts->on_claimed_payload);
 	}
 	report_new(&r, started_at);
 
@@ -876,6 +895,18 @@ out:
 		        log_id, cs_now_ms(), &ferr) < 0)
 			cs_log_error("sync", "run %lld: %s",
 			    (long long)r.run_id, cs_error_msg(&ferr));
+	}
+	if (out->report != NULL && !out->debounced) {
+		cJSON *rep = out->report;
+
+		cs_metrics_sync(out->status,
+		    (int64_t)cJSON_GetNumberValue(
+		        cJSON_GetObjectItem(rep, "durationMs")),
+		    cJSON_GetArraySize(
+		        cJSON_GetObjectItem(rep, "discrepancies")),
+		    (int64_t)cJSON_GetNumberValue(
+		        cJSON_GetObjectItem(rep, "updatedCount")),
+		    cJSON_GetArraySize(cJSON_GetObjectItem(rep, "conflicts")));
 	}
 	if (out->report != NULL) {
 		r.progress.phase = "done";

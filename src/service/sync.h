@@ -52,6 +52,13 @@ struct cs_sync_opts {
 	 * change a row in between, as a webhook would. */
 	void (*before_apply)(void *payload);
 	void *before_apply_payload;
+	/* Called once the campaign is claimed (run_id), before the fetch:
+	 * lets an API answer 202 only for a sync that will run. */
+	void (*on_claimed)(int64_t run_id, void *payload);
+	void *on_claimed_payload;
+	/* A scheduler tick: skip the campaign if a run started since then
+	 * (another instance served this tick). 0: no such check. */
+	int64_t tick;
 };
 
 /** Defaults: manual, debounce 10 s, grace 2 min, 10 chain checks. */
@@ -60,6 +67,7 @@ void cs_sync_opts_init(struct cs_sync_opts *o);
 struct cs_sync_result {
 	enum cs_sync_status status;
 	bool debounced; /* the report is the last sync's */
+	bool skipped;   /* a run already served opts->tick */
 	int64_t sync_log_id;
 	cJSON *report; /* the SyncReport; owned, cs_sync_result_dispose */
 	struct cs_sync_run running; /* when the sync was refused (409) */
@@ -81,5 +89,9 @@ CS_NODISCARD int cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 
 /** Forget cached project details (tests; an operator's forced refresh). */
 void cs_sync_cache_clear(void);
+
+/** NMKR's reservation time of a project (addressReservationTime) as the
+ * last sync saw it within the cache's lifetime, or 0 if unknown. */
+int cs_sync_project_minutes(const char *project_uid, int64_t now);
 
 #endif

@@ -1973,3 +1973,15 @@ cs_store_nft_set_asset_id(struct cs_store *store, int64_t nft_id,
 	    store->ops->nft_set_asset_id(store->conn, nft_id, asset_id, err));
 	return error;
 }
+
+int
+cs_store_sync_run_latest(struct cs_store *store, int64_t campaign_id,
+    struct cs_sync_run *out, struct cs_error *err)
+{
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	RETRY(
+	    error, store->ops->run_latest(store->conn, campaign_id, out, err));
+	return error;
+}

@@ -402,6 +402,11 @@ CS_NODISCARD int cs_store_sync_run_finish(struct cs_store *store,
     int64_t run_id, const char *outcome, int64_t sync_log_id, int64_t now,
     struct cs_error *err);
 
+/** The campaign's most recent run, finished or not. @return 0 or
+ * CS_ENOTFOUND; out: caller owns, cs_sync_run_dispose() */
+CS_NODISCARD int cs_store_sync_run_latest(struct cs_store *store,
+    int64_t campaign_id, struct cs_sync_run *out, struct cs_error *err);
+
 /** The running sync of a campaign. @return 0 or CS_ENOTFOUND */
 CS_NODISCARD int cs_store_sync_run_active(struct cs_store *store,
     int64_t campaign_id, struct cs_sync_run *out, struct cs_error *err);

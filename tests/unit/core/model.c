@@ -62,3 +62,33 @@ CS_TEST(core_paylink__per_network)
 	                   "5c810e70-dc0e-40ff-98d0-67742f95918b"));
 	cs_buf_dispose(&b);
 }
+
+#include "core/health.h"
+
+CS_TEST(core_health__from_recent_syncs)
+{
+	static const enum cs_sync_status good[] = {
+	    CS_SYNC_SUCCESS, CS_SYNC_SUCCESS};
+	static const enum cs_sync_status one_bad[] = {
+	    CS_SYNC_SUCCESS, CS_SYNC_PARTIAL, CS_SYNC_SUCCESS};
+	static const enum cs_sync_status last_failed[] = {
+	    CS_SYNC_FAILED, CS_SYNC_SUCCESS};
+	static const enum cs_sync_status three_failed[] = {
+	    CS_SYNC_SUCCESS, CS_SYNC_FAILED, CS_SYNC_FAILED, CS_SYNC_FAILED};
+	struct cs_health_summary h;
+
+	cs_health_of(NULL, 0, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_WARNING);
+	cs_health_of(good, 2, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_HEALTHY);
+	ASSERT_EQ(h.success, 2);
+	cs_health_of(one_bad, 3, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_WARNING);
+	ASSERT_EQ(h.partial, 1);
+	cs_health_of(last_failed, 2, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_ERROR);
+	cs_health_of(three_failed, 4, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_ERROR);
+	ASSERT_EQ(h.failed, 3);
+	ASSERT_STR_EQ(cs_health_name(h.health), "error");
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * serve: the HTTP server until SIGTERM or SIGINT, then an orderly stop
+ * (exit 0). The first line on stdout says where it listens.
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/banned.h"
+
+enum {
+	OPT_LISTEN = 256,
+	OPT_WEB_DIR,
+	OPT_NO_SCHEDULE,
+	OPT_OWNER,
+};
+
+/* Fill server options from the configuration; nmkr is where the NMKR
+ * options live (it must outlive the server). */
+void
+cs_cli_server_opts(
+    struct cs_cli *cli, struct cs_server_opts *o, struct cs_nmkr_opts *nmkr)
+{
+	cs_server_opts_init(o);
+	o->listen = cli->cfg.listen;
+	o->database_url = cli->cfg.database_url;
+	o->admin_token = cli->cfg.admin_token;
+	o->schedule = cli->cfg.sync_schedule;
+	o->public_rate = cli->cfg.public_rate;
+	if (cli->cfg.nmkr_api_key != NULL) {
+		*nmkr = (struct cs_nmkr_opts)CS_NMKR_OPTS_INIT;
+		nmkr->api_key = cli->cfg.nmkr_api_key;
+		nmkr->network = cli->cfg.nmkr_network;
+		nmkr->base_url = cli->cfg.nmkr_api_url;
+		o->nmkr = nmkr;
+	}
+}
+
+/* Block the stop signals in every thread; the caller waits for them. */
+void
+cs_cli_block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"listen", required_argument, NULL, OPT_LISTEN},
+	    {"web-dir", required_argument, NULL, OPT_WEB_DIR},
+	    {"no-schedule", no_argument, NULL, OPT_NO_SCHEDULE},
+	    {"owner", required_argument, NULL, OPT_OWNER},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_server_opts o;
+	struct cs_nmkr_opts nmkr;
+	struct cs_server *srv = NULL;
+	char owner[64];
+	sigset_t set;
+	int c, sig = 0;
+
+	cs_cli_server_opts(cli, &o, &nmkr);
+	snprintf(owner, sizeof(owner), "serve-%ld", (long)getpid());
+	o.owner = owner;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LISTEN:
+			o.listen = optarg;
+			break;
+		case OPT_WEB_DIR:
+			o.web_dir = optarg;
+			break;
+		case OPT_NO_SCHEDULE:
+			o.schedule = NULL;
+			break;
+		case OPT_OWNER:
+			o.owner = optarg;
+			break;
+		default:
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cs_cli_failf(cli, CS_EXIT_USAGE,
+		    "serve takes no arguments besides its flags");
+	cs_cli_block_signals(&set);
+	if (cs_server_start(&srv, &o, &err) < 0) {
+		cs_cli_fail(cli, &err);
+		return err.code == CS_EINVAL ? CS_EXIT_CONFIG
+		                             : CS_EXIT_UNAVAILABLE;
+	}
+	fprintf(cli->out, "listening on %s\n", cs_server_url(srv));
+	if (cs_server_generated_token(srv) != NULL)
+		fprintf(cli->out,
+		    "admin token (made up: set CS_ADMIN_TOKEN "
+		    "to choose one): %s\n",
+		    cs_server_generated_token(srv));
+	fflush(cli->out);
+	cs_log_info("serve", "listening on %s (database %s, schedule %s)",
+	    cs_server_url(srv), o.database_url,
+	    o.schedule != NULL && o.nmkr != NULL ? o.schedule : "off");
+	sigwait(&set, &sig);
+	cs_log_info("serve", "signal %d: stopping", sig);
+	cs_server_stop(srv);
+	cs_server_free(srv);
+	cs_log_info("serve", "stopped");
+	return CS_EXIT_OK;
+}

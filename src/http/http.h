@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * campaign-sync serve: the JSON API, the Campaign Manager page, NMKR's
+ * webhooks, /healthz and /metrics over libmicrohttpd, with the scheduler and
+ * the sweeper running beside it. A static route table maps method and path
+ * to one handler; handlers parse, validate, call the service and encode
+ * JSON. Every error is {"error":{"code","message"}} with its status.
+ */
+#ifndef CS_HTTP_HTTP_H
+#define CS_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clients/nmkr.h"
+#include "util/error.h"
+
+struct cs_server;
+
+struct cs_server_opts {
+	const char *listen; /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80" */
+	const char *database_url;
+	const char *admin_token;         /* required off loopback */
+	const struct cs_nmkr_opts *nmkr; /* NULL: no NMKR key */
+	const char *schedule;            /* cron; NULL: no automatic sync */
+	long public_rate;       /* public requests per minute per client */
+	const char *owner;      /* instance name in sync_runs */
+	size_t pool_size;       /* store connections; 0: 16 */
+	int64_t sweep_every_ms; /* 0: 60 s; < 0: no sweeper */
+	bool no_background;     /* no scheduler, no sweeper (tests) */
+	const char *web_dir;    /* serve the page from disk (development) */
+	/* The Blockfrost settings for the chain step of syncs, or NULL. */
+	const void *verify_opts;
+};
+
+void cs_server_opts_init(struct cs_server_opts *o);
+
+/**
+ * Open the store, start the threads, bind and listen. Refuses a
+ * non-loopback address without an admin token (CS_EINVAL).
+ *
+ * @param out caller owns, cs_server_stop() then cs_server_free()
+ */
+CS_NODISCARD int cs_server_start(struct cs_server **out,
+    const struct cs_server_opts *opts, struct cs_error *err);
+
+/** The port bound (useful with port 0). */
+int cs_server_port(const struct cs_server *s);
+
+/** The URL to print: "http://127.0.0.1:8080". */
+const char *cs_server_url(const struct cs_server *s);
+
+/**
+ * The admin token the server made up because none was configured (it
+ * listens on loopback only then), or NULL. For the operator's eyes: print
+ * it once on the terminal, never in a log.
+ */
+const char *cs_server_generated_token(const struct cs_server *s);
+
+/**
+ * Stop accepting connections, let running syncs finish (their transactions
+ * are all or nothing), answer what is in flight, stop the background
+ * threads, drain the webhook writer. Idempotent.
+ */
+void cs_server_stop(struct cs_server *s);
+
+void cs_server_free(struct cs_server *s);
+
+#endif

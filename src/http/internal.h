@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the files of src/http: the server's state, one request as a
+ * handler sees it, the route table's shape, and the reply helpers
+ * (json_reply.c). Not for use outside src/http.
+ */
+#ifndef CS_HTTP_INTERNAL_H
+#define CS_HTTP_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "service/pool.h"
+#include "service/scheduler.h"
+#include "service/webhook.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+struct cs_ratelimit;
+
+struct cs_server {
+	struct cs_server_opts opts;
+	struct MHD_Daemon *daemon;
+	struct cs_pool *pool;
+	struct cs_webhook_sink *sink;
+	struct cs_scheduler *scheduler;
+	struct cs_ratelimit *ratelimit;
+	struct cs_nmkr_opts nmkr;
+	bool has_nmkr;
+	char *admin_token;
+	bool token_generated;
+	char url[96];
+	int port;
+	char owner[64];
+
+	/* Syncs started with ?async=1, which stop() waits for. */
+	pthread_mutex_t lock;
+	pthread_cond_t idle;
+	int async_running;
+	bool stopping;
+};
+
+/* Route flags. */
+#define CS_ROUTE_PUBLIC 0x1  /* no admin token */
+#define CS_ROUTE_LIMITED 0x2 /* rate limited per client address */
+#define CS_ROUTE_WEBHOOK 0x4 /* body up to CS_MAX_WEBHOOK_BODY */
+#define CS_ROUTE_BIGBODY 0x8 /* body up to CS_MAX_CSV_FILE (CSV import) */
+
+#define CS_MAX_PARAMS 3
+
+struct cs_req {
+	struct cs_server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	char params[CS_MAX_PARAMS][128];
+	int nparams;
+	const char *body;
+	size_t body_len;
+	char client[64];
+	struct cs_store *store; /* borrowed from the pool on first use */
+	int64_t now;
+	/* The response, once a reply helper ran. */
+	struct MHD_Response *resp;
+	int status;
+};
+
+typedef void (*cs_handler)(struct cs_req *r);
+
+struct cs_route {
+	const char *method;
+	const char *pattern; /* "{}" matches one path segment */
+	cs_handler handler;
+	unsigned flags;
+};
+
+/** The route for method and path, filling params; NULL if none.
+ * *path_known says whether another method would have matched (405). */
+const struct cs_route *cs_router_match(
+    const char *method, const char *path, struct cs_req *r, bool *path_known);
+
+/* ---- Replies (json_reply.c) ------------------------------------------ */
+
+/** Answer status with a JSON body (takes ownership of body). */
+void cs_reply_json(struct cs_req *r, int status, cJSON *body);
+
+/** Answer {"error":{"code","message"}}. */
+void cs_reply_error(struct cs_req *r, int status, const char *code,
+    const char *fmt, ...) CS_PRINTF(4, 5);
+
+/** Answer an error from its code: 404, 409, 400, 413, 502, 503, 500. */
+void cs_reply_err(struct cs_req *r, const struct cs_error *err);
+
+/** Answer with bytes (copied) and a content type. */
+void cs_reply_bytes(struct cs_req *r, int status, const char *type,
+    const void *data, size_t len);
+
+/** Add a header to the response made by the last reply. */
+void cs_reply_header(struct cs_req *r, const char *name, const char *value);
+
+/* ---- Request helpers --------------------------------------------------- */
+
+/** A query argument, URL-decoded, or NULL. */
+const char *cs_req_query(struct cs_req *r, const char *name);
+
+/** Path parameter i as a positive id; replies 404 and returns false if it
+ * is not one. */
+bool cs_req_id(struct cs_req *r, int i, int64_t *out);
+
+/** The body as a JSON object; replies 400 and returns NULL otherwise.
+ * Caller owns the result. */
+cJSON *cs_req_json(struct cs_req *r);
+
+/** The request's store connection; replies 503 and returns NULL if none
+ * can be had. */
+struct cs_store *cs_req_store(struct cs_req *r);
+
+/** A query flag: "1", "true" or "yes". */
+bool cs_req_flag(struct cs_req *r, const char *name);
+
+/* ---- Route groups ------------------------------------------------------ */
+
+void cs_route_healthz(struct cs_req *r);
+void cs_route_metrics(struct cs_req *r);
+void cs_route_openapi(struct cs_req *r);
+void cs_route_web(struct cs_req *r);
+
+void cs_route_campaigns_list(struct cs_req *r);
+void cs_route_campaigns_create(struct cs_req *r);
+void cs_route_campaign_get(struct cs_req *r);
+void cs_route_campaign_update(struct cs_req *r);
+void cs_route_campaign_delete(struct cs_req *r);
+void cs_route_campaign_activate(struct cs_req *r);
+void cs_route_campaign_deactivate(struct cs_req *r);
+void cs_route_campaign_counters(struct cs_req *r);
+void cs_route_campaign_allowlist(struct cs_req *r);
+void cs_route_campaign_health(struct cs_req *r);
+void cs_route_campaign_history(struct cs_req *r);
+void cs_route_campaign_webhook_register(struct cs_req *r);
+void cs_route_campaign_webhooks(struct cs_req *r);
+void cs_route_public_campaign(struct cs_req *r);
+
+void cs_route_inventory(struct cs_req *r);
+void cs_route_import(struct cs_req *r);
+void cs_route_repair_links(struct cs_req *r);
+void cs_route_nft_get(struct cs_req *r);
+void cs_route_nft_status(struct cs_req *r);
+
+void cs_route_sync(struct cs_req *r);
+void cs_route_sync_progress(struct cs_req *r);
+void cs_route_sync_events(struct cs_req *r);
+void cs_route_sync_logs(struct cs_req *r);
+void cs_route_sync_log_get(struct cs_req *r);
+
+void cs_route_review_list(struct cs_req *r);
+void cs_route_review_resolve(struct cs_req *r);
+
+void cs_route_reserve(struct cs_req *r);
+void cs_route_webhook_nmkr(struct cs_req *r);
+
+/* ---- Rate limiting (ratelimit.c) -------------------------------------- */
+
+struct cs_ratelimit *cs_ratelimit_new(long per_minute);
+void cs_ratelimit_free(struct cs_ratelimit *l);
+
+/** Take a token for client; 0 when allowed, else the seconds to wait. */
+int cs_ratelimit_take(
+    struct cs_ratelimit *l, const char *client, int64_t now_us);
+
+/* ---- Sync runs in the background (routes_sync.c) ---------------------- */
+
+/** An NMKR client for a request (NULL and a reply when not configured). */
+struct cs_nmkr *cs_req_nmkr(struct cs_req *r);
+
+#endif

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The route table: method, pattern ("{}" is one path segment), handler,
+ * flags. One table, read top to bottom; the first match wins.
+ */
+#include "http/internal.h"
+
+#include <string.h>
+
+#include "util/str.h"
+#include "util/banned.h"
+
+#define ADMIN 0
+#define PUBLIC CS_ROUTE_PUBLIC
+
+static const struct cs_route routes[] = {
+    {"GET", "/healthz", cs_route_healthz, PUBLIC},
+    {"GET", "/metrics", cs_route_metrics, PUBLIC},
+    {"GET", "/openapi.yaml", cs_route_openapi, PUBLIC},
+
+    {"POST", "/webhooks/nmkr", cs_route_webhook_nmkr,
+        PUBLIC | CS_ROUTE_WEBHOOK},
+    {"POST", "/api/campaigns/{}/reservations", cs_route_reserve,
+        PUBLIC | CS_ROUTE_LIMITED},
+    {"GET", "/api/public/campaigns/{}", cs_route_public_campaign,
+        PUBLIC | CS_ROUTE_LIMITED},
+
+    {"GET", "/api/campaigns", cs_route_campaigns_list, ADMIN},
+    {"POST", "/api/campaigns", cs_route_campaigns_create, ADMIN},
+    {"GET", "/api/campaigns/{}", cs_route_campaign_get, ADMIN},
+    {"PATCH", "/api/campaigns/{}", cs_route_campaign_update, ADMIN},
+    {"DELETE", "/api/campaigns/{}", cs_route_campaign_delete, ADMIN},
+    {"POST", "/api/campaigns/{}/activate", cs_route_campaign_activate, ADMIN},
+    {"POST", "/api/campaigns/{}/deactivate", cs_route_campaign_deactivate,
+        ADMIN},
+    {"POST", "/api/campaigns/{}/counters", cs_route_campaign_counters, ADMIN},
+    {"PUT", "/api/campaigns/{}/allowlist", cs_route_campaign_allowlist, ADMIN},
+    {"GET", "/api/campaigns/{}/health", cs_route_campaign_health, ADMIN},
+    {"GET", "/api/campaigns/{}/history", cs_route_campaign_history, ADMIN},
+    {"GET", "/api/campaigns/{}/webhooks", cs_route_campaign_webhooks, ADMIN},
+    {"POST", "/api/campaigns/{}/webhook", cs_route_campaign_webhook_register,
+        ADMIN},
+    {"GET", "/api/campaigns/{}/nfts", cs_route_inventory, ADMIN},
+    {"POST", "/api/campaigns/{}/import", cs_route_import,
+        ADMIN | CS_ROUTE_BIGBODY},
+    {"POST", "/api/campaigns/{}/repair-links", cs_route_repair_links, ADMIN},
+    {"POST", "/api/campaigns/{}/sync", cs_route_sync, ADMIN},
+    {"GET", "/api/campaigns/{}/sync", cs_route_sync_progress, ADMIN},
+    {"GET", "/api/campaigns/{}/sync/events", cs_route_sync_events, ADMIN},
+    {"GET", "/api/campaigns/{}/review", cs_route_review_list, ADMIN},
+    {"POST", "/api/review/{}/resolve", cs_route_review_resolve, ADMIN},
+    {"GET", "/api/nfts/{}", cs_route_nft_get, ADMIN},
+    {"POST", "/api/nfts/{}/status", cs_route_nft_status, ADMIN},
+    {"GET", "/api/sync-logs", cs_route_sync_logs, ADMIN},
+    {"GET", "/api/sync-logs/{}", cs_route_sync_log_get, ADMIN},
+
+    /* The page: any other GET outside /api is one of its files. */
+    {"GET", "/", cs_route_web, PUBLIC},
+    {"GET", "/{}", cs_route_web, PUBLIC},
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* Match path against pattern, copying "{}" segments into r->params. */
+static bool
+match(const char *pattern, const char *path, struct cs_req *r)
+{
+	const char *p = pattern, *q = path;
+	int n = 0;
+
+	while (*p != '\0' && *q != '\0') {
+		if (p[0] == '{' && p[1] == '}') {
+			size_t len = strcspn(q, "/");
+
+			if (len == 0 || len >= sizeof(r->params[0]) ||
+			    n == CS_MAX_PARAMS)
+				return false;
+			memcpy(r->params[n], q, len);
+			r->params[n][len] = '\0';
+			n++;
+			p += 2;
+			q += len;
+			continue;
+		}
+		if (*p != *q)
+			return false;
+		p++;
+		q++;
+	}
+	if (*p != '\0' || *q != '\0')
+		return false;
+	r->nparams = n;
+	return true;
+}
+
+const struct cs_route *
+cs_router_match(
+    const char *method, const char *path, struct cs_req *r, bool *path_known)
+{
+	size_t i;
+
+	*path_known = false;
+	for (i = 0; i < NROUTES; i++) {
+		if (!match(routes[i].pattern, path, r))
+			continue;
+		if (strcmp(routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 &&
+		        strcmp(routes[i].method, "GET") == 0))
+			return &routes[i];
+		*path_known = true;
+	}
+	return NULL;
+}

@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * syncCampaignPublic (POST /api/campaigns/{id}/sync, ?async=1 answers 202
+ * and the progress streams as Server-Sent Events), the running sync's
+ * progress, getRecentSyncLogs, one log row, the review queue.
+ */
+#include "http/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/encode.h"
+#include "service/sync.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define SSE_POLL_MS 200
+#define SSE_KEEPALIVE_MS 15000
+#define SSE_MAX_MS (30 * 60 * 1000)
+
+struct cs_nmkr *
+cs_req_nmkr(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr *c = NULL;
+
+	if (!r->srv->has_nmkr) {
+		cs_reply_error(r, 503, "not_configured",
+		    "NMKR_API_KEY is not set on this server");
+		return NULL;
+	}
+	if (cs_nmkr_new(&c, &r->srv->nmkr, &err) < 0) {
+		cs_reply_err(r, &err);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+reply_running(struct cs_req *r, const struct cs_sync_result *res)
+{
+	cJSON *body = cJSON_CreateObject(), *e;
+
+	e = cJSON_AddObjectToObject(body, "error");
+	cJSON_AddStringToObject(e, "code", "sync_running");
+	cJSON_AddStringToObject(
+	    e, "message", "a sync of this campaign is already running");
+	if (res->running.id != 0)
+		cJSON_AddItemToObject(
+		    body, "running", cs_json_sync_run(&res->running));
+	cs_reply_json(r, 409, body);
+}
+
+static void
+reply_report(struct cs_req *r, struct cs_sync_result *res)
+{
+	cs_reply_json(r, 200, res->report);
+	res->report = NULL;
+	cs_reply_header(r, "X-Sync-Status", cs_sync_status_name(res->status));
+	if (res->debounced)
+		cs_reply_header(r, "X-Sync-Debounced", "true");
+}
+
+/* ---- The sync in the background -------------------------------------- */
+
+struct job {
+	struct cs_server *srv;
+	int64_t campaign_id;
+	bool force;
+	/* The handshake with the request that started it. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool decided; /* claimed, or finished early */
+	bool claimed;
+	int64_t run_id;
+	int error;
+	struct cs_error err;
+	struct cs_sync_result res;
+	bool handed_off; /* the request is gone: the job frees itself */
+};
+
+static void
+decide(struct job *j, bool claimed, int64_t run_id)
+{
+	pthread_mutex_lock(&j->lock);
+	j->decided = true;
+	j->claimed = claimed;
+	j->run_id = run_id;
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+}
+
+static void
+on_claimed(int64_t run_id, void *payload)
+{
+	decide(payload, true, run_id);
+}
+
+static void
+job_free(struct job *j)
+{
+	cs_sync_result_dispose(&j->res);
+	pthread_cond_destroy(&j->cond);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+static void *
+job_run(void *payload)
+{
+	struct job *j = payload;
+	struct cs_server *s = j->srv;
+	struct cs_store *store = NULL;
+	struct cs_nmkr *nmkr = NULL;
+	struct cs_sync_env env;
+	struct cs_sync_opts o;
+	bool free_it;
+
+	memset(&env, 0, sizeof(env));
+	j->error = cs_pool_get(s->pool, &store, &j->err);
+	if (j->error == 0)
+		j->error = cs_nmkr_new(&nmkr, &s->nmkr, &j->err);
+	if (j->error == 0) {
+		env.store = store;
+		env.nmkr = nmkr;
+		env.owner = s->owner;
+		cs_sync_opts_init(&o);
+		o.force = j->force;
+		o.on_claimed = on_claimed;
+		o.on_claimed_payload = j;
+		j->error = cs_sync_campaign(
+		    &env, j->campaign_id, &o, &j->res, &j->err);
+		if (j->error < 0)
+			cs_log_warn("sync", "campaign %lld: %s",
+			    (long long)j->campaign_id, cs_error_msg(&j->err));
+	}
+	cs_nmkr_free(nmkr);
+	cs_pool_put(s->pool, store);
+	pthread_mutex_lock(&j->lock);
+	j->decided = true;
+	pthread_cond_signal(&j->cond);
+	free_it = j->handed_off;
+	j->handed_off = true;
+	pthread_mutex_unlock(&j->lock);
+	if (free_it)
+		job_free(j);
+	pthread_mutex_lock(&s->lock);
+	if (--s->async_running == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static void
+sync_async(struct cs_req *r, int64_t id)
+{
+	struct cs_server *s = r->srv;
+	struct job *j = cs_xcalloc(1, sizeof(*j));
+	pthread_attr_t attr;
+	pthread_t t;
+	bool free_it;
+	char path[128];
+	cJSON *body;
+
+	j->srv = s;
+	j->campaign_id = id;
+	j->force = cs_req_flag(r, "force");
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->cond, NULL);
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		job_free(j);
+		cs_reply_error(r, 503, "stopping", "the server is stopping");
+		return;
+	}
+	s->async_running++;
+	pthread_mutex_unlock(&s->lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, job_run, j) != 0) {
+		pthread_attr_destroy(&attr);
+		pthread_mutex_lock(&s->lock);
+		if (--s->async_running == 0)
+			pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->lock);
+		job_free(j);
+		cs_reply_error(r, 503, "busy", "cannot start a sync now");
+		return;
+	}
+	pthread_attr_destroy(&attr);
+
+	pthread_mutex_lock(&j->lock);
+	while (!j->decided)
+		pthread_cond_wait(&j->cond, &j->lock);
+	if (j->claimed) {
+		snprintf(path, sizeof(path), "/api/campaigns/%lld/sync/events",
+		    (long long)id);
+		body = cJSON_CreateObject();
+		cs_json_add_int(body, "runId", j->run_id);
+		cs_json_add_int(body, "campaignId", id);
+		cJSON_AddStringToObject(body, "events", path);
+		path[strlen(path) - strlen("/events")] = '\0';
+		cJSON_AddStringToObject(body, "progress", path);
+		cs_reply_json(r, 202, body);
+		cs_reply_header(r, "Location", path);
+	} else if (j->error < 0 && j->err.code == CS_ECONFLICT) {
+		reply_running(r, &j->res);
+	} else if (j->error < 0) {
+		cs_reply_err(r, &j->err);
+	} else {
+		/* Debounced: the last report, at once. */
+		reply_report(r, &j->res);
+	}
+	free_it = j->handed_off;
+	j->handed_off = true;
+	pthread_mutex_unlock(&j->lock);
+	if (free_it)
+		job_free(j);
+}
+
+void
+cs_route_sync(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_sync_result res;
+	struct cs_sync_env env;
+	struct cs_sync_opts o;
+	struct cs_store *store;
+	struct cs_nmkr *nmkr;
+	int64_t id;
+
+	if (!cs_req_id(r, 0, &id))
+		return;
+	if (!r->srv->has_nmkr) {
+		cs_reply_error(r, 503, "not_configured",
+		    "NMKR_API_KEY is not set on this server");
+		return;
+	}
+	if (cs_req_flag(r, "async") && !cs_req_flag(r, "dryRun")) {
+		sync_async(r, id);
+		return;
+	}
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	nmkr = cs_req_nmkr(r);
+	if (nmkr == NULL)
+		return;
+	memset(&env, 0, sizeof(env));
+	env.store = store;
+	env.nmkr = nmkr;
+	env.owner = r->srv->owner;
+	cs_sync_opts_init(&o);
+	o.force = cs_req_flag(r, "force");
+	o.dry_run = cs_req_flag(r, "dryRun");
+	if (cs_sync_campaign(&env, id, &o, &res, &err) < 0) {
+		if (err.code == CS_ECONFLICT)
+			reply_running(r, &res);
+		else
+			cs_reply_err(r, &err);
+	} else {
+		reply_report(r, &res);
+	}
+	cs_sync_result_dispose(&res);
+	cs_nmkr_free(nmkr);
+}
+
+void
+cs_route_sync_progress(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	struct cs_sync_run run;
+	int64_t id;
+
+	if (!cs_req_id(r, 0, &id))
+		return;
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	if (cs_store_sync_run_latest(store, id, &run, &err) < 0) {
+		cs_reply_err(r, &err);
+		return;
+	}
+	cs_reply_json(r, 200, cs_json_sync_run(&run));
+	cs_sync_run_dispose(&run);
+}
+
+/* ---- Server-Sent Events ---------------------------------------------- */
+
+struct stream {
+	struct cs_server *srv;
+	int64_t campaign_id;
+	int64_t run_id;    /* the run followed; 0 until one is seen */
+	char last[256];    /* the last progress sent */
+	struct cs_buf out; /* bytes not yet written */
+	size_t off;
+	bool ended; /* nothing more after out */
+	int64_t started_ms;
+	int64_t quiet_since_ms;
+};
+
+static void
+event(struct stream *st, const char *name, const char *data)
+{
+	int error;
+
+	error = cs_buf_printf(&st->out, "event: %s\ndata: %s\n\n", name, data);
+	if (error < 0)
+		st->ended = true;
+}
+
+static bool
+stopping(struct cs_server *s)
+{
+	bool v;
+
+	pthread_mutex_lock(&s->lock);
+	v = s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
+/* One look at the run: queue what is new. */
+static void
+poll_run(struct stream *st)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store = NULL;
+	struct cs_sync_run run;
+	struct cs_sync_log log;
+	cJSON *j;
+	char *text;
+
+	memset(&run, 0, sizeof(run));
+	if (cs_pool_get(st->srv->pool, &store, &err) < 0) {
+		event(st, "error", "{\"code\":\"unavailable\"}");
+		st->ended = true;
+		return;
+	}
+	if (cs_store_sync_run_latest(store, st->campaign_id, &run, &err) < 0) {
+		event(
+		    st, "idle", "{\"message\":\"this campaign has no sync\"}");
+		st->ended = true;
+		goto out;
+	}
+	j = cs_json_sync_run(&run);
+	text = cs_json_print(j, false);
+	cJSON_Delete(j);
+	if (strncmp(text, st->last, sizeof(st->last) - 1) != 0) {
+		event(st, "progress", text);
+		cs_str_copy(st->last, text, sizeof(st->last));
+	}
+	cJSON_free(text);
+	if (run.finished_at == 0)
+		goto out;
+	/* Finished: the report, then the end of the stream. */
+	memset(&log, 0, sizeof(log));
+	if (run.sync_log_id != 0 &&
+	    cs_store_sync_log_get(store, run.sync_log_id, &log, &err) == 0 &&
+	    log.synced_data != NULL)
+		event(st, "report", log.synced_data);
+	else
+		event(st, "done",
+		    run.outcome != NULL
+		        ? "{\"message\":\"the sync ended without a report\"}"
+		        : "{}");
+	cs_sync_log_dispose(&log);
+	st->ended = true;
+out:
+	cs_sync_run_dispose(&run);
+	cs_pool_put(st->srv->pool, store);
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *st = cls;
+	size_t n;
+	int64_t now;
+
+	(void)pos;
+	/* A thread per connection: waiting here holds up nobody else. */
+	while (st->off == st->out.len) {
+		cs_buf_reset(&st->out);
+		st->off = 0;
+		if (st->ended)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		now = cs_mono_ms();
+		if (stopping(st->srv) || now - st->started_ms > SSE_MAX_MS) {
+			event(st, "bye", "{}");
+			st->ended = true;
+			continue;
+		}
+		poll_run(st);
+		if (st->out.len == 0) {
+			if (now - st->quiet_since_ms > SSE_KEEPALIVE_MS) {
+				if (cs_buf_puts(&st->out, ": keepalive\n\n") <
+				    0)
+					st->ended = true;
+				st->quiet_since_ms = now;
+			} else {
+				cs_sleep_ms(SSE_POLL_MS);
+			}
+		} else {
+			st->quiet_since_ms = now;
+		}
+	}
+	n = st->out.len - st->off;
+	if (n > max)
+		n = max;
+	memcpy(buf, st->out.ptr + st->off, n);
+	st->off += n;
+	return (ssize_t)n;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream *st = cls;
+
+	cs_buf_dispose(&st->out);
+	free(st);
+}
+
+void
+cs_route_sync_events(struct cs_req *r)
+{
+	struct MHD_Response *resp;
+	struct stream *st;
+	int64_t id;
+
+	if (!cs_req_id(r, 0, &id))
+		return;
+	st = cs_xcalloc(1, sizeof(*st));
+	st->srv = r->srv;
+	st->campaign_id = id;
+	st->started_ms = st->quiet_since_ms = cs_mono_ms();
+	cs_buf_init(&st->out, CS_MAX_SYNC_REPORT);
+	resp = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st, stream_free);
+	if (resp == NULL) {
+		stream_free(st);
+		cs_reply_error(r, 500, "internal", "cannot stream");
+		return;
+	}
+	MHD_add_response_header(resp, "Content-Type", "text/event-stream");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	if (r->resp != NULL)
+		MHD_destroy_response(r->resp);
+	r->resp = resp;
+	r->status = 200;
+}
+
+/* ---- Logs and the review queue ---------------------------------------- */
+
+static int
+log_cb(const struct cs_sync_log *l, void *payload)
+{
+	cJSON_AddItemToArray(payload, cs_json_sync_log(l));
+	return 0;
+}
+
+void
+cs_route_sync_logs(struct cs_req *r)
+{
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	const char *v;
+	struct cs_store *store;
+	enum cs_sync_status st;
+	enum cs_sync_type ty;
+	cJSON *list;
+
+	q.project_uid = cs_req_query(r, "project");
+	if ((v = cs_req_query(r, "campaign")) != NULL &&
+	    cs_str_to_i64(v, 1, INT64_MAX, &q.campaign_id) < 0)
+		goto bad;
+	if ((v = cs_req_query(r, "status")) != NULL) {
+		if (cs_sync_status_parse(v, &st) < 0)
+			goto bad;
+		q.status = (int)st;
+	}
+	if ((v = cs_req_query(r, "type")) != NULL) {
+		if (cs_sync_type_parse(v, &ty) < 0)
+			goto bad;
+		q.type = (int)ty;
+	}
+	if ((v = cs_req_query(r, "limit")) != NULL &&
+	    cs_str_to_i64(v, 1, 1000, &q.limit) < 0)
+		goto bad;
+	q.with_data = cs_req_flag(r, "withData");
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	list = cJSON_CreateArray();
+	if (cs_store_sync_log_list(store, &q, log_cb, list, &err) < 0) {
+		cJSON_Delete(list);
+		cs_reply_err(r, &err);
+		return;
+	}
+	cs_reply_json(r, 200, list);
+	return;
+bad:
+	cs_reply_error(r, 400, "invalid",
+	    "filters: project=UID campaign=ID status=success|partial|failed "
+	    "type=webhook|api_pull|manual_sync limit=1..1000");
+}
+
+void
+cs_route_sync_log_get(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	struct cs_sync_log l;
+	int64_t id;
+
+	if (!cs_req_id(r, 0, &id))
+		return;
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	if (cs_store_sync_log_get(store, id, &l, &err) < 0) {
+		cs_reply_err(r, &err);
+		return;
+	}
+	cs_reply_json(r, 200, cs_json_sync_log(&l));
+	cs_sync_log_dispose(&l);
+}
+
+static int
+review_cb(const struct cs_review_item *item, void *payload)
+{
+	cJSON_AddItemToArray(payload, cs_json_review(item));
+	return 0;
+}
+
+void
+cs_route_review_list(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	const char *open = cs_req_query(r, "open");
+	int64_t id;
+	cJSON *list;
+
+	if (!cs_req_id(r, 0, &id))
+		return;
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	list = cJSON_CreateArray();
+	if (cs_store_review_list(store, id,
+	        open == NULL || strcmp(open, "0") != 0, review_cb, list,
+	        &err) < 0) {
+		cJSON_Delete(list);
+		cs_reply_err(r, &err);
+		return;
+	}
+	cs_reply_json(r, 200, list);
+}
+
+/* What "apply_remote" writes: NMKR's state, as a local status. */
+static int
+remote_status(const char *state, enum cs_nft_status *out)
+{
+	switch (cs_remote_state_parse(state)) {
+	case CS_REMOTE_FREE:
+		*out = CS_NFT_AVAILABLE;
+		return 0;
+	case CS_REMOTE_RESERVED:
+		*out = CS_NFT_RESERVED;
+		return 0;
+	case CS_REMOTE_SOLD:
+		*out = CS_NFT_SOLD;
+		return 0;
+	default:
+		return CS_EINVAL;
+	}
+}
+
+void
+cs_route_review_resolve(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_review_item item;
+	struct cs_store *store;
+	enum cs_nft_status to = CS_NFT_AVAILABLE;
+	const cJSON *res, *st;
+	cJSON *body;
+	int64_t id;
+
+	memset(&item, 0, sizeof(item));
+	if (!cs_req_id(r, 0, &id))
+		return;
+	body = cs_req_json(r);
+	if (body == NULL)
+		return;
+	store = cs_req_store(r);
+	if (store == NULL)
+		goto out;
+	res = cJSON_GetObjectItemCaseSensitive(body, "resolution");
+	if (!cJSON_IsString(res)) {
+		cs_reply_error(r, 400, "invalid",
+		    "resolution is keep_local, apply_remote or dismissed");
+		goto out;
+	}
+	if (cs_store_review_get(store, id, &item, &err) < 0) {
+		cs_reply_err(r, &err);
+		goto out;
+	}
+	st = cJSON_GetObjectItemCaseSensitive(body, "status");
+	if (cJSON_IsString(st)) {
+		if (cs_nft_status_parse(st->valuestring, &to) < 0) {
+			cs_reply_error(r, 400, "invalid",
+			    "status must be available, reserved or sold");
+			goto out;
+		}
+	} else if (strcmp(res->valuestring, "apply_remote") == 0 &&
+	           remote_status(item.remote_state, &to) < 0) {
+		cs_reply_error(r, 400, "invalid",
+		    "NMKR's state '%s' has no local status: give one in "
+		    "\"status\"",
+		    item.remote_state != NULL ? item.remote_state : "");
+		goto out;
+	}
+	if (cs_store_review_resolve(
+	        store, id, res->valuestring, to, r->now, &err) < 0) {
+		cs_reply_err(r, &err);
+		goto out;
+	}
+	cs_review_item_dispose(&item);
+	if (cs_store_review_get(store, id, &item, &err) < 0)
+		cs_reply_err(r, &err);
+	else
+		cs_reply_json(r, 200, cs_json_review(&item));
+out:
+	cs_review_item_dispose(&item);
+	cJSON_Delete(body);
+}

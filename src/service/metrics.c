@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/* Prometheus counters; see metrics.h. */
+#include "service/metrics.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+static const double sync_buckets[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+#define NBUCKETS (sizeof(sync_buckets) / sizeof(sync_buckets[0]))
+
+static const char *const webhook_outcomes[] = {"applied", "partial", "failed",
+    "replay", "rejected", "invalid", "unknown_project", "ignored", "error",
+    "too_big"};
+#define NOUTCOMES (sizeof(webhook_outcomes) / sizeof(webhook_outcomes[0]))
+
+static const char *const upstreams[] = {"nmkr", "blockfrost"};
+#define NUPSTREAMS 2
+
+/* Status classes: 0 (no answer), 1xx..5xx, and a few exact codes. */
+static const int exact[] = {
+    200, 401, 402, 403, 404, 406, 418, 429, 500, 502, 503};
+#define NEXACT (sizeof(exact) / sizeof(exact[0]))
+
+static atomic_uint_fast64_t syncs[3];
+static atomic_uint_fast64_t sync_hist[NBUCKETS + 1];
+static atomic_uint_fast64_t sync_ms_sum;
+static atomic_uint_fast64_t discrepancies, updates, conflicts;
+static atomic_uint_fast64_t webhooks[NOUTCOMES];
+static atomic_uint_fast64_t upstream[NUPSTREAMS][NEXACT + 7];
+static atomic_uint_fast64_t reservations[5];
+static atomic_uint_fast64_t http[6];
+
+void
+cs_metrics_sync(
+    enum cs_sync_status s, int64_t duration_ms, int64_t d, int64_t u, int64_t c)
+{
+	size_t i;
+
+	if ((unsigned)s < 3)
+		atomic_fetch_add(&syncs[s], 1);
+	for (i = 0; i < NBUCKETS; i++) {
+		if ((double)duration_ms / 1000.0 <= sync_buckets[i])
+			break;
+	}
+	atomic_fetch_add(&sync_hist[i], 1);
+	atomic_fetch_add(
+	    &sync_ms_sum, (uint64_t)(duration_ms > 0 ? duration_ms : 0));
+	atomic_fetch_add(&discrepancies, (uint64_t)(d > 0 ? d : 0));
+	atomic_fetch_add(&updates, (uint64_t)(u > 0 ? u : 0));
+	atomic_fetch_add(&conflicts, (uint64_t)(c > 0 ? c : 0));
+}
+
+void
+cs_metrics_webhook(const char *outcome)
+{
+	size_t i;
+
+	for (i = 0; i < NOUTCOMES; i++) {
+		if (strcmp(webhook_outcomes[i], outcome) == 0) {
+			atomic_fetch_add(&webhooks[i], 1);
+			return;
+		}
+	}
+}
+
+/* Index of a status among the exact codes, then its class. */
+static size_t
+status_slot(int status)
+{
+	size_t i;
+
+	for (i = 0; i < NEXACT; i++) {
+		if (exact[i] == status)
+			return i;
+	}
+	if (status < 100 || status > 599)
+		return NEXACT; /* no answer */
+	return NEXACT + 1 + (size_t)(status / 100 - 1);
+}
+
+void
+cs_metrics_upstream(
+    const char *name, int status, int64_t elapsed_us, void *payload)
+{
+	size_t u = strcmp(name, "blockfrost") == 0 ? 1 : 0;
+
+	(void)elapsed_us;
+	(void)payload;
+	atomic_fetch_add(&upstream[u][status_slot(status)], 1);
+}
+
+void
+cs_metrics_reservation(enum cs_reserve_outcome o)
+{
+	if ((unsigned)o < 5)
+		atomic_fetch_add(&reservations[o], 1);
+}
+
+void
+cs_metrics_http(int status)
+{
+	int c = status / 100;
+
+	atomic_fetch_add(&http[c >= 1 && c <= 5 ? c : 0], 1);
+}
+
+static unsigned long long
+get(atomic_uint_fast64_t *v)
+{
+	return (unsigned long long)atomic_load(v);
+}
+
+int
+cs_metrics_render(struct cs_buf *b)
+{
+	static const char *const results[] = {"success", "partial", "failed"};
+	static const char *const classes[] = {
+	    "none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+	unsigned long long cum = 0;
+	size_t i, u;
+	int e = 0;
+
+	e |= cs_buf_puts(b, "# HELP cs_syncs_total Syncs by result.\n"
+	                    "# TYPE cs_syncs_total counter\n");
+	for (i = 0; i < 3; i++)
+		e |= cs_buf_printf(b, "cs_syncs_total{result=\"%s\"} %llu\n",
+		    results[i], get(&syncs[i]));
+	e |= cs_buf_puts(b, "# HELP cs_sync_duration_seconds Time of a sync.\n"
+	                    "# TYPE cs_sync_duration_seconds histogram\n");
+	for (i = 0; i < NBUCKETS; i++) {
+		cum += get(&sync_hist[i]);
+		e |= cs_buf_printf(b,
+		    "cs_sync_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		    sync_buckets[i], cum);
+	}
+	cum += get(&sync_hist[NBUCKETS]);
+	e |= cs_buf_printf(b,
+	    "cs_sync_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	    "cs_sync_duration_seconds_sum %.3f\n"
+	    "cs_sync_duration_seconds_count %llu\n",
+	    cum, (double)get(&sync_ms_sum) / 1000.0, cum);
+	e |= cs_buf_printf(b,
+	    "# HELP cs_sync_discrepancies_total Differences found by syncs.\n"
+	    "# TYPE cs_sync_discrepancies_total counter\n"
+	    "cs_sync_discrepancies_total %llu\n"
+	    "# HELP cs_sync_updates_total NFT changes applied by syncs.\n"
+	    "# TYPE cs_sync_updates_total counter\n"
+	    "cs_sync_updates_total %llu\n"
+	    "# HELP cs_sync_conflicts_total Changes skipped: the NFT moved "
+	    "during the sync.\n"
+	    "# TYPE cs_sync_conflicts_total counter\n"
+	    "cs_sync_conflicts_total %llu\n",
+	    get(&discrepancies), get(&updates), get(&conflicts));
+	e |= cs_buf_puts(b, "# HELP cs_webhooks_total NMKR webhooks by "
+	                    "outcome.\n# TYPE cs_webhooks_total counter\n");
+	for (i = 0; i < NOUTCOMES; i++)
+		e |=
+		    cs_buf_printf(b, "cs_webhooks_total{outcome=\"%s\"} %llu\n",
+		        webhook_outcomes[i], get(&webhooks[i]));
+	e |= cs_buf_puts(b, "# HELP cs_upstream_requests_total Requests to "
+	                    "NMKR and Blockfrost by status.\n"
+	                    "# TYPE cs_upstream_requests_total counter\n");
+	for (u = 0; u < NUPSTREAMS; u++) {
+		for (i = 0; i < NEXACT; i++)
+			e |= cs_buf_printf(b,
+			    "cs_upstream_requests_total{upstream=\"%s\","
+			    "status=\"%d\"} %llu\n",
+			    upstreams[u], exact[i], get(&upstream[u][i]));
+		for (i = 0; i < 6; i++)
+			e |= cs_buf_printf(b,
+			    "cs_upstream_requests_total{upstream=\"%s\","
+			    "status=\"%s\"} %llu\n",
+			    upstreams[u], i == 0 ? "none" : classes[i],
+			    get(&upstream[u][NEXACT + i]));
+	}
+	e |= cs_buf_puts(b, "# HELP cs_reservations_total Reservation "
+	                    "requests by outcome.\n"
+	                    "# TYPE cs_reservations_total counter\n");
+	for (i = 0; i < 5; i++)
+		e |= cs_buf_printf(b,
+		    "cs_reservations_total{outcome=\"%s\"} %llu\n",
+		    cs_reserve_outcome_name((enum cs_reserve_outcome)i),
+		    get(&reservations[i]));
+	e |= cs_buf_puts(b, "# HELP cs_http_responses_total API responses by "
+	                    "status class.\n"
+	                    "# TYPE cs_http_responses_total counter\n");
+	for (i = 1; i < 6; i++)
+		e |= cs_buf_printf(b,
+		    "cs_http_responses_total{class=\"%s\"} %llu\n", classes[i],
+		    get(&http[i]));
+	return e != 0 ? CS_ETOOBIG : 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Process-wide counters for /metrics, rendered as Prometheus text: syncs
+ * (by result, with a duration histogram), discrepancies, updates,
+ * conflicts, webhooks by outcome, upstream requests by status, reservations
+ * by outcome, API responses by status. Lock-free (atomics); any thread.
+ */
+#ifndef CS_SERVICE_METRICS_H
+#define CS_SERVICE_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+void cs_metrics_sync(enum cs_sync_status s, int64_t duration_ms,
+    int64_t discrepancies, int64_t updates, int64_t conflicts);
+
+/** outcome: applied, partial, failed, replay, rejected, invalid,
+ * unknown_project, ignored, error, too_big. */
+void cs_metrics_webhook(const char *outcome);
+
+/** An upstream attempt (an http.h attempt callback fits). */
+void cs_metrics_upstream(
+    const char *name, int status, int64_t elapsed_us, void *payload);
+
+void cs_metrics_reservation(enum cs_reserve_outcome o);
+
+void cs_metrics_http(int status);
+
+/** Append the Prometheus text exposition. @return 0 or CS_ETOOBIG */
+CS_NODISCARD int cs_metrics_render(struct cs_buf *out);
+
+#endif

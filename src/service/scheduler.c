@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/* The scheduler and the sweeper threads; see scheduler.h. */
+#include "service/scheduler.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "service/reserve.h"
+#include "service/sync.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define SWEEP_LIMIT 200
+
+struct cs_scheduler {
+	struct cs_scheduler_opts opts;
+	struct cs_nmkr_opts nmkr;
+	bool has_nmkr;
+	struct cs_cron cron;
+	bool has_cron;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	pthread_t cron_thread, sweep_thread;
+	bool cron_started, sweep_started;
+};
+
+/* Sleep until the wall clock reaches until (ms), or a stop. @return false
+ * when stopping. */
+static bool
+wait_until(struct cs_scheduler *s, int64_t until)
+{
+	struct timespec ts;
+	bool go;
+
+	ts.tv_sec = (time_t)(until / 1000);
+	ts.tv_nsec = (long)(until % 1000) * 1000000L;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping && cs_now_ms() < until) {
+		if (pthread_cond_timedwait(&s->wake, &s->lock, &ts) ==
+		    ETIMEDOUT)
+			break;
+	}
+	go = !s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return go;
+}
+
+static int
+active_cb(const struct cs_campaign *c, void *payload)
+{
+	if (c->status == CS_CAMPAIGN_ACTIVE)
+		*(int64_t *)cs_vec_push(payload) = c->id;
+	return 0;
+}
+
+/* One tick: every active campaign, one after the other. */
+static void
+tick(struct cs_scheduler *s, int64_t at)
+{
+	struct cs_vec ids = CS_VEC_INIT(int64_t);
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store = NULL;
+	struct cs_nmkr *nmkr = NULL;
+	struct cs_sync_env env;
+	struct cs_sync_opts o;
+	struct cs_sync_result r;
+	size_t i;
+
+	if (cs_pool_get(s->opts.pool, &store, &err) < 0 ||
+	    cs_store_campaign_list(store, active_cb, &ids, &err) < 0 ||
+	    cs_nmkr_new(&nmkr, &s->nmkr, &err) < 0) {
+		cs_log_error(
+		    "scheduler", "tick skipped: %s", cs_error_msg(&err));
+		goto out;
+	}
+	memset(&env, 0, sizeof(env));
+	env.store = store;
+	env.nmkr = nmkr;
+	env.verifier = s->opts.verifier;
+	env.owner = s->opts.owner;
+	for (i = 0; i < ids.len && !s->stopping; i++) {
+		int64_t id = *CS_VEC_AT(&ids, int64_t, i);
+
+		cs_sync_opts_init(&o);
+		o.type = CS_SYNC_API_PULL;
+		o.force = true; /* the schedule is not a button press */
+		o.tick = at;
+		cs_error_clear(&err);
+		if (cs_sync_campaign(&env, id, &o, &r, &err) < 0) {
+			if (err.code == CS_ECONFLICT)
+				cs_log_info("scheduler",
+				    "campaign %lld: a sync "
+				    "is already running",
+				    (long long)id);
+			else
+				cs_log_error("scheduler", "campaign %lld: %s",
+				    (long long)id, cs_error_msg(&err));
+		} else if (r.skipped) {
+			cs_log_debug("scheduler",
+			    "campaign %lld: synced by "
+			    "another instance this tick",
+			    (long long)id);
+		} else {
+			cs_log_info("scheduler",
+			    "campaign %lld: %s (sync log "
+			    "%lld)",
+			    (long long)id, cs_sync_status_name(r.status),
+			    (long long)r.sync_log_id);
+		}
+		cs_sync_result_dispose(&r);
+	}
+out:
+	cs_nmkr_free(nmkr);
+	cs_pool_put(s->opts.pool, store);
+	cs_vec_dispose(&ids);
+}
+
+static void *
+cron_loop(void *payload)
+{
+	struct cs_scheduler *s = payload;
+	int64_t next = cs_now_ms();
+
+	for (;;) {
+		next = cs_cron_next(&s->cron, next);
+		if (next < 0) {
+			cs_log_warn("scheduler", "the schedule never fires");
+			return NULL;
+		}
+		if (!wait_until(s, next))
+			return NULL;
+		tick(s, next);
+	}
+}
+
+static void *
+sweep_loop(void *payload)
+{
+	struct cs_scheduler *s = payload;
+	struct cs_sweep_report rep;
+	struct cs_error err;
+	struct cs_store *store;
+	struct cs_nmkr *nmkr;
+	int64_t every =
+	    s->opts.sweep_every_ms > 0 ? s->opts.sweep_every_ms : 60000;
+
+	while (wait_until(s, cs_now_ms() + every)) {
+		cs_error_clear(&err);
+		store = NULL;
+		nmkr = NULL;
+		if (cs_pool_get(s->opts.pool, &store, &err) < 0 ||
+		    (s->has_nmkr && cs_nmkr_new(&nmkr, &s->nmkr, &err) < 0) ||
+		    cs_sweep_expired(
+		        store, nmkr, cs_now_ms(), SWEEP_LIMIT, &rep, &err) < 0)
+			cs_log_error("sweeper", "%s", cs_error_msg(&err));
+		else if (rep.expired > 0)
+			cs_log_info("sweeper",
+			    "%zu expired reservations: %zu "
+			    "released, %zu sold in NMKR, %zu kept, %zu changed "
+			    "meanwhile",
+			    rep.expired, rep.released, rep.sold, rep.kept,
+			    rep.conflicts);
+		cs_nmkr_free(nmkr);
+		cs_pool_put(s->opts.pool, store);
+	}
+	return NULL;
+}
+
+int
+cs_scheduler_start(struct cs_scheduler **out,
+    const struct cs_scheduler_opts *opts, struct cs_error *err)
+{
+	struct cs_scheduler *s;
+	int error;
+
+	*out = NULL;
+	s = cs_xcalloc(1, sizeof(*s));
+	s->opts = *opts;
+	if (opts->nmkr != NULL) {
+		s->nmkr = *opts->nmkr;
+		s->has_nmkr = true;
+	}
+	if (opts->schedule != NULL && s->has_nmkr) {
+		error = cs_cron_parse(opts->schedule, &s->cron, err);
+		if (error < 0) {
+			free(s);
+			return error;
+		}
+		s->has_cron = true;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	if (s->has_cron) {
+		if (pthread_create(&s->cron_thread, NULL, cron_loop, s) == 0)
+			s->cron_started = true;
+	} else {
+		cs_log_warn("scheduler", "no automatic sync: %s",
+		    s->has_nmkr ? "no schedule" : "NMKR_API_KEY is not set");
+	}
+	if (opts->sweep_every_ms >= 0 &&
+	    pthread_create(&s->sweep_thread, NULL, sweep_loop, s) == 0)
+		s->sweep_started = true;
+	*out = s;
+	return 0;
+}
+
+void
+cs_scheduler_free(struct cs_scheduler *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	if (s->cron_started)
+		pthread_join(s->cron_thread, NULL);
+	if (s->sweep_started)
+		pthread_join(s->sweep_thread, NULL);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

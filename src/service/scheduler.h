@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The background work of serve: the scheduler, which syncs every active
+ * campaign as api_pull at each tick of CS_SYNC_SCHEDULE, never two at once
+ * for a campaign and never twice for one tick across instances (the claim's
+ * tick check); and the sweeper, every minute. Each runs on its own thread
+ * with its own store connection and NMKR client.
+ */
+#ifndef CS_SERVICE_SCHEDULER_H
+#define CS_SERVICE_SCHEDULER_H
+
+#include <stdbool.h>
+
+#include "clients/nmkr.h"
+#include "core/cron.h"
+#include "service/pool.h"
+
+struct cs_scheduler;
+
+struct cs_scheduler_opts {
+	struct cs_pool *pool;            /* borrowed */
+	const struct cs_nmkr_opts *nmkr; /* NULL: no key, no syncs */
+	struct cs_verifier *verifier;    /* borrowed; may be NULL */
+	const char *owner;               /* this instance */
+	const char *schedule;            /* 5-field cron; NULL: no syncs */
+	int64_t sweep_every_ms;          /* 0: 60 s; < 0: no sweeper */
+};
+
+/** Start the threads. @param out caller owns, cs_scheduler_free() */
+CS_NODISCARD int cs_scheduler_start(struct cs_scheduler **out,
+    const struct cs_scheduler_opts *opts, struct cs_error *err);
+
+/** Stop: a sync that runs finishes (its transaction is all or nothing). */
+void cs_scheduler_free(struct cs_scheduler *s);
+
+#endif

@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NMKR webhooks: verification (OpenSSL HMAC-SHA256, constant-time compare),
+ * decoding (cJSON, names matched without regard to case as UPSTREAM.md
+ * advises), and the sink that commits them in groups. See webhook.h.
+ */
+#include "service/webhook.h"
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clients/nmkr.h"
+#include "service/metrics.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define DEFAULT_BATCH 512
+#define MAX_NFTS 1000 /* per webhook: NMKR sells a handful at once */
+
+/* ---- Signatures ------------------------------------------------------- */
+
+void
+cs_webhook_sign(const char *secret, const char *body, size_t len, char out[45])
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+
+	HMAC(EVP_sha256(), secret, (int)strlen(secret),
+	    (const unsigned char *)body, len, mac, &maclen);
+	EVP_EncodeBlock((unsigned char *)out, mac, (int)maclen);
+	out[44] = '\0';
+}
+
+bool
+cs_webhook_verify(
+    const char *secret, const char *body, size_t len, const char *payload_hash)
+{
+	char want[45], got[45];
+	size_t i, n;
+
+	if (secret == NULL || payload_hash == NULL)
+		return false;
+	n = strlen(payload_hash);
+	if (n != 44)
+		return false; /* the length is public: no timing to hide */
+	for (i = 0; i < n; i++)
+		got[i] = payload_hash[i] == ' ' ? '+' : payload_hash[i];
+	got[44] = '\0';
+	cs_webhook_sign(secret, body, len, want);
+	return CRYPTO_memcmp(want, got, 44) == 0;
+}
+
+/* ---- Project secrets, cached ----------------------------------------- */
+
+struct secret {
+	char project[CS_UID_LEN + 1];
+	int64_t campaign_id;
+	char *current;
+	char *previous;
+};
+
+struct secrets {
+	pthread_mutex_t lock;
+	struct cs_vec list; /* struct secret */
+	int64_t loaded_at;  /* monotonic ms, 0: never */
+	int64_t ttl_ms;
+};
+
+static void
+secrets_clear(struct secrets *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->list.len; i++) {
+		struct secret *x = CS_VEC_AT(&s->list, struct secret, i);
+
+		if (x->current != NULL)
+			OPENSSL_cleanse(x->current, strlen(x->current));
+		if (x->previous != NULL)
+			OPENSSL_cleanse(x->previous, strlen(x->previous));
+		free(x->current);
+		free(x->previous);
+	}
+	s->list.len = 0;
+}
+
+static int
+collect_secret(const struct cs_campaign *c, void *payload)
+{
+	struct secrets *s = payload;
+	struct secret *x;
+
+	x = cs_vec_push(&s->list);
+	cs_str_copy(x->project, c->nmkr_project_uid, sizeof(x->project));
+	cs_str_lower(x->project);
+	x->campaign_id = c->id;
+	x->current =
+	    c->webhook_secret != NULL ? cs_xstrdup(c->webhook_secret) : NULL;
+	x->previous = c->webhook_secret_prev != NULL
+	                  ? cs_xstrdup(c->webhook_secret_prev)
+	                  : NULL;
+	return 0;
+}
+
+/* Reload when older than the TTL, or (force) older than 100 ms. */
+static int
+secrets_load(
+    struct secrets *s, struct cs_store *store, bool force, struct cs_error *err)
+{
+	int64_t now = cs_mono_ms(), age = now - s->loaded_at;
+	int error;
+
+	if (s->loaded_at != 0 && age < s->ttl_ms && (!force || age < 100))
+		return 0;
+	secrets_clear(s);
+	error = cs_store_campaign_list(store, collect_secret, s, err);
+	if (error == 0)
+		s->loaded_at = now;
+	return error;
+}
+
+/*
+ * The campaign whose secret signed the body: current secrets first, then
+ * previous ones (rotation). *known says whether any campaign has the
+ * project. @return the campaign id, or 0
+ */
+static int64_t
+secrets_match(struct secrets *s, const char *project, const char *body,
+    size_t len, const char *hash, bool *known)
+{
+	size_t i;
+	int pass;
+
+	*known = false;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < s->list.len; i++) {
+			struct secret *x =
+			    CS_VEC_AT(&s->list, struct secret, i);
+
+			if (strcasecmp(x->project, project) != 0)
+				continue;
+			*known = true;
+			if (cs_webhook_verify(
+			        pass == 0 ? x->current : x->previous, body, len,
+			        hash))
+				return x->campaign_id;
+		}
+	}
+	return 0;
+}
+
+/* ---- The sink --------------------------------------------------------- */
+
+struct job {
+	struct cs_webhook_apply item;
+	struct cs_nft_change *changes;
+	enum cs_apply_result *results;
+	bool done;
+	int error; /* the batch's transaction failed */
+	struct job *next;
+};
+
+struct cs_webhook_sink {
+	struct cs_store *store;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* the writer waits for jobs */
+	pthread_cond_t done; /* submitters wait for theirs */
+	struct job *head, *tail;
+	bool stopping;
+	size_t max_batch;
+	struct secrets secrets;
+	uint64_t batches, items; /* for the log at exit */
+};
+
+static void
+commit_batch(struct cs_webhook_sink *s, struct job **jobs, size_t n)
+{
+	struct cs_webhook_apply *items;
+	struct cs_error err = CS_ERROR_INIT;
+	size_t i;
+	int error;
+
+	items = cs_xcalloc(n, sizeof(*items));
+	for (i = 0; i < n; i++)
+		items[i] = jobs[i]->item;
+	error = cs_store_webhook_apply(s->store, items, n, cs_now_ms(), &err);
+	if (error < 0)
+		cs_log_error("webhook",
+		    "a batch of %zu webhooks could not be "
+		    "recorded: %s",
+		    n, cs_error_msg(&err));
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < n; i++) {
+		jobs[i]->item = items[i];
+		jobs[i]->error = error;
+		jobs[i]->done = true;
+	}
+	s->batches++;
+	s->items += n;
+	pthread_cond_broadcast(&s->done);
+	pthread_mutex_unlock(&s->lock);
+	free(items);
+}
+
+static void *
+writer(void *payload)
+{
+	struct cs_webhook_sink *s = payload;
+	struct job **batch = cs_xcalloc(s->max_batch, sizeof(*batch));
+	size_t n;
+
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->work, &s->lock);
+		if (s->head == NULL && s->stopping) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		/* Everything queued while the last commit ran goes in one. */
+		for (n = 0; s->head != NULL && n < s->max_batch; n++) {
+			batch[n] = s->head;
+			s->head = s->head->next;
+		}
+		if (s->head == NULL)
+			s->tail = NULL;
+		pthread_mutex_unlock(&s->lock);
+		commit_batch(s, batch, n);
+	}
+	free(batch);
+	return NULL;
+}
+
+int
+cs_webhook_sink_new(struct cs_webhook_sink **out,
+    const struct cs_webhook_sink_opts *opts, struct cs_error *err)
+{
+	struct cs_webhook_sink *s;
+	int error;
+
+	*out = NULL;
+	s = cs_xcalloc(1, sizeof(*s));
+	error = cs_store_open(&s->store, opts->store_url, err);
+	if (error < 0) {
+		free(s);
+		return error;
+	}
+	s->max_batch = opts->max_batch > 0 ? opts->max_batch : DEFAULT_BATCH;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->done, NULL);
+	pthread_mutex_init(&s->secrets.lock, NULL);
+	cs_vec_init(&s->secrets.list, sizeof(struct secret));
+	s->secrets.ttl_ms =
+	    opts->secret_ttl_ms > 0 ? opts->secret_ttl_ms : 5000;
+	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
+		cs_store_free(s->store);
+		free(s);
+		return cs_error_set(
+		    err, CS_ERROR, "cannot start the webhook writer thread");
+	}
+	*out = s;
+	return 0;
+}
+
+void
+cs_webhook_sink_free(struct cs_webhook_sink *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	if (s->items > 0)
+		cs_log_info("webhook",
+		    "%llu webhooks committed in %llu "
+		    "transactions",
+		    (unsigned long long)s->items,
+		    (unsigned long long)s->batches);
+	secrets_clear(&s->secrets);
+	cs_vec_dispose(&s->secrets.list);
+	pthread_mutex_destroy(&s->secrets.lock);
+	pthread_cond_destroy(&s->done);
+	pthread_cond_destroy(&s->work);
+	pthread_mutex_destroy(&s->lock);
+	cs_store_free(s->store);
+	free(s);
+}
+
+/* Queue a job and wait for the commit that carries it. */
+static int
+submit(struct cs_webhook_sink *s, struct job *j)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		return CS_EAGAIN;
+	}
+	j->next = NULL;
+	if (s->tail != NULL)
+		s->tail->next = j;
+	else
+		s->head = j;
+	s->tail = j;
+	pthread_cond_signal(&s->work);
+	while (!j->done)
+		pthread_cond_wait(&s->done, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	return j->error;
+}
+
+/* ---- One webhook ------------------------------------------------------ */
+
+static const char *
+jstr(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void reply(struct cs_webhook_reply *r, int status, const char *code,
+    const char *outcome, const char *fmt, ...) CS_PRINTF(5, 6);
+
+static void
+reply(struct cs_webhook_reply *r, int status, const char *code,
+    const char *outcome, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->status = status;
+	r->code = code;
+	r->outcome = outcome;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The key that recognises a replay: event, tx and NFTs when NMKR names a
+ * transaction, else the body's SHA-256. */
+static char *
+dedupe_key(const char *event, const char *tx, char **uids, size_t n,
+    const char *body, size_t len)
+{
+	struct cs_buf b = CS_BUF_INIT(64 * 1024);
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	size_t i;
+	int error = 0;
+
+	if (tx != NULL && *tx != '\0') {
+		qsort(uids, n, sizeof(*uids), cmp_str);
+		error = cs_buf_printf(&b, "%s:%s", event, tx);
+		for (i = 0; error == 0 && i < n; i++)
+			error = cs_buf_printf(
+			    &b, "%c%s", i == 0 ? ':' : ',', uids[i]);
+		if (error == 0)
+			return cs_buf_take(&b, NULL);
+		cs_buf_reset(&b);
+	}
+	SHA256((const unsigned char *)body, len, digest);
+	error = cs_buf_puts(&b, "sha256:");
+	for (i = 0; error == 0 && i < sizeof(digest); i++)
+		error = cs_buf_printf(&b, "%02x", digest[i]);
+	return cs_buf_take(&b, NULL);
+}
+
+/* Store an event that applies nothing (rejected, invalid, ...). */
+static int
+record_only(struct cs_webhook_sink *s, const char *body, size_t len,
+    const char *project, const char *event, const char *outcome,
+    const char *detail, int64_t campaign_id, bool verified, int64_t now,
+    int64_t *event_id)
+{
+	struct job j;
+	int error;
+
+	memset(&j, 0, sizeof(j));
+	j.item.event.campaign_id = campaign_id;
+	j.item.event.project_uid = CS_UNCONST(project);
+	j.item.event.event_type = CS_UNCONST(event);
+	j.item.event.raw_body = CS_UNCONST(body != NULL ? body : "");
+	j.item.event.raw_len = len;
+	j.item.event.verified = verified;
+	j.item.event.outcome = CS_UNCONST(outcome);
+	j.item.event.detail = CS_UNCONST(detail);
+	j.item.event.received_at = now;
+	error = submit(s, &j);
+	*event_id = j.item.event.id;
+	return error;
+}
+
+void
+cs_webhook_record_refused(struct cs_webhook_sink *sink, const char *outcome,
+    const char *detail, int64_t now)
+{
+	int64_t id;
+
+	cs_metrics_webhook(outcome);
+	if (record_only(sink, "", 0, NULL, NULL, outcome, detail, 0, false, now,
+	        &id) < 0)
+		cs_log_warn("webhook", "could not record a refused webhook");
+}
+
+int
+cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
+    const char *body, size_t len, const char *payload_hash, int64_t now,
+    struct cs_webhook_reply *out)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	const char *event, *project, *tx, *buyer;
+	const cJSON *nfts, *item;
+	char **uids = NULL, *key = NULL, project_lc[CS_UID_LEN + 1];
+	cJSON *doc = NULL;
+	struct job j;
+	int64_t campaign = 0, sold_at = 0;
+	size_t i, n = 0;
+	bool known = false, sell, release;
+	int error = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&j, 0, sizeof(j));
+	doc = cJSON_ParseWithLength(body, len);
+	if (doc == NULL || !cJSON_IsObject(doc)) {
+		reply(out, 400, "invalid_json", "invalid",
+		    "the body is not a JSON object");
+		error = record_only(s, body, len, NULL, NULL, "invalid",
+		    out->message, 0, false, now, &out->event_id);
+		goto out;
+	}
+	event = jstr(doc, "EventType");
+	project = jstr(doc, "ProjectUid");
+	if (event == NULL || project == NULL || !cs_str_is_uuid(project)) {
+		reply(out, 400, "invalid_notification", "invalid",
+		    "EventType and ProjectUid are required");
+		error = record_only(s, body, len, NULL, event, "invalid",
+		    out->message, 0, false, now, &out->event_id);
+		goto out;
+	}
+	cs_str_copy(project_lc, project, sizeof(project_lc));
+	cs_str_lower(project_lc);
+
+	/* Whose secret signed it? A miss reloads the secrets once, in case
+	 * the webhook was just registered (or its secret rotated). */
+	pthread_mutex_lock(&s->secrets.lock);
+	error = secrets_load(&s->secrets, store, false, &err);
+	if (error == 0)
+		campaign = secrets_match(
+		    &s->secrets, project_lc, body, len, payload_hash, &known);
+	if (error == 0 && campaign == 0) {
+		error = secrets_load(&s->secrets, store, true, &err);
+		if (error == 0)
+			campaign = secrets_match(&s->secrets, project_lc, body,
+			    len, payload_hash, &known);
+	}
+	pthread_mutex_unlock(&s->secrets.lock);
+	if (error < 0) {
+		reply(out, 503, "unavailable", "error",
+		    "the webhook could not be checked: %s", cs_error_msg(&err));
+		goto out;
+	}
+	if (!known) {
+		reply(out, 404, "unknown_project", "unknown_project",
+		    "no campaign has NMKR project %s", project_lc);
+		error = record_only(s, body, len, project_lc, event,
+		    "unknown_project", out->message, 0, false, now,
+		    &out->event_id);
+		goto out;
+	}
+	if (campaign == 0) {
+		reply(out, 401, "bad_signature", "rejected",
+		    payload_hash == NULL ? "payloadHash is missing"
+		                         : "payloadHash does not match");
+		error = record_only(s, body, len, project_lc, event, "rejected",
+		    out->message, 0, false, now, &out->event_id);
+		goto out;
+	}
+
+	sell = strcasecmp(event, "transactionconfirmed") == 0;
+	release = strcasecmp(event, "transactioncanceled") == 0 ||
+	          strcasecmp(event, "addressexpired") == 0;
+	tx = jstr(doc, "TxHash");
+	buyer = jstr(doc, "ReceiverAddress");
+	if (buyer == NULL || *buyer == '\0')
+		buyer = jstr(doc, "StakeAddressReceiver");
+	if (buyer != NULL && strlen(buyer) > CS_MAX_WALLET)
+		buyer = NULL;
+	if (jstr(doc, "SaleDate") == NULL ||
+	    cs_time_parse_iso8601(jstr(doc, "SaleDate"), &sold_at) < 0)
+		sold_at = 0;
+	nfts = cJSON_GetObjectItem(doc, "NotificationSaleNfts");
+	uids = cs_xcalloc((size_t)cJSON_GetArraySize(nfts) + 1, sizeof(*uids));
+	cJSON_ArrayForEach(item, nfts) {
+		const char *uid = jstr(item, "NftUid");
+
+		if (uid == NULL || n == MAX_NFTS)
+			continue;
+		uids[n] = cs_xstrdup(uid);
+		cs_str_lower(uids[n]);
+		n++;
+	}
+	out->nfts = n;
+	key = dedupe_key(event, tx, uids, n, body, len);
+
+	j.item.event.campaign_id = campaign;
+	j.item.event.project_uid = project_lc;
+	j.item.event.event_type = CS_UNCONST(event);
+	j.item.event.dedupe_key = key;
+	j.item.event.tx_hash = CS_UNCONST(tx);
+	j.item.event.raw_body = CS_UNCONST(body);
+	j.item.event.raw_len = len;
+	j.item.event.verified = true;
+	j.item.event.outcome = CS_UNCONST((sell || release) ? NULL : "ignored");
+	j.item.event.received_at = now;
+	j.item.log.nmkr_project_uid = project_lc;
+	j.item.log.campaign_id = campaign;
+	j.item.log.started_at = now;
+	if (sell || release) {
+		j.changes = cs_xcalloc(n + 1, sizeof(*j.changes));
+		j.results = cs_xcalloc(n + 1, sizeof(*j.results));
+		for (i = 0; i < n; i++) {
+			struct cs_nft_change *ch = &j.changes[i];
+
+			*ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+			ch->nft_uid = uids[i];
+			ch->campaign_id = campaign;
+			ch->source = CS_SOURCE_WEBHOOK;
+			if (sell) {
+				ch->new_status = CS_NFT_SOLD;
+				ch->sold_to = buyer;
+				ch->tx_hash = tx;
+				ch->sold_at = sold_at;
+				ch->detail = "transactionconfirmed";
+			} else {
+				ch->new_status = CS_NFT_AVAILABLE;
+				ch->only_if_status = CS_NFT_RESERVED;
+				ch->detail = event;
+			}
+		}
+		j.item.changes = j.changes;
+		j.item.nchanges = n;
+		j.item.results = j.results;
+	}
+	error = submit(s, &j);
+	if (error < 0) {
+		reply(out, 503, "unavailable", "error",
+		    "the webhook could not be recorded; try again");
+		goto out;
+	}
+	out->event_id = j.item.event.id;
+	out->sync_log_id = j.item.log.id;
+	if (j.item.error < 0) {
+		reply(out, 500, "internal", "error", "%s",
+		    cs_error_msg(&j.item.err));
+		goto out;
+	}
+	for (i = 0; !j.item.replay && i < j.item.nchanges; i++)
+		out->changed += j.results[i] == CS_APPLY_OK;
+	reply(out, 200, NULL, j.item.replay ? "replay" : j.item.event.outcome,
+	    "%s",
+	    j.item.replay ? "already received: nothing applied again"
+	                  : "recorded");
+out:
+	if (out->outcome != NULL)
+		cs_metrics_webhook(out->outcome);
+	if (error < 0 && out->status == 0)
+		reply(out, 503, "unavailable", "error",
+		    "the webhook could not be recorded; try again");
+	for (i = 0; i < n; i++)
+		free(uids[i]);
+	free(uids);
+	free(key);
+	free(j.changes);
+	free(j.results);
+	cJSON_Delete(doc);
+	return 0;
+}
+
+int
+cs_webhook_register(struct cs_store *store, struct cs_nmkr *nmkr,
+    int64_t campaign_id, const char *url, int64_t now, struct cs_error *err)
+{
+	struct cs_nmkr_notification *list = NULL;
+	struct cs_campaign c;
+	const char *secret = NULL;
+	size_t n = 0, i;
+	int error;
+
+	error = cs_store_campaign_get(store, campaign_id, &c, err);
+	if (error < 0)
+		return error;
+	error =
+	    cs_nmkr_set_webhook(nmkr, c.nmkr_project_uid, url, &list, &n, err);
+	if (error < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (cs_str_eq(list[i].address, url) && list[i].secret != NULL)
+			secret = list[i].secret;
+	}
+	if (secret == NULL) {
+		error = cs_error_set(
+		    err, CS_EPARSE, "NMKR's answer has no secret for %s", url);
+		goto out;
+	}
+	cs_log_secret(secret);
+	error = cs_store_campaign_set_webhook_secret(
+	    store, campaign_id, secret, now, err);
+out:
+	for (i = 0; i < n; i++) {
+		if (list[i].secret != NULL)
+			OPENSSL_cleanse(list[i].secret, strlen(list[i].secret));
+	}
+	cs_nmkr_notifications_free(list, n);
+	cs_campaign_dispose(&c);
+	return error;
+}
