@@ -52,6 +52,17 @@ wait_until(struct cs_scheduler *s, int64_t until)
 	return go;
 }
 
+static bool
+is_stopping(struct cs_scheduler *s)
+{
+	bool v;
+
+	pthread_mutex_lock(&s->lock);
+	v = s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
 static int
 active_cb(const struct cs_campaign *c, void *payload)
 {
@@ -61,8 +72,8 @@ active_cb(const struct cs_campaign *c, void *payload)
 }
 
 /* One tick: every active campaign, one after the other. */
-static void
-tick(struct cs_scheduler *s, int64_t at)
+void
+cs_scheduler_tick(struct cs_scheduler *s, int64_t at)
 {
 	struct cs_vec ids = CS_VEC_INIT(int64_t);
 	struct cs_error err = CS_ERROR_INIT;
@@ -73,6 +84,11 @@ tick(struct cs_scheduler *s, int64_t at)
 	struct cs_sync_result r;
 	size_t i;
 
+	if (!s->has_nmkr) {
+		cs_log_warn("scheduler", "tick skipped: NMKR_API_KEY is not "
+		                         "set");
+		return;
+	}
 	if (cs_pool_get(s->opts.pool, &store, &err) < 0 ||
 	    cs_store_campaign_list(store, active_cb, &ids, &err) < 0 ||
 	    cs_nmkr_new(&nmkr, &s->nmkr, &err) < 0) {
@@ -85,7 +101,7 @@ tick(struct cs_scheduler *s, int64_t at)
 	env.nmkr = nmkr;
 	env.verifier = s->opts.verifier;
 	env.owner = s->opts.owner;
-	for (i = 0; i < ids.len && !s->stopping; i++) {
+	for (i = 0; i < ids.len && !is_stopping(s); i++) {
 		int64_t id = *CS_VEC_AT(&ids, int64_t, i);
 
 		cs_sync_opts_init(&o);
@@ -136,7 +152,7 @@ cron_loop(void *payload)
 		}
 		if (!wait_until(s, next))
 			return NULL;
-		tick(s, next);
+		cs_scheduler_tick(s, next);
 	}
 }
 

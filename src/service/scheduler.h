@@ -30,6 +30,13 @@ struct cs_scheduler_opts {
 CS_NODISCARD int cs_scheduler_start(struct cs_scheduler **out,
     const struct cs_scheduler_opts *opts, struct cs_error *err);
 
+/**
+ * What the schedule does at each tick, now: sync every active campaign as
+ * api_pull for the tick at (ms), skipping campaigns another instance has
+ * synced since at. For an operator's "sync everything now", and tests.
+ */
+void cs_scheduler_tick(struct cs_scheduler *s, int64_t at);
+
 /** Stop: a sync that runs finishes (its transaction is all or nothing). */
 void cs_scheduler_free(struct cs_scheduler *s);
 
