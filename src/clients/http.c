@@ -478,6 +478,7 @@ cs_http_run(struct cs_http *h, struct cs_error *err)
 	int running, left, timeout_ms;
 	int64_t next_us;
 	long curl_timeout;
+	bool ended;
 
 	for (;;) {
 		run_callbacks(h);
@@ -490,11 +491,16 @@ cs_http_run(struct cs_http *h, struct cs_error *err)
 		if (mc != CURLM_OK)
 			return cs_error_set(err, CS_ERROR, "libcurl: %s",
 			    curl_multi_strerror(mc));
+		ended = false;
 		while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
-			if (msg->msg == CURLMSG_DONE)
+			if (msg->msg == CURLMSG_DONE) {
 				finished(h, msg->easy_handle, msg->data.result);
+				ended = true;
+			}
 		}
-		if (h->done_head != NULL)
+		/* A transfer that ended may have queued a retry: next_us is
+		 * stale, so plan again before sleeping on it. */
+		if (h->done_head != NULL || ended)
 			continue;
 		timeout_ms = 1000;
 		if (curl_multi_timeout(h->multi, &curl_timeout) == CURLM_OK &&
