@@ -46,7 +46,9 @@
 /* Blockfrost. */
 #define CS_BF_RATE_PER_S 10
 #define CS_BF_BURST 500
-#define CS_BF_PAGE_SIZE 100
+#define CS_BF_PAGE_SIZE 100        /* /assets/{asset}/addresses count */
+#define CS_BF_MAX_HOLDER_PAGES 100 /* 10,000 holders read at most */
+#define CS_BF_TOTAL_TIMEOUT_MS 10000
 #define CS_VERIFY_PER_SYNC 10
 #define CS_CHAIN_CACHE_MS (60 * 60 * 1000)
 
