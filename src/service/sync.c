@@ -18,6 +18,7 @@
 #include "core/reconcile.h"
 #include "service/encode.h"
 #include "service/metrics.h"
+#include "service/verify.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -845,6 +846,12 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	phase_done(&r, "webhooks");
 
 	/* 8. The chain: see verify.c (optional; never fails the sync). */
+	if (env->verifier != NULL && !opts->dry_run && opts->verify_limit > 0) {
+		progress(&r, "verify", true);
+		cs_verify_for_sync(env->verifier, env->store, campaign_id,
+		    opts->verify_limit, r.report);
+		phase_done(&r, "verify");
+	}
 	out->status = failed > 0 ? CS_SYNC_PARTIAL : CS_SYNC_SUCCESS;
 
 finish:

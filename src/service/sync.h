@@ -45,7 +45,7 @@ struct cs_sync_opts {
 	bool force;             /* skip the debounce */
 	int64_t debounce_ms;
 	int64_t grace_ms; /* see cs_plan_opts */
-	int verify_limit; /* chain checks per sync */
+	int verify_limit; /* chain checks per sync; 0: none */
 	cs_sync_progress_cb progress;
 	void *payload;
 	/* Called after the fetch and the read, before the apply: lets a test
