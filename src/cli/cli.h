@@ -49,6 +49,13 @@ struct cs_nmkr;
  * NMKR_API_URL), or NULL after reporting a configuration error. */
 struct cs_nmkr *cs_cli_nmkr(struct cs_cli *cli, int *exit_code);
 
+struct cs_verifier;
+
+/** A chain verifier from the configuration (BLOCKFROST_PROJECT_ID,
+ * BLOCKFROST_NETWORK, BLOCKFROST_API_URL), or NULL after reporting a
+ * configuration error (CS_EXIT_CONFIG). Caller owns, cs_verifier_free(). */
+struct cs_verifier *cs_cli_verifier(struct cs_cli *cli, int *exit_code);
+
 /** Print "campaign-sync: msg" (secrets scrubbed); return the exit code
  * for err's code. */
 int cs_cli_fail(struct cs_cli *cli, const struct cs_error *err);
@@ -90,6 +97,7 @@ int cs_cmd_sync(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_serve(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_webhook(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_demo(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_verify(struct cs_cli *cli, int argc, char **argv);
 
 struct cs_server_opts;
 struct cs_nmkr_opts;

@@ -2,7 +2,9 @@
 /*
  * sync CAMPAIGN|--all: one sync from the terminal, with a progress bar on a
  * TTY (phase, pages, NFTs), then the report as aligned tables (the seed's
- * sections) or --json. Exit 0 success, 3 partial, 1 failed.
+ * sections) or --json. With BLOCKFROST_PROJECT_ID set, the sync verifies up
+ * to --verify-limit sold NFTs on chain (never failing for it). Exit 0
+ * success, 3 partial, 1 failed.
  */
 #include "cli/cli.h"
 
@@ -15,6 +17,7 @@
 #include "clients/nmkr.h"
 #include "service/encode.h"
 #include "service/sync.h"
+#include "service/verify.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/banned.h"
@@ -28,6 +31,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_FORCE,
 	OPT_QUIET_PROGRESS,
+	OPT_VERIFY_LIMIT,
 };
 
 struct bar {
@@ -258,6 +262,7 @@ exit_for(enum cs_sync_status s)
 
 struct flags {
 	bool all, json, dry_run, force, quiet;
+	int verify_limit;
 };
 
 static int
@@ -274,6 +279,7 @@ sync_one(struct cs_cli *cli, struct cs_sync_env *env, const struct flags *fl,
 	o.type = CS_SYNC_MANUAL;
 	o.dry_run = fl->dry_run;
 	o.force = fl->force;
+	o.verify_limit = fl->verify_limit;
 	if (!fl->quiet && isatty(fileno(stderr))) {
 		o.progress = draw;
 		o.payload = &bar;
@@ -347,6 +353,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"quiet-progress", no_argument, NULL, OPT_QUIET_PROGRESS},
+	    {"verify-limit", required_argument, NULL, OPT_VERIFY_LIMIT},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cs_error err = CS_ERROR_INIT;
@@ -355,10 +362,13 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	struct active *act = NULL;
 	struct flags fl;
 	cJSON *reports = NULL;
+	int64_t limit;
 	size_t i;
 	int code = 0, opt, one;
 
+	memset(&env, 0, sizeof(env));
 	memset(&fl, 0, sizeof(fl));
+	fl.verify_limit = CS_VERIFY_PER_SYNC;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_ALL:
@@ -376,6 +386,15 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 		case OPT_QUIET_PROGRESS:
 			fl.quiet = true;
 			break;
+		case OPT_VERIFY_LIMIT:
+			if (cs_str_to_i64(optarg, 0, CS_MAX_NFTS_PER_CAMPAIGN,
+			        &limit) < 0)
+				return cs_cli_failf(cli, CS_EXIT_USAGE,
+				    "--verify-limit must be a number from 0 "
+				    "to %d",
+				    CS_MAX_NFTS_PER_CAMPAIGN);
+			fl.verify_limit = (int)limit;
+			break;
 		default:
 			return CS_EXIT_USAGE;
 		}
@@ -383,8 +402,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	if (fl.all == (optind < argc) || optind + 1 < argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "usage: campaign-sync sync CAMPAIGN|--all [--json] "
-		    "[--dry-run] [--force]");
-	memset(&env, 0, sizeof(env));
+		    "[--dry-run] [--force] [--verify-limit N]");
 	env.owner = "cli";
 	env.store = cs_cli_store(cli, &code);
 	if (env.store == NULL)
@@ -395,6 +413,15 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 			return cs_cli_fail(cli, &err);
 	}
 	env.nmkr = cs_cli_nmkr(cli, &code);
+	/* The chain step runs when Blockfrost is configured. */
+	if (env.nmkr != NULL && cli->cfg.blockfrost_project_id != NULL &&
+	    fl.verify_limit > 0) {
+		env.verifier = cs_cli_verifier(cli, &code);
+		if (env.verifier == NULL) {
+			cs_nmkr_free(env.nmkr);
+			env.nmkr = NULL;
+		}
+	}
 	if (env.nmkr == NULL) {
 		if (!fl.all)
 			cs_campaign_dispose(&c);
@@ -432,6 +459,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 out:
 	cJSON_Delete(reports);
 	free(act);
+	cs_verifier_free(env.verifier);
 	cs_nmkr_free(env.nmkr);
 	return code;
 }

@@ -13,6 +13,7 @@
 
 #include "clients/nmkr.h"
 #include "service/encode.h"
+#include "service/verify.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -27,7 +28,9 @@ static const struct cs_cmd commands[] = {
         NULL},
     {"inventory", cs_cmd_inventory, "inventory <command> CAMPAIGN [...]",
         "a campaign's NFTs: import, list, repair-links", NULL},
-    {"sync", cs_cmd_sync, "sync CAMPAIGN|--all [--json] [--dry-run] [--force]",
+    {"sync", cs_cmd_sync,
+        "sync CAMPAIGN|--all [--json] [--dry-run] [--force] "
+        "[--verify-limit N]",
         "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
         "1 failed",
         "CAMPAIGN          id or name\n"
@@ -35,6 +38,9 @@ static const struct cs_cmd commands[] = {
         "--json            print the SyncReport as JSON\n"
         "--dry-run         compare and plan, write nothing\n"
         "--force           skip the 10-second debounce\n"
+        "--verify-limit N  chain checks per sync when "
+        "BLOCKFROST_PROJECT_ID is set\n"
+        "                  (default 10; 0 turns them off)\n"
         "--quiet-progress  no progress bar even on a terminal"},
     {"serve", cs_cmd_serve,
         "serve [--listen ADDR] [--no-schedule] [--web-dir DIR]",
@@ -55,6 +61,21 @@ static const struct cs_cmd commands[] = {
         "--nfts N       NFTs in the sample campaign (default 120)"},
     {"webhook", cs_cmd_webhook, "webhook register CAMPAIGN URL",
         "register the server's webhook with NMKR and keep its secret", NULL},
+    {"verify", cs_cmd_verify,
+        "verify CAMPAIGN [--all | --limit N] [--refresh] [--json]",
+        "check sold NFTs on chain through Blockfrost: exit 0 when none "
+        "is an error, 1 otherwise",
+        "CAMPAIGN    id or name\n"
+        "--limit N   at most N sold NFTs, least recently checked first "
+        "(default 10)\n"
+        "--all       every sold NFT with an asset id\n"
+        "--refresh   ask Blockfrost even for results under an hour old\n"
+        "--json      print the results as JSON\n"
+        "Results under an hour old are reused without a request. "
+        "Needs\n"
+        "BLOCKFROST_PROJECT_ID (exit 78 without it), BLOCKFROST_NETWORK "
+        "and\n"
+        "optionally BLOCKFROST_API_URL."},
     {"nft", cs_cmd_nft, "nft <command> UID [...]", "one NFT: show, set-status",
         NULL},
     {"logs", cs_cmd_logs,
@@ -190,6 +211,30 @@ cs_cli_nmkr(struct cs_cli *cli, int *exit_code)
 		return NULL;
 	}
 	return c;
+}
+
+struct cs_verifier *
+cs_cli_verifier(struct cs_cli *cli, int *exit_code)
+{
+	struct cs_blockfrost_opts o = CS_BLOCKFROST_OPTS_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_verifier *v = NULL;
+
+	if (cli->cfg.blockfrost_project_id == NULL) {
+		*exit_code = cs_cli_failf(cli, CS_EXIT_CONFIG,
+		    "BLOCKFROST_PROJECT_ID is not set: chain verification "
+		    "needs a Blockfrost project id");
+		return NULL;
+	}
+	o.project_id = cli->cfg.blockfrost_project_id;
+	o.network = cli->cfg.blockfrost_network;
+	o.base_url = cli->cfg.blockfrost_api_url;
+	if (cs_verifier_new(&v, &o, &err) < 0) {
+		cs_cli_fail(cli, &err);
+		*exit_code = CS_EXIT_CONFIG;
+		return NULL;
+	}
+	return v;
 }
 
 void

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verify CAMPAIGN [--all | --limit N] [--refresh] [--json]: chain
+ * verification only
+ * (docs/internals/verify.md). Prints a table of results and the counts, or
+ * JSON. Exit 0 when no result is `error`, 1 when one is (a stop included),
+ * 78 without BLOCKFROST_PROJECT_ID.
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/table.h"
+#include "service/encode.h"
+#include "service/verify.h"
+#include "util/str.h"
+#include "util/banned.h"
+
+enum {
+	OPT_ALL = 256,
+	OPT_LIMIT,
+	OPT_JSON,
+	OPT_REFRESH,
+};
+
+static void
+print_results(FILE *f, const struct cs_campaign *c,
+    const struct cs_verify_results *r, const cJSON *warnings)
+{
+	static const char *const headers[] = {
+	    "NFT", "UID", "STATUS", "MESSAGE"};
+	const cJSON *w;
+	struct cs_table *t;
+	size_t i;
+
+	fprintf(f,
+	    "Chain verification of %s (campaign %lld): %zu verified, %zu "
+	    "pending, %zu error%s\n",
+	    c->name, (long long)c->id, r->verified, r->pending, r->errors,
+	    r->errors == 1 ? "" : "s");
+	if (r->n == 0) {
+		fprintf(f, "no sold NFT with an asset id to verify (asset ids "
+		           "come from NMKR: run a sync)\n");
+	} else {
+		fputc('\n', f);
+		t = cs_table_new(4, headers);
+		for (i = 0; i < r->n; i++) {
+			const struct cs_verify_result *x = &r->items[i];
+			const char *cells[4] = {x->nft_name, x->nft_uid,
+			    cs_chain_status_name(x->status), x->message};
+
+			cs_table_row(t, cells);
+		}
+		cs_table_print(t, f);
+		cs_table_free(t);
+		fprintf(f,
+		    "\n%zu NFT%s checked: %zu from the cache (under an hour "
+		    "old), %lld request%s to Blockfrost\n",
+		    r->n, r->n == 1 ? "" : "s", r->cached,
+		    (long long)r->requests, r->requests == 1 ? "" : "s");
+	}
+	if (cJSON_GetArraySize(warnings) > 0) {
+		fprintf(f, "\nWarnings\n");
+		cJSON_ArrayForEach(w, warnings)
+			fprintf(f, "- %s\n", w->valuestring);
+	}
+}
+
+static cJSON *
+results_json(const struct cs_campaign *c, const struct cs_verify_results *r,
+    cJSON *warnings)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cs_json_add_int(o, "campaignId", c->id);
+	cs_json_add_str(o, "campaign", c->name);
+	cJSON_AddItemToObject(
+	    o, "blockchainResults", cs_verify_results_json(r));
+	cs_json_add_int(o, "verifiedCount", (int64_t)r->verified);
+	cs_json_add_int(o, "pendingCount", (int64_t)r->pending);
+	cs_json_add_int(o, "errorCount", (int64_t)r->errors);
+	cs_json_add_int(o, "fromCache", (int64_t)r->cached);
+	cs_json_add_int(o, "requests", r->requests);
+	cJSON_AddBoolToObject(o, "stopped", r->stopped);
+	cJSON_AddItemToObject(o, "warnings", warnings);
+	return o;
+}
+
+int
+cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"all", no_argument, NULL, OPT_ALL},
+	    {"limit", required_argument, NULL, OPT_LIMIT},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"refresh", no_argument, NULL, OPT_REFRESH},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cs_verify_opts vo = CS_VERIFY_OPTS_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_verify_results res;
+	struct cs_verifier *v = NULL;
+	struct cs_store *store;
+	struct cs_campaign c;
+	cJSON *warnings = NULL, *doc;
+	bool all = false, json = false, limited = false;
+	int64_t limit = CS_VERIFY_PER_SYNC;
+	int code = 0, opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_LIMIT:
+			if (cs_str_to_i64(optarg, 1, CS_MAX_NFTS_PER_CAMPAIGN,
+			        &limit) < 0)
+				return cs_cli_failf(cli, CS_EXIT_USAGE,
+				    "--limit must be a number from 1 to %d",
+				    CS_MAX_NFTS_PER_CAMPAIGN);
+			limited = true;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_REFRESH:
+			vo.refresh = true;
+			break;
+		default:
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc || (all && limited))
+		return cs_cli_failf(cli, CS_EXIT_USAGE,
+		    "usage: campaign-sync verify CAMPAIGN [--all | --limit N] "
+		    "[--refresh] [--json]");
+	v = cs_cli_verifier(cli, &code);
+	if (v == NULL)
+		return code;
+	store = cs_cli_store(cli, &code);
+	if (store == NULL)
+		goto out;
+	if (cs_store_campaign_find(store, argv[optind], &c, &err) < 0) {
+		code = cs_cli_fail(cli, &err);
+		goto out;
+	}
+	vo.limit = all ? 0 : limit;
+	if (cs_verify_campaign(v, store, c.id, &vo, &res, &err) < 0) {
+		code = cs_cli_fail(cli, &err);
+		cs_campaign_dispose(&c);
+		goto out;
+	}
+	warnings = cJSON_CreateArray();
+	cs_verify_add_warnings(&res, warnings);
+	if (json) {
+		doc = results_json(&c, &res, warnings);
+		warnings = NULL;
+		cs_cli_print_json(cli, doc);
+		cJSON_Delete(doc);
+	} else {
+		print_results(cli->out, &c, &res, warnings);
+	}
+	code = res.errors > 0 ? CS_EXIT_FAILED : CS_EXIT_OK;
+	cs_verify_results_dispose(&res);
+	cs_campaign_dispose(&c);
+out:
+	cJSON_Delete(warnings);
+	cs_verifier_free(v);
+	return code;
+}
