@@ -101,10 +101,11 @@ int cs_cmd_verify(struct cs_cli *cli, int argc, char **argv);
 
 struct cs_server_opts;
 struct cs_nmkr_opts;
+struct cs_blockfrost_opts;
 
 /** Server options from the configuration (see cmd_serve.c). */
-void cs_cli_server_opts(
-    struct cs_cli *cli, struct cs_server_opts *o, struct cs_nmkr_opts *nmkr);
+void cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
+    struct cs_nmkr_opts *nmkr, struct cs_blockfrost_opts *bf);
 
 #include <signal.h>
 

@@ -26,6 +26,7 @@
 #include "http/http.h"
 #include "service/import_nmkr.h"
 #include "service/sync.h"
+#include "service/verify.h"
 #include "service/webhook.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -135,9 +136,10 @@ stop_child(struct child *c)
  * webhook registered, synced once. */
 static int
 seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
-    const char *server_url)
+    const struct cs_blockfrost_opts *bo, const char *server_url)
 {
 	struct cs_nmkr_opts no = CS_NMKR_OPTS_INIT;
+	struct cs_verifier *verifier = NULL;
 	struct cs_nmkr_import_report rep;
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_sync_result res;
@@ -156,6 +158,8 @@ seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
 	error = cs_store_open(&store, db, &err);
 	if (error == 0)
 		error = cs_nmkr_new(&nmkr, &no, &err);
+	if (error == 0)
+		error = cs_verifier_new(&verifier, bo, &err);
 	if (error < 0)
 		goto out;
 	c.name = CS_UNCONST("Lab Rat");
@@ -180,6 +184,7 @@ seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
 	memset(&env, 0, sizeof(env));
 	env.store = store;
 	env.nmkr = nmkr;
+	env.verifier = verifier;
 	env.owner = "demo";
 	cs_sync_opts_init(&so);
 	error = cs_sync_campaign(&env, c.id, &so, &res, &err);
@@ -192,6 +197,7 @@ out:
 	if (error < 0)
 		cs_cli_fail(cli, &err);
 	free(hook);
+	cs_verifier_free(verifier);
 	cs_nmkr_free(nmkr);
 	cs_store_free(store);
 	return error < 0 ? CS_EXIT_SOFTWARE : 0;
@@ -210,6 +216,7 @@ cs_cmd_demo(struct cs_cli *cli, int argc, char **argv)
 	struct child bf = {0, ""}, nmkr = {0, ""};
 	struct cs_server_opts so;
 	struct cs_nmkr_opts no = CS_NMKR_OPTS_INIT;
+	struct cs_blockfrost_opts bo = CS_BLOCKFROST_OPTS_INIT;
 	struct cs_server *srv = NULL;
 	const char *listen = "127.0.0.1:8080", *nfts = "120";
 	char dir[PATH_MAX] = "", *db = NULL, *log_bf = NULL, *log_nm = NULL;
@@ -295,11 +302,15 @@ cs_cmd_demo(struct cs_cli *cli, int argc, char **argv)
 	no.base_url = nmkr.url;
 	no.network = CS_NETWORK_PREPROD;
 	so.nmkr = &no;
+	bo.project_id = DEMO_BF_ID;
+	bo.network = CS_NETWORK_PREPROD;
+	bo.base_url = bf_api;
+	so.blockfrost = &bo;
 	if (cs_server_start(&srv, &so, &err) < 0) {
 		code = cs_cli_fail(cli, &err);
 		goto out;
 	}
-	code = seed(cli, url_db, nmkr.url, cs_server_url(srv));
+	code = seed(cli, url_db, nmkr.url, &bo, cs_server_url(srv));
 	if (code != 0)
 		goto out;
 	fprintf(cli->out,

@@ -24,11 +24,11 @@ enum {
 	OPT_OWNER,
 };
 
-/* Fill server options from the configuration; nmkr is where the NMKR
- * options live (it must outlive the server). */
+/* Fill server options from the configuration; nmkr and bf are where the
+ * upstreams' options live (they must outlive the server). */
 void
-cs_cli_server_opts(
-    struct cs_cli *cli, struct cs_server_opts *o, struct cs_nmkr_opts *nmkr)
+cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
+    struct cs_nmkr_opts *nmkr, struct cs_blockfrost_opts *bf)
 {
 	cs_server_opts_init(o);
 	o->listen = cli->cfg.listen;
@@ -42,6 +42,13 @@ cs_cli_server_opts(
 		nmkr->network = cli->cfg.nmkr_network;
 		nmkr->base_url = cli->cfg.nmkr_api_url;
 		o->nmkr = nmkr;
+	}
+	if (cli->cfg.blockfrost_project_id != NULL) {
+		*bf = (struct cs_blockfrost_opts)CS_BLOCKFROST_OPTS_INIT;
+		bf->project_id = cli->cfg.blockfrost_project_id;
+		bf->network = cli->cfg.blockfrost_network;
+		bf->base_url = cli->cfg.blockfrost_api_url;
+		o->blockfrost = bf;
 	}
 }
 
@@ -69,12 +76,13 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_server_opts o;
 	struct cs_nmkr_opts nmkr;
+	struct cs_blockfrost_opts bf;
 	struct cs_server *srv = NULL;
 	char owner[64];
 	sigset_t set;
 	int c, sig = 0;
 
-	cs_cli_server_opts(cli, &o, &nmkr);
+	cs_cli_server_opts(cli, &o, &nmkr, &bf);
 	snprintf(owner, sizeof(owner), "serve-%ld", (long)getpid());
 	o.owner = owner;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -111,9 +119,11 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 		    "to choose one): %s\n",
 		    cs_server_generated_token(srv));
 	fflush(cli->out);
-	cs_log_info("serve", "listening on %s (database %s, schedule %s)",
+	cs_log_info("serve",
+	    "listening on %s (database %s, schedule %s, chain checks %s)",
 	    cs_server_url(srv), o.database_url,
-	    o.schedule != NULL && o.nmkr != NULL ? o.schedule : "off");
+	    o.schedule != NULL && o.nmkr != NULL ? o.schedule : "off",
+	    o.blockfrost != NULL ? "on" : "off");
 	sigwait(&set, &sig);
 	cs_log_info("serve", "signal %d: stopping", sig);
 	cs_server_stop(srv);

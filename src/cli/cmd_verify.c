@@ -68,26 +68,6 @@ print_results(FILE *f, const struct cs_campaign *c,
 	}
 }
 
-static cJSON *
-results_json(const struct cs_campaign *c, const struct cs_verify_results *r,
-    cJSON *warnings)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cs_json_add_int(o, "campaignId", c->id);
-	cs_json_add_str(o, "campaign", c->name);
-	cJSON_AddItemToObject(
-	    o, "blockchainResults", cs_verify_results_json(r));
-	cs_json_add_int(o, "verifiedCount", (int64_t)r->verified);
-	cs_json_add_int(o, "pendingCount", (int64_t)r->pending);
-	cs_json_add_int(o, "errorCount", (int64_t)r->errors);
-	cs_json_add_int(o, "fromCache", (int64_t)r->cached);
-	cs_json_add_int(o, "requests", r->requests);
-	cJSON_AddBoolToObject(o, "stopped", r->stopped);
-	cJSON_AddItemToObject(o, "warnings", warnings);
-	return o;
-}
-
 int
 cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
 {
@@ -155,8 +135,8 @@ cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
 	warnings = cJSON_CreateArray();
 	cs_verify_add_warnings(&res, warnings);
 	if (json) {
-		doc = results_json(&c, &res, warnings);
-		warnings = NULL;
+		doc = cs_verify_report_json(c.id, &res);
+		cs_json_add_str(doc, "campaign", c.name);
 		cs_cli_print_json(cli, doc);
 		cJSON_Delete(doc);
 	} else {

@@ -84,10 +84,46 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 	return 0;
 }
 
+/* Register a password in a database URL as it is written there:
+ * scheme://user:PASSWORD@host/... and password=PASSWORD (query string or
+ * key=value form, ended by '&' or a space). */
+static void
+register_url_password(const char *url)
+{
+	const char *p, *at, *colon, *end;
+	char pw[256];
+
+	if (url == NULL)
+		return;
+	p = strstr(url, "://");
+	if (p != NULL) {
+		p += 3;
+		end = p + strcspn(p, "/?");
+		at = memchr(p, '@', (size_t)(end - p));
+		colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
+		if (colon != NULL && (size_t)(at - colon - 1) < sizeof(pw)) {
+			memcpy(pw, colon + 1, (size_t)(at - colon - 1));
+			pw[at - colon - 1] = '\0';
+			cs_log_secret(pw);
+		}
+	}
+	for (p = strstr(url, "password="); p != NULL;
+	     p = strstr(p, "password=")) {
+		p += strlen("password=");
+		end = p + strcspn(p, "& ");
+		if ((size_t)(end - p) < sizeof(pw)) {
+			memcpy(pw, p, (size_t)(end - p));
+			pw[end - p] = '\0';
+			cs_log_secret(pw);
+		}
+	}
+}
+
 void
 cs_config_register_secrets(const struct cs_config *cfg)
 {
 	cs_log_secret(cfg->nmkr_api_key);
 	cs_log_secret(cfg->blockfrost_project_id);
 	cs_log_secret(cfg->admin_token);
+	register_url_password(cfg->database_url);
 }

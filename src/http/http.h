@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clients/blockfrost.h"
 #include "clients/nmkr.h"
 #include "util/error.h"
 
@@ -29,8 +30,9 @@ struct cs_server_opts {
 	int64_t sweep_every_ms; /* 0: 60 s; < 0: no sweeper */
 	bool no_background;     /* no scheduler, no sweeper (tests) */
 	const char *web_dir;    /* serve the page from disk (development) */
-	/* The Blockfrost settings for the chain step of syncs, or NULL. */
-	const void *verify_opts;
+	/* Blockfrost, for the chain step of syncs and POST .../verify; NULL:
+	 * no chain verification. */
+	const struct cs_blockfrost_opts *blockfrost;
 };
 
 void cs_server_opts_init(struct cs_server_opts *o);

@@ -31,6 +31,8 @@ struct cs_server {
 	struct cs_ratelimit *ratelimit;
 	struct cs_nmkr_opts nmkr;
 	bool has_nmkr;
+	struct cs_blockfrost_opts blockfrost;
+	bool has_blockfrost;
 	char *admin_token;
 	bool token_generated;
 	char url[96];
@@ -156,6 +158,8 @@ void cs_route_sync_events(struct cs_req *r);
 void cs_route_sync_logs(struct cs_req *r);
 void cs_route_sync_log_get(struct cs_req *r);
 
+void cs_route_verify(struct cs_req *r);
+
 void cs_route_review_list(struct cs_req *r);
 void cs_route_review_resolve(struct cs_req *r);
 
@@ -175,5 +179,11 @@ int cs_ratelimit_take(
 
 /** An NMKR client for a request (NULL and a reply when not configured). */
 struct cs_nmkr *cs_req_nmkr(struct cs_req *r);
+
+struct cs_verifier;
+
+/** A chain verifier for one sync or one request, or NULL when Blockfrost
+ * is not configured (or the verifier cannot be made: logged). */
+struct cs_verifier *cs_server_verifier(struct cs_server *s);
 
 #endif

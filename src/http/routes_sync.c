@@ -12,6 +12,7 @@
 
 #include "service/encode.h"
 #include "service/sync.h"
+#include "service/verify.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -117,6 +118,7 @@ job_run(void *payload)
 	struct cs_server *s = j->srv;
 	struct cs_store *store = NULL;
 	struct cs_nmkr *nmkr = NULL;
+	struct cs_verifier *verifier = NULL;
 	struct cs_sync_env env;
 	struct cs_sync_opts o;
 	bool free_it;
@@ -126,8 +128,10 @@ job_run(void *payload)
 	if (j->error == 0)
 		j->error = cs_nmkr_new(&nmkr, &s->nmkr, &j->err);
 	if (j->error == 0) {
+		verifier = cs_server_verifier(s);
 		env.store = store;
 		env.nmkr = nmkr;
+		env.verifier = verifier;
 		env.owner = s->owner;
 		cs_sync_opts_init(&o);
 		o.force = j->force;
@@ -139,6 +143,7 @@ job_run(void *payload)
 			cs_log_warn("sync", "campaign %lld: %s",
 			    (long long)j->campaign_id, cs_error_msg(&j->err));
 	}
+	cs_verifier_free(verifier);
 	cs_nmkr_free(nmkr);
 	cs_pool_put(s->pool, store);
 	pthread_mutex_lock(&j->lock);
@@ -259,6 +264,8 @@ cs_route_sync(struct cs_req *r)
 	cs_sync_opts_init(&o);
 	o.force = cs_req_flag(r, "force");
 	o.dry_run = cs_req_flag(r, "dryRun");
+	if (!o.dry_run)
+		env.verifier = cs_server_verifier(r->srv);
 	if (cs_sync_campaign(&env, id, &o, &res, &err) < 0) {
 		if (err.code == CS_ECONFLICT)
 			reply_running(r, &res);
@@ -268,6 +275,7 @@ cs_route_sync(struct cs_req *r)
 		reply_report(r, &res);
 	}
 	cs_sync_result_dispose(&res);
+	cs_verifier_free(env.verifier);
 	cs_nmkr_free(nmkr);
 }
 

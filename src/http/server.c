@@ -387,6 +387,11 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		s->nmkr.on_attempt = cs_metrics_upstream;
 		s->has_nmkr = true;
 	}
+	if (opts->blockfrost != NULL) {
+		s->blockfrost = *opts->blockfrost;
+		s->blockfrost.on_attempt = cs_metrics_upstream;
+		s->has_blockfrost = true;
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	error = cs_pool_new(&s->pool, opts->database_url,
@@ -430,6 +435,7 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		memset(&sched, 0, sizeof(sched));
 		sched.pool = s->pool;
 		sched.nmkr = s->has_nmkr ? &s->nmkr : NULL;
+		sched.blockfrost = s->has_blockfrost ? &s->blockfrost : NULL;
 		sched.owner = s->owner;
 		sched.schedule = opts->schedule;
 		sched.sweep_every_ms = opts->sweep_every_ms;

@@ -10,6 +10,7 @@
 
 #include "service/reserve.h"
 #include "service/sync.h"
+#include "service/verify.h"
 #include "util/log.h"
 #include "util/time.h"
 #include "util/vec.h"
@@ -22,6 +23,8 @@ struct cs_scheduler {
 	struct cs_scheduler_opts opts;
 	struct cs_nmkr_opts nmkr;
 	bool has_nmkr;
+	struct cs_blockfrost_opts blockfrost;
+	bool has_blockfrost;
 	struct cs_cron cron;
 	bool has_cron;
 	pthread_mutex_t lock;
@@ -79,14 +82,14 @@ cs_scheduler_tick(struct cs_scheduler *s, int64_t at)
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_store *store = NULL;
 	struct cs_nmkr *nmkr = NULL;
+	struct cs_verifier *verifier = NULL;
 	struct cs_sync_env env;
 	struct cs_sync_opts o;
 	struct cs_sync_result r;
 	size_t i;
 
 	if (!s->has_nmkr) {
-		cs_log_warn("scheduler", "tick skipped: NMKR_API_KEY is not "
-		                         "set");
+		cs_log_warn("scheduler", "tick skipped: no NMKR_API_KEY");
 		return;
 	}
 	if (cs_pool_get(s->opts.pool, &store, &err) < 0 ||
@@ -96,10 +99,17 @@ cs_scheduler_tick(struct cs_scheduler *s, int64_t at)
 		    "scheduler", "tick skipped: %s", cs_error_msg(&err));
 		goto out;
 	}
+	/* Without a verifier the syncs skip the chain step, nothing more. */
+	if (s->has_blockfrost &&
+	    cs_verifier_new(&verifier, &s->blockfrost, &err) < 0) {
+		cs_log_warn("scheduler", "no chain verification this tick: %s",
+		    cs_error_msg(&err));
+		cs_error_clear(&err);
+	}
 	memset(&env, 0, sizeof(env));
 	env.store = store;
 	env.nmkr = nmkr;
-	env.verifier = s->opts.verifier;
+	env.verifier = verifier;
 	env.owner = s->opts.owner;
 	for (i = 0; i < ids.len && !is_stopping(s); i++) {
 		int64_t id = *CS_VEC_AT(&ids, int64_t, i);
@@ -112,27 +122,26 @@ cs_scheduler_tick(struct cs_scheduler *s, int64_t at)
 		if (cs_sync_campaign(&env, id, &o, &r, &err) < 0) {
 			if (err.code == CS_ECONFLICT)
 				cs_log_info("scheduler",
-				    "campaign %lld: a sync "
-				    "is already running",
+				    "campaign %lld: a sync is already running",
 				    (long long)id);
 			else
 				cs_log_error("scheduler", "campaign %lld: %s",
 				    (long long)id, cs_error_msg(&err));
 		} else if (r.skipped) {
 			cs_log_debug("scheduler",
-			    "campaign %lld: synced by "
-			    "another instance this tick",
+			    "campaign %lld: synced by another instance this "
+			    "tick",
 			    (long long)id);
 		} else {
 			cs_log_info("scheduler",
-			    "campaign %lld: %s (sync log "
-			    "%lld)",
-			    (long long)id, cs_sync_status_name(r.status),
+			    "campaign %lld: %s (sync log %lld)", (long long)id,
+			    cs_sync_status_name(r.status),
 			    (long long)r.sync_log_id);
 		}
 		cs_sync_result_dispose(&r);
 	}
 out:
+	cs_verifier_free(verifier);
 	cs_nmkr_free(nmkr);
 	cs_pool_put(s->opts.pool, store);
 	cs_vec_dispose(&ids);
@@ -202,6 +211,10 @@ cs_scheduler_start(struct cs_scheduler **out,
 	if (opts->nmkr != NULL) {
 		s->nmkr = *opts->nmkr;
 		s->has_nmkr = true;
+	}
+	if (opts->blockfrost != NULL) {
+		s->blockfrost = *opts->blockfrost;
+		s->has_blockfrost = true;
 	}
 	if (opts->schedule != NULL && s->has_nmkr) {
 		error = cs_cron_parse(opts->schedule, &s->cron, err);

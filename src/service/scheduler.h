@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "clients/blockfrost.h"
 #include "clients/nmkr.h"
 #include "core/cron.h"
 #include "service/pool.h"
@@ -20,10 +21,11 @@ struct cs_scheduler;
 struct cs_scheduler_opts {
 	struct cs_pool *pool;            /* borrowed */
 	const struct cs_nmkr_opts *nmkr; /* NULL: no key, no syncs */
-	struct cs_verifier *verifier;    /* borrowed; may be NULL */
-	const char *owner;               /* this instance */
-	const char *schedule;            /* 5-field cron; NULL: no syncs */
-	int64_t sweep_every_ms;          /* 0: 60 s; < 0: no sweeper */
+	/* Blockfrost for the syncs' chain step; NULL: none. */
+	const struct cs_blockfrost_opts *blockfrost;
+	const char *owner;      /* this instance */
+	const char *schedule;   /* 5-field cron; NULL: no syncs */
+	int64_t sweep_every_ms; /* 0: 60 s; < 0: no sweeper */
 };
 
 /** Start the threads. @param out caller owns, cs_scheduler_free() */

@@ -542,6 +542,26 @@ cs_verify_add_warnings(const struct cs_verify_results *r, cJSON *warnings)
 		    r->failed, r->failed == 1 ? "" : "s", r->first_failure);
 }
 
+cJSON *
+cs_verify_report_json(int64_t campaign_id, const struct cs_verify_results *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cs_json_add_int(o, "campaignId", campaign_id);
+	cJSON_AddItemToObject(
+	    o, "blockchainResults", cs_verify_results_json(r));
+	cs_json_add_int(o, "verifiedCount", (int64_t)r->verified);
+	cs_json_add_int(o, "pendingCount", (int64_t)r->pending);
+	cs_json_add_int(o, "errorCount", (int64_t)r->errors);
+	cs_json_add_int(o, "fromCache", (int64_t)r->cached);
+	cs_json_add_int(o, "requests", r->requests);
+	cJSON_AddBoolToObject(o, "stopped", r->stopped);
+	if (r->stopped)
+		cs_json_add_str(o, "stopReason", r->stop_reason);
+	cs_verify_add_warnings(r, cJSON_AddArrayToObject(o, "warnings"));
+	return o;
+}
+
 void
 cs_verify_for_sync(struct cs_verifier *v, struct cs_store *store,
     int64_t campaign_id, int limit, cJSON *report)

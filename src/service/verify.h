@@ -105,6 +105,15 @@ cJSON *cs_verify_results_json(const struct cs_verify_results *r);
 void cs_verify_add_warnings(const struct cs_verify_results *r, cJSON *warnings);
 
 /**
+ * A verification on its own, as `verify --json` and POST .../verify answer
+ * it: {campaignId, blockchainResults, verifiedCount, pendingCount,
+ * errorCount, fromCache, requests, stopped, stopReason?, warnings}. Caller
+ * owns the object.
+ */
+cJSON *cs_verify_report_json(
+    int64_t campaign_id, const struct cs_verify_results *r);
+
+/**
  * The sync's step 8: verify at most limit NFTs (limit < 1: nothing) and
  * fill report's blockchainResults, verifiedCount, pendingCount and
  * errorCount, adding warnings to report["warnings"]. Never fails: a store

@@ -68,8 +68,8 @@ campaign(struct cs_store *s, const char *name, bool active)
 	ASSERT_OK(cs_store_campaign_create(s, &c, cs_now_ms(), TERR));
 	ASSERT_OK(cs_nmkr_new(&n, &no, TERR));
 	if (strcmp(name, "first") == 0)
-		ASSERT_OK(cs_import_from_nmkr(s, n, c.id, cs_now_ms(), &rep,
-		    TERR));
+		ASSERT_OK(
+		    cs_import_from_nmkr(s, n, c.id, cs_now_ms(), &rep, TERR));
 	else {
 		/* One NFT NMKR does not know, so it can be activated. */
 		struct cs_import_result ir;
@@ -82,14 +82,14 @@ campaign(struct cs_store *s, const char *name, bool active)
 		one.nft_uid = uid;
 		one.name = CS_UNCONST(name);
 		one.status = CS_NFT_AVAILABLE;
-		ASSERT_OK(cs_store_nft_import(s, c.id, &one, 1, cs_now_ms(),
-		    &ir, TERR));
+		ASSERT_OK(cs_store_nft_import(
+		    s, c.id, &one, 1, cs_now_ms(), &ir, TERR));
 		ASSERT_EQ(ir.inserted, 1);
 	}
 	cs_nmkr_free(n);
 	if (active)
-		ASSERT_OK(cs_store_campaign_set_status(s, c.id,
-		    CS_CAMPAIGN_ACTIVE, cs_now_ms(), TERR));
+		ASSERT_OK(cs_store_campaign_set_status(
+		    s, c.id, CS_CAMPAIGN_ACTIVE, cs_now_ms(), TERR));
 	return c.id;
 }
 
@@ -255,7 +255,7 @@ CS_TEST(background__sweeper_asks_nmkr_first)
 	freed = reserve_expired(s, id, "stake_test1b");
 	held = reserve_expired(s, id, "stake_test1c");
 	fake_state(sold, "{\"state\":\"sold\",\"receiverAddress\":"
-			 "\"addr_test1buyer\",\"txHash\":\"ab\"}");
+	                 "\"addr_test1buyer\",\"txHash\":\"ab\"}");
 	fake_state(held, "{\"state\":\"reserved\",\"reservedSeconds\":600}");
 
 	ASSERT_OK(cs_sweep_expired(s, n, cs_now_ms(), 100, &rep, TERR));

@@ -34,8 +34,8 @@ start(const char *nfts)
 	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", nfts, "--sold", "0", "--reserved",
 	    "0", "--blocked", "0", "--rate-limit", "0", NULL};
-	const char *sargv[] = {cs, "serve", "--listen", "127.0.0.1:0",
-	    "--no-schedule", NULL};
+	const char *sargv[] = {
+	    cs, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
 	char *path = cs_test_path("load.db");
 	char *env_db, *env_url;
 	const char *env[7];
@@ -91,11 +91,11 @@ campaign(size_t max)
 	j = api("POST", "/api/campaigns", body, 201);
 	id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "id"));
 	cJSON_Delete(j);
-	snprintf(body, sizeof(body), "/api/campaigns/%lld/import",
-	    (long long)id);
+	snprintf(
+	    body, sizeof(body), "/api/campaigns/%lld/import", (long long)id);
 	cJSON_Delete(api("POST", body, "{\"source\":\"nmkr\"}", 200));
-	snprintf(body, sizeof(body), "/api/campaigns/%lld/activate",
-	    (long long)id);
+	snprintf(
+	    body, sizeof(body), "/api/campaigns/%lld/activate", (long long)id);
 	cJSON_Delete(api("POST", body, NULL, 200));
 	return id;
 }
@@ -126,8 +126,8 @@ burst(struct burst *b, size_t n, char **urls, char **bodies)
 	for (i = 0; i < n; i++) {
 		cs_buf_init(&b[i].body, 1 << 20);
 		b[i].easy = curl_easy_init();
-		b[i].headers = curl_slist_append(NULL,
-		    "Content-Type: application/json");
+		b[i].headers =
+		    curl_slist_append(NULL, "Content-Type: application/json");
 		curl_easy_setopt(b[i].easy, CURLOPT_URL, urls[i]);
 		curl_easy_setopt(b[i].easy, CURLOPT_POSTFIELDS, bodies[i]);
 		curl_easy_setopt(b[i].easy, CURLOPT_HTTPHEADER, b[i].headers);
@@ -143,8 +143,8 @@ burst(struct burst *b, size_t n, char **urls, char **bodies)
 			curl_multi_poll(m, NULL, 0, 100, NULL);
 	}
 	for (i = 0; i < n; i++) {
-		curl_easy_getinfo(b[i].easy, CURLINFO_RESPONSE_CODE,
-		    &b[i].status);
+		curl_easy_getinfo(
+		    b[i].easy, CURLINFO_RESPONSE_CODE, &b[i].status);
 		curl_multi_remove_handle(m, b[i].easy);
 		curl_easy_cleanup(b[i].easy);
 		curl_slist_free_all(b[i].headers);
@@ -209,8 +209,8 @@ CS_TEST(load__200_wallets_race_for_100_nfts)
 	for (i = 0; i < 200; i++) {
 		urls[i] = cs_xasprintf("%s/api/campaigns/%lld/reservations",
 		    server.base_url, (long long)id);
-		bodies[i] = cs_xasprintf("{\"wallet\":\"stake_test1wallet%03zu\"}",
-		    i);
+		bodies[i] =
+		    cs_xasprintf("{\"wallet\":\"stake_test1wallet%03zu\"}", i);
 	}
 	burst(b, 200, urls, bodies);
 	cs_strmap_init(&seen);
@@ -219,8 +219,8 @@ CS_TEST(load__200_wallets_race_for_100_nfts)
 
 		ASSERT_TRUE(j != NULL);
 		if (b[i].status == 201) {
-			const char *uid = cJSON_GetObjectItem(j, "nftUid")
-					      ->valuestring;
+			const char *uid =
+			    cJSON_GetObjectItem(j, "nftUid")->valuestring;
 
 			created++;
 			/* Each NFT handed out once. */
@@ -229,9 +229,10 @@ CS_TEST(load__200_wallets_race_for_100_nfts)
 				    "NFT %s handed out twice", uid);
 		} else {
 			ASSERT_EQ(b[i].status, 409);
-			ASSERT_STR_EQ(cJSON_GetObjectItem(
-					  cJSON_GetObjectItem(j, "error"), "code")
-					  ->valuestring,
+			ASSERT_STR_EQ(
+			    cJSON_GetObjectItem(
+			        cJSON_GetObjectItem(j, "error"), "code")
+			        ->valuestring,
 			    "sold_out");
 			sold_out++;
 		}
@@ -338,13 +339,13 @@ CS_TEST(load__500_webhooks_during_a_sync)
 
 	start("600");
 	id = campaign(600);
-	snprintf(path, sizeof(path), "/api/campaigns/%lld/webhook",
-	    (long long)id);
+	snprintf(
+	    path, sizeof(path), "/api/campaigns/%lld/webhook", (long long)id);
 	{
 		char body[256];
 
-		snprintf(body, sizeof(body),
-		    "{\"url\":\"%s/webhooks/nmkr\"}", server.base_url);
+		snprintf(body, sizeof(body), "{\"url\":\"%s/webhooks/nmkr\"}",
+		    server.base_url);
 		cJSON_Delete(api("POST", path, body, 200));
 	}
 	ASSERT_OK(cs_store_open(&s, db_url, TERR));
@@ -380,11 +381,11 @@ CS_TEST(load__500_webhooks_during_a_sync)
 		char sig[45], *enc;
 
 		bodies[i] = sale_body(u.v[i], i);
-		cs_webhook_sign(c.webhook_secret, bodies[i], strlen(bodies[i]),
-		    sig);
+		cs_webhook_sign(
+		    c.webhook_secret, bodies[i], strlen(bodies[i]), sig);
 		enc = url_encode(sig);
-		urls[i] = cs_xasprintf("%s/webhooks/nmkr?payloadHash=%s",
-		    server.base_url, enc);
+		urls[i] = cs_xasprintf(
+		    "%s/webhooks/nmkr?payloadHash=%s", server.base_url, enc);
 		free(enc);
 	}
 	snprintf(path, sizeof(path), "/api/campaigns/%lld/sync?async=1&force=1",
@@ -396,8 +397,8 @@ CS_TEST(load__500_webhooks_during_a_sync)
 		if (b[i].status != 200)
 			cs_test_fail(__FILE__, __LINE__, "webhook %zu: %ld %s",
 			    i, b[i].status, cs_buf_cstr(&b[i].body));
-		applied += strstr(cs_buf_cstr(&b[i].body), "\"changed\":1") !=
-		    NULL;
+		applied +=
+		    strstr(cs_buf_cstr(&b[i].body), "\"changed\":1") != NULL;
 	}
 	ASSERT_EQ(applied, 500);
 
@@ -448,13 +449,13 @@ CS_TEST(load__500_webhooks_during_a_sync)
 		while (p > log && p[-1] != ' ')
 			p--;
 		ASSERT_EQ(sscanf(p, "%lld webhooks committed in %lld",
-			      (long long *)&items, (long long *)&batches),
+		              (long long *)&items, (long long *)&batches),
 		    2);
 	}
 	ASSERT_EQ(items, 500);
 	ASSERT_LT(batches, 500);
-	fprintf(stderr, "500 webhooks in %lld transactions\n",
-	    (long long)batches);
+	fprintf(
+	    stderr, "500 webhooks in %lld transactions\n", (long long)batches);
 	for (i = 0; i < 500; i++) {
 		free(urls[i]);
 		free(bodies[i]);

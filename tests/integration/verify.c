@@ -1248,3 +1248,126 @@ CS_TEST(verify__cli)
 	free(bin);
 	teardown();
 }
+
+/* ---- serve ----------------------------------------------------------------
+ * The server's syncs run the chain step, and POST .../verify answers on its
+ * own; without Blockfrost settings the endpoint says so. */
+
+#define TOKEN "verify-test-admin-token-77"
+
+static struct cs_fakeproc server;
+
+static void
+start_serve(bool with_blockfrost)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *db = cs_test_path("sync.db"), *env_db, *env_url, *env_bf;
+	const char *argv[] = {
+	    bin, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
+	const char *env[10];
+
+	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
+	env_url = cs_xasprintf("NMKR_API_URL=%s", nmkr_fake.base_url);
+	env_bf = cs_xasprintf("BLOCKFROST_API_URL=%s", bf_api);
+	env[0] = env_db;
+	env[1] = env_url;
+	env[2] = "NMKR_API_KEY=" KEY;
+	env[3] = "CS_ADMIN_TOKEN=" TOKEN;
+	env[4] = "CS_LOG_LEVEL=debug";
+	env[5] = env_bf;
+	env[6] = with_blockfrost ? "BLOCKFROST_PROJECT_ID=" PID : NULL;
+	env[7] = "BLOCKFROST_NETWORK=preprod";
+	env[8] = NULL;
+	cs_fakeproc_start(&server, argv, env);
+	free(env_db);
+	free(env_url);
+	free(env_bf);
+	free(db);
+	free(bin);
+}
+
+static cJSON *
+serve_post(const char *path, long want)
+{
+	const char *headers[] = {"Authorization: Bearer " TOKEN, NULL};
+	struct cs_test_resp r;
+	char url[512];
+	cJSON *j;
+
+	snprintf(url, sizeof(url), "%s%s", server.base_url, path);
+	r = cs_test_http("POST", url, NULL, headers);
+	if (r.status != want)
+		cs_test_fail(__FILE__, __LINE__, "POST %s: %ld, want %ld: %s",
+		    path, r.status, want, r.body);
+	j = cJSON_Parse(r.body);
+	ASSERT_TRUE(j != NULL);
+	cs_test_resp_free(&r);
+	return j;
+}
+
+CS_TEST(verify__serve)
+{
+	int64_t before;
+	char *log;
+	cJSON *j;
+
+	setup_sync();
+	cs_nmkr_free(nmkr);
+	start_serve(true);
+
+	/* A sync through the API verifies the 5 sales (default limit 10). */
+	j = serve_post("/api/campaigns/1/sync?force=1", 200);
+	ASSERT_EQ(num(j, "verifiedCount"), 5);
+	ASSERT_EQ(num(j, "errorCount"), 0);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(j, "blockchainResults")), 5);
+	cJSON_Delete(j);
+
+	/* On demand: the hour's cache answers, no request made. */
+	before = stat("total");
+	j = serve_post("/api/campaigns/1/verify", 200);
+	ASSERT_EQ(num(j, "verifiedCount"), 5);
+	ASSERT_EQ(num(j, "fromCache"), 5);
+	ASSERT_EQ(num(j, "requests"), 0);
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(j, "stopped")));
+	cJSON_Delete(j);
+	ASSERT_EQ(stat("total"), before);
+
+	/* refresh asks Blockfrost: asset and holders for each of 2. */
+	j = serve_post("/api/campaigns/1/verify?limit=2&refresh=1", 200);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(j, "blockchainResults")), 2);
+	ASSERT_EQ(num(j, "fromCache"), 0);
+	ASSERT_EQ(num(j, "requests"), 4);
+	cJSON_Delete(j);
+	ASSERT_EQ(stat("total"), before + 4);
+
+	/* Blockfrost refuses the project: the run stops, said in the body. */
+	bf_do("POST", "/__fake/faults",
+	    "{\"endpoint\":\"assetsById\",\"status\":403,\"times\":-1}");
+	j = serve_post("/api/campaigns/1/verify?limit=3&refresh=1", 200);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "stopped")));
+	ASSERT_EQ(num(j, "errorCount"), 3);
+	ASSERT_TRUE(cJSON_GetObjectItem(j, "stopReason") != NULL);
+	ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), 1);
+	cJSON_Delete(j);
+	bf_do("DELETE", "/__fake/faults", NULL);
+
+	cJSON_Delete(serve_post("/api/campaigns/1/verify?limit=0", 400));
+	cJSON_Delete(serve_post("/api/campaigns/1/verify?limit=101", 400));
+	cJSON_Delete(serve_post("/api/campaigns/99/verify", 404));
+
+	log = cs_fakeproc_log(&server);
+	ASSERT_STR_CONTAINS(log, "chain checks on");
+	ASSERT_STR_NOT_CONTAINS(log, PID);
+	free(log);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+
+	/* Without a project id: the endpoint says what is missing. */
+	start_serve(false);
+	j = serve_post("/api/campaigns/1/verify", 503);
+	ASSERT_STR_CONTAINS(cJSON_GetStringValue(cJSON_GetObjectItem(
+	                        cJSON_GetObjectItem(j, "error"), "message")),
+	    "BLOCKFROST_PROJECT_ID");
+	cJSON_Delete(j);
+}
