@@ -26,13 +26,16 @@ struct cs_store {
 	const struct cs_store_ops *ops;
 	struct cs_store_conn *conn;
 	bool in_tx;
+	/* The transactions' scratch memory, reset after each: its first
+	 * block is reused, so a busy writer does not allocate per commit. */
+	struct cs_arena scratch;
 };
 
 /* State of one transaction: counter moves to write before commit. */
 struct tx {
 	struct cs_store *s;
-	struct cs_arena arena;
-	struct cs_vec deltas; /* struct delta */
+	struct cs_arena *arena; /* s->scratch */
+	struct cs_vec deltas;   /* struct delta */
 };
 
 struct delta {
@@ -151,6 +154,7 @@ cs_store_open(struct cs_store **out, const char *url, struct cs_error *err)
 		    "postgres://...)");
 	s = cs_xcalloc(1, sizeof(*s));
 	s->ops = ops;
+	cs_arena_init(&s->scratch);
 	error = ops->open(&s->conn, url, err);
 	if (error < 0)
 		goto out;
@@ -171,6 +175,7 @@ cs_store_free(struct cs_store *store)
 		return;
 	if (store->conn != NULL)
 		store->ops->close(store->conn);
+	cs_arena_dispose(&store->scratch);
 	free(store);
 }
 
@@ -248,7 +253,7 @@ run_tx(struct cs_store *s, bool write, int64_t now, tx_fn fn, void *payload,
 			cs_sleep_ms(5 << attempt);
 		}
 		tx.s = s;
-		cs_arena_init(&tx.arena);
+		tx.arena = &s->scratch;
 		cs_vec_init(&tx.deltas, sizeof(struct delta));
 		error = s->ops->begin(s->conn, write, err);
 		if (error == 0) {
@@ -263,7 +268,7 @@ run_tx(struct cs_store *s, bool write, int64_t now, tx_fn fn, void *payload,
 			s->in_tx = false;
 		}
 		cs_vec_dispose(&tx.deltas);
-		cs_arena_dispose(&tx.arena);
+		cs_arena_reset(&s->scratch);
 		if (error != CS_EAGAIN)
 			break;
 	}
@@ -698,7 +703,7 @@ import_tx(struct tx *tx, void *payload, struct cs_error *err)
 	for (i = 0; i < a->n; i++) {
 		memset(&existing, 0, sizeof(existing));
 		error = ops->nft_get(tx->s->conn, 0, a->nfts[i].nft_uid,
-		    &existing, &tx->arena, err);
+		    &existing, tx->arena, err);
 		if (error == 0 && existing.campaign_id != a->campaign_id) {
 			error = cs_error_set(err, CS_ECONFLICT,
 			    "NFT %s already belongs to campaign %lld; nothing "
@@ -885,7 +890,7 @@ apply_change(struct tx *tx, const struct cs_nft_change *ch, int64_t now,
 	*errcode = 0;
 	memset(&cur, 0, sizeof(cur));
 	error = ops->nft_get(
-	    tx->s->conn, ch->nft_id, ch->nft_uid, &cur, &tx->arena, err);
+	    tx->s->conn, ch->nft_id, ch->nft_uid, &cur, tx->arena, err);
 	if (error == CS_ENOTFOUND) {
 		*errcode = cs_error_set(err, CS_ENOTFOUND, "no NFT '%s'",
 		    ch->nft_uid != NULL ? ch->nft_uid : "(by id)");
@@ -1857,7 +1862,7 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	}
 	memset(&pick, 0, sizeof(pick));
 	error = ops->nft_pick_available(
-	    tx->s->conn, a->campaign_id, &pick, &tx->arena, err);
+	    tx->s->conn, a->campaign_id, &pick, tx->arena, err);
 	if (error == CS_ENOTFOUND) {
 		error = refuse(a, CS_RESERVE_SOLD_OUT, err,
 		    "sold out: no NFT of the campaign is available");

@@ -7,9 +7,12 @@
  */
 #include "test.h"
 
+#include <sqlite3.h>
+
 #include "store/store.h"
 #include "support/fixture.h"
 #include "util/str.h"
+#include "util/time.h"
 #include "util/xalloc.h"
 
 #define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
@@ -129,6 +132,34 @@ CS_TEST(contract__open_migrates)
 	ASSERT_OK(cs_store_schema_version(s, &v, TERR));
 	ASSERT_GE(v, 1);
 	cs_store_free(s);
+}
+
+/* A busy writer must not keep a new connection out: opening an up to date
+ * database takes no write lock (SQLite files only). */
+CS_TEST(contract__open_beside_a_writer)
+{
+	char *url = cs_fixture_store_url();
+	struct cs_store *s = NULL, *t = NULL;
+	sqlite3 *db = NULL;
+	int64_t t0;
+	int v = 0;
+
+	if (strncmp(url, "sqlite:", 7) != 0 || strstr(url, ":memory:") != NULL)
+		CS_SKIP("a SQLite file only");
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	ASSERT_EQ(sqlite3_open(url + 7, &db), SQLITE_OK);
+	ASSERT_EQ(
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	t0 = cs_now_ms();
+	ASSERT_OK(cs_store_open(&t, url, TERR));
+	ASSERT_LT(cs_now_ms() - t0, 1000); /* not the 5 s busy timeout */
+	ASSERT_OK(cs_store_schema_version(t, &v, TERR)); /* and it reads */
+	ASSERT_GE(v, 1);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	cs_store_free(t);
+	cs_store_free(s);
+	free(url);
 }
 
 CS_TEST(contract__campaign_create_and_find)

@@ -552,6 +552,23 @@ migration_number(const char *name)
 	return n;
 }
 
+/* The schema's version, read without a lock; -1 when there is none yet. */
+static int
+current_version(struct cs_store_conn *c, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = -1;
+	rc = sqlite3_prepare_v2(c->db,
+	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return *out >= 0 ? 0 : -1;
+}
+
 static int
 sqlite_migrate(struct cs_store_conn *c, int64_t now, struct cs_error *err)
 {
@@ -563,6 +580,12 @@ sqlite_migrate(struct cs_store_conn *c, int64_t now, struct cs_error *err)
 	error = check_ours(c, err);
 	if (error < 0)
 		return error;
+	/* Up to date: no write lock, which a busy writer would make us wait
+	 * for (every pooled connection opens through here). */
+	for (m = cs_sqlite_migrations; m[1].name != NULL; m++)
+		;
+	if (current_version(c, &have) == 0 && have >= migration_number(m->name))
+		return 0;
 	for (m = cs_sqlite_migrations; m->name != NULL; m++) {
 		int number = migration_number(m->name);
 
