@@ -81,6 +81,11 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 		cfg->public_rate = (long)rate;
 	}
 	cfg->log_level = CS_LOG_INFO;
+	v = env("CS_LOG_LEVEL");
+	if (v != NULL && cs_log_level_parse(v, &cfg->log_level) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_LOG_LEVEL must be debug, info, warn or error, not '%s'",
+		    v);
 	return 0;
 }
 

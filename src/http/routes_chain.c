@@ -24,8 +24,8 @@ cs_server_verifier(struct cs_server *s)
 	if (!s->has_blockfrost)
 		return NULL;
 	if (cs_verifier_new(&v, &s->blockfrost, &err) < 0) {
-		cs_log_warn("verify", "no chain verification: %s",
-		    cs_error_msg(&err));
+		cs_log_warn(
+		    "verify", "no chain verification: %s", cs_error_msg(&err));
 		return NULL;
 	}
 	return v;

@@ -44,6 +44,20 @@ cs_log_format_parse(const char *s, enum cs_log_format *out)
 	return 0;
 }
 
+int
+cs_log_level_parse(const char *s, enum cs_log_level *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (cs_str_eq(s, level_names[i])) {
+			*out = (enum cs_log_level)i;
+			return 0;
+		}
+	}
+	return CS_EINVAL;
+}
+
 void
 cs_log_secret(const char *secret)
 {

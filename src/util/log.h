@@ -37,6 +37,9 @@ void cs_log_setup(enum cs_log_level min, enum cs_log_format format, FILE *out);
 /** Parse "text" or "json". @return 0 or CS_EINVAL */
 CS_NODISCARD int cs_log_format_parse(const char *s, enum cs_log_format *out);
 
+/** Parse "debug", "info", "warn" or "error". @return 0 or CS_EINVAL */
+CS_NODISCARD int cs_log_level_parse(const char *s, enum cs_log_level *out);
+
 /**
  * Register a secret to scrub from every line. Strings shorter than 4 bytes are
  * ignored (they would scrub ordinary text). The string is copied. Call before

@@ -15,6 +15,7 @@
 #include "service/scheduler.h"
 #include "store/store.h"
 #include "support/fakeproc.h"
+#include "support/fixture.h"
 #include "support/testhttp.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -33,11 +34,9 @@ start_fake(const char *nfts)
 	const char *argv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", nfts, "--sold", "0", "--reserved",
 	    "0", "--blocked", "0", NULL};
-	char *path = cs_test_path("bg.db");
 
 	cs_fakeproc_start(&fake, argv, NULL);
-	url = cs_xasprintf("sqlite:%s", path);
-	free(path);
+	url = cs_fixture_db_url("bg.db");
 	free(fk);
 }
 

@@ -12,6 +12,7 @@
 #include "service/webhook.h"
 #include "store/store.h"
 #include "support/fakeproc.h"
+#include "support/fixture.h"
 #include "support/testhttp.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -23,25 +24,31 @@
 #define TOKEN "load-test-admin-token-2718"
 #define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
 
-static struct cs_fakeproc fake, server;
+/* servers[0] is "the server"; a test may start a second instance on the
+ * same database. */
+static struct cs_fakeproc fake, servers[2];
+#define server servers[0]
 static char *db_url;
 
+/* fake-nmkr with nfts NFTs, then n serve instances on one database; with
+ * a schedule (5-field cron) or none. */
 static void
-start(const char *nfts)
+start_n(const char *nfts, size_t n, const char *schedule)
 {
 	char *fk = cs_build_path("tools/fake-nmkr/fake-nmkr");
 	char *cs = cs_build_path("src/cli/campaign-sync");
 	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", nfts, "--sold", "0", "--reserved",
 	    "0", "--blocked", "0", "--rate-limit", "0", NULL};
-	const char *sargv[] = {
-	    cs, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
-	char *path = cs_test_path("load.db");
-	char *env_db, *env_url;
-	const char *env[7];
+	const char *sargv[] = {cs, "serve", "--listen", "127.0.0.1:0",
+	    "--owner", NULL, schedule == NULL ? "--no-schedule" : NULL, NULL};
+	char *env_db, *env_url, *env_sched = NULL;
+	const char *env[9];
+	char owner[16];
+	size_t i;
 
 	cs_fakeproc_start(&fake, fargv, NULL);
-	db_url = cs_xasprintf("sqlite:%s", path);
+	db_url = cs_fixture_db_url("load.db");
 	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db_url);
 	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
 	env[0] = env_db;
@@ -50,13 +57,29 @@ start(const char *nfts)
 	env[3] = "CS_ADMIN_TOKEN=" TOKEN;
 	env[4] = "CS_PUBLIC_RATE=0";
 	env[5] = "CS_LOG_FORMAT=text";
-	env[6] = NULL;
-	cs_fakeproc_start(&server, sargv, env);
+	env[6] = "CS_LOG_LEVEL=debug";
+	env[7] = NULL;
+	if (schedule != NULL) {
+		env_sched = cs_xasprintf("CS_SYNC_SCHEDULE=%s", schedule);
+		env[7] = env_sched;
+	}
+	env[8] = NULL;
+	for (i = 0; i < n; i++) {
+		snprintf(owner, sizeof(owner), "instance-%c", (char)('a' + i));
+		sargv[5] = owner;
+		cs_fakeproc_start(&servers[i], sargv, env);
+	}
+	free(env_sched);
 	free(env_db);
 	free(env_url);
-	free(path);
 	free(cs);
 	free(fk);
+}
+
+static void
+start(const char *nfts)
+{
+	start_n(nfts, 1, NULL);
 }
 
 static cJSON *
@@ -193,7 +216,9 @@ count_history(const struct cs_history *h, void *payload)
 	return 0;
 }
 
-CS_TEST(load__200_wallets_race_for_100_nfts)
+/* 200 wallets ask for 100 NFTs at once, spread over the instances. */
+static void
+race(size_t instances)
 {
 	struct cs_history_query hq = CS_HISTORY_QUERY_INIT;
 	struct history_count hc;
@@ -204,11 +229,11 @@ CS_TEST(load__200_wallets_race_for_100_nfts)
 	size_t i, created = 0, sold_out = 0;
 	int64_t id;
 
-	start("100");
+	start_n("100", instances, NULL);
 	id = campaign(100);
 	for (i = 0; i < 200; i++) {
 		urls[i] = cs_xasprintf("%s/api/campaigns/%lld/reservations",
-		    server.base_url, (long long)id);
+		    servers[i % instances].base_url, (long long)id);
 		bodies[i] =
 		    cs_xasprintf("{\"wallet\":\"stake_test1wallet%03zu\"}", i);
 	}
@@ -271,7 +296,19 @@ CS_TEST(load__200_wallets_race_for_100_nfts)
 	burst_free(b, 200);
 	free(b);
 	free(hc.per_nft);
-	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+	for (i = 0; i < instances; i++)
+		ASSERT_EQ(cs_fakeproc_stop(&servers[i]), 0);
+}
+
+CS_TEST(load__200_wallets_race_for_100_nfts)
+{
+	race(1);
+}
+
+/* Two serve instances on one database, 100 requests to each. */
+CS_TEST(load__two_instances_200_wallets_100_nfts)
+{
+	race(2);
 }
 
 struct uids {
@@ -467,4 +504,79 @@ CS_TEST(load__500_webhooks_during_a_sync)
 	burst_free(b, 500);
 	free(b);
 	free(hc.per_nft);
+}
+
+struct pulls {
+	size_t n;
+	int64_t first_at;
+};
+
+static int
+pull_cb(const struct cs_sync_log *l, void *payload)
+{
+	struct pulls *p = payload;
+
+	p->n++;
+	if (p->first_at == 0 || l->started_at < p->first_at)
+		p->first_at = l->started_at;
+	return 0;
+}
+
+static struct pulls
+pulls_of(struct cs_store *s, int64_t campaign)
+{
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct pulls p = {0, 0};
+
+	q.campaign_id = campaign;
+	q.type = CS_SYNC_API_PULL;
+	ASSERT_OK(cs_store_sync_log_list(s, &q, pull_cb, &p, TERR));
+	return p;
+}
+
+/* Two serve instances with the schedule every minute on one PostgreSQL:
+ * at the tick each campaign is synced once, by one of them, and the other
+ * says why it did not. Waits for the next minute (at most 60 s). */
+CS_TEST(load__two_instances_schedule_once_per_tick)
+{
+	struct cs_store *s = NULL;
+	struct pulls p;
+	char *log_a, *log_b, mine[96], theirs[96], running[96];
+	int64_t id, deadline;
+
+	if (!cs_fixture_db_is_pg())
+		CS_SKIP("several instances share PostgreSQL (docs/deploy.md)");
+	start_n("20", 2, "* * * * *");
+	id = campaign(20);
+	ASSERT_OK(cs_store_open(&s, db_url, TERR));
+	deadline = cs_now_ms() + 75 * 1000;
+	do {
+		cs_sleep_ms(250);
+		p = pulls_of(s, id);
+	} while (p.n == 0 && cs_now_ms() < deadline);
+	ASSERT_EQ(p.n, 1);
+	/* Both instances have had their go at the tick by now. */
+	cs_sleep_ms(3000);
+	ASSERT_EQ(pulls_of(s, id).n, 1);
+	ASSERT_EQ(cs_fakeproc_stop(&servers[0]), 0);
+	ASSERT_EQ(cs_fakeproc_stop(&servers[1]), 0);
+	log_a = cs_fakeproc_log(&servers[0]);
+	log_b = cs_fakeproc_log(&servers[1]);
+	snprintf(mine, sizeof(mine), "campaign %lld: success", (long long)id);
+	snprintf(theirs, sizeof(theirs),
+	    "campaign %lld: synced by another instance", (long long)id);
+	snprintf(running, sizeof(running),
+	    "campaign %lld: a sync is already running", (long long)id);
+	if (strstr(log_a, mine) != NULL) {
+		ASSERT_STR_NOT_CONTAINS(log_b, mine);
+		ASSERT_TRUE(strstr(log_b, theirs) != NULL ||
+		            strstr(log_b, running) != NULL);
+	} else {
+		ASSERT_STR_CONTAINS(log_b, mine);
+		ASSERT_TRUE(strstr(log_a, theirs) != NULL ||
+		            strstr(log_a, running) != NULL);
+	}
+	free(log_a);
+	free(log_b);
+	cs_store_free(s);
 }

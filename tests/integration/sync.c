@@ -6,14 +6,13 @@
  */
 #include "test.h"
 
-#include <sqlite3.h>
-
 #include "clients/nmkr.h"
 #include "service/encode.h"
 #include "service/import_nmkr.h"
 #include "service/sync.h"
 #include "store/store.h"
 #include "support/fakeproc.h"
+#include "support/fixture.h"
 #include "support/testhttp.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -38,15 +37,13 @@ setup(const char *n)
 	struct cs_nmkr_opts o = CS_NMKR_OPTS_INIT;
 	struct cs_nmkr_import_report rep;
 	struct cs_campaign c;
-	char *path, *url;
+	char *url;
 
 	cs_fakeproc_start(&fake, argv, NULL);
 	free(bin);
-	path = cs_test_path("sync.db");
-	url = cs_xasprintf("sqlite:%s", path);
+	url = cs_fixture_db_url("sync.db");
 	ASSERT_OK(cs_store_open(&store, url, TERR));
 	free(url);
-	free(path);
 	o.api_key = KEY;
 	o.base_url = fake.base_url;
 	o.backoff_base_ms = 10;
@@ -543,7 +540,7 @@ CS_TEST(sync__dry_run_writes_nothing)
 CS_TEST(sync__cli_exit_codes)
 {
 	char *bin = cs_build_path("src/cli/campaign-sync");
-	char *db = cs_test_path("sync.db"), *env_db, *env_url;
+	char *db = cs_fixture_db_url("sync.db"), *env_db, *env_url;
 	const char *env[4];
 	const char *argv[5] = {bin, "sync", "Lab Rat", NULL, NULL};
 	char *out = NULL, *errout = NULL, *uid;
@@ -553,7 +550,7 @@ CS_TEST(sync__cli_exit_codes)
 	setup("4");
 	uid = uid_of(1);
 	set_state(uid, "sold");
-	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
+	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db);
 	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
 	env[0] = env_db;
 	env[1] = env_url;
@@ -612,7 +609,7 @@ CS_TEST(sync__cli_import_from_nmkr_1000)
 	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", "1000", "--sold", "40",
 	    "--reserved", "5", "--blocked", "3", NULL};
-	char *db = cs_test_path("import.db"), *env_db, *env_url;
+	char *db = cs_fixture_db_url("import.db"), *env_db, *env_url;
 	const char *env[4];
 	const char *create[] = {bin, "campaign", "create", "--name", "Big",
 	    "--project", PROJECT, "--max", "1000", NULL};
@@ -623,7 +620,7 @@ CS_TEST(sync__cli_import_from_nmkr_1000)
 	cJSON *j;
 
 	cs_fakeproc_start(&fake, fargv, NULL);
-	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
+	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db);
 	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
 	env[0] = env_db;
 	env[1] = env_url;
@@ -669,13 +666,12 @@ CS_TEST(sync__cli_import_from_nmkr_1000)
 CS_TEST(sync__refused_row_makes_it_partial)
 {
 	char *bin = cs_build_path("src/cli/campaign-sync");
-	char *db = cs_test_path("sync.db"), *env_db, *env_url;
+	char *db = cs_fixture_db_url("sync.db"), *env_db, *env_url;
 	const char *argv[] = {bin, "sync", "Lab Rat", "--force", NULL};
 	const char *env[4];
 	char *u1, *u2, *u3, *out = NULL, *errout = NULL;
 	struct cs_sync_result r;
 	const cJSON *u;
-	sqlite3 *h = NULL;
 	int refused = 0;
 
 	setup("4");
@@ -685,15 +681,18 @@ CS_TEST(sync__refused_row_makes_it_partial)
 	set_state(u1, "sold");
 	set_state(u2, "sold");
 	set_state(u3, "sold");
-	ASSERT_EQ(sqlite3_open(db, &h), SQLITE_OK);
-	ASSERT_EQ(
-	    sqlite3_exec(h,
-	        "CREATE TRIGGER refuse BEFORE UPDATE OF status "
-	        "ON nfts WHEN NEW.nft_number = 2 BEGIN SELECT RAISE(ABORT, "
-	        "'refused by a test trigger'); END",
-	        NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(h);
+	if (cs_fixture_db_is_pg())
+		cs_fixture_db_exec(db,
+		    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql "
+		    "AS $$ BEGIN RAISE EXCEPTION 'refused by a test trigger'; "
+		    "END $$; CREATE TRIGGER refuse BEFORE UPDATE OF status ON "
+		    "nfts FOR EACH ROW WHEN (NEW.nft_number = 2) EXECUTE "
+		    "FUNCTION refuse()");
+	else
+		cs_fixture_db_exec(db,
+		    "CREATE TRIGGER refuse BEFORE UPDATE OF status "
+		    "ON nfts WHEN NEW.nft_number = 2 BEGIN SELECT RAISE(ABORT, "
+		    "'refused by a test trigger'); END");
 
 	r = sync_now(false, NULL, NULL);
 	ASSERT_EQ(r.status, CS_SYNC_PARTIAL);
@@ -713,7 +712,7 @@ CS_TEST(sync__refused_row_makes_it_partial)
 	ASSERT_EQ(history(0).n, 2);
 	cs_sync_result_dispose(&r);
 
-	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
+	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db);
 	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
 	env[0] = env_db;
 	env[1] = env_url;

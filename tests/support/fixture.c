@@ -2,6 +2,7 @@
 /* Shared test data; see fixture.h. */
 #include "support/fixture.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,4 +53,72 @@ cs_fixture_store_url(void)
 	}
 	fprintf(stderr, "unknown CS_TEST_STORE=%s\n", kind);
 	exit(2);
+}
+
+bool
+cs_fixture_db_is_pg(void)
+{
+	const char *kind = getenv("CS_TEST_STORE");
+
+	return kind != NULL && strcmp(kind, "pg") == 0;
+}
+
+char *
+cs_fixture_db_url(const char *name)
+{
+	static struct {
+		char *name, *url;
+	} made[16];
+	static size_t nmade;
+	const char *dsn;
+	char *path, *url;
+	size_t i;
+
+	if (!cs_fixture_db_is_pg()) {
+		path = cs_test_path(name);
+		url = cs_xasprintf("sqlite:%s", path);
+		free(path);
+		return url;
+	}
+	for (i = 0; i < nmade; i++) {
+		if (strcmp(made[i].name, name) == 0)
+			return cs_xstrdup(made[i].url);
+	}
+	dsn = getenv("CS_TEST_PG_DSN");
+	if (dsn == NULL || *dsn == '\0')
+		CS_SKIP("CS_TEST_PG_DSN is not set: PostgreSQL tests skipped "
+		        "(CI sets it)");
+#ifdef CS_WITH_POSTGRES
+	if (nmade == sizeof(made) / sizeof(made[0])) {
+		fprintf(stderr, "fixture: too many databases in one test\n");
+		exit(1);
+	}
+	made[nmade].name = cs_xstrdup(name);
+	made[nmade].url = cs_fixture_pg_url(dsn);
+	return cs_xstrdup(made[nmade++].url);
+#else
+	CS_SKIP("built without the PostgreSQL backend");
+#endif
+}
+
+void
+cs_fixture_db_exec(const char *url, const char *sql)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+
+	if (strncmp(url, "sqlite:", 7) != 0) {
+#ifdef CS_WITH_POSTGRES
+		cs_fixture_pg_exec(url, sql);
+		return;
+#else
+		cs_test_fail(__FILE__, __LINE__, "not a SQLite URL: %s", url);
+#endif
+	}
+	if (sqlite3_open(url + 7, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		cs_test_fail(__FILE__, __LINE__, "%s: %s", sql,
+		    msg != NULL ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	sqlite3_close(db);
 }

@@ -19,4 +19,24 @@ char *cs_fixture_store_url(void);
  */
 char *cs_fixture_pg_url(const char *dsn);
 
+#include <stdbool.h>
+
+/**
+ * The database called name for an integration test, on the backend of
+ * CS_TEST_STORE: "pg" gives a schema on CS_TEST_PG_DSN (the test is skipped
+ * without it), anything else a SQLite file in the test's temp dir. The
+ * same name gives the same database for the whole test. Caller frees.
+ */
+char *cs_fixture_db_url(const char *name);
+
+/** Whether cs_fixture_db_url() gives PostgreSQL in this run. */
+bool cs_fixture_db_is_pg(void);
+
+/** Run SQL (the backend's dialect) on a database of cs_fixture_db_url();
+ * aborts the test when it fails. */
+void cs_fixture_db_exec(const char *url, const char *sql);
+
+/** As cs_fixture_db_exec() for a postgres URL. */
+void cs_fixture_pg_exec(const char *url, const char *sql);
+
 #endif

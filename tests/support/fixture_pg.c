@@ -156,3 +156,21 @@ cs_fixture_pg_url(const char *dsn)
 	return cs_xasprintf("%s%soptions=-csearch_path%%3D%s", dsn,
 	    strchr(dsn, '?') != NULL ? "&" : "?", name);
 }
+
+void
+cs_fixture_pg_exec(const char *url, const char *sql)
+{
+	PGconn *conn = PQconnectdb(url);
+	PGresult *res;
+
+	if (PQstatus(conn) != CONNECTION_OK)
+		cs_test_fail(__FILE__, __LINE__, "cannot connect: %s",
+		    PQerrorMessage(conn));
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		cs_test_fail(
+		    __FILE__, __LINE__, "%s: %s", sql, PQerrorMessage(conn));
+	PQclear(res);
+	PQfinish(conn);
+}

@@ -150,6 +150,21 @@ CS_TEST(util_log__secrets_are_redacted)
 	free(path);
 }
 
+CS_TEST(util_log__level_names)
+{
+	enum cs_log_level l = CS_LOG_OFF;
+
+	ASSERT_EQ(cs_log_level_parse("debug", &l), 0);
+	ASSERT_EQ(l, CS_LOG_DEBUG);
+	ASSERT_EQ(cs_log_level_parse("warn", &l), 0);
+	ASSERT_EQ(l, CS_LOG_WARN);
+	ASSERT_EQ(cs_log_level_parse("error", &l), 0);
+	ASSERT_EQ(l, CS_LOG_ERROR);
+	ASSERT_EQ(cs_log_level_parse("verbose", &l), CS_EINVAL);
+	ASSERT_EQ(cs_log_level_parse("", &l), CS_EINVAL);
+	ASSERT_EQ(l, CS_LOG_ERROR);
+}
+
 CS_TEST(util_error__wrap_keeps_the_cause)
 {
 	struct cs_error err = CS_ERROR_INIT;
