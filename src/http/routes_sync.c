@@ -67,6 +67,24 @@ reply_report(struct cs_req *r, struct cs_sync_result *res)
 		cs_reply_header(r, "X-Sync-Debounced", "true");
 }
 
+/* Whether campaign id exists; replies (404, 503) and returns false if not. */
+static bool
+campaign_known(struct cs_req *r, int64_t id)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store = cs_req_store(r);
+	struct cs_campaign c;
+
+	if (store == NULL)
+		return false;
+	if (cs_store_campaign_get(store, id, &c, &err) < 0) {
+		cs_reply_err(r, &err);
+		return false;
+	}
+	cs_campaign_dispose(&c);
+	return true;
+}
+
 /* ---- The sync in the background -------------------------------------- */
 
 struct job {
@@ -444,7 +462,7 @@ cs_route_sync_events(struct cs_req *r)
 	struct stream *st;
 	int64_t id;
 
-	if (!cs_req_id(r, 0, &id))
+	if (!cs_req_id(r, 0, &id) || !campaign_known(r, id))
 		return;
 	st = cs_xcalloc(1, sizeof(*st));
 	st->srv = r->srv;
@@ -559,11 +577,9 @@ cs_route_review_list(struct cs_req *r)
 	int64_t id;
 	cJSON *list;
 
-	if (!cs_req_id(r, 0, &id))
+	if (!cs_req_id(r, 0, &id) || !campaign_known(r, id))
 		return;
 	store = cs_req_store(r);
-	if (store == NULL)
-		return;
 	list = cJSON_CreateArray();
 	if (cs_store_review_list(store, id,
 	        open == NULL || strcmp(open, "0") != 0, review_cb, list,
