@@ -238,6 +238,10 @@ admit(struct cs_server *s, struct cs_req *r, struct conn_ctx *ctx)
 	    r->conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl != NULL && cs_str_to_i64(cl, 0, INT64_MAX, &len) == 0 &&
 	    (uint64_t)len > body_cap(ctx->route->flags)) {
+		/* Counted and recorded as when the body runs over. */
+		if (ctx->route->flags & CS_ROUTE_WEBHOOK)
+			cs_webhook_record_refused(
+			    s->sink, "too_big", "body over the cap", r->now);
 		cs_reply_error(r, 413, "too_big", "the body is over %zu bytes",
 		    body_cap(ctx->route->flags));
 		return false;
