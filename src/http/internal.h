@@ -85,6 +85,9 @@ struct cs_route {
 const struct cs_route *cs_router_match(
     const char *method, const char *path, struct cs_req *r, bool *path_known);
 
+/** The methods routed for path, as an Allow header value ("GET, HEAD"). */
+void cs_router_allow(const char *path, char *out, size_t size);
+
 /* ---- Replies (json_reply.c) ------------------------------------------ */
 
 /** Answer status with a JSON body (takes ownership of body). */

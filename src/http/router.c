@@ -5,6 +5,7 @@
  */
 #include "http/internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/str.h"
@@ -111,4 +112,34 @@ cs_router_match(
 		*path_known = true;
 	}
 	return NULL;
+}
+
+void
+cs_router_allow(const char *path, char *out, size_t size)
+{
+	struct cs_req scratch;
+	bool get = false;
+	size_t i, j, n = 0;
+	int w;
+
+	out[0] = '\0';
+	for (i = 0; i < NROUTES; i++) {
+		if (!match(routes[i].pattern, path, &scratch))
+			continue;
+		for (j = 0; j < i; j++) {
+			if (strcmp(routes[j].method, routes[i].method) == 0 &&
+			    match(routes[j].pattern, path, &scratch))
+				break;
+		}
+		if (j < i)
+			continue; /* listed already */
+		get = get || strcmp(routes[i].method, "GET") == 0;
+		w = snprintf(out + n, size - n, "%s%s", n > 0 ? ", " : "",
+		    routes[i].method);
+		if (w < 0 || (size_t)w >= size - n)
+			return; /* no room: callers give enough */
+		n += (size_t)w;
+	}
+	if (get)
+		snprintf(out + n, size - n, "%sHEAD", n > 0 ? ", " : "");
 }

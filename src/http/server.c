@@ -205,10 +205,14 @@ admit(struct cs_server *s, struct cs_req *r, struct conn_ctx *ctx)
 
 	ctx->route = cs_router_match(r->method, r->path, r, &known);
 	if (ctx->route == NULL) {
-		if (known)
+		if (known) {
+			char allow[128];
+
 			cs_reply_error(r, 405, "method_not_allowed",
 			    "%s is not allowed on %s", r->method, r->path);
-		else
+			cs_router_allow(r->path, allow, sizeof(allow));
+			cs_reply_header(r, "Allow", allow);
+		} else
 			cs_reply_error(r, 404, "not_found", "no such endpoint");
 		return false;
 	}
