@@ -127,6 +127,14 @@ struct cs_store *cs_req_store(struct cs_req *r);
 /** A query flag: "1", "true" or "yes". */
 bool cs_req_flag(struct cs_req *r, const char *name);
 
+/* The largest integer a JSON number (a double) holds exactly: 2^53. */
+#define CS_JSON_INT_MAX 9007199254740992LL
+
+/** v as an integer from min to max (within +-CS_JSON_INT_MAX); false,
+ * with *out untouched, when it is not a number, has a fraction or is out
+ * of range. */
+bool cs_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out);
+
 /* ---- Route groups ------------------------------------------------------ */
 
 void cs_route_healthz(struct cs_req *r);

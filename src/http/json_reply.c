@@ -133,6 +133,21 @@ cs_req_flag(struct cs_req *r, const char *name)
 }
 
 bool
+cs_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return false;
+	d = v->valuedouble;
+	/* Compare as doubles first: casting one out of range is undefined. */
+	if (!(d >= (double)min && d <= (double)max) || (double)(int64_t)d != d)
+		return false;
+	*out = (int64_t)d;
+	return true;
+}
+
+bool
 cs_req_id(struct cs_req *r, int i, int64_t *out)
 {
 	if (i >= r->nparams ||

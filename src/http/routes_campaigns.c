@@ -73,11 +73,16 @@ read_fields(struct cs_req *r, const cJSON *body, struct cs_campaign *c)
 {
 	static const struct {
 		const char *name;
-		int type; /* 0 string, 1 integer, 2 bool, 3 time or null */
-	} fields[] = {{"name", 0}, {"description", 0}, {"nmkrProjectId", 0},
-	    {"network", 0}, {"maxNFTs", 1}, {"startDate", 3}, {"endDate", 3},
-	    {"allowMultiple", 2}, {"reservationMinutes", 3}};
+		int type; /* 0 string, 1 integer, 2 bool, 3 integer or null */
+		int64_t max; /* of an integer's magnitude (the store checks
+		                the real range) */
+	} fields[] = {{"name", 0, 0}, {"description", 0, 0},
+	    {"nmkrProjectId", 0, 0}, {"network", 0, 0},
+	    {"maxNFTs", 1, CS_JSON_INT_MAX}, {"startDate", 3, CS_JSON_INT_MAX},
+	    {"endDate", 3, CS_JSON_INT_MAX}, {"allowMultiple", 2, 0},
+	    {"reservationMinutes", 3, INT32_MAX}};
 	const cJSON *v;
+	int64_t n;
 	size_t i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -91,6 +96,14 @@ read_fields(struct cs_req *r, const cJSON *body, struct cs_campaign *c)
 		        !cJSON_IsNull(v))) {
 			cs_reply_error(r, 400, "invalid",
 			    "%s has the wrong type", fields[i].name);
+			return false;
+		}
+		/* Integers only, and no cast of a double out of range. */
+		if (cJSON_IsNumber(v) &&
+		    !cs_json_int(v, -fields[i].max, fields[i].max, &n)) {
+			cs_reply_error(r, 400, "invalid",
+			    "%s must be an integer of at most %lld",
+			    fields[i].name, (long long)fields[i].max);
 			return false;
 		}
 	}

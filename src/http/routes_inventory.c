@@ -240,6 +240,39 @@ opt_string(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The optional members of a status change have their types, or 400: an
+ * expectedVersion that is not an integer must not turn compare-and-set
+ * off unnoticed. */
+static bool
+check_types(struct cs_req *r, const cJSON *body)
+{
+	static const char *const strings[] = {
+	    "wallet", "buyer", "txHash", "note"};
+	static const char *const ints[] = {"expectedVersion", "reservedUntil"};
+	const cJSON *v;
+	int64_t n;
+	size_t i;
+
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(body, strings[i]);
+		if (v != NULL && !cJSON_IsString(v) && !cJSON_IsNull(v)) {
+			cs_reply_error(r, 400, "invalid", "%s must be a string",
+			    strings[i]);
+			return false;
+		}
+	}
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(body, ints[i]);
+		if (v != NULL && !cJSON_IsNull(v) &&
+		    !cs_json_int(v, 0, CS_JSON_INT_MAX, &n)) {
+			cs_reply_error(r, 400, "invalid",
+			    "%s must be a non-negative integer", ints[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* updateNFTStatus: an operator's change, recorded with source admin. */
 void
 cs_route_nft_status(struct cs_req *r)
@@ -263,6 +296,8 @@ cs_route_nft_status(struct cs_req *r)
 		    "status must be available, reserved or sold");
 		goto out;
 	}
+	if (!check_types(r, body))
+		goto out;
 	v = cJSON_GetObjectItemCaseSensitive(body, "expectedVersion");
 	if (cJSON_IsNumber(v))
 		ch.expected_version = (int64_t)v->valuedouble;
