@@ -1261,6 +1261,23 @@ CS_TEST(http_api__campaign_crud)
 	    "{\"name\":\"Huge\",\"nmkrProjectId\":\"" PROJECT
 	    "\",\"maxNFTs\":1000001}",
 	    400, "invalid");
+	/* Integers are integers, and a huge one is refused, not cast. */
+	API_ERR("POST", "/api/campaigns",
+	    "{\"name\":\"Half\",\"nmkrProjectId\":\"" PROJECT
+	    "\",\"maxNFTs\":1.5}",
+	    400, "invalid");
+	API_ERR("POST", "/api/campaigns",
+	    "{\"name\":\"Vast\",\"nmkrProjectId\":\"" PROJECT
+	    "\",\"maxNFTs\":1e300}",
+	    400, "invalid");
+	API_ERR("POST", "/api/campaigns",
+	    "{\"name\":\"Forever\",\"nmkrProjectId\":\"" PROJECT
+	    "\",\"maxNFTs\":5,\"reservationMinutes\":1e12}",
+	    400, "invalid");
+	API_ERR("POST", "/api/campaigns",
+	    "{\"name\":\"Then\",\"nmkrProjectId\":\"" PROJECT
+	    "\",\"maxNFTs\":5,\"startDate\":\"2026-01-01\"}",
+	    400, "invalid");
 	desc = cs_xmalloc(4100);
 	memset(desc, 'd', 4001);
 	desc[4001] = '\0';
@@ -2082,6 +2099,18 @@ CS_TEST(http_api__nft_get_and_status)
 
 	API_ERR("POST", P("/api/nfts/%s/status", uid), "{\"status\":\"gone\"}",
 	    400, "invalid");
+	/* A version that is not an integer does not turn the check off. */
+	API_ERR("POST", P("/api/nfts/%s/status", uid),
+	    "{\"status\":\"available\",\"expectedVersion\":\"1\"}", 400,
+	    "invalid");
+	API_ERR("POST", P("/api/nfts/%s/status", uid),
+	    "{\"status\":\"available\",\"expectedVersion\":1.5}", 400,
+	    "invalid");
+	API_ERR("POST", P("/api/nfts/%s/status", uid),
+	    "{\"status\":\"reserved\",\"wallet\":7}", 400, "invalid");
+	j = nft(uid);
+	ASSERT_STR_EQ(str(j, "status"), "sold");
+	cJSON_Delete(j);
 	API_ERR("POST", P("/api/nfts/%s/status", uid), "{}", 400, "invalid");
 	API_ERR("POST", P("/api/nfts/%s/status", uid), "{\"status\":", 400,
 	    "invalid_json");
