@@ -138,9 +138,18 @@ read_fields(struct cs_req *r, const cJSON *body, struct cs_campaign *c)
 	    NULL)
 		c->allow_multiple = cJSON_IsTrue(v);
 	if ((v = cJSON_GetObjectItemCaseSensitive(
-	         body, "reservationMinutes")) != NULL)
+	         body, "reservationMinutes")) != NULL) {
+		/* 0 is how the store spells "unset"; here that is null. */
+		if (cJSON_IsNumber(v) && v->valuedouble == 0) {
+			cs_reply_error(r, 400, "invalid",
+			    "reservationMinutes is %d to %d, or null for "
+			    "NMKR's reservation time",
+			    CS_RESERVATION_MIN_MIN, CS_RESERVATION_MAX_MIN);
+			return false;
+		}
 		c->reservation_minutes =
 		    cJSON_IsNull(v) ? 0 : (int)v->valuedouble;
+	}
 	return true;
 }
 
