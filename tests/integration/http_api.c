@@ -1247,6 +1247,10 @@ CS_TEST(http_api__campaign_crud)
 	    "\",\"maxNFTs\":5,\"reservationMinutes\":61}",
 	    400, NULL);
 	API_ERR("POST", "/api/campaigns",
+	    "{\"name\":\"Zero\",\"nmkrProjectId\":\"" PROJECT
+	    "\",\"maxNFTs\":5,\"reservationMinutes\":0}",
+	    400, "invalid");
+	API_ERR("POST", "/api/campaigns",
 	    "{\"name\":\"\",\"nmkrProjectId\":\"" PROJECT "\",\"maxNFTs\":5}",
 	    400, NULL);
 	API_ERR("POST", "/api/campaigns",
