@@ -218,8 +218,8 @@ main(int argc, char **argv)
 	if (o.count == 0 || o.count > nuids)
 		o.count = nuids;
 	if (o.count == 0) {
-		fprintf(stderr, "cs-webhook-load: no uids in %s\n",
-		    o.uids_path);
+		fprintf(
+		    stderr, "cs-webhook-load: no uids in %s\n", o.uids_path);
 		return 1;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -233,8 +233,8 @@ main(int argc, char **argv)
 		s->easy = curl_easy_init();
 		cs_buf_init(&s->body, 1 << 16);
 		cs_buf_init(&s->reply, 1 << 16);
-		s->headers = curl_slist_append(
-		    NULL, "Content-Type: application/json");
+		s->headers =
+		    curl_slist_append(NULL, "Content-Type: application/json");
 		/* No "Expect: 100-continue" round trip. */
 		s->headers = curl_slist_append(s->headers, "Expect:");
 		curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->headers);
@@ -254,10 +254,10 @@ main(int argc, char **argv)
 		int left;
 
 		while (next < o.count && nidle > 0) {
-			int64_t due = o.rate > 0
-			                  ? t0 + (int64_t)((double)next *
-			                                   1e6 / o.rate)
-			                  : now;
+			int64_t due =
+			    o.rate > 0
+			        ? t0 + (int64_t)((double)next * 1e6 / o.rate)
+			        : now;
 			struct slot *s;
 
 			if (due > now) {

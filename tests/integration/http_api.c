@@ -31,7 +31,9 @@
 
 /* ---- The servers ------------------------------------------------------- */
 
-static struct cs_fakeproc fake, srv;
+static struct cs_fakeproc fake, srv, bf;
+static char bf_api[96]; /* fake-blockfrost's /api/v0 when one runs */
+#define BF_PID "api-test-blockfrost-3f9a1c"
 static cJSON *doc;         /* docs/openapi.yaml */
 static struct cs_buf seen; /* every body the server answered */
 static char *secrets[16];  /* never in a body or in the log */
@@ -61,9 +63,29 @@ start_fake(const char *nfts)
 	char *bin = cs_build_path("tools/fake-nmkr/fake-nmkr");
 	const char *argv[] = {bin, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", nfts, "--network", "preprod",
-	    "--rate-limit", "0", NULL};
+	    "--rate-limit", "0", NULL, NULL, NULL, NULL, NULL};
 
+	if (bf_api[0] != '\0') {
+		argv[13] = "--blockfrost";
+		argv[14] = bf_api;
+		argv[15] = "--blockfrost-project-id";
+		argv[16] = BF_PID;
+	}
 	cs_fakeproc_start(&fake, argv, NULL);
+	free(bin);
+}
+
+/* fake-blockfrost, which the next start_fake() mints sales on and the
+ * next start_server() verifies against. */
+static void
+start_blockfrost(void)
+{
+	char *bin = cs_build_path("tools/fake-blockfrost/fake-blockfrost");
+	const char *argv[] = {
+	    bin, "--listen", "127.0.0.1:0", "--project-id", BF_PID, NULL};
+
+	cs_fakeproc_start(&bf, argv, NULL);
+	snprintf(bf_api, sizeof(bf_api), "%s/api/v0", bf.base_url);
 	free(bin);
 }
 
@@ -78,13 +100,19 @@ start_server(const char *key, const char *rate)
 	char *e_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
 	char *e_key = cs_xasprintf("NMKR_API_KEY=%s", key != NULL ? key : "");
 	char *e_rate = cs_xasprintf("CS_PUBLIC_RATE=%s", rate);
+	char *e_bf = cs_xasprintf("BLOCKFROST_API_URL=%s", bf_api);
 	const char *argv[] = {bin, "-v", "serve", "--listen", "127.0.0.1:0",
 	    "--no-schedule", NULL};
 	const char *env[] = {e_db, e_url, e_key, e_rate,
 	    "CS_ADMIN_TOKEN=" TOKEN, "NMKR_NETWORK=preprod",
-	    "CS_LOG_FORMAT=text", NULL};
+	    "CS_LOG_FORMAT=text", NULL, NULL, NULL};
 
+	if (bf_api[0] != '\0') {
+		env[7] = e_bf;
+		env[8] = "BLOCKFROST_PROJECT_ID=" BF_PID;
+	}
 	cs_fakeproc_start(&srv, argv, env);
+	free(e_bf);
 	free(bin);
 	free(db);
 	free(e_db);
@@ -2930,4 +2958,63 @@ CS_TEST(http_api__without_an_nmkr_key)
 	free(csv);
 	free(path);
 	finish();
+}
+
+/* Chain verification on demand: the sales the fake minted on fake-blockfrost
+ * are verified, then come from the hour's cache; the errors. Without
+ * Blockfrost settings the endpoint is 503 (without_an_nmkr_key and the
+ * other tests run without them). */
+CS_TEST(http_api__verify_on_demand)
+{
+	int64_t id;
+	cJSON *j;
+
+	start_blockfrost();
+	load_doc();
+	cs_buf_init(&seen, 256u << 20);
+	add_secret(TOKEN);
+	add_secret(KEY);
+	add_secret(BF_PID);
+	start_fake("10");
+	start_server(KEY, "0");
+	id = campaign_with_nfts("Chain");
+	/* Sell three in NMKR (minted on chain), then sync them in. */
+	{
+		char *u1 = uid_of(id, 1), *u2 = uid_of(id, 2),
+		     *u3 = uid_of(id, 3);
+
+		fake_state(u1, "sold");
+		fake_state(u2, "sold");
+		fake_state(u3, "sold");
+		free(u1);
+		free(u2);
+		free(u3);
+	}
+	j = API("POST", P("/api/campaigns/%lld/sync?force=1", (long long)id),
+	    NULL, 200);
+	ASSERT_EQ(num(j, "verifiedCount"), 3);
+	cJSON_Delete(j);
+
+	j = API("POST", P("/api/campaigns/%lld/verify?limit=2", (long long)id),
+	    NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(j, "blockchainResults")), 2);
+	ASSERT_EQ(num(j, "verifiedCount"), 2);
+	ASSERT_EQ(num(j, "fromCache"), 2);
+	ASSERT_EQ(num(j, "requests"), 0);
+	cJSON_Delete(j);
+	j = API("POST",
+	    P("/api/campaigns/%lld/verify?refresh=1", (long long)id), NULL,
+	    200);
+	ASSERT_EQ(num(j, "verifiedCount"), 3);
+	ASSERT_EQ(num(j, "fromCache"), 0);
+	ASSERT_TRUE(num(j, "requests") >= 6);
+	cJSON_Delete(j);
+
+	API_ERR("POST", P("/api/campaigns/%lld/verify?limit=0", (long long)id),
+	    NULL, 400, "bad_request");
+	API_ERR("POST", P("/api/campaigns/%lld/verify?limit=x", (long long)id),
+	    NULL, 400, "bad_request");
+	API_ERR("POST", "/api/campaigns/999/verify", NULL, 404, NULL);
+	finish();
+	ASSERT_EQ(cs_fakeproc_stop(&bf), 0);
 }
