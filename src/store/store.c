@@ -941,9 +941,12 @@ apply_change(struct tx *tx, const struct cs_nft_change *ch, int64_t now,
 		next.tx_hash = ch->tx_hash != NULL ? CS_UNCONST(ch->tx_hash)
 		               : was_sold          ? cur.tx_hash
 		                                   : NULL;
-		next.sold_at = ch->sold_at != 0               ? ch->sold_at
-		               : was_sold && cur.sold_at != 0 ? cur.sold_at
-		                                              : now;
+		/* A sale's time, once recorded, stays: the sync (NMKR's
+		 * selldate) and the webhook (its SaleDate) would otherwise
+		 * take turns rewriting it. */
+		next.sold_at = was_sold && cur.sold_at != 0 ? cur.sold_at
+		               : ch->sold_at != 0           ? ch->sold_at
+		                                            : now;
 	}
 	if (next.status == cur.status &&
 	    cs_str_eq(next.reserved_by, cur.reserved_by) &&

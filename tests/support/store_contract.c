@@ -569,18 +569,34 @@ CS_TEST(contract__change_writes_history_and_fields)
 	ASSERT_EQ(h.last.changed_at, NOW + 2);
 	cs_nft_dispose(&n);
 
+	/* sold -> sold: another source's sale time does not rewrite the
+	 * recorded one (no history row for it alone); a buyer does. */
+	ch.sold_at = NOW + 99;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 3, &n, TERR));
+	ASSERT_EQ(n.sold_at, NOW + 2);
+	ASSERT_EQ(n.version, 3);
+	cs_nft_dispose(&n);
+	ch.sold_to = "addr_test1otherbuyer";
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 4, &n, TERR));
+	ASSERT_STR_EQ(n.sold_to, "addr_test1otherbuyer");
+	ASSERT_EQ(n.sold_at, NOW + 2);
+	ASSERT_EQ(n.version, 4);
+	ASSERT_EQ(history_of(s, n.id).n, 3);
+	cs_nft_dispose(&n);
+	assert_counts(s, id, 3, 2, 0, 1);
+
 	/* sold -> available: the sale fields go. */
 	ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
 	ch.nft_uid = uid;
 	ch.new_status = CS_NFT_AVAILABLE;
-	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 4, &n, TERR));
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 5, &n, TERR));
 	ASSERT_TRUE(n.sold_to == NULL && n.tx_hash == NULL);
 	ASSERT_EQ(n.sold_at, 0);
-	ASSERT_EQ(n.version, 4);
+	ASSERT_EQ(n.version, 5);
 	cs_nft_dispose(&n);
 	assert_counts(s, id, 3, 3, 0, 0);
 	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
-	ASSERT_EQ(history_of(s, n.id).n, 3);
+	ASSERT_EQ(history_of(s, n.id).n, 4);
 	cs_nft_dispose(&n);
 
 	ch.nft_uid = "00000000-0000-0000-0000-000000000000";
