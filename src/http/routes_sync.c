@@ -324,7 +324,7 @@ struct stream {
 	struct cs_server *srv;
 	int64_t campaign_id;
 	int64_t run_id;    /* the run followed; 0 until one is seen */
-	char last[256];    /* the last progress sent */
+	char *last;        /* the last progress sent, whole */
 	struct cs_buf out; /* bytes not yet written */
 	size_t off;
 	bool ended; /* nothing more after out */
@@ -379,9 +379,10 @@ poll_run(struct stream *st)
 	j = cs_json_sync_run(&run);
 	text = cs_json_print(j, false);
 	cJSON_Delete(j);
-	if (strncmp(text, st->last, sizeof(st->last) - 1) != 0) {
+	if (st->last == NULL || strcmp(text, st->last) != 0) {
 		event(st, "progress", text);
-		cs_str_copy(st->last, text, sizeof(st->last));
+		free(st->last);
+		st->last = cs_xstrdup(text);
 	}
 	cJSON_free(text);
 	if (run.finished_at == 0)
@@ -452,6 +453,7 @@ stream_free(void *cls)
 	struct stream *st = cls;
 
 	cs_buf_dispose(&st->out);
+	free(st->last);
 	free(st);
 }
 

@@ -32,7 +32,8 @@
 /* ---- The servers ------------------------------------------------------- */
 
 static struct cs_fakeproc fake, srv, bf;
-static char bf_api[96]; /* fake-blockfrost's /api/v0 when one runs */
+static char bf_api[96];         /* fake-blockfrost's /api/v0 when one runs */
+static const char *serve_owner; /* serve --owner, when set */
 #define BF_PID "api-test-blockfrost-3f9a1c"
 static cJSON *doc;         /* docs/openapi.yaml */
 static struct cs_buf seen; /* every body the server answered */
@@ -102,11 +103,15 @@ start_server(const char *key, const char *rate)
 	char *e_rate = cs_xasprintf("CS_PUBLIC_RATE=%s", rate);
 	char *e_bf = cs_xasprintf("BLOCKFROST_API_URL=%s", bf_api);
 	const char *argv[] = {bin, "-v", "serve", "--listen", "127.0.0.1:0",
-	    "--no-schedule", NULL};
+	    "--no-schedule", NULL, NULL, NULL};
 	const char *env[] = {e_db, e_url, e_key, e_rate,
 	    "CS_ADMIN_TOKEN=" TOKEN, "NMKR_NETWORK=preprod",
 	    "CS_LOG_FORMAT=text", NULL, NULL, NULL};
 
+	if (serve_owner != NULL) {
+		argv[6] = "--owner";
+		argv[7] = serve_owner;
+	}
 	if (bf_api[0] != '\0') {
 		env[7] = e_bf;
 		env[8] = "BLOCKFROST_PROJECT_ID=" BF_PID;
@@ -3017,4 +3022,41 @@ CS_TEST(http_api__verify_on_demand)
 	API_ERR("POST", "/api/campaigns/999/verify", NULL, 404, NULL);
 	finish();
 	ASSERT_EQ(cs_fakeproc_stop(&bf), 0);
+}
+
+/* The stream sends every change of the run, the last one too (finished,
+ * its outcome), with the longest owner name an instance may have. */
+CS_TEST(http_api__sync_events_long_progress)
+{
+	struct sse ev[64];
+	const cJSON *last = NULL;
+	size_t n, i;
+	int64_t id;
+	struct resp r;
+
+	serve_owner =
+	    "instance-with-the-longest-owner-name-it-may-have-0123456789abc";
+	start();
+	id = campaign_with_nfts("Long");
+	fake_fault("{\"endpoint\":\"GetNfts\",\"delayMs\":600,\"times\":1}");
+	r = CALL("POST", P("/api/campaigns/%lld/sync?async=1", (long long)id),
+	    NULL, ADMIN);
+	ASSERT_EQ(r.status, 202);
+	resp_free(&r);
+	r = CALL("GET", P("/api/campaigns/%lld/sync/events", (long long)id),
+	    NULL, ADMIN);
+	ASSERT_EQ(r.status, 200);
+	n = sse_parse(r.body, ev, 64);
+	for (i = 0; i < n; i++) {
+		if (strcmp(ev[i].name, "progress") == 0)
+			last = ev[i].data;
+	}
+	ASSERT_TRUE(last != NULL);
+	ASSERT_STR_EQ(str(last, "owner"), serve_owner);
+	ASSERT_STR_EQ(str(last, "outcome"), "success");
+	ASSERT_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(last, "finishedAt")));
+	for (i = 0; i < n; i++)
+		cJSON_Delete(ev[i].data);
+	resp_free(&r);
+	finish();
 }
