@@ -604,3 +604,34 @@ CS_TEST(load__two_instances_schedule_once_per_tick)
 	free(log_b);
 	cs_store_free(s);
 }
+
+/* A password in CS_DATABASE_URL never reaches the log, though serve logs
+ * the URL it opened. PostgreSQL only (a SQLite URL has none); the test
+ * server trusts local connections, so any password is accepted. */
+CS_TEST(load__database_password_is_not_logged)
+{
+	char *cs = cs_build_path("src/cli/campaign-sync");
+	const char *argv[] = {
+	    cs, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
+	const char *env[4];
+	char *url, *env_db, *log;
+
+	if (!cs_fixture_db_is_pg())
+		CS_SKIP("a SQLite URL has no password");
+	url = cs_fixture_db_url("load.db");
+	env_db =
+	    cs_xasprintf("CS_DATABASE_URL=%s&password=hunter2-in-the-url", url);
+	env[0] = env_db;
+	env[1] = "CS_ADMIN_TOKEN=" TOKEN;
+	env[2] = "CS_LOG_LEVEL=debug";
+	env[3] = NULL;
+	cs_fakeproc_start(&server, argv, env);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+	log = cs_fakeproc_log(&server);
+	ASSERT_STR_CONTAINS(log, "password=[redacted]");
+	ASSERT_STR_NOT_CONTAINS(log, "hunter2");
+	free(log);
+	free(env_db);
+	free(url);
+	free(cs);
+}
