@@ -8,6 +8,7 @@
 #include "test.h"
 
 #include <curl/curl.h>
+#include <signal.h>
 
 #include "service/webhook.h"
 #include "store/store.h"
@@ -634,4 +635,138 @@ CS_TEST(load__database_password_is_not_logged)
 	free(env_db);
 	free(url);
 	free(cs);
+}
+
+/* A campaign of 200 whose first 20 NMKR has sold, and a sync of it that
+ * is slow to fetch (a second a page), started in the background. */
+static int64_t
+slow_sync_of_20_sales(void)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_store *s = NULL;
+	struct uids u;
+	char url[256], path[128];
+	int64_t id;
+	size_t i;
+
+	start("200");
+	id = campaign(200);
+	ASSERT_OK(cs_store_open(&s, db_url, TERR));
+	u.v = cs_xcalloc(200, sizeof(*u.v));
+	u.n = 0;
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &q, uid_cb, &u, TERR));
+	cs_store_free(s);
+	for (i = 0; i < 20; i++) {
+		snprintf(url, sizeof(url), "%s/__fake/nfts/%s/state",
+		    fake.base_url, u.v[i]);
+		cJSON_Delete(
+		    cs_test_http_json("POST", url, "{\"state\":\"sold\"}"));
+	}
+	for (i = 0; i < u.n; i++)
+		free(u.v[i]);
+	free(u.v);
+	snprintf(url, sizeof(url), "%s/__fake/faults", fake.base_url);
+	cJSON_Delete(cs_test_http_json("POST", url,
+	    "{\"endpoint\":\"GetNfts\",\"delayMs\":1000,\"times\":-1}"));
+	snprintf(path, sizeof(path), "/api/campaigns/%lld/sync?async=1&force=1",
+	    (long long)id);
+	cJSON_Delete(api("POST", path, NULL, 202));
+	cs_sleep_ms(300); /* fetching now */
+	return id;
+}
+
+static size_t
+history_rows(struct cs_store *s, int64_t campaign)
+{
+	struct cs_history_query hq = CS_HISTORY_QUERY_INIT;
+	struct history_count hc;
+
+	memset(&hc, 0, sizeof(hc));
+	hq.campaign_id = campaign;
+	ASSERT_OK(cs_store_history_list(s, &hq, count_history, &hc, TERR));
+	return hc.rows;
+}
+
+/* SIGTERM while a sync runs: serve lets it finish, then exits 0. */
+CS_TEST(load__sigterm_lets_a_running_sync_finish)
+{
+	struct cs_store *s = NULL;
+	struct cs_sync_run run;
+	struct cs_campaign c;
+	int64_t id = slow_sync_of_20_sales(), t0;
+
+	t0 = cs_mono_ms();
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+	/* It waited for the fetch (a second a page) rather than cut it. */
+	ASSERT_GT(cs_mono_ms() - t0, 400);
+	ASSERT_OK(cs_store_open(&s, db_url, TERR));
+	ASSERT_OK(cs_store_sync_run_latest(s, id, &run, TERR));
+	ASSERT_GT(run.finished_at, 0);
+	ASSERT_STR_EQ(run.outcome, "success");
+	cs_sync_run_dispose(&run);
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_EQ(c.counts.sold, 20);
+	cs_campaign_dispose(&c);
+	ASSERT_EQ(history_rows(s, id), 20);
+	assert_counters(s, id);
+	cs_store_free(s);
+}
+
+/* A crash (SIGKILL) mid-sync: nothing half-applied; after a restart a new
+ * sync is refused while the dead one is younger than CS_SYNC_RUN_STALE_MS,
+ * and the refusal says which run, of which instance, and when it was last
+ * heard from. */
+CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
+{
+	struct cs_store *s = NULL;
+	struct cs_sync_run run;
+	struct cs_campaign c;
+	char path[128];
+	cJSON *j, *running;
+	int64_t id = slow_sync_of_20_sales();
+	const char *cs_env[6];
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	const char *argv[] = {
+	    bin, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
+	char *env_db, *env_url;
+
+	kill(server.pid, SIGKILL);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 128 + SIGKILL);
+	ASSERT_OK(cs_store_open(&s, db_url, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_EQ(c.counts.sold, 0);
+	ASSERT_EQ(c.counts.available, 200);
+	cs_campaign_dispose(&c);
+	ASSERT_EQ(history_rows(s, id), 0);
+	assert_counters(s, id);
+	ASSERT_OK(cs_store_sync_run_latest(s, id, &run, TERR));
+	ASSERT_EQ(run.finished_at, 0);
+	cs_sync_run_dispose(&run);
+	cs_store_free(s);
+
+	/* Restarted: the dead run is named in the 409. */
+	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db_url);
+	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
+	cs_env[0] = env_db;
+	cs_env[1] = env_url;
+	cs_env[2] = "NMKR_API_KEY=" KEY;
+	cs_env[3] = "CS_ADMIN_TOKEN=" TOKEN;
+	cs_env[4] = NULL;
+	cs_fakeproc_start(&server, argv, cs_env);
+	snprintf(path, sizeof(path), "/api/campaigns/%lld/sync?force=1",
+	    (long long)id);
+	j = api("POST", path, NULL, 409);
+	running = cJSON_GetObjectItem(j, "running");
+	ASSERT_TRUE(
+	    cJSON_IsNumber(cJSON_GetObjectItem(running, "heartbeatAt")));
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(running, "finishedAt")));
+	ASSERT_STR_EQ(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(running, "owner")),
+	    "instance-a");
+	cJSON_Delete(j);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+	free(env_db);
+	free(env_url);
+	free(bin);
 }
