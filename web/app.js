@@ -8,7 +8,7 @@
 import {api, getJson, getToken, setToken, clearToken, ApiError, SignedOut, setUnauthorizedHandler} from "./api.js";
 import {h, replaceChildren, timeEl, fmtNumber, fmtDuration, fmtWhen, toLocalInput, fromLocalInput} from "./dom.js";
 import {countsBar, capacityBar} from "./charts.js";
-import {isQuiet, notify, showError, clearAlerts, errorBox, loadInto, button, withButton, statusBadge, hidden,
+import {isQuiet, notify, showError, clearNotices, errorBox, loadInto, button, withButton, statusBadge, hidden,
   openDialog, confirmAction} from "./ui.js";
 import {renderSyncPanel, loadHistory, setSyncEndHandler, stopAllSyncs, forgetSync} from "./sync.js";
 import {renderInventoryPanel, renderReviewPanel, renderWebhooksPanel, tickCountdown} from "./panels.js";
@@ -77,7 +77,6 @@ async function signIn(token, errorEl) {
   } finally {
     signingIn = false;
   }
-  notify("Signed in.");
   if (location.hash.startsWith("#/")) await route({focus: true});
   else location.hash = "#/"; // the hashchange routes
 }
@@ -87,7 +86,7 @@ function signOut(message, isError = true) {
   clearToken();
   stopAllSyncs();
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
-  clearAlerts();
+  clearNotices();
   renderSignIn(message, isError);
 }
 
@@ -116,6 +115,14 @@ function parseRoute() {
     return {page: "campaign", id: Number(parts[1]), tab, params};
   }
   return {page: "list", params};
+}
+
+let messageAfterNavigation = null;
+
+/** Go to hash, then show message (the messages of the page left go). */
+function go(hash, message) {
+  messageAfterNavigation = message;
+  location.hash = hash;
 }
 
 function campaignPath(id, tab = "sync") {
@@ -282,9 +289,12 @@ campaignForm.addEventListener("submit", async (ev) => {
       const res = id ? await api("PATCH", `/api/campaigns/${id}`, {json: body}) :
         await api("POST", "/api/campaigns", {json: body});
       campaignDialog.close();
-      notify(id ? `Saved ${res.body.name}.` : `Created ${res.body.name}. Import its NFTs next.`);
-      if (id) await refreshView();
-      else location.hash = campaignPath(res.body.id);
+      if (id) {
+        notify(`Saved ${res.body.name}.`);
+        await refreshView();
+      } else {
+        go(campaignPath(res.body.id), `Created ${res.body.name}. Import its NFTs next.`);
+      }
     } catch (err) {
       if (err instanceof SignedOut) return;
       error.textContent = err.message;
@@ -367,14 +377,19 @@ function deleteCampaign(c, opener) {
         const e = res.body && res.body.error ? res.body.error : {};
         if (e.code !== "has_sales") throw new ApiError(409, e.code || "conflict", e.message || "Refused");
         ctx.data.force = true;
-        ctx.setError(`${e.message}. Deleting it anyway also forgets who bought them.`);
+        ctx.setError(`${c.name} has sold NFTs, so the server kept it. Deleting it anyway also deletes ` +
+          `the record of who bought them. (The server said: ${e.message})`);
         ctx.setOk("Delete anyway");
         return false;
       }
-      notify(`Deleted ${c.name} and its ${fmtNumber(res.body.nfts)} NFTs.`);
+      const done = `Deleted ${c.name} and its ${fmtNumber(res.body.nfts)} NFTs.`;
       forgetSync(c.id);
-      if (view.page === "campaign") location.hash = "#/";
-      else await refreshView();
+      if (view.page === "campaign") {
+        go("#/", done);
+      } else {
+        notify(done);
+        await refreshView();
+      }
       return true;
     },
   });
@@ -549,7 +564,9 @@ function start() {
     (document.getElementById("page-title") || main).focus();
   });
   window.addEventListener("hashchange", () => {
-    clearAlerts();
+    clearNotices();
+    if (messageAfterNavigation) notify(messageAfterNavigation);
+    messageAfterNavigation = null;
     route({focus: true});
   });
   window.addEventListener("unhandledrejection", (ev) => {

@@ -136,7 +136,7 @@ export function renderReviewPanel(panel, c, ctx) {
   const body = h("div", {class: "review-body"});
   const load = () => loadInto(body, "the review queue", async () => {
     const items = await getJson(`/api/campaigns/${c.id}/review${showAll.checked ? "?open=0" : ""}`);
-    const names = await nftNames(items.filter((i) => !i.resolvedAt).map((i) => i.nftUid));
+    const names = await nftNames(items.map((i) => i.nftUid));
     return {items, names};
   }, ({items, names}) => reviewTable(c, items, names, async () => {
     await load();

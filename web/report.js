@@ -176,15 +176,22 @@ export function renderReport(report, options = {}) {
       `${fmtNumber(report.updatedCount)} updated, ${fmtNumber(report.failedCount)} failed, `,
       `${fmtNumber(report.discrepancies.length)} discrepancies.`),
     options.note || null,
-    h("div", {class: "side-by-side"},
-      statsCard("NMKR", "stats-nmkr", report.nmkrStats, report.dbStats),
-      statsCard("Database", "stats-db", report.dbStats, report.nmkrStats)),
-    discrepanciesPart(report.discrepancies),
-    updatesPart(report.updateResults),
-    conflictsPart(report.conflicts || [], report.warnings || []),
-    errorsPart(report.errors || []),
+    report.success ? null : h("div", {class: "error-box sync-failed"},
+      h("p", null, h("strong", null, "The sync failed: nothing was changed."),
+        " A sync whose fetch from NMKR fails writes nothing to the database."),
+      h("ul", {class: "errors"}, (report.errors || []).map((e) => h("li", null, e)))),
+    // A failed sync compared nothing: its counts and lists are empty.
+    report.success ? [
+      h("div", {class: "side-by-side"},
+        statsCard("NMKR", "stats-nmkr", report.nmkrStats, report.dbStats),
+        statsCard("Database", "stats-db", report.dbStats, report.nmkrStats)),
+      discrepanciesPart(report.discrepancies),
+      updatesPart(report.updateResults),
+      conflictsPart(report.conflicts || [], report.warnings || []),
+      errorsPart(report.errors || []),
+    ] : null,
     webhooksPart(report.recentWebhooks || []),
-    chainPart(report),
+    report.success ? chainPart(report) : null,
     phasesPart(report.phases));
 }
 

@@ -38,8 +38,8 @@ export function renderSyncPanel(panel, c) {
       dataset: {campaignId: c.id}},
       h("div", {class: "panel-head"}, h("h2", {id: "sync-title", tabindex: "-1"}, "Sync with NMKR"),
         h("div", {class: "actions"}, syncButton)),
-      h("p", {class: "intro"}, "Reads every NFT of the NMKR project, compares it with this server's inventory and " +
-        "applies what NMKR says (a sale always wins; a sale here is never undone without review)."),
+      h("p", {class: "intro"}, "Compares every NFT of the NMKR project with this server's inventory and applies " +
+        "NMKR's states. A sale always wins; a sale here is never undone without review."),
       h("div", {class: "sync-progress", id: "sync-progress"}),
       h("div", {id: "sync-note"})),
     h("div", {id: "sync-report", class: "sync-report"}),

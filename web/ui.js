@@ -21,12 +21,12 @@ function dismissible(cls, text, detail) {
   return item;
 }
 
-/** A success or information message (a polite live region). */
+/** A success or information message (a polite live region). Messages
+ * stay in the flow until dismissed or the page changes: nothing moves
+ * under the pointer by itself. */
 export function notify(text) {
-  const item = dismissible("message", text);
-  messages.append(item);
-  while (messages.children.length > 3) messages.firstElementChild.remove();
-  setTimeout(() => item.remove(), 10000);
+  messages.append(dismissible("message", text));
+  while (messages.children.length > 2) messages.firstElementChild.remove();
 }
 
 /** An error from the server or the network, shown until dismissed. */
@@ -34,12 +34,16 @@ export function showError(err, context) {
   if (isQuiet(err)) return;
   const text = context ? `${context}: ${err.message}` : err.message;
   const detail = err instanceof ApiError && err.status ? `(${err.status} ${err.code})` : "";
-  alerts.append(dismissible("alert", text, detail));
+  const item = dismissible("alert", text, detail);
+  alerts.append(item);
   while (alerts.children.length > 3) alerts.firstElementChild.remove();
+  item.scrollIntoView({block: "nearest"});
 }
 
-export function clearAlerts() {
+/** Forget the messages and errors (the page changed). */
+export function clearNotices() {
   alerts.replaceChildren();
+  messages.replaceChildren();
 }
 
 /** An error in place of content that could not be loaded, with a retry. */

@@ -241,6 +241,26 @@ async function clickButton(page, scope, label) {
   }
 }
 
+/** Press Sync and wait for a new report. Within 10 s of the last sync the
+ * server answers with that sync's report: then press "Sync now anyway". */
+async function syncAgain(page, previousLogId) {
+  await page.click("#sync-button");
+  const fresh = (prev) => {
+    const r = document.querySelector("#report");
+    return r && r.dataset.syncLogId !== prev && !document.querySelector("#sync-button").disabled;
+  };
+  await page.waitForFunction((prev) => {
+    const r = document.querySelector("#report");
+    return document.querySelector("#sync-force") ||
+      (r && r.dataset.syncLogId !== prev && !document.querySelector("#sync-button").disabled);
+  }, {timeout: 20000}, previousLogId);
+  if (await page.$("#sync-force")) {
+    log("debounced: pressing Sync now anyway");
+    await page.click("#sync-force");
+  }
+  await page.waitForFunction(fresh, {timeout: 20000}, previousLogId);
+}
+
 /** Every form control has a label; every button a name; charts a name. */
 async function assertLabelled(page, where) {
   const problems = await page.evaluate(() => {
@@ -414,22 +434,8 @@ async function main() {
     event: "transactionconfirmed", nftUids: [uidOf(11)]});
   eq(hook.status, 200, "the signed webhook was accepted");
 
-  // 5. Sync again (within 10 s the server answers with the last report:
-  //    then "Sync now anyway").
-  await page.click("#sync-button");
-  await page.waitForFunction((first) => {
-    const r = document.querySelector("#report");
-    return document.querySelector("#sync-force") || (r && r.dataset.syncLogId !== first &&
-      !document.querySelector("#sync-button").disabled);
-  }, {timeout: 20000}, firstLog);
-  if (await page.$("#sync-force")) {
-    log("debounced: pressing Sync now anyway");
-    await page.click("#sync-force");
-  }
-  await page.waitForFunction((first) => {
-    const r = document.querySelector("#report");
-    return r && r.dataset.syncLogId !== first && !document.querySelector("#sync-button").disabled;
-  }, {timeout: 20000}, firstLog);
+  // 5. Sync again.
+  await syncAgain(page, firstLog);
   const rowsOf = (selector) => page.$$eval(selector, (rows) =>
     rows.map((r) => [...r.cells].map((c) => c.textContent.replace(/\s+/g, " ").trim()).join(" ")));
   const discrepancies = await rowsOf("#report table.discrepancies tbody tr");
@@ -458,6 +464,19 @@ async function main() {
   eq(await page.$$eval("#history-body rect.chart-duration", (r) => r.length), 2, "syncs in the history chart");
   await screenshot(page, "1280-04-report-after-changes");
   log("second sync seen");
+
+  // 5b. NMKR fails: the report says so, nothing changes, health is "error".
+  const secondLog = await page.$eval("#report", (el) => el.dataset.syncLogId);
+  await http("POST", `${nmkr}/__fake/faults`, {endpoint: "GetNfts", status: 500, times: -1});
+  await syncAgain(page, secondLog);
+  await waitText(page, "#report .sync-failed", "The sync failed: nothing was changed");
+  await waitText(page, "#report .sync-failed", "HTTP 500");
+  await waitText(page, "#sync-status", "Sync failed");
+  await waitText(page, "#sync-health", "error");
+  await page.waitForSelector("#history-body rect.chart-duration.status-failed");
+  await http("DELETE", `${nmkr}/__fake/faults`);
+  await screenshot(page, "1280-04b-sync-failed");
+  log("failed sync seen");
 
   // 6. Inventory: sold, then reserved (a countdown that ticks), then paging.
   await page.click('.tabs a[data-tab="inventory"]');
@@ -581,6 +600,14 @@ async function main() {
   await page.goto(`${server}/#/campaigns/${campaign.id}`, {waitUntil: "networkidle0"});
   await page.waitForSelector("#report");
   await waitText(page, "#report h3", "Last sync");
+  await waitText(page, "#report", "The sync failed");
+  // The history as a table; the report of the second sync from there.
+  await page.click("#history-body summary");
+  const reportButtons = await page.$$("#history-body tbody button");
+  eq(reportButtons.length, 3, "syncs with a report in the history table");
+  await reportButtons[1].click();
+  await waitText(page, "#report h3", "Report of the sync at");
+  await page.waitForSelector("#report table.discrepancies");
   await assertNoHorizontalScroll(page, "sync report at 390 px");
   const scrolls = await page.$eval("#report .table-wrap", (w) => w.scrollWidth > w.clientWidth);
   check(scrolls, "the discrepancies table scrolls inside its box at 390 px");
