@@ -77,8 +77,7 @@ async function signIn(token, errorEl) {
   } finally {
     signingIn = false;
   }
-  if (location.hash.startsWith("#/")) await route({focus: true});
-  else location.hash = "#/"; // the hashchange routes
+  await route({focus: true});
 }
 
 /** Forget the token and every running stream; show sign-in with message. */
@@ -105,8 +104,7 @@ const TABS = [
 ];
 
 function parseRoute() {
-  const hash = location.hash || "#/";
-  if (!hash.startsWith("#/")) return null; // an anchor in the page, not a route
+  const hash = location.hash.startsWith("#/") ? location.hash : "#/";
   const [path, query = ""] = hash.slice(1).split("?");
   const parts = path.split("/").filter(Boolean);
   const params = new URLSearchParams(query);
@@ -131,7 +129,6 @@ function campaignPath(id, tab = "sync") {
 
 async function route({focus = false} = {}) {
   const r = parseRoute();
-  if (!r) return;
   if (!getToken()) {
     renderSignIn("");
     return;
@@ -483,7 +480,8 @@ function renderCampaignHeader(c, health) {
         countsBar(counters(c), `${c.name} inventory`),
         capacityBar(c.totalNFTs, c.maxNFTs)),
       h("dl", {class: "facts"},
-        fact("NMKR project", h("span", {class: "mono"}, c.nmkrProjectId)),
+        h("div", {class: "fact fact-wide"}, h("dt", null, "NMKR project"),
+          h("dd", {class: "mono"}, c.nmkrProjectId)),
         fact("Network", c.network),
         fact("Sale window", `${start} – ${end}`),
         fact("Reservations", c.reservationMinutes ? `${c.reservationMinutes} min` : "NMKR project's time"),

@@ -148,7 +148,7 @@ function chainPart(report) {
       h("td", null, h("span", {class: `badge chain-${b.status}`}, b.status)),
       h("td", null, b.message),
       h("td", {class: "mono"}, (b.currentAddresses || []).map((a) => h("div", {title: a}, shortUid(a))))))) :
-    empty("No NFT was checked on chain in this sync (no Blockfrost project id, or nothing sold to check).");
+    empty("No NFT was checked on chain in this sync.");
   return subsection("Chain verification", null, counts, body);
 }
 

@@ -120,8 +120,8 @@ function paintProgress(id) {
     bar.max = p.total;
     bar.value = p.done;
   } else if (index > 0) {
-    bar.max = PHASES.length;
-    bar.value = index;
+    bar.max = 1; // the pages are in: the other steps take moments
+    bar.value = 1;
   }
   const old = document.getElementById("sync-status");
   const status = old && old.textContent === text ? old :
@@ -163,7 +163,8 @@ async function startSync(id, {force = false} = {}) {
   const previous = s.controller;
   s.controller = null;
   if (previous) previous.abort();
-  Object.assign(s, {running: true, progress: null, note: null, error: null, loaded: true, startedAt: Date.now()});
+  Object.assign(s, {running: true, progress: null, note: null, error: null, loaded: true, never: false,
+    startedAt: Date.now()});
   paintSync(id);
   try {
     const res = await api("POST", `/api/campaigns/${id}/sync?async=1${force ? "&force=1" : ""}`, {allow: [409]});
