@@ -6,11 +6,16 @@
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build test demo asan release bench format format-check clean
+.PHONY: all bootstrap build test demo asan release bench format format-check clean
 
 all: build
 
-build:
+# scripts/bootstrap installs what a fresh Debian machine lacks (root or
+# sudo); it is silent and quick when everything is there.
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
 	cmake --preset dev >/dev/null
 	cmake --build --preset dev -j $(JOBS)
 
@@ -21,12 +26,12 @@ demo: build
 test: build
 	ctest --preset dev -j $(JOBS)
 
-asan:
+asan: bootstrap
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 
-release:
+release: bootstrap
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
