@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // e2e.page: the Campaign Manager page in a real Chromium (puppeteer-core and
-// Debian's /usr/bin/chromium), against `campaign-sync serve` and fake-nmkr.
+// Debian's /usr/bin/chromium), against `campaign-sync serve`, fake-nmkr and fake-blockfrost.
 //
 // Seeds a campaign through the API, then in the browser: signs in (a wrong
 // token first), reads the campaign's counters, syncs and watches the
@@ -32,6 +32,7 @@ const SKIP = 77;
 
 const TOKEN = "e2e-admin-token-7f3a";
 const NMKR_KEY = "e2e-nmkr-key";
+const BF_PROJECT = "e2e-blockfrost-project";
 const PROJECT = "9e2d000a-ed53-4db4-819b-25cdab41fd47";
 const NFTS = 60;
 const SOLD = 5;
@@ -313,14 +314,20 @@ async function main() {
   }
   const serveBin = path.join(BUILD, "src/cli/campaign-sync");
   const nmkrBin = path.join(BUILD, "tools/fake-nmkr/fake-nmkr");
-  for (const bin of [serveBin, nmkrBin]) check(fs.existsSync(bin), `${bin} is not built`);
+  const bfBin = path.join(BUILD, "tools/fake-blockfrost/fake-blockfrost");
+  for (const bin of [serveBin, nmkrBin, bfBin]) check(fs.existsSync(bin), `${bin} is not built`);
   fs.mkdirSync(OUT, {recursive: true});
   for (const f of fs.readdirSync(OUT)) if (f.endsWith(".png")) fs.rmSync(path.join(OUT, f));
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cs-e2e-"));
 
-  // The fake NMKR and the server, on 127.0.0.1 only.
+  // The fakes (NMKR mints its sales on the fake Blockfrost) and the
+  // server, on 127.0.0.1 only.
+  const bfLine = await startProcess("fake-blockfrost", [bfBin, "--listen", "127.0.0.1:0",
+    "--project-id", BF_PROJECT], childEnv({}));
+  const bfApi = `http://${bfLine.replace(/^listening on /, "")}/api/v0`;
   const nmkrLine = await startProcess("fake-nmkr", [nmkrBin, "--listen", "127.0.0.1:0", "--api-key", NMKR_KEY,
-    "--project", PROJECT, "--nfts", String(NFTS), "--sold", String(SOLD), "--latency-ms", "30"], childEnv({}));
+    "--project", PROJECT, "--nfts", String(NFTS), "--sold", String(SOLD), "--latency-ms", "30",
+    "--blockfrost", bfApi, "--blockfrost-project-id", BF_PROJECT], childEnv({}));
   const nmkr = `http://${nmkrLine.replace(/^listening on /, "")}`;
   const serveLine = await startProcess("serve", [serveBin, "serve", "--listen", "127.0.0.1:0", "--no-schedule"],
     childEnv({
@@ -328,6 +335,8 @@ async function main() {
       CS_ADMIN_TOKEN: TOKEN,
       NMKR_API_KEY: NMKR_KEY,
       NMKR_API_URL: nmkr,
+      BLOCKFROST_PROJECT_ID: BF_PROJECT,
+      BLOCKFROST_API_URL: bfApi,
       CS_PUBLIC_RATE: "0",
     }));
   const server = serveLine.replace(/^listening on /, "");
@@ -416,6 +425,10 @@ async function main() {
   eq(JSON.stringify(await stats("db")), JSON.stringify({total: "60", available: "55", reserved: "0", sold: "5"}),
     "report: database side");
   await waitText(page, "#report", "NMKR and the database agree on every NFT");
+  // The sales are on chain: the sync's chain step checked all of them.
+  eq(await page.$eval("#report [data-chain=verified] strong", (el) => el.textContent), String(SOLD),
+    "report: sold NFTs verified on chain");
+  eq(await page.$$eval("#report .badge.chain-verified", (b) => b.length), SOLD, "chain results listed");
   await waitText(page, "#sync-status", "Sync done");
   await waitText(page, "#sync-health", "healthy");
   await page.waitForSelector("#history-body svg.history-chart rect.chart-duration");
