@@ -310,6 +310,9 @@ cs_cmd_demo(struct cs_cli *cli, int argc, char **argv)
 		code = cs_cli_fail(cli, &err);
 		goto out;
 	}
+	/* First, as serve does, for whoever started us. */
+	fprintf(cli->out, "listening on %s\n", cs_server_url(srv));
+	fflush(cli->out);
 	code = seed(cli, url_db, nmkr.url, &bo, cs_server_url(srv));
 	if (code != 0)
 		goto out;
