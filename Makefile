@@ -39,10 +39,10 @@ bench: release
 	bench/run
 
 format:
-	git ls-files '*.c' '*.h' | xargs clang-format -i
+	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs clang-format -i
 
 format-check:
-	git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs clang-format --dry-run -Werror
 
 clean:
 	rm -rf build

@@ -12,12 +12,6 @@
 
 #define MAX_QUANTITY_DIGITS 78
 
-static char *
-dup(const char *s)
-{
-	return s != NULL ? cs_xstrdup(s) : NULL;
-}
-
 void
 cs_bf_asset_dispose(struct cs_bf_asset *a)
 {
@@ -123,12 +117,13 @@ cs_bf_decode_asset(
 		    doc, "mint_or_burn_count", true, ctx, &count, err);
 	if (error < 0)
 		goto out;
-	out->asset = dup(asset);
-	out->policy_id = dup(policy);
-	out->asset_name = name != NULL && *name != '\0' ? dup(name) : NULL;
-	out->fingerprint = dup(fingerprint);
-	out->quantity = dup(quantity);
-	out->initial_mint_tx_hash = dup(tx);
+	out->asset = cs_xstrdup_null(asset);
+	out->policy_id = cs_xstrdup_null(policy);
+	out->asset_name =
+	    name != NULL && *name != '\0' ? cs_xstrdup_null(name) : NULL;
+	out->fingerprint = cs_xstrdup_null(fingerprint);
+	out->quantity = cs_xstrdup_null(quantity);
+	out->initial_mint_tx_hash = cs_xstrdup_null(tx);
 	out->mint_or_burn_count = count;
 out:
 	cJSON_Delete(doc);

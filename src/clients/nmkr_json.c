@@ -14,12 +14,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static char *
-dup(const char *s)
-{
-	return s != NULL ? cs_xstrdup(s) : NULL;
-}
-
 void
 cs_nmkr_project_dispose(struct cs_nmkr_project *p)
 {
@@ -310,9 +304,9 @@ cs_nmkr_decode_project(const char *body, size_t len,
 	if (error < 0)
 		goto out;
 	name = opt_string(doc, "projectname");
-	out->uid = dup(uid);
-	out->name = dup(name);
-	out->policy_id = dup(opt_string(doc, "policyId"));
+	out->uid = cs_xstrdup_null(uid);
+	out->name = cs_xstrdup_null(name);
+	out->policy_id = cs_xstrdup_null(opt_string(doc, "policyId"));
 	out->reservation_minutes =
 	    minutes > 0 && minutes <= 24 * 60 ? (int)minutes : 0;
 	out->total =
@@ -355,16 +349,17 @@ cs_nmkr_decode_nft(
 		    doc, "minted", false, ctx, &out->minted, err);
 	if (error < 0)
 		goto out;
-	out->uid = dup(uid);
+	out->uid = cs_xstrdup_null(uid);
 	cs_str_lower(out->uid);
-	out->name = dup(opt_string(doc, "displayname"));
+	out->name = cs_xstrdup_null(opt_string(doc, "displayname"));
 	if (out->name == NULL)
-		out->name = dup(opt_string(doc, "name"));
+		out->name = cs_xstrdup_null(opt_string(doc, "name"));
 	out->state = cs_remote_state_parse(state);
-	out->state_word = dup(state);
-	out->receiver_address = dup(opt_string(doc, "receiveraddress"));
-	out->asset_id = dup(opt_string(doc, "assetid"));
-	out->tx_hash = dup(opt_string(doc, "initialminttxhash"));
+	out->state_word = cs_xstrdup_null(state);
+	out->receiver_address =
+	    cs_xstrdup_null(opt_string(doc, "receiveraddress"));
+	out->asset_id = cs_xstrdup_null(opt_string(doc, "assetid"));
+	out->tx_hash = cs_xstrdup_null(opt_string(doc, "initialminttxhash"));
 	out->sold_at = opt_date(doc, "selldate");
 	out->reserved_until = opt_date(doc, "reserveduntil");
 out:
@@ -416,9 +411,9 @@ cs_nmkr_decode_notifications(const char *body, size_t len,
 			    item, "isActive", false, ctx, &active, err);
 		if (error < 0)
 			goto out;
-		list[i].type = dup(type);
-		list[i].address = dup(address);
-		list[i].secret = dup(secret);
+		list[i].type = cs_xstrdup_null(type);
+		list[i].address = cs_xstrdup_null(address);
+		list[i].secret = cs_xstrdup_null(secret);
 		list[i].active = active;
 		i++;
 	}

@@ -154,26 +154,20 @@ cs_nft_dispose(struct cs_nft *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? cs_xstrdup(s) : NULL;
-}
-
 void
 cs_nft_copy(struct cs_nft *dst, const struct cs_nft *src)
 {
 	*dst = *src;
-	dst->nft_uid = dup_or_null(src->nft_uid);
-	dst->name = dup_or_null(src->name);
-	dst->project_uid = dup_or_null(src->project_uid);
-	dst->payment_url = dup_or_null(src->payment_url);
-	dst->image_url = dup_or_null(src->image_url);
-	dst->asset_id = dup_or_null(src->asset_id);
-	dst->reserved_by = dup_or_null(src->reserved_by);
-	dst->sold_to = dup_or_null(src->sold_to);
-	dst->tx_hash = dup_or_null(src->tx_hash);
-	dst->claimed_by = dup_or_null(src->claimed_by);
+	dst->nft_uid = cs_xstrdup_null(src->nft_uid);
+	dst->name = cs_xstrdup_null(src->name);
+	dst->project_uid = cs_xstrdup_null(src->project_uid);
+	dst->payment_url = cs_xstrdup_null(src->payment_url);
+	dst->image_url = cs_xstrdup_null(src->image_url);
+	dst->asset_id = cs_xstrdup_null(src->asset_id);
+	dst->reserved_by = cs_xstrdup_null(src->reserved_by);
+	dst->sold_to = cs_xstrdup_null(src->sold_to);
+	dst->tx_hash = cs_xstrdup_null(src->tx_hash);
+	dst->claimed_by = cs_xstrdup_null(src->claimed_by);
 }
 
 void

@@ -72,6 +72,12 @@ cs_xstrdup(const char *s)
 }
 
 char *
+cs_xstrdup_null(const char *s)
+{
+	return s != NULL ? cs_xstrdup(s) : NULL;
+}
+
+char *
 cs_xstrndup(const char *s, size_t n)
 {
 	char *p;

@@ -16,6 +16,9 @@ void *cs_xcalloc(size_t nmemb, size_t size);
 void *cs_xreallocarray(void *ptr, size_t nmemb, size_t size);
 void *cs_xrealloc(void *ptr, size_t size);
 char *cs_xstrdup(const char *s);
+
+/** cs_xstrdup(), or NULL for NULL. */
+char *cs_xstrdup_null(const char *s);
 char *cs_xstrndup(const char *s, size_t n);
 /** Caller owns the result, free with free(). */
 char *cs_xasprintf(const char *fmt, ...) CS_PRINTF(1, 2);

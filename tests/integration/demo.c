@@ -28,8 +28,8 @@ wait_log(const struct cs_fakeproc *p, const char *needle)
 		if (strstr(log, needle) != NULL)
 			return log;
 		if (cs_mono_ms() > until)
-			cs_test_fail(__FILE__, __LINE__, "no '%s' in: %s", needle,
-			    log);
+			cs_test_fail(
+			    __FILE__, __LINE__, "no '%s' in: %s", needle, log);
 		free(log);
 		cs_sleep_ms(50);
 	}
@@ -118,12 +118,11 @@ CS_TEST(demo__the_whole_system)
 	cs_test_resp_free(&r);
 	ASSERT_EQ(cJSON_GetArraySize(list), 1);
 	c = cJSON_GetArrayItem(list, 0);
-	ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(c, "name")),
-	    "Lab Rat");
-	ASSERT_EQ(cJSON_GetNumberValue(cJSON_GetObjectItem(c, "totalNFTs")),
-	    118);
+	ASSERT_STR_EQ(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(c, "name")), "Lab Rat");
 	ASSERT_EQ(
-	    cJSON_GetNumberValue(cJSON_GetObjectItem(c, "soldNFTs")), 12);
+	    cJSON_GetNumberValue(cJSON_GetObjectItem(c, "totalNFTs")), 118);
+	ASSERT_EQ(cJSON_GetNumberValue(cJSON_GetObjectItem(c, "soldNFTs")), 12);
 	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(c, "webhookConfigured")));
 	cJSON_Delete(list);
 
@@ -135,10 +134,10 @@ CS_TEST(demo__the_whole_system)
 	ASSERT_EQ(r.status, 200);
 	checks = cJSON_Parse(r.body);
 	cs_test_resp_free(&r);
-	ASSERT_EQ(cJSON_GetNumberValue(cJSON_GetObjectItem(checks, "fromCache")),
-	    3);
-	ASSERT_EQ(cJSON_GetNumberValue(
-	              cJSON_GetObjectItem(checks, "verifiedCount")),
+	ASSERT_EQ(
+	    cJSON_GetNumberValue(cJSON_GetObjectItem(checks, "fromCache")), 3);
+	ASSERT_EQ(
+	    cJSON_GetNumberValue(cJSON_GetObjectItem(checks, "verifiedCount")),
 	    5);
 	cJSON_Delete(checks);
 	free(log);
@@ -171,8 +170,8 @@ CS_TEST(demo__webhook_register_from_the_command_line)
 	    "--project", PROJECT, "--max", "10", NULL};
 	const char *reg[] = {bin, "webhook", "register", "Hooked",
 	    "https://sync.example.com/webhooks/nmkr", NULL};
-	const char *show[] = {bin, "campaign", "show", "Hooked", "--json",
-	    NULL};
+	const char *show[] = {
+	    bin, "campaign", "show", "Hooked", "--json", NULL};
 	const char *hdr[] = {"Authorization: Bearer " KEY, NULL};
 	struct cs_test_resp r;
 	cJSON *j, *it;
@@ -216,8 +215,8 @@ CS_TEST(demo__webhook_register_from_the_command_line)
 	ASSERT_EQ(r.status, 200);
 	j = cJSON_Parse(r.body);
 	cJSON_ArrayForEach(it, j) {
-		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it,
-		               "address")),
+		if (strcmp(cJSON_GetStringValue(
+		               cJSON_GetObjectItem(it, "address")),
 		        "https://sync.example.com/webhooks/nmkr") == 0)
 			found++;
 	}

@@ -561,12 +561,6 @@ count_request(struct cs_fakehttp *h, const char *endpoint)
 	pthread_mutex_unlock(&h->lock);
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? cs_xstrdup(s) : NULL;
-}
-
 static void
 record(struct cs_fakehttp *h, const struct cs_fake_req *req, int status)
 {
@@ -577,8 +571,9 @@ record(struct cs_fakehttp *h, const struct cs_fake_req *req, int status)
 	cs_str_copy(r.endpoint, req->endpoint, sizeof(r.endpoint));
 	r.path = cs_xstrdup(req->path);
 	r.query = cs_xstrdup(req->query);
-	r.authorization = dup_or_null(cs_fake_req_header(req, "Authorization"));
-	r.project_id = dup_or_null(cs_fake_req_header(req, "project_id"));
+	r.authorization =
+	    cs_xstrdup_null(cs_fake_req_header(req, "Authorization"));
+	r.project_id = cs_xstrdup_null(cs_fake_req_header(req, "project_id"));
 	r.body_bytes = req->body_len;
 	r.status = status;
 	pthread_mutex_lock(&h->lock);
