@@ -681,6 +681,95 @@ CS_TEST(contract__list_by_status_and_pages)
 	cs_store_free(s);
 }
 
+/* Numbers of a listing, checked in order as they come. */
+struct order_acc {
+	size_t n;
+	int64_t first, last;
+	bool ordered;
+	size_t stop_at; /* 0: never stop */
+};
+
+static int
+order_cb(const struct cs_nft *n, void *payload)
+{
+	struct order_acc *acc = payload;
+
+	if (acc->n == 0)
+		acc->first = n->nft_number;
+	else if (n->nft_number <= acc->last)
+		acc->ordered = false;
+	acc->last = n->nft_number;
+	acc->n++;
+	return acc->n == acc->stop_at ? 42 : 0;
+}
+
+static struct order_acc
+list_numbers(struct cs_store *s, int64_t campaign, int status, int64_t after,
+    int64_t limit, size_t stop_at, int expect)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct order_acc acc;
+
+	memset(&acc, 0, sizeof(acc));
+	acc.ordered = true;
+	acc.stop_at = stop_at;
+	q.campaign_id = campaign;
+	q.status = status;
+	q.after_number = after;
+	q.limit = limit;
+	ASSERT_EQ(cs_store_nft_list(s, &q, order_cb, &acc, TERR), expect);
+	ASSERT_TRUE(acc.ordered);
+	return acc;
+}
+
+/* Listings longer than a backend's page (PostgreSQL reads 1,000 rows a
+ * query): every row once, in number order, limits and stops exact. */
+CS_TEST(contract__list_spans_pages)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct order_acc acc;
+	char *uid;
+	unsigned i;
+	int64_t id = make_campaign(s, "Lab Rat", 3000);
+
+	import_n(s, id, 2345, 30, &res);
+	for (i = 0; i < 2345; i += 7) {
+		uid = cs_fixture_uid(30, i);
+		ch.nft_uid = uid;
+		ch.new_status = CS_NFT_SOLD;
+		ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+		free(uid);
+	}
+	acc = list_numbers(s, id, -1, 0, 0, 0, 0);
+	ASSERT_EQ(acc.n, 2345);
+	ASSERT_EQ(acc.first, 1);
+	ASSERT_EQ(acc.last, 2345);
+	acc = list_numbers(s, id, -1, 999, 1001, 0, 0);
+	ASSERT_EQ(acc.n, 1001);
+	ASSERT_EQ(acc.first, 1000);
+	ASSERT_EQ(acc.last, 2000);
+	acc = list_numbers(s, id, -1, 0, 2000, 0, 0);
+	ASSERT_EQ(acc.n, 2000);
+	ASSERT_EQ(acc.last, 2000);
+	acc = list_numbers(s, id, -1, 2000, 0, 0, 0);
+	ASSERT_EQ(acc.n, 345);
+	ASSERT_EQ(acc.first, 2001);
+	acc = list_numbers(s, id, CS_NFT_SOLD, 0, 0, 0, 0);
+	ASSERT_EQ(acc.n, 335);
+	ASSERT_EQ(acc.first, 1);
+	ASSERT_EQ(acc.last, 2339);
+	acc = list_numbers(s, id, CS_NFT_AVAILABLE, 0, 0, 0, 0);
+	ASSERT_EQ(acc.n, 2345 - 335);
+	/* A callback's non-zero return stops the walk and is returned. */
+	acc = list_numbers(s, id, -1, 0, 0, 1500, 42);
+	ASSERT_EQ(acc.n, 1500);
+	ASSERT_EQ(acc.last, 1500);
+	assert_counts(s, id, 2345, 2345 - 335, 0, 335);
+	cs_store_free(s);
+}
+
 struct log_acc {
 	size_t n;
 	int64_t ids[16];
