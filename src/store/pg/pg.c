@@ -19,8 +19,10 @@
 #include <string.h>
 
 #include "util/embed.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -40,6 +42,8 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 
 #define MAX_PARAMS 24
 #define MAX_SECRETS 3
+/* Rows per query of a listing (pg_nft_list). */
+#define LIST_PAGE 1000
 
 #define CAMPAIGN_COLS                                                          \
 	"id, name, description, nmkr_project_uid, network, status, "           \
@@ -1563,23 +1567,30 @@ pg_nft_get(struct cs_store_conn *c, int64_t id, const char *uid,
 	return get_nft(c, which, &p, out, arena, what, err);
 }
 
-/* Hand each row of an NFT query to cb. */
+/* Hand each row of an NFT query to cb; *rows and *last_number (when not
+ * NULL) say how many rows the query gave and the number of the last one
+ * handed out. */
 static int
 walk_nfts(struct cs_store_conn *c, enum stmt_id id, const struct params *p,
-    cs_nft_cb cb, void *payload, struct cs_error *err)
+    cs_nft_cb cb, void *payload, int *rows, int64_t *last_number,
+    struct cs_error *err)
 {
 	struct row r = {NULL, 0, NULL, true};
 	struct cs_nft n;
 	PGresult *res;
-	int error, rows;
+	int error, nrows;
 
 	error = run(c, id, p, &res, err);
 	if (error < 0)
 		return error;
 	r.res = res;
-	rows = PQntuples(res);
-	for (r.i = 0; r.i < rows; r.i++) {
+	nrows = PQntuples(res);
+	if (rows != NULL)
+		*rows = nrows;
+	for (r.i = 0; r.i < nrows; r.i++) {
 		error = read_nft(&r, &n, err);
+		if (error == 0 && last_number != NULL)
+			*last_number = n.nft_number;
 		if (error == 0)
 			error = cb(&n, payload);
 		if (error != 0)
@@ -1589,19 +1600,62 @@ walk_nfts(struct cs_store_conn *c, enum stmt_id id, const struct params *p,
 	return error;
 }
 
+/* One page of a listing: rows after number after, at most want of them. */
 static int
-pg_nft_list(struct cs_store_conn *c, const struct cs_nft_query *q, cs_nft_cb cb,
-    void *payload, struct cs_error *err)
+list_page(struct cs_store_conn *c, const struct cs_nft_query *q, int64_t after,
+    int64_t want, cs_nft_cb cb, void *payload, int *rows, int64_t *last,
+    struct cs_error *err)
 {
 	struct params p = {0};
 
 	p_int(&p, q->campaign_id);
-	p_int(&p, q->after_number);
-	p_limit(&p, q->limit);
+	p_int(&p, after);
+	p_int(&p, want);
 	if (q->status >= 0)
 		p_text(&p, cs_nft_status_name((enum cs_nft_status)q->status));
 	return walk_nfts(c, q->status >= 0 ? N_LIST_STATUS : N_LIST_ALL, &p, cb,
-	    payload, err);
+	    payload, rows, last, err);
+}
+
+/*
+ * A listing in pages of LIST_PAGE rows, by keyset on nft_number (unique in
+ * a campaign and never changed, so no row comes twice or is skipped): libpq
+ * holds a whole result in memory, and 100,000 NFTs in one took 60 MiB. Each
+ * page is read whole before its callbacks, so a callback may use the store.
+ * The first page's failure is the caller's to retry (store.c retries a walk
+ * that handed out nothing); a later page lost with its connection outside a
+ * transaction is asked again from where the walk stopped.
+ */
+static int
+pg_nft_list(struct cs_store_conn *c, const struct cs_nft_query *q, cs_nft_cb cb,
+    void *payload, struct cs_error *err)
+{
+	int64_t after = q->after_number, left = q->limit, want, last;
+	int error, rows, attempt;
+	bool first = true;
+
+	for (;;) {
+		want = q->limit > 0 && left < LIST_PAGE ? left : LIST_PAGE;
+		last = after;
+		rows = 0;
+		for (attempt = 0;; attempt++) {
+			error = list_page(
+			    c, q, after, want, cb, payload, &rows, &last, err);
+			if (error != CS_EAGAIN || first || rows > 0 ||
+			    c->lost_tx || in_transaction(c) ||
+			    attempt >= CS_DB_MAX_RETRIES)
+				break;
+			cs_sleep_ms(5 << attempt);
+		}
+		if (error != 0)
+			return error;
+		first = false;
+		if (q->limit > 0)
+			left -= rows;
+		if (rows < want || (q->limit > 0 && left == 0))
+			return 0;
+		after = last;
+	}
 }
 
 static int
@@ -1720,7 +1774,7 @@ pg_nft_expired(struct cs_store_conn *c, int64_t now, int64_t limit,
 
 	p_int(&p, now);
 	p_limit(&p, limit);
-	return walk_nfts(c, N_EXPIRED, &p, cb, payload, err);
+	return walk_nfts(c, N_EXPIRED, &p, cb, payload, NULL, NULL, err);
 }
 
 static int
@@ -1731,7 +1785,7 @@ pg_chain_candidates(struct cs_store_conn *c, int64_t campaign_id, int64_t limit,
 
 	p_int(&p, campaign_id);
 	p_limit(&p, limit);
-	return walk_nfts(c, N_CANDIDATES, &p, cb, payload, err);
+	return walk_nfts(c, N_CANDIDATES, &p, cb, payload, NULL, NULL, err);
 }
 
 /* ---- History ---------------------------------------------------------- */
