@@ -874,10 +874,114 @@ is_sync_source(enum cs_source s)
 }
 
 /*
- * The one place where an NFT changes. Reads the row, checks the expected
- * version, derives the new row with the fields its status allows, writes it
- * compare-and-set, writes the history row and moves the counters.
+ * The one place where an NFT changes, in two halves. change_plan() checks a
+ * change against the row read (campaign, expected version, only_if_status)
+ * and derives the new row, with the fields its status allows, and its
+ * history row; CS_APPLY_OK means "write them". change_written() moves the
+ * counters once they are written compare-and-set. apply_change() does
+ * the whole for one NFT.
  */
+static enum cs_apply_result
+change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
+    int64_t now, struct cs_nft *next, struct cs_history *h,
+    struct cs_error *err, int *errcode)
+{
+	*errcode = 0;
+	if (ch->campaign_id != 0 && cur->campaign_id != ch->campaign_id) {
+		*errcode = cs_error_set(err, CS_ENOTFOUND,
+		    "NFT %s is not in campaign %lld", cur->nft_uid,
+		    (long long)ch->campaign_id);
+		return CS_APPLY_NOTFOUND;
+	}
+	if (ch->only_if_status >= 0 && (int)cur->status != ch->only_if_status)
+		return CS_APPLY_NOOP;
+	if (ch->expected_version >= 0 && cur->version != ch->expected_version) {
+		*errcode = cs_error_set(err, CS_ECONFLICT,
+		    "NFT %s changed (version %lld, expected %lld)",
+		    cur->nft_uid, (long long)cur->version,
+		    (long long)ch->expected_version);
+		return CS_APPLY_CONFLICT;
+	}
+
+	*next = *cur;
+	next->status = ch->new_status;
+	next->reserved_by = NULL;
+	next->reserved_until = 0;
+	next->sold_to = NULL;
+	next->tx_hash = NULL;
+	next->sold_at = 0;
+	next->claimed_by = NULL;
+	if (ch->new_status == CS_NFT_RESERVED) {
+		next->reserved_by = CS_UNCONST(ch->reserved_by);
+		next->reserved_until = ch->reserved_until;
+		next->claimed_by = CS_UNCONST(ch->reserved_by);
+	} else if (ch->new_status == CS_NFT_SOLD) {
+		/* The wallet that reserved it here keeps its claim. */
+		next->claimed_by = cur->claimed_by;
+		bool was_sold = cur->status == CS_NFT_SOLD;
+
+		next->sold_to = ch->sold_to != NULL ? CS_UNCONST(ch->sold_to)
+		                : was_sold          ? cur->sold_to
+		                                    : NULL;
+		next->tx_hash = ch->tx_hash != NULL ? CS_UNCONST(ch->tx_hash)
+		                : was_sold          ? cur->tx_hash
+		                                    : NULL;
+		/* A sale's time, once recorded, stays: the sync (NMKR's
+		 * selldate) and the webhook (its SaleDate) would otherwise
+		 * take turns rewriting it. */
+		next->sold_at = was_sold && cur->sold_at != 0 ? cur->sold_at
+		                : ch->sold_at != 0            ? ch->sold_at
+		                                              : now;
+	}
+	if (next->status == cur->status &&
+	    cs_str_eq(next->reserved_by, cur->reserved_by) &&
+	    next->reserved_until == cur->reserved_until &&
+	    cs_str_eq(next->sold_to, cur->sold_to) &&
+	    cs_str_eq(next->tx_hash, cur->tx_hash) &&
+	    next->sold_at == cur->sold_at &&
+	    cs_str_eq(next->claimed_by, cur->claimed_by))
+		return CS_APPLY_NOOP;
+	next->version = cur->version + 1;
+	next->last_modified_at = now;
+	next->last_modified_by = ch->source;
+	if (is_sync_source(ch->source))
+		next->last_synced_at = now;
+
+	memset(h, 0, sizeof(*h));
+	h->nft_id = cur->id;
+	h->campaign_id = cur->campaign_id;
+	h->old_status = cur->status;
+	h->new_status = next->status;
+	h->source = ch->source;
+	h->changed_at = now;
+	h->sync_log_id = ch->sync_log_id;
+	h->webhook_event_id = ch->webhook_event_id;
+	h->detail = CS_UNCONST(ch->detail);
+	return CS_APPLY_OK;
+}
+
+static void
+change_written(
+    struct tx *tx, const struct cs_nft *cur, const struct cs_nft *next)
+{
+	if (next->status != cur->status) {
+		struct cs_counts *d = delta_for(tx, cur->campaign_id);
+
+		cs_counts_add(d, cur->status, -1);
+		cs_counts_add(d, next->status, 1);
+	}
+}
+
+static enum cs_apply_result
+not_found(const struct cs_nft_change *ch, struct cs_error *err, int *errcode)
+{
+	*errcode = cs_error_set(err, CS_ENOTFOUND, "no NFT '%s'",
+	    ch->nft_uid != NULL ? ch->nft_uid : "(by id)");
+	return CS_APPLY_NOTFOUND;
+}
+
+/* One change of one NFT: read, plan, write the row compare-and-set and its
+ * history row, move the counters. */
 static enum cs_apply_result
 apply_change(struct tx *tx, const struct cs_nft_change *ch, int64_t now,
     struct cs_nft *after, struct cs_error *err, int *errcode)
@@ -885,113 +989,36 @@ apply_change(struct tx *tx, const struct cs_nft_change *ch, int64_t now,
 	const struct cs_store_ops *ops = tx->s->ops;
 	struct cs_nft cur, next;
 	struct cs_history h;
+	enum cs_apply_result r;
 	int error;
 
 	*errcode = 0;
 	memset(&cur, 0, sizeof(cur));
 	error = ops->nft_get(
 	    tx->s->conn, ch->nft_id, ch->nft_uid, &cur, tx->arena, err);
-	if (error == CS_ENOTFOUND) {
-		*errcode = cs_error_set(err, CS_ENOTFOUND, "no NFT '%s'",
-		    ch->nft_uid != NULL ? ch->nft_uid : "(by id)");
-		return CS_APPLY_NOTFOUND;
-	}
+	if (error == CS_ENOTFOUND)
+		return not_found(ch, err, errcode);
 	if (error < 0) {
 		*errcode = error;
 		return CS_APPLY_FAILED;
 	}
-	if (ch->campaign_id != 0 && cur.campaign_id != ch->campaign_id) {
-		*errcode = cs_error_set(err, CS_ENOTFOUND,
-		    "NFT %s is not in campaign %lld", cur.nft_uid,
-		    (long long)ch->campaign_id);
-		return CS_APPLY_NOTFOUND;
-	}
-	if (ch->only_if_status >= 0 && (int)cur.status != ch->only_if_status) {
-		if (after != NULL)
-			cs_nft_copy(after, &cur);
-		return CS_APPLY_NOOP;
-	}
-	if (ch->expected_version >= 0 && cur.version != ch->expected_version) {
-		*errcode = cs_error_set(err, CS_ECONFLICT,
-		    "NFT %s changed (version %lld, expected %lld)", cur.nft_uid,
-		    (long long)cur.version, (long long)ch->expected_version);
-		return CS_APPLY_CONFLICT;
-	}
-
-	next = cur;
-	next.status = ch->new_status;
-	next.reserved_by = NULL;
-	next.reserved_until = 0;
-	next.sold_to = NULL;
-	next.tx_hash = NULL;
-	next.sold_at = 0;
-	next.claimed_by = NULL;
-	if (ch->new_status == CS_NFT_RESERVED) {
-		next.reserved_by = CS_UNCONST(ch->reserved_by);
-		next.reserved_until = ch->reserved_until;
-		next.claimed_by = CS_UNCONST(ch->reserved_by);
-	} else if (ch->new_status == CS_NFT_SOLD) {
-		/* The wallet that reserved it here keeps its claim. */
-		next.claimed_by = cur.claimed_by;
-		bool was_sold = cur.status == CS_NFT_SOLD;
-
-		next.sold_to = ch->sold_to != NULL ? CS_UNCONST(ch->sold_to)
-		               : was_sold          ? cur.sold_to
-		                                   : NULL;
-		next.tx_hash = ch->tx_hash != NULL ? CS_UNCONST(ch->tx_hash)
-		               : was_sold          ? cur.tx_hash
-		                                   : NULL;
-		/* A sale's time, once recorded, stays: the sync (NMKR's
-		 * selldate) and the webhook (its SaleDate) would otherwise
-		 * take turns rewriting it. */
-		next.sold_at = was_sold && cur.sold_at != 0 ? cur.sold_at
-		               : ch->sold_at != 0           ? ch->sold_at
-		                                            : now;
-	}
-	if (next.status == cur.status &&
-	    cs_str_eq(next.reserved_by, cur.reserved_by) &&
-	    next.reserved_until == cur.reserved_until &&
-	    cs_str_eq(next.sold_to, cur.sold_to) &&
-	    cs_str_eq(next.tx_hash, cur.tx_hash) &&
-	    next.sold_at == cur.sold_at &&
-	    cs_str_eq(next.claimed_by, cur.claimed_by)) {
-		if (after != NULL)
-			cs_nft_copy(after, &cur);
-		return CS_APPLY_NOOP;
-	}
-	next.version = cur.version + 1;
-	next.last_modified_at = now;
-	next.last_modified_by = ch->source;
-	if (is_sync_source(ch->source))
-		next.last_synced_at = now;
+	r = change_plan(ch, &cur, now, &next, &h, err, errcode);
+	if (r == CS_APPLY_NOOP && after != NULL)
+		cs_nft_copy(after, &cur);
+	if (r != CS_APPLY_OK)
+		return r;
 	error = ops->nft_update(tx->s->conn, &next, cur.version, err);
 	if (error < 0) {
 		*errcode = error;
 		return error == CS_ECONFLICT ? CS_APPLY_CONFLICT
 		                             : CS_APPLY_FAILED;
 	}
-
-	memset(&h, 0, sizeof(h));
-	h.nft_id = cur.id;
-	h.campaign_id = cur.campaign_id;
-	h.old_status = cur.status;
-	h.new_status = next.status;
-	h.source = ch->source;
-	h.changed_at = now;
-	h.sync_log_id = ch->sync_log_id;
-	h.webhook_event_id = ch->webhook_event_id;
-	h.detail = CS_UNCONST(ch->detail);
 	error = ops->history_insert(tx->s->conn, &h, err);
 	if (error < 0) {
 		*errcode = error;
 		return CS_APPLY_FAILED;
 	}
-	if (next.status != cur.status) {
-		struct cs_counts *d = delta_for(tx, cur.campaign_id);
-
-		cs_counts_add(d, cur.status, -1);
-		cs_counts_add(d, next.status, 1);
-	}
+	change_written(tx, &cur, &next);
 	if (after != NULL)
 		cs_nft_copy(after, &next);
 	return CS_APPLY_OK;
