@@ -31,6 +31,16 @@
 
 struct cs_store_conn;
 
+/* One item of nft_write_many: a change's row and its history row. */
+struct cs_nft_write {
+	const struct cs_nft *next;  /* the new row, as nft_update takes it */
+	int64_t expected_version;   /* the version next was derived from */
+	struct cs_history *history; /* written only if the update matched;
+	                               its id is set */
+	int result;                 /* out: 0, or CS_ECONFLICT when no row
+	                               matched (then nothing was written) */
+};
+
 struct cs_store_ops {
 	/* URL scheme this backend serves: "sqlite", "postgres". */
 	const char *scheme;
@@ -137,6 +147,30 @@ struct cs_store_ops {
 	 * chain_checks.checked_at (none first), then nft_number. */
 	int (*chain_candidates)(struct cs_store_conn *c, int64_t campaign_id,
 	    int64_t limit, cs_nft_cb cb, void *payload, struct cs_error *err);
+
+	/* Optional, with nft_write_many (both or neither): what the sync's
+	 * batches use instead of nft_get, nft_update and history_insert one
+	 * NFT at a time, where each call costs a round trip to a server.
+	 *
+	 * nft_get_many reads the NFTs ids[0..n) (any order, repeats allowed)
+	 * in one go: out[i] gets the row of ids[i] as nft_get would give it
+	 * (strings from arena, or malloc when NULL), or is zeroed (id 0)
+	 * when there is none. Inside a transaction it locks the rows as
+	 * nft_get does, in id order. */
+	int (*nft_get_many)(struct cs_store_conn *c, const int64_t *ids,
+	    size_t n, struct cs_nft *out, struct cs_arena *arena,
+	    struct cs_error *err);
+	/* For each item in order: nft_update(next, expected_version), then,
+	 * only if a row matched, history_insert(history); the same effects
+	 * as those calls one after the other, in as few round trips as the
+	 * engine allows. The items name distinct NFTs. Returns 0 with each
+	 * item's result set and *done = n. A failure other than "no row
+	 * matched" stops it and is returned, *done saying how many items
+	 * are known done (0 where the engine writes them in one statement);
+	 * the transaction may then be unusable until rollback_to. */
+	int (*nft_write_many)(struct cs_store_conn *c,
+	    struct cs_nft_write *items, size_t n, size_t *done,
+	    struct cs_error *err);
 
 	/* History. insert sets io->id. list is oldest first. */
 	int (*history_insert)(struct cs_store_conn *c, struct cs_history *io,

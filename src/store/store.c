@@ -879,7 +879,7 @@ is_sync_source(enum cs_source s)
  * and derives the new row, with the fields its status allows, and its
  * history row; CS_APPLY_OK means "write them". change_written() moves the
  * counters once they are written compare-and-set. apply_change() does
- * the whole for one NFT.
+ * the whole for one NFT; the sync's batches (apply_batch()) do it for many.
  */
 static enum cs_apply_result
 change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
@@ -1173,10 +1173,210 @@ struct sync_apply_args {
 	int64_t now;
 };
 
+/* Changes per batch of the sync where the backend reads and writes many
+ * NFTs at once (nft_get_many, nft_write_many): a call reads their rows, a
+ * call writes them. */
+#define BATCH_MAX 1000
+
+struct id_at {
+	int64_t id;
+	size_t at;
+};
+
+static int
+cmp_id_at(const void *a, const void *b)
+{
+	const struct id_at *p = a, *q = b;
+
+	if (p->id != q->id)
+		return (p->id > q->id) - (p->id < q->id);
+	return (p->at > q->at) - (p->at < q->at);
+}
+
+/*
+ * How many changes from `from` on make one batch: those that name their NFT
+ * by id, at most BATCH_MAX, and none twice (a second change of an NFT must
+ * see the first one written, so it starts the next batch). 0 when the
+ * change at `from` names its NFT by uid.
+ */
+static size_t
+batch_extent(const struct cs_nft_change *changes, size_t nchanges, size_t from)
+{
+	struct id_at *v;
+	size_t n = 0, i, end;
+
+	while (n < BATCH_MAX && from + n < nchanges &&
+	       changes[from + n].nft_id != 0)
+		n++;
+	if (n < 2)
+		return n;
+	v = cs_xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].id = changes[from + i].nft_id;
+		v[i].at = i;
+	}
+	qsort(v, n, sizeof(*v), cmp_id_at);
+	end = n;
+	for (i = 1; i < n; i++) {
+		if (v[i].id == v[i - 1].id && v[i].at < end)
+			end = v[i].at;
+	}
+	free(v);
+	return end;
+}
+
+/* The arrays of one batch. */
+struct batch {
+	int64_t *ids;
+	struct cs_nft *cur, *next;
+	struct cs_history *hist;
+	struct cs_nft_write *writes;
+	size_t *at; /* the batch index of each write */
+	size_t nwrites;
+};
+
+static void
+batch_init(struct batch *b, size_t n)
+{
+	b->ids = cs_xcalloc(n, sizeof(*b->ids));
+	b->cur = cs_xcalloc(n, sizeof(*b->cur));
+	b->next = cs_xcalloc(n, sizeof(*b->next));
+	b->hist = cs_xcalloc(n, sizeof(*b->hist));
+	b->writes = cs_xcalloc(n, sizeof(*b->writes));
+	b->at = cs_xcalloc(n, sizeof(*b->at));
+	b->nwrites = 0;
+}
+
+static void
+batch_dispose(struct batch *b)
+{
+	free(b->ids);
+	free(b->cur);
+	free(b->next);
+	free(b->hist);
+	free(b->writes);
+	free(b->at);
+}
+
+/* Plan each change of the batch on its row, as apply_change() does, and
+ * queue the writes. */
+static void
+batch_plan(struct sync_apply_args *a, size_t from, size_t n, struct batch *b)
+{
+	struct cs_sync_apply *ap = a->apply;
+	struct cs_error rowerr = CS_ERROR_INIT;
+	enum cs_apply_result r;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		struct cs_nft_change ch = ap->changes[from + i];
+
+		ch.sync_log_id = ap->log.id;
+		if (b->cur[i].id == 0)
+			r = not_found(&ch, &rowerr, &rc);
+		else
+			r = change_plan(&ch, &b->cur[i], a->now, &b->next[i],
+			    &b->hist[i], &rowerr, &rc);
+		ap->results[from + i] = r;
+		if (r != CS_APPLY_OK)
+			continue;
+		b->writes[b->nwrites].next = &b->next[i];
+		b->writes[b->nwrites].expected_version = b->cur[i].version;
+		b->writes[b->nwrites].history = &b->hist[i];
+		b->at[b->nwrites++] = i;
+	}
+}
+
+/*
+ * Changes from..from+n of the sync through the backend's nft_get_many and
+ * nft_write_many: their rows read (and locked) in one go, each change
+ * planned as apply_change() plans it, the writes sent together. As in
+ * apply_changes() without isolate, a refusal sets *failed; CS_EAGAIN (a
+ * lost connection, a deadlock) is returned for the transaction to run
+ * again.
+ */
+static int
+apply_batch(struct tx *tx, struct sync_apply_args *a, size_t from, size_t n,
+    struct cs_arena *arena, bool *failed, struct cs_error *err)
+{
+	struct cs_sync_apply *ap = a->apply;
+	const struct cs_store_ops *ops = tx->s->ops;
+	struct cs_error rowerr = CS_ERROR_INIT;
+	struct batch b;
+	size_t i, done = 0;
+	int error;
+
+	batch_init(&b, n);
+	for (i = 0; i < n; i++)
+		b.ids[i] = ap->changes[from + i].nft_id;
+	error = ops->nft_get_many(tx->s->conn, b.ids, n, b.cur, arena, &rowerr);
+	if (error < 0)
+		goto out;
+	batch_plan(a, from, n, &b);
+	if (b.nwrites > 0)
+		error = ops->nft_write_many(
+		    tx->s->conn, b.writes, b.nwrites, &done, &rowerr);
+	for (i = 0; i < done; i++) {
+		if (b.writes[i].result == 0)
+			change_written(tx, &b.cur[b.at[i]], &b.next[b.at[i]]);
+		else
+			ap->results[from + b.at[i]] = CS_APPLY_CONFLICT;
+	}
+out:
+	if (error == CS_EAGAIN) {
+		*err = rowerr;
+	} else if (error < 0) {
+		/* The pass is redone one change at a time, each in its
+		 * savepoint, which finds and records the refused row. */
+		cs_log_debug("store", "sync batch of %zu changes: %s", n,
+		    cs_error_msg(&rowerr));
+		*failed = true;
+		error = 0;
+	}
+	batch_dispose(&b);
+	return error;
+}
+
+/* Change i of the sync alone; with isolate, in its own savepoint. */
+static int
+apply_one(struct tx *tx, struct sync_apply_args *a, size_t i, bool isolate,
+    bool *failed, struct cs_error *err)
+{
+	struct cs_sync_apply *ap = a->apply;
+	const struct cs_store_ops *ops = tx->s->ops;
+	struct cs_error rowerr = CS_ERROR_INIT;
+	struct cs_nft_change ch = ap->changes[i];
+	int error, rc;
+
+	ch.sync_log_id = ap->log.id;
+	if (isolate) {
+		error = ops->savepoint(tx->s->conn, err);
+		if (error < 0)
+			return error;
+	}
+	ap->results[i] = apply_change(tx, &ch, a->now, NULL, &rowerr, &rc);
+	if (ap->results[i] == CS_APPLY_FAILED) {
+		if (rc == CS_EAGAIN) {
+			*err = rowerr;
+			return rc;
+		}
+		*failed = true;
+		if (!isolate)
+			return 0;
+		cs_log_warn("store", "sync change of NFT %lld: %s",
+		    (long long)ch.nft_id, cs_error_msg(&rowerr));
+		return ops->rollback_to(tx->s->conn, err);
+	}
+	return isolate ? ops->release(tx->s->conn, err) : 0;
+}
+
 /*
  * The sync's changes. With isolate, each runs in a savepoint: a change the
  * database refuses is rolled back alone and recorded. Without it, the first
- * refusal stops the pass and sets *failed, for the caller to redo it.
+ * refusal stops the pass and sets *failed, for the caller to redo it; the
+ * changes then go in batches where the backend offers nft_get_many and
+ * nft_write_many.
  */
 static int
 apply_changes(struct tx *tx, struct sync_apply_args *a, bool isolate,
@@ -1184,40 +1384,27 @@ apply_changes(struct tx *tx, struct sync_apply_args *a, bool isolate,
 {
 	struct cs_sync_apply *ap = a->apply;
 	const struct cs_store_ops *ops = tx->s->ops;
-	struct cs_error rowerr = CS_ERROR_INIT;
-	size_t i;
-	int error = 0, rc;
+	bool batched = !isolate && ops->nft_get_many != NULL &&
+	               ops->nft_write_many != NULL;
+	struct cs_arena arena;
+	size_t i = 0, n;
+	int error = 0;
 
 	*failed = false;
-	for (i = 0; i < ap->nchanges; i++) {
-		struct cs_nft_change ch = ap->changes[i];
-
-		ch.sync_log_id = ap->log.id;
-		if (isolate) {
-			error = ops->savepoint(tx->s->conn, err);
-			if (error < 0)
-				return error;
+	cs_arena_init(&arena);
+	while (i < ap->nchanges && error == 0 && (isolate || !*failed)) {
+		n = batched ? batch_extent(ap->changes, ap->nchanges, i) : 0;
+		if (n > 0) {
+			error = apply_batch(tx, a, i, n, &arena, failed, err);
+			cs_arena_reset(&arena);
+			i += n;
+		} else {
+			error = apply_one(tx, a, i, isolate, failed, err);
+			i++;
 		}
-		ap->results[i] =
-		    apply_change(tx, &ch, a->now, NULL, &rowerr, &rc);
-		if (ap->results[i] == CS_APPLY_FAILED) {
-			if (rc == CS_EAGAIN) {
-				*err = rowerr;
-				return rc;
-			}
-			*failed = true;
-			if (!isolate)
-				return 0;
-			cs_log_warn("store", "sync change of NFT %lld: %s",
-			    (long long)ch.nft_id, cs_error_msg(&rowerr));
-			error = ops->rollback_to(tx->s->conn, err);
-		} else if (isolate) {
-			error = ops->release(tx->s->conn, err);
-		}
-		if (error < 0)
-			return error;
 	}
-	return 0;
+	cs_arena_dispose(&arena);
+	return error;
 }
 
 static int
