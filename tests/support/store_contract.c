@@ -891,6 +891,304 @@ CS_TEST(contract__sync_apply_one_transaction)
 	cs_store_free(s);
 }
 
+/* The ids of a campaign's NFTs by number (ids[number - 1]). */
+struct ids_acc {
+	int64_t *ids;
+	size_t n;
+};
+
+static int
+ids_cb(const struct cs_nft *n, void *payload)
+{
+	struct ids_acc *acc = payload;
+
+	acc->ids[n->nft_number - 1] = n->id;
+	acc->n++;
+	return 0;
+}
+
+/* The NFT ids of history rows, in id order. */
+struct hist_ids {
+	int64_t ids[4096];
+	size_t n;
+};
+
+static int
+hist_ids_cb(const struct cs_history *h, void *payload)
+{
+	struct hist_ids *acc = payload;
+
+	if (acc->n < 4096)
+		acc->ids[acc->n] = h->nft_id;
+	acc->n++;
+	return 0;
+}
+
+/* A sync's changes and the results they must give. */
+struct plan_acc {
+	struct cs_nft_change ch[2600];
+	enum cs_apply_result want[2600];
+	size_t n;
+};
+
+static struct cs_nft_change *
+plan_push(struct plan_acc *p, int64_t nft_id, enum cs_apply_result want)
+{
+	struct cs_nft_change *ch = &p->ch[p->n];
+
+	*ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+	ch->nft_id = nft_id;
+	ch->expected_version = 1;
+	ch->new_status = CS_NFT_SOLD;
+	ch->source = CS_SOURCE_MANUAL_SYNC;
+	ch->detail = "sold in NMKR";
+	p->want[p->n++] = want;
+	return ch;
+}
+
+static void
+sync_apply_n(struct cs_store *s, int64_t campaign,
+    const struct cs_nft_change *ch, size_t n, enum cs_apply_result *results,
+    struct cs_sync_apply *ap)
+{
+	memset(ap, 0, sizeof(*ap));
+	ap->log.sync_type = CS_SYNC_MANUAL;
+	ap->log.nmkr_project_uid = CS_UNCONST(PROJECT);
+	ap->log.campaign_id = campaign;
+	ap->log.status = CS_SYNC_SUCCESS;
+	ap->log.started_at = NOW;
+	ap->log.completed_at = NOW + 5;
+	ap->changes = ch;
+	ap->nchanges = n;
+	ap->results = results;
+	ap->campaign_id = campaign;
+	ASSERT_OK(cs_store_sync_apply(s, ap, NOW + 5, TERR));
+}
+
+#define ODD_WALLET "addr_\"q\"\\{x},NULL \xc3\xbc"
+#define ODD_DETAIL "quote \" backslash \\ brace } comma, NULL \xc3\xbc"
+
+/*
+ * A sync of 2,500 changes, more than a backend's batch (PostgreSQL reads
+ * and writes 1,000 NFTs a statement): every result as one change at a time
+ * gives it, the same NFT twice, changes by uid among those by id, values
+ * that need quoting, and history rows in the changes' order.
+ */
+CS_TEST(contract__sync_apply_batches)
+{
+	static struct plan_acc p;
+	static enum cs_apply_result results[2600];
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_history_query hq = CS_HISTORY_QUERY_INIT;
+	struct cs_sync_apply ap;
+	struct ids_acc ids;
+	struct hist_ids hist;
+	struct history_acc h;
+	struct cs_nft n;
+	struct cs_nft_change *ch;
+	char *uid1500 = cs_fixture_uid(31, 1500);
+	int64_t id = make_campaign(s, "Lab Rat", 3000);
+	int64_t other = make_campaign(s, "Other", 10);
+	int64_t other_id, twice;
+	size_t k, i, ok = 0, sold = 0, j;
+
+	import_n(s, id, 2600, 31, &res);
+	import_n(s, other, 1, 32, &res);
+	ids.ids = cs_xcalloc(2601, sizeof(*ids.ids));
+	ids.n = 0;
+	q.campaign_id = other;
+	ASSERT_OK(cs_store_nft_list(s, &q, ids_cb, &ids, TERR));
+	other_id = ids.ids[0];
+	q.campaign_id = id;
+	ids.n = 0;
+	ASSERT_OK(cs_store_nft_list(s, &q, ids_cb, &ids, TERR));
+	ASSERT_EQ(ids.n, 2600);
+	twice = ids.ids[30];
+
+	p.n = 0;
+	for (k = 0; k < 2500; k++) {
+		if (k == 30) {
+			ch = plan_push(&p, twice, CS_APPLY_OK);
+			ch->new_status = CS_NFT_RESERVED;
+			ch->reserved_by = "addr_test1w";
+			ch->reserved_until = NOW + 1000;
+			continue;
+		}
+		ch = plan_push(&p, ids.ids[k], CS_APPLY_OK);
+		ch->campaign_id = id;
+		ch->sold_at = NOW - (int64_t)k;
+		if (k % 103 == 9) {
+			ch->only_if_status = CS_NFT_RESERVED;
+			p.want[p.n - 1] = CS_APPLY_NOOP;
+		} else if (k % 97 == 5) {
+			ch->expected_version = 7;
+			p.want[p.n - 1] = CS_APPLY_CONFLICT;
+		} else if (k % 101 == 7) {
+			ch->new_status = CS_NFT_AVAILABLE;
+			p.want[p.n - 1] = CS_APPLY_NOOP;
+		} else if (k == 1200) {
+			ch->new_status = CS_NFT_RESERVED;
+			ch->reserved_by = ODD_WALLET;
+			ch->reserved_until = NOW + 2000;
+			ch->detail = ODD_DETAIL;
+		} else if (k == 1500) {
+			ch->nft_id = 0;
+			ch->nft_uid = uid1500;
+		}
+		if (k == 10) /* gone */
+			plan_push(
+			    &p, ids.ids[2599] + 100000, CS_APPLY_NOTFOUND);
+		if (k == 20) { /* of another campaign */
+			ch = plan_push(&p, other_id, CS_APPLY_NOTFOUND);
+			ch->campaign_id = id;
+		}
+		if (k == 40) { /* the same NFT again: reserved, now sold */
+			ch = plan_push(&p, twice, CS_APPLY_OK);
+			ch->expected_version = 2;
+			ch->sold_to = "addr_test1buyer";
+		}
+	}
+	sync_apply_n(s, id, p.ch, p.n, results, &ap);
+	for (i = 0; i < p.n; i++) {
+		if (results[i] != p.want[i])
+			fprintf(stderr, "change %zu (NFT %lld): %d, want %d\n",
+			    i, (long long)p.ch[i].nft_id, (int)results[i],
+			    (int)p.want[i]);
+		ASSERT_EQ(results[i], p.want[i]);
+	}
+
+	/* One history row per change applied, in the changes' order. */
+	memset(&hist, 0, sizeof(hist));
+	hq.sync_log_id = ap.log.id;
+	ASSERT_OK(cs_store_history_list(s, &hq, hist_ids_cb, &hist, TERR));
+	for (i = 0, j = 0; i < p.n; i++) {
+		if (p.want[i] != CS_APPLY_OK)
+			continue;
+		ok++;
+		ASSERT_EQ(hist.ids[j],
+		    p.ch[i].nft_id != 0 ? p.ch[i].nft_id : ids.ids[1500]);
+		j++;
+	}
+	ASSERT_EQ(hist.n, ok);
+
+	/* The NFT changed twice went through both. */
+	ASSERT_OK(cs_store_nft_get_by_id(s, twice, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD);
+	ASSERT_EQ(n.version, 3);
+	ASSERT_STR_EQ(n.claimed_by, "addr_test1w");
+	ASSERT_STR_EQ(n.sold_to, "addr_test1buyer");
+	cs_nft_dispose(&n);
+	h = history_of(s, twice);
+	ASSERT_EQ(h.n, 2);
+	ASSERT_EQ(h.last.old_status, CS_NFT_RESERVED);
+
+	/* Values that need quoting come back as they went. */
+	ASSERT_OK(cs_store_nft_get_by_id(s, ids.ids[1200], &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_RESERVED);
+	ASSERT_STR_EQ(n.reserved_by, ODD_WALLET);
+	ASSERT_STR_EQ(n.claimed_by, ODD_WALLET);
+	ASSERT_EQ(n.reserved_until, NOW + 2000);
+	ASSERT_EQ(n.sold_at, 0);
+	ASSERT_EQ(n.tx_hash, NULL);
+	cs_nft_dispose(&n);
+	h = history_of(s, ids.ids[1200]);
+	ASSERT_EQ(h.n, 1);
+	ASSERT_STR_EQ(h.last_detail, ODD_DETAIL);
+
+	/* A sale, a conflict, a no-op. */
+	ASSERT_OK(cs_store_nft_get_by_id(s, ids.ids[2499], &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD);
+	ASSERT_EQ(n.version, 2);
+	ASSERT_EQ(n.sold_at, NOW - 2499);
+	ASSERT_EQ(n.last_synced_at, NOW + 5);
+	ASSERT_EQ(n.last_modified_by, CS_SOURCE_MANUAL_SYNC);
+	ASSERT_EQ(n.sold_to, NULL);
+	cs_nft_dispose(&n);
+	ASSERT_OK(cs_store_nft_get_by_id(s, ids.ids[5], &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_AVAILABLE);
+	ASSERT_EQ(n.version, 1);
+	cs_nft_dispose(&n);
+	ASSERT_EQ(history_of(s, ids.ids[5]).n, 0);
+	ASSERT_EQ(history_of(s, ids.ids[7]).n, 0);
+	ASSERT_EQ(history_of(s, ids.ids[9]).n, 0);
+
+	/* Counters: every change that sold an NFT, the two reserved. */
+	for (i = 0; i < p.n; i++) {
+		if (p.want[i] == CS_APPLY_OK &&
+		    p.ch[i].new_status == CS_NFT_SOLD)
+			sold++;
+	}
+	ASSERT_EQ(ap.counts.sold, (int64_t)sold);
+	ASSERT_EQ(ap.counts.reserved, 1);
+	assert_counts(s, id, 2600, 2600 - (int64_t)sold - 1, 1, (int64_t)sold);
+	assert_counts(s, other, 1, 1, 0, 0);
+	free(ids.ids);
+	free(uid1500);
+	cs_store_free(s);
+}
+
+/* A row the database refuses in the middle of a batch: it alone is left
+ * out and recorded; the rest are written (a trigger plays the refusal, so
+ * not on sqlite::memory:, which no second connection reaches). */
+CS_TEST(contract__sync_apply_refused_row_in_a_batch)
+{
+	static struct plan_acc p;
+	static enum cs_apply_result results[64];
+	char *url = cs_fixture_store_url();
+	struct cs_store *s = NULL;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_import_result res;
+	struct cs_sync_apply ap;
+	struct ids_acc ids;
+	struct cs_nft n;
+	size_t k;
+	int64_t id;
+
+	if (strcmp(url, "sqlite::memory:") == 0) {
+		free(url);
+		CS_SKIP("a trigger needs a second connection");
+	}
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	id = make_campaign(s, "Lab Rat", 50);
+	import_n(s, id, 30, 33, &res);
+	if (cs_fixture_db_is_pg())
+		cs_fixture_db_exec(url,
+		    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql "
+		    "AS $$ BEGIN RAISE EXCEPTION 'refused by a test trigger'; "
+		    "END $$; CREATE TRIGGER refuse BEFORE UPDATE OF status ON "
+		    "nfts FOR EACH ROW WHEN (NEW.nft_number = 17) EXECUTE "
+		    "FUNCTION refuse()");
+	else
+		cs_fixture_db_exec(url,
+		    "CREATE TRIGGER refuse BEFORE UPDATE OF status "
+		    "ON nfts WHEN NEW.nft_number = 17 BEGIN SELECT "
+		    "RAISE(ABORT, "
+		    "'refused by a test trigger'); END");
+	ids.ids = cs_xcalloc(31, sizeof(*ids.ids));
+	ids.n = 0;
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &q, ids_cb, &ids, TERR));
+	p.n = 0;
+	for (k = 0; k < 30; k++)
+		plan_push(
+		    &p, ids.ids[k], k == 16 ? CS_APPLY_FAILED : CS_APPLY_OK);
+	sync_apply_n(s, id, p.ch, p.n, results, &ap);
+	for (k = 0; k < 30; k++)
+		ASSERT_EQ(results[k], p.want[k]);
+	ASSERT_OK(cs_store_nft_get_by_id(s, ids.ids[16], &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_AVAILABLE);
+	ASSERT_EQ(n.version, 1);
+	cs_nft_dispose(&n);
+	ASSERT_EQ(history_of(s, ids.ids[16]).n, 0);
+	ASSERT_EQ(history_of(s, ids.ids[17]).n, 1);
+	assert_counts(s, id, 30, 1, 0, 29);
+	free(ids.ids);
+	free(url);
+	cs_store_free(s);
+}
+
 CS_TEST(contract__sync_log_filters_and_prune)
 {
 	struct cs_store *s = open_store();
