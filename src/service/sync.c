@@ -760,8 +760,9 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	}
 	report_new(&r, started_at);
 
-	/* 2 and 3. NMKR's pages, and meanwhile the inventory in one query on
-	 * a thread of its own: the read hides behind the requests. */
+	/* 2 and 3. NMKR's pages, and meanwhile the inventory (one walk of
+	 * the store: one query on SQLite, pages of 1,000 on PostgreSQL) on a
+	 * thread of its own: the read hides behind the requests. */
 	progress(&r, "fetch", true);
 	reader.r = &r;
 	reader.campaign_id = campaign_id;
