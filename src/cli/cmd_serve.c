@@ -63,6 +63,17 @@ cs_cli_block_signals(sigset_t *set)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static void
+default_owner(char *out, size_t size)
+{
+	char host[64];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		cs_str_copy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, size, "serve@%s", host);
+}
+
 int
 cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 {
@@ -83,7 +94,10 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 	int c, sig = 0;
 
 	cs_cli_server_opts(cli, &o, &nmkr, &bf);
-	snprintf(owner, sizeof(owner), "serve-%ld", (long)getpid());
+	/* The default names the host: after a crash and a restart there the
+	 * instance recognizes the runs it left (cs_sync_recover). Several
+	 * instances on one host need an --owner each. */
+	default_owner(owner, sizeof(owner));
 	o.owner = owner;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

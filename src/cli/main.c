@@ -51,7 +51,12 @@ static const struct cs_cmd commands[] = {
         "--no-schedule    no automatic syncs (CS_SYNC_SCHEDULE)\n"
         "--web-dir DIR    serve the page from DIR instead of the built-in "
         "copy (development)\n"
-        "--owner NAME     this instance's name in sync_runs"},
+        "--owner NAME     this instance's name in sync_runs (default "
+        "serve@HOSTNAME);\n"
+        "                 unique among the instances: at start it closes the "
+        "syncs an\n"
+        "                 earlier process of the same name left "
+        "unfinished"},
     {"demo", cs_cmd_demo, "demo [--listen ADDR] [--dir DIR] [--nfts N]",
         "the whole system on this machine with fake NMKR and Blockfrost: "
         "prints the page's URL and admin token; Ctrl-C stops it",

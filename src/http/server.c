@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "service/metrics.h"
+#include "service/sync.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -355,6 +356,26 @@ random_token(void)
 	return out;
 }
 
+/* The syncs an earlier process of this instance left unfinished. */
+static int
+recover(struct cs_server *s, struct cs_error *err)
+{
+	struct cs_store *store = NULL;
+	size_t closed = 0;
+	int error;
+
+	error = cs_pool_get(s->pool, &store, err);
+	if (error == 0)
+		error =
+		    cs_sync_recover(store, s->owner, cs_now_ms(), &closed, err);
+	cs_pool_put(s->pool, store);
+	if (closed > 0)
+		cs_log_info("serve",
+		    "closed %zu sync run%s this instance (%s) left unfinished",
+		    closed, closed == 1 ? "" : "s", s->owner);
+	return error;
+}
+
 int
 cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
     struct cs_error *err)
@@ -404,6 +425,9 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 	pthread_cond_init(&s->idle, NULL);
 	error = cs_pool_new(&s->pool, opts->database_url,
 	    opts->pool_size > 0 ? opts->pool_size : 16, err);
+	if (error < 0)
+		goto fail;
+	error = recover(s, err);
 	if (error < 0)
 		goto fail;
 	memset(&so, 0, sizeof(so));

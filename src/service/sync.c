@@ -22,6 +22,7 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/vec.h"
 #include "util/time.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -925,5 +926,50 @@ out:
 		cs_plan_dispose(&plan);
 	cJSON_free(text);
 	run_dispose(&r);
+	return error;
+}
+
+static int
+campaign_id_cb(const struct cs_campaign *c, void *payload)
+{
+	*(int64_t *)cs_vec_push(payload) = c->id;
+	return 0;
+}
+
+int
+cs_sync_recover(struct cs_store *store, const char *owner, int64_t now,
+    size_t *closed, struct cs_error *err)
+{
+	struct cs_vec ids = CS_VEC_INIT(int64_t);
+	struct cs_sync_run run;
+	size_t i, n = 0;
+	int error;
+
+	error = cs_store_campaign_list(store, campaign_id_cb, &ids, err);
+	for (i = 0; error == 0 && i < ids.len; i++) {
+		int64_t id = *CS_VEC_AT(&ids, int64_t, i);
+
+		error = cs_store_sync_run_latest(store, id, &run, err);
+		if (error == CS_ENOTFOUND) {
+			cs_error_clear(err);
+			error = 0;
+			continue;
+		}
+		if (error < 0)
+			break;
+		if (run.finished_at == 0 && cs_str_eq(run.owner, owner)) {
+			cs_log_warn("sync",
+			    "campaign %lld: closing sync run %lld, left "
+			    "unfinished by an earlier process of %s",
+			    (long long)id, (long long)run.id, owner);
+			error = cs_store_sync_run_finish(
+			    store, run.id, "abandoned", 0, now, err);
+			n += error == 0;
+		}
+		cs_sync_run_dispose(&run);
+	}
+	cs_vec_dispose(&ids);
+	if (closed != NULL)
+		*closed = n;
 	return error;
 }

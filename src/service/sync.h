@@ -87,6 +87,18 @@ CS_NODISCARD int cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
     const struct cs_sync_opts *opts, struct cs_sync_result *out,
     struct cs_error *err);
 
+/**
+ * Close, as abandoned, the unfinished runs an earlier process of this owner
+ * left behind (it crashed or was killed), so that its campaigns can be
+ * synced at once instead of after CS_SYNC_RUN_STALE_MS. Call once at
+ * start, before this owner syncs anything: owner names must be unique
+ * among the processes alive.
+ *
+ * @param closed how many were closed (may be NULL)
+ */
+CS_NODISCARD int cs_sync_recover(struct cs_store *store, const char *owner,
+    int64_t now, size_t *closed, struct cs_error *err);
+
 /** Forget cached project details (tests; an operator's forced refresh). */
 void cs_sync_cache_clear(void);
 

@@ -713,10 +713,11 @@ CS_TEST(load__sigterm_lets_a_running_sync_finish)
 	cs_store_free(s);
 }
 
-/* A crash (SIGKILL) mid-sync: nothing half-applied; after a restart a new
- * sync is refused while the dead one is younger than CS_SYNC_RUN_STALE_MS,
- * and the refusal says which run, of which instance, and when it was last
- * heard from. */
+/* A crash (SIGKILL) mid-sync: nothing half-applied. Another instance is
+ * refused a new sync while the dead run is younger than
+ * CS_SYNC_RUN_STALE_MS, and the refusal says which run, of which instance,
+ * and when it was last heard from; the crashed instance, started again,
+ * closes its run and syncs at once. */
 CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 {
 	struct cs_store *s = NULL;
@@ -727,9 +728,9 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 	int64_t id = slow_sync_of_20_sales();
 	const char *cs_env[6];
 	char *bin = cs_build_path("src/cli/campaign-sync");
-	const char *argv[] = {
-	    bin, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
-	char *env_db, *env_url;
+	const char *argv[] = {bin, "serve", "--listen", "127.0.0.1:0",
+	    "--no-schedule", NULL, NULL, NULL};
+	char *env_db, *env_url, *log;
 
 	kill(server.pid, SIGKILL);
 	ASSERT_EQ(cs_fakeproc_stop(&server), 128 + SIGKILL);
@@ -765,6 +766,25 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 	    cJSON_GetStringValue(cJSON_GetObjectItem(running, "owner")),
 	    "instance-a");
 	cJSON_Delete(j);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+
+	/* The instance itself, restarted under its name, closes the run it
+	 * left, and the campaign syncs at once: the 20 sales come in. */
+	argv[5] = "--owner";
+	argv[6] = "instance-a";
+	cs_fakeproc_start(&server, argv, cs_env);
+	cJSON_Delete(api("POST", path, NULL, 200));
+	ASSERT_OK(cs_store_open(&s, db_url, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_EQ(c.counts.sold, 20);
+	cs_campaign_dispose(&c);
+	ASSERT_EQ(history_rows(s, id), 20);
+	assert_counters(s, id);
+	cs_store_free(s);
+	log = cs_fakeproc_log(&server);
+	ASSERT_STR_CONTAINS(log, "closed 1 sync run this instance (instance-a) "
+	                         "left unfinished");
+	free(log);
 	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
 	free(env_db);
 	free(env_url);
