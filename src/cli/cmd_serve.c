@@ -71,7 +71,8 @@ default_owner(char *out, size_t size)
 	if (gethostname(host, sizeof(host)) != 0)
 		cs_str_copy(host, "localhost", sizeof(host));
 	host[sizeof(host) - 1] = '\0';
-	snprintf(out, size, "serve@%s", host);
+	/* Cut in the host, never in the pid: a cut name is not parsed. */
+	snprintf(out, size, "serve@%.*s:%ld", 40, host, (long)getpid());
 }
 
 int
@@ -89,14 +90,13 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 	struct cs_nmkr_opts nmkr;
 	struct cs_blockfrost_opts bf;
 	struct cs_server *srv = NULL;
-	char owner[64];
+	char owner[64], db[512];
 	sigset_t set;
 	int c, sig = 0;
 
 	cs_cli_server_opts(cli, &o, &nmkr, &bf);
-	/* The default names the host: after a crash and a restart there the
-	 * instance recognizes the runs it left (cs_sync_recover). Several
-	 * instances on one host need an --owner each. */
+	/* serve@HOST:PID: at start, an instance closes the runs that a dead
+	 * process of this host left (cs_sync_recover). */
 	default_owner(owner, sizeof(owner));
 	o.owner = owner;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -111,6 +111,11 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 			o.schedule = NULL;
 			break;
 		case OPT_OWNER:
+			if (strlen(optarg) >= sizeof(owner) ||
+			    optarg[0] == '\0')
+				return cs_cli_failf(cli, CS_EXIT_USAGE,
+				    "--owner takes a name of 1 to %zu bytes",
+				    sizeof(owner) - 1);
 			o.owner = optarg;
 			break;
 		default:
@@ -133,9 +138,10 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 		    "to choose one): %s\n",
 		    cs_server_generated_token(srv));
 	fflush(cli->out);
+	cs_str_redact_url(o.database_url, db, sizeof(db));
 	cs_log_info("serve",
 	    "listening on %s (database %s, schedule %s, chain checks %s)",
-	    cs_server_url(srv), o.database_url,
+	    cs_server_url(srv), db,
 	    o.schedule != NULL && o.nmkr != NULL ? o.schedule : "off",
 	    o.blockfrost != NULL ? "on" : "off");
 	sigwait(&set, &sig);

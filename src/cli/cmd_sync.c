@@ -387,12 +387,13 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 			fl.quiet = true;
 			break;
 		case OPT_VERIFY_LIMIT:
-			if (cs_str_to_i64(optarg, 0, CS_MAX_NFTS_PER_CAMPAIGN,
-			        &limit) < 0)
+			if (cs_str_to_i64(
+			        optarg, 0, CS_VERIFY_PER_SYNC_MAX, &limit) < 0)
 				return cs_cli_failf(cli, CS_EXIT_USAGE,
 				    "--verify-limit must be a number from 0 "
-				    "to %d",
-				    CS_MAX_NFTS_PER_CAMPAIGN);
+				    "to %d (campaign-sync verify --all checks "
+				    "them all)",
+				    CS_VERIFY_PER_SYNC_MAX);
 			fl.verify_limit = (int)limit;
 			break;
 		default:

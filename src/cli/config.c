@@ -102,9 +102,14 @@ register_url_password(const char *url)
 		return;
 	p = strstr(url, "://");
 	if (p != NULL) {
+		/* The authority ends at the first '/' (as libpq reads it), its
+		 * user part at its last '@'. */
 		p += 3;
-		end = p + strcspn(p, "/?");
-		at = memchr(p, '@', (size_t)(end - p));
+		end = p + strcspn(p, "/");
+		for (at = NULL; end > p && at == NULL; end--) {
+			if (end[-1] == '@')
+				at = end - 1;
+		}
 		colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
 		if (colon != NULL && (size_t)(at - colon - 1) < sizeof(pw)) {
 			memcpy(pw, colon + 1, (size_t)(at - colon - 1));

@@ -40,7 +40,7 @@ static const struct cs_cmd commands[] = {
         "--force           skip the 10-second debounce\n"
         "--verify-limit N  chain checks per sync when "
         "BLOCKFROST_PROJECT_ID is set\n"
-        "                  (default 10; 0 turns them off)\n"
+        "                  (default 10, at most 200; 0 turns them off)\n"
         "--quiet-progress  no progress bar even on a terminal"},
     {"serve", cs_cmd_serve,
         "serve [--listen ADDR] [--no-schedule] [--web-dir DIR]",
@@ -51,12 +51,13 @@ static const struct cs_cmd commands[] = {
         "--no-schedule    no automatic syncs (CS_SYNC_SCHEDULE)\n"
         "--web-dir DIR    serve the page from DIR instead of the built-in "
         "copy (development)\n"
-        "--owner NAME     this instance's name in sync_runs (default "
-        "serve@HOSTNAME);\n"
-        "                 unique among the instances: at start it closes the "
-        "syncs an\n"
-        "                 earlier process of the same name left "
-        "unfinished"},
+        "--owner NAME     this instance's name in sync_runs, unique among "
+        "the instances\n"
+        "                 (default serve@HOSTNAME:PID); at start it closes "
+        "the syncs left\n"
+        "                 unfinished by an earlier process of NAME, or by a "
+        "dead process\n"
+        "                 of this host"},
     {"demo", cs_cmd_demo, "demo [--listen ADDR] [--dir DIR] [--nfts N]",
         "the whole system on this machine with fake NMKR and Blockfrost: "
         "prints the page's URL and admin token; Ctrl-C stops it",

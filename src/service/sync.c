@@ -8,7 +8,9 @@
  */
 #include "service/sync.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -849,9 +851,13 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 
 	/* 8. The chain: see verify.c (optional; never fails the sync). */
 	if (env->verifier != NULL && !opts->dry_run && opts->verify_limit > 0) {
+		int limit = opts->verify_limit < CS_VERIFY_PER_SYNC_MAX
+		                ? opts->verify_limit
+		                : CS_VERIFY_PER_SYNC_MAX;
+
 		progress(&r, "verify", true);
-		cs_verify_for_sync(env->verifier, env->store, campaign_id,
-		    opts->verify_limit, r.report);
+		cs_verify_for_sync(
+		    env->verifier, env->store, campaign_id, limit, r.report);
 		phase_done(&r, "verify");
 	}
 	out->status = failed > 0 ? CS_SYNC_PARTIAL : CS_SYNC_SUCCESS;
@@ -936,8 +942,44 @@ campaign_id_cb(const struct cs_campaign *c, void *payload)
 	return 0;
 }
 
+/* Split "NAME@HOST:PID"; false when owner is not of that form. */
+static bool
+owner_parts(const char *owner, const char **host, size_t *hostlen, long *pid)
+{
+	const char *at = strchr(owner, '@'), *colon = strrchr(owner, ':');
+	char *end;
+
+	if (at == NULL || colon == NULL || colon < at || colon[1] == '\0')
+		return false;
+	errno = 0;
+	*pid = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || *pid <= 0)
+		return false;
+	*host = at + 1;
+	*hostlen = (size_t)(colon - at - 1);
+	return true;
+}
+
+bool
+cs_sync_owner_dead(const char *run_owner, const char *self)
+{
+	const char *h1, *h2;
+	size_t l1, l2;
+	long p1, p2;
+
+	if (run_owner == NULL || self == NULL)
+		return false;
+	if (strcmp(run_owner, self) == 0)
+		return true;
+	if (!owner_parts(run_owner, &h1, &l1, &p1) ||
+	    !owner_parts(self, &h2, &l2, &p2) || l1 != l2 ||
+	    memcmp(h1, h2, l1) != 0 || p1 == p2)
+		return false;
+	return kill((pid_t)p1, 0) < 0 && errno == ESRCH;
+}
+
 int
-cs_sync_recover(struct cs_store *store, const char *owner, int64_t now,
+cs_sync_recover(struct cs_store *store, const char *self, int64_t now,
     size_t *closed, struct cs_error *err)
 {
 	struct cs_vec ids = CS_VEC_INIT(int64_t);
@@ -957,11 +999,12 @@ cs_sync_recover(struct cs_store *store, const char *owner, int64_t now,
 		}
 		if (error < 0)
 			break;
-		if (run.finished_at == 0 && cs_str_eq(run.owner, owner)) {
+		if (run.finished_at == 0 &&
+		    cs_sync_owner_dead(run.owner, self)) {
 			cs_log_warn("sync",
 			    "campaign %lld: closing sync run %lld, left "
-			    "unfinished by an earlier process of %s",
-			    (long long)id, (long long)run.id, owner);
+			    "unfinished by %s, which is gone",
+			    (long long)id, (long long)run.id, run.owner);
 			error = cs_store_sync_run_finish(
 			    store, run.id, "abandoned", 0, now, err);
 			n += error == 0;

@@ -45,7 +45,8 @@ struct cs_sync_opts {
 	bool force;             /* skip the debounce */
 	int64_t debounce_ms;
 	int64_t grace_ms; /* see cs_plan_opts */
-	int verify_limit; /* chain checks per sync; 0: none */
+	int verify_limit; /* chain checks per sync, at most
+	                     CS_VERIFY_PER_SYNC_MAX; 0: none */
 	cs_sync_progress_cb progress;
 	void *payload;
 	/* Called after the fetch and the read, before the apply: lets a test
@@ -88,15 +89,22 @@ CS_NODISCARD int cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
     struct cs_error *err);
 
 /**
- * Close, as abandoned, the unfinished runs an earlier process of this owner
- * left behind (it crashed or was killed), so that its campaigns can be
- * synced at once instead of after CS_SYNC_RUN_STALE_MS. Call once at
- * start, before this owner syncs anything: owner names must be unique
- * among the processes alive.
+ * Whether a run's owner is certainly dead, judged by the process self:
+ * the same name (an earlier process under it: names are unique among the
+ * processes alive), or "NAME@HOST:PID" of this host whose PID is not ours
+ * and runs no process any more. Anything else may be alive.
+ */
+bool cs_sync_owner_dead(const char *run_owner, const char *self);
+
+/**
+ * Close, as abandoned, the unfinished runs whose owners are certainly dead
+ * (cs_sync_owner_dead()): a process that crashed or was killed mid-sync, so
+ * that its campaigns can be synced at once instead of after
+ * CS_SYNC_RUN_STALE_MS. Call at start, before self syncs anything.
  *
  * @param closed how many were closed (may be NULL)
  */
-CS_NODISCARD int cs_sync_recover(struct cs_store *store, const char *owner,
+CS_NODISCARD int cs_sync_recover(struct cs_store *store, const char *self,
     int64_t now, size_t *closed, struct cs_error *err);
 
 /** Forget cached project details (tests; an operator's forced refresh). */

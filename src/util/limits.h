@@ -50,6 +50,11 @@
 #define CS_BF_MAX_HOLDER_PAGES 100 /* 10,000 holders read at most */
 #define CS_BF_TOTAL_TIMEOUT_MS 10000
 #define CS_VERIFY_PER_SYNC 10
+/* At most per sync: the chain step runs inside the claimed run and writes
+ * no heartbeat, so it must end well within CS_SYNC_RUN_STALE_MS (200 NFTs
+ * at Blockfrost's 10 requests/s take about 40 s); `verify --all` does
+ * more, outside any sync. */
+#define CS_VERIFY_PER_SYNC_MAX 200
 #define CS_CHAIN_CACHE_MS (60 * 60 * 1000)
 
 /* Reservations. */

@@ -173,3 +173,56 @@ cs_str_trim(char *s)
 	s[len] = '\0';
 	return s;
 }
+
+void
+cs_str_redact_url(const char *url, char *out, size_t size)
+{
+	static const char mark[] = "[redacted]", key[] = "password=";
+	const char *p = url, *auth, *end, *at, *colon;
+	size_t n = 0;
+
+#define PUT(src, len)                                                          \
+	do {                                                                   \
+		size_t l_ = (len);                                             \
+		if (n + l_ >= size)                                            \
+			l_ = size - 1 - n;                                     \
+		memcpy(out + n, (src), l_);                                    \
+		n += l_;                                                       \
+	} while (0)
+
+	if (size == 0)
+		return;
+	/* scheme://user:password@host: the authority ends at the first '/'
+	 * (as libpq reads it), its user part at its last '@'. */
+	auth = strstr(url, "://");
+	if (auth != NULL) {
+		auth += 3;
+		end = auth + strcspn(auth, "/");
+		at = NULL;
+		for (colon = auth; colon < end; colon++) {
+			if (*colon == '@')
+				at = colon;
+		}
+		colon =
+		    at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon != NULL) {
+			PUT(url, (size_t)(colon + 1 - url));
+			PUT(mark, sizeof(mark) - 1);
+			p = at;
+		}
+	}
+	while (*p != '\0') {
+		const char *k = strstr(p, key);
+
+		if (k == NULL) {
+			PUT(p, strlen(p));
+			break;
+		}
+		k += sizeof(key) - 1;
+		PUT(p, (size_t)(k - p));
+		PUT(mark, sizeof(mark) - 1);
+		p = k + strcspn(k, "& ");
+	}
+	out[n] = '\0';
+#undef PUT
+}

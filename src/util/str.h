@@ -58,4 +58,11 @@ CS_NODISCARD int cs_buf_put_json_string(struct cs_buf *b, const char *s);
 /** Remove leading and trailing ASCII space in place; returns s. */
 char *cs_str_trim(char *s);
 
+/**
+ * A database URL or connection string fit to show: the password of
+ * scheme://user:PASSWORD@host/... and every password=VALUE (ended by '&'
+ * or a space) become "[redacted]". Truncated to size.
+ */
+void cs_str_redact_url(const char *url, char *out, size_t size);
+
 #endif

@@ -1240,6 +1240,12 @@ CS_TEST(verify__cli)
 	cJSON_Delete(j);
 	free(out);
 	free(errout);
+	/* A sync's chain step is bounded (it writes no heartbeat). */
+	sync[6] = "201";
+	ASSERT_EQ(cs_test_run(sync, env, NULL, &out, &errout), 64);
+	ASSERT_STR_CONTAINS(errout, "from 0 to 200");
+	free(out);
+	free(errout);
 
 	free(env_db);
 	free(env_url);

@@ -23,7 +23,7 @@ struct entry {
 	cs_test_fn fn;
 };
 
-struct cs_error cs_test_err;
+_Thread_local struct cs_error cs_test_err;
 
 static struct entry tests[MAX_TESTS];
 static size_t ntests;

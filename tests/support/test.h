@@ -97,7 +97,8 @@ void cs_test_fail(const char *file, int line, const char *fmt, ...)
 	} while (0)
 
 /* For functions that take a struct cs_error *: the message is shown. */
-extern struct cs_error cs_test_err;
+/* One per thread: tests that start threads may assert in each. */
+extern _Thread_local struct cs_error cs_test_err;
 #define TERR (&cs_test_err)
 
 #define ASSERT_OK(expr)                                                        \

@@ -165,6 +165,34 @@ CS_TEST(util_log__level_names)
 	ASSERT_EQ(l, CS_LOG_ERROR);
 }
 
+static void
+redacts(const char *url, const char *want)
+{
+	char out[256];
+
+	cs_str_redact_url(url, out, sizeof(out));
+	ASSERT_STR_EQ(out, want);
+}
+
+CS_TEST(util_str__redact_url)
+{
+	char small[12];
+
+	redacts("postgresql://cs:Se?cret99@db.internal/cs?sslmode=require",
+	    "postgresql://cs:[redacted]@db.internal/cs?sslmode=require");
+	redacts("postgresql://cs:pw1@/cs_test?host=/tmp/s&password=abc&x=1",
+	    "postgresql://cs:[redacted]@/cs_test?host=/tmp/s&password="
+	    "[redacted]&x=1");
+	redacts("postgres://a:b@c@h/d", "postgres://a:[redacted]@h/d");
+	redacts("postgresql://cs@db/x", "postgresql://cs@db/x");
+	redacts("sqlite:/var/lib/campaign-sync/c.db",
+	    "sqlite:/var/lib/campaign-sync/c.db");
+	redacts("host=db password=hunter2 dbname=x",
+	    "host=db password=[redacted] dbname=x");
+	cs_str_redact_url("postgresql://u:secret@h/d", small, sizeof(small));
+	ASSERT_STR_EQ(small, "postgresql:");
+}
+
 CS_TEST(util_error__wrap_keeps_the_cause)
 {
 	struct cs_error err = CS_ERROR_INIT;
