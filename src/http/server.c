@@ -371,7 +371,8 @@ recover(struct cs_server *s, struct cs_error *err)
 	cs_pool_put(s->pool, store);
 	if (closed > 0)
 		cs_log_info("serve",
-		    "closed %zu sync run%s this instance (%s) left unfinished",
+		    "closed %zu unfinished sync run%s of processes that are "
+		    "gone (this is %s)",
 		    closed, closed == 1 ? "" : "s", s->owner);
 	return error;
 }

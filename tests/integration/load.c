@@ -31,25 +31,24 @@ static struct cs_fakeproc fake, servers[2];
 #define server servers[0]
 static char *db_url;
 
-/* fake-nmkr with nfts NFTs, then n serve instances on one database; with
- * a schedule (5-field cron) or none. */
+/* serve on the test's database and fake-nmkr, as owner (NULL: its default
+ * name), with a schedule (5-field cron) or none. */
 static void
-start_n(const char *nfts, size_t n, const char *schedule)
+start_serve(struct cs_fakeproc *p, const char *owner, const char *schedule)
 {
-	char *fk = cs_build_path("tools/fake-nmkr/fake-nmkr");
 	char *cs = cs_build_path("src/cli/campaign-sync");
-	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
-	    "--project", PROJECT, "--nfts", nfts, "--sold", "0", "--reserved",
-	    "0", "--blocked", "0", "--rate-limit", "0", NULL};
-	const char *sargv[] = {cs, "serve", "--listen", "127.0.0.1:0",
-	    "--owner", NULL, schedule == NULL ? "--no-schedule" : NULL, NULL};
+	const char *argv[8] = {cs, "serve", "--listen", "127.0.0.1:0"};
 	char *env_db, *env_url, *env_sched = NULL;
 	const char *env[9];
-	char owner[16];
-	size_t i;
+	size_t n = 4;
 
-	cs_fakeproc_start(&fake, fargv, NULL);
-	db_url = cs_fixture_db_url("load.db");
+	if (owner != NULL) {
+		argv[n++] = "--owner";
+		argv[n++] = owner;
+	}
+	if (schedule == NULL)
+		argv[n++] = "--no-schedule";
+	argv[n] = NULL;
 	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db_url);
 	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
 	env[0] = env_db;
@@ -65,15 +64,31 @@ start_n(const char *nfts, size_t n, const char *schedule)
 		env[7] = env_sched;
 	}
 	env[8] = NULL;
-	for (i = 0; i < n; i++) {
-		snprintf(owner, sizeof(owner), "instance-%c", (char)('a' + i));
-		sargv[5] = owner;
-		cs_fakeproc_start(&servers[i], sargv, env);
-	}
+	cs_fakeproc_start(p, argv, env);
 	free(env_sched);
 	free(env_db);
 	free(env_url);
 	free(cs);
+}
+
+/* fake-nmkr with nfts NFTs, then n serve instances on one database,
+ * instance-a, instance-b, ...; with a schedule or none. */
+static void
+start_n(const char *nfts, size_t n, const char *schedule)
+{
+	char *fk = cs_build_path("tools/fake-nmkr/fake-nmkr");
+	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
+	    "--project", PROJECT, "--nfts", nfts, "--sold", "0", "--reserved",
+	    "0", "--blocked", "0", "--rate-limit", "0", NULL};
+	char owner[16];
+	size_t i;
+
+	cs_fakeproc_start(&fake, fargv, NULL);
+	db_url = cs_fixture_db_url("load.db");
+	for (i = 0; i < n; i++) {
+		snprintf(owner, sizeof(owner), "instance-%c", (char)('a' + i));
+		start_serve(&servers[i], owner, schedule);
+	}
 	free(fk);
 }
 
@@ -732,11 +747,7 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 	char path[128];
 	cJSON *j, *running;
 	int64_t id = slow_sync_of_20_sales();
-	const char *cs_env[6];
-	char *bin = cs_build_path("src/cli/campaign-sync");
-	const char *argv[] = {bin, "serve", "--listen", "127.0.0.1:0",
-	    "--no-schedule", NULL, NULL, NULL};
-	char *env_db, *env_url, *log;
+	char *log;
 
 	kill(server.pid, SIGKILL);
 	ASSERT_EQ(cs_fakeproc_stop(&server), 128 + SIGKILL);
@@ -752,15 +763,9 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 	cs_sync_run_dispose(&run);
 	cs_store_free(s);
 
-	/* Restarted: the dead run is named in the 409. */
-	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db_url);
-	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
-	cs_env[0] = env_db;
-	cs_env[1] = env_url;
-	cs_env[2] = "NMKR_API_KEY=" KEY;
-	cs_env[3] = "CS_ADMIN_TOKEN=" TOKEN;
-	cs_env[4] = NULL;
-	cs_fakeproc_start(&server, argv, cs_env);
+	/* Another instance (its default name): the dead run is named in the
+	 * 409. */
+	start_serve(&server, NULL, NULL);
 	snprintf(path, sizeof(path), "/api/campaigns/%lld/sync?force=1",
 	    (long long)id);
 	j = api("POST", path, NULL, 409);
@@ -776,9 +781,7 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 
 	/* The instance itself, restarted under its name, closes the run it
 	 * left, and the campaign syncs at once: the 20 sales come in. */
-	argv[5] = "--owner";
-	argv[6] = "instance-a";
-	cs_fakeproc_start(&server, argv, cs_env);
+	start_serve(&server, "instance-a", NULL);
 	cJSON_Delete(api("POST", path, NULL, 200));
 	ASSERT_OK(cs_store_open(&s, db_url, TERR));
 	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
@@ -788,11 +791,8 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 	assert_counters(s, id);
 	cs_store_free(s);
 	log = cs_fakeproc_log(&server);
-	ASSERT_STR_CONTAINS(log, "closed 1 sync run this instance (instance-a) "
-	                         "left unfinished");
+	ASSERT_STR_CONTAINS(log, "closed 1 unfinished sync run of processes "
+	                         "that are gone (this is instance-a)");
 	free(log);
 	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
-	free(env_db);
-	free(env_url);
-	free(bin);
 }
