@@ -89,41 +89,19 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 	return 0;
 }
 
-/* Register a password in a database URL as it is written there:
- * scheme://user:PASSWORD@host/... and password=PASSWORD (query string or
- * key=value form, ended by '&' or a space). */
+/* Register the passwords of a database URL as they are written there. */
 static void
 register_url_password(const char *url)
 {
-	const char *p, *at, *colon, *end;
+	const char *pos = url, *start;
 	char pw[256];
+	size_t len;
 
-	if (url == NULL)
-		return;
-	p = strstr(url, "://");
-	if (p != NULL) {
-		/* The authority ends at the first '/' (as libpq reads it), its
-		 * user part at its last '@'. */
-		p += 3;
-		end = p + strcspn(p, "/");
-		for (at = NULL; end > p && at == NULL; end--) {
-			if (end[-1] == '@')
-				at = end - 1;
-		}
-		colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
-		if (colon != NULL && (size_t)(at - colon - 1) < sizeof(pw)) {
-			memcpy(pw, colon + 1, (size_t)(at - colon - 1));
-			pw[at - colon - 1] = '\0';
-			cs_log_secret(pw);
-		}
-	}
-	for (p = strstr(url, "password="); p != NULL;
-	     p = strstr(p, "password=")) {
-		p += strlen("password=");
-		end = p + strcspn(p, "& ");
-		if ((size_t)(end - p) < sizeof(pw)) {
-			memcpy(pw, p, (size_t)(end - p));
-			pw[end - p] = '\0';
+	while (
+	    url != NULL && cs_str_next_url_password(url, &pos, &start, &len)) {
+		if (len < sizeof(pw)) {
+			memcpy(pw, start, len);
+			pw[len] = '\0';
 			cs_log_secret(pw);
 		}
 	}

@@ -174,16 +174,50 @@ cs_str_trim(char *s)
 	return s;
 }
 
+bool
+cs_str_next_url_password(
+    const char *url, const char **pos, const char **start, size_t *len)
+{
+	static const char key[] = "password=";
+	const char *auth = strstr(url, "://"), *end, *at = NULL, *colon, *k;
+
+	/* scheme://user:password@host: the authority ends at the first '/'
+	 * (as libpq reads it), its user part at its last '@'. */
+	if (auth != NULL) {
+		auth += 3;
+		end = auth + strcspn(auth, "/");
+		for (k = auth; k < end; k++) {
+			if (*k == '@')
+				at = k;
+		}
+		colon =
+		    at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon != NULL && *pos <= colon) {
+			*start = colon + 1;
+			*len = (size_t)(at - *start);
+			*pos = at;
+			return true;
+		}
+	}
+	k = strstr(*pos, key);
+	if (k == NULL)
+		return false;
+	*start = k + sizeof(key) - 1;
+	*len = strcspn(*start, "& ");
+	*pos = *start + *len;
+	return true;
+}
+
 void
 cs_str_redact_url(const char *url, char *out, size_t size)
 {
-	static const char mark[] = "[redacted]", key[] = "password=";
-	const char *p = url, *auth, *end, *at, *colon;
-	size_t n = 0;
+	static const char mark[] = "[redacted]";
+	const char *p = url, *pos = url, *start;
+	size_t n = 0, len;
 
-#define PUT(src, len)                                                          \
+#define PUT(src, l)                                                            \
 	do {                                                                   \
-		size_t l_ = (len);                                             \
+		size_t l_ = (l);                                               \
 		if (n + l_ >= size)                                            \
 			l_ = size - 1 - n;                                     \
 		memcpy(out + n, (src), l_);                                    \
@@ -192,37 +226,12 @@ cs_str_redact_url(const char *url, char *out, size_t size)
 
 	if (size == 0)
 		return;
-	/* scheme://user:password@host: the authority ends at the first '/'
-	 * (as libpq reads it), its user part at its last '@'. */
-	auth = strstr(url, "://");
-	if (auth != NULL) {
-		auth += 3;
-		end = auth + strcspn(auth, "/");
-		at = NULL;
-		for (colon = auth; colon < end; colon++) {
-			if (*colon == '@')
-				at = colon;
-		}
-		colon =
-		    at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon != NULL) {
-			PUT(url, (size_t)(colon + 1 - url));
-			PUT(mark, sizeof(mark) - 1);
-			p = at;
-		}
-	}
-	while (*p != '\0') {
-		const char *k = strstr(p, key);
-
-		if (k == NULL) {
-			PUT(p, strlen(p));
-			break;
-		}
-		k += sizeof(key) - 1;
-		PUT(p, (size_t)(k - p));
+	while (cs_str_next_url_password(url, &pos, &start, &len)) {
+		PUT(p, (size_t)(start - p));
 		PUT(mark, sizeof(mark) - 1);
-		p = k + strcspn(k, "& ");
+		p = start + len;
 	}
+	PUT(p, strlen(p));
 	out[n] = '\0';
 #undef PUT
 }

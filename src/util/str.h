@@ -59,6 +59,16 @@ CS_NODISCARD int cs_buf_put_json_string(struct cs_buf *b, const char *s);
 char *cs_str_trim(char *s);
 
 /**
+ * The next password in a database URL or connection string, searching from
+ * *pos (start with *pos = url): the one of scheme://user:PASSWORD@host/...
+ * (the user part ends at the authority's last '@', as libpq reads it),
+ * then each password=VALUE (ended by '&' or a space). Sets *start and *len
+ * and moves *pos past it. @return false when there is none left
+ */
+bool cs_str_next_url_password(
+    const char *url, const char **pos, const char **start, size_t *len);
+
+/**
  * A database URL or connection string fit to show: the password of
  * scheme://user:PASSWORD@host/... and every password=VALUE (ended by '&'
  * or a space) become "[redacted]". Truncated to size.
