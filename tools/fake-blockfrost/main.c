@@ -26,39 +26,6 @@ static const char usage[] =
     "         [--rate PER_S] [--burst N] [--daily-quota N] [--ban-after N]\n"
     "         [--latency-ms N] [--seed FILE.json]\n";
 
-/* Match "--flag value" or "--flag=value" at argv[*i], advancing *i. */
-static bool
-is_flag(int argc, char **argv, int *i, const char *flag, const char **value)
-{
-	size_t n = strlen(flag);
-	const char *a = argv[*i];
-
-	if (strncmp(a, flag, n) != 0)
-		return false;
-	if (a[n] == '=') {
-		*value = a + n + 1;
-		return true;
-	}
-	if (a[n] != '\0')
-		return false;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "%s needs a value\n", flag);
-		exit(EX_USAGE);
-	}
-	*value = argv[++*i];
-	return true;
-}
-
-static int64_t
-int_flag(const char *flag, const char *v, int64_t min, int64_t max)
-{
-	int64_t out = 0;
-
-	if (cs_fake_parse_flag_int(flag, v, min, max, &out) < 0)
-		exit(EX_USAGE);
-	return out;
-}
-
 static void
 parse_args(struct fbf_opts *o, int argc, char **argv)
 {
@@ -70,24 +37,26 @@ parse_args(struct fbf_opts *o, int argc, char **argv)
 		    strcmp(argv[i], "-h") == 0) {
 			fputs(usage, stdout);
 			exit(EX_OK);
-		} else if (is_flag(argc, argv, &i, "--listen", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--listen", &v)) {
 			o->listen = v;
-		} else if (is_flag(argc, argv, &i, "--project-id", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--project-id", &v)) {
 			o->project_id = v;
-		} else if (is_flag(argc, argv, &i, "--rate", &v)) {
-			o->rate = (int)int_flag("--rate", v, 0, 1000000);
-		} else if (is_flag(argc, argv, &i, "--burst", &v)) {
-			o->burst = (int)int_flag("--burst", v, 1, 100000000);
-		} else if (is_flag(argc, argv, &i, "--daily-quota", &v)) {
-			o->daily_quota =
-			    int_flag("--daily-quota", v, 0, INT64_MAX / 2);
-		} else if (is_flag(argc, argv, &i, "--ban-after", &v)) {
-			o->ban_after =
-			    (int)int_flag("--ban-after", v, 0, 100000000);
-		} else if (is_flag(argc, argv, &i, "--latency-ms", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--rate", &v)) {
+			o->rate =
+			    (int)cs_fake_flag_int("--rate", v, 0, 1000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--burst", &v)) {
+			o->burst =
+			    (int)cs_fake_flag_int("--burst", v, 1, 100000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--daily-quota", &v)) {
+			o->daily_quota = cs_fake_flag_int(
+			    "--daily-quota", v, 0, INT64_MAX / 2);
+		} else if (cs_fake_flag(argc, argv, &i, "--ban-after", &v)) {
+			o->ban_after = (int)cs_fake_flag_int(
+			    "--ban-after", v, 0, 100000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--latency-ms", &v)) {
 			o->latency_ms =
-			    (int)int_flag("--latency-ms", v, 0, 600000);
-		} else if (is_flag(argc, argv, &i, "--seed", &v)) {
+			    (int)cs_fake_flag_int("--latency-ms", v, 0, 600000);
+		} else if (cs_fake_flag(argc, argv, &i, "--seed", &v)) {
 			o->seed = v;
 		} else {
 			fprintf(

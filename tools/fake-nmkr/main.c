@@ -32,40 +32,6 @@ static const char usage[] =
     "         [--blockfrost-project-id ID] [--webhook-secret S]\n"
     "         [--reservation-minutes M] [--network mainnet|preprod]\n";
 
-/* The value of "--flag value" or "--flag=value"; advances *i. */
-/* Match "--flag value" or "--flag=value" at argv[*i], advancing *i. */
-static bool
-is_flag(int argc, char **argv, int *i, const char *flag, const char **value)
-{
-	size_t n = strlen(flag);
-	const char *a = argv[*i];
-
-	if (strncmp(a, flag, n) != 0)
-		return false;
-	if (a[n] == '=') {
-		*value = a + n + 1;
-		return true;
-	}
-	if (a[n] != '\0')
-		return false;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "%s needs a value\n", flag);
-		exit(EX_USAGE);
-	}
-	*value = argv[++*i];
-	return true;
-}
-
-static long
-int_flag(const char *flag, const char *v, int64_t min, int64_t max)
-{
-	int64_t out = 0;
-
-	if (cs_fake_parse_flag_int(flag, v, min, max, &out) < 0)
-		exit(EX_USAGE);
-	return (long)out;
-}
-
 static void
 parse_args(struct fnmkr_opts *o, int argc, char **argv)
 {
@@ -77,43 +43,47 @@ parse_args(struct fnmkr_opts *o, int argc, char **argv)
 		    strcmp(argv[i], "-h") == 0) {
 			fputs(usage, stdout);
 			exit(EX_OK);
-		} else if (is_flag(argc, argv, &i, "--listen", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--listen", &v)) {
 			o->listen = v;
-		} else if (is_flag(argc, argv, &i, "--api-key", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--api-key", &v)) {
 			o->api_key = v;
-		} else if (is_flag(argc, argv, &i, "--project", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--project", &v)) {
 			o->project = v;
-		} else if (is_flag(argc, argv, &i, "--nfts", &v)) {
-			o->nfts = int_flag("--nfts", v, 0, 10000000);
-		} else if (is_flag(argc, argv, &i, "--sold", &v)) {
-			o->sold = int_flag("--sold", v, 0, 10000000);
-		} else if (is_flag(argc, argv, &i, "--reserved", &v)) {
-			o->reserved = int_flag("--reserved", v, 0, 10000000);
-		} else if (is_flag(argc, argv, &i, "--blocked", &v)) {
-			o->blocked = int_flag("--blocked", v, 0, 10000000);
-		} else if (is_flag(argc, argv, &i, "--seed", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--nfts", &v)) {
+			o->nfts = cs_fake_flag_int("--nfts", v, 0, 10000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--sold", &v)) {
+			o->sold = cs_fake_flag_int("--sold", v, 0, 10000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--reserved", &v)) {
+			o->reserved =
+			    cs_fake_flag_int("--reserved", v, 0, 10000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--blocked", &v)) {
+			o->blocked =
+			    cs_fake_flag_int("--blocked", v, 0, 10000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--seed", &v)) {
 			o->seed = v;
-		} else if (is_flag(argc, argv, &i, "--cache-seconds", &v)) {
-			o->cache_seconds =
-			    (int)int_flag("--cache-seconds", v, 0, 86400);
-		} else if (is_flag(argc, argv, &i, "--rate-limit", &v)) {
-			o->rate_limit =
-			    (int)int_flag("--rate-limit", v, 0, 100000000);
-		} else if (is_flag(argc, argv, &i, "--latency-ms", &v)) {
+		} else if (cs_fake_flag(
+		               argc, argv, &i, "--cache-seconds", &v)) {
+			o->cache_seconds = (int)cs_fake_flag_int(
+			    "--cache-seconds", v, 0, 86400);
+		} else if (cs_fake_flag(argc, argv, &i, "--rate-limit", &v)) {
+			o->rate_limit = (int)cs_fake_flag_int(
+			    "--rate-limit", v, 0, 100000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--latency-ms", &v)) {
 			o->latency_ms =
-			    (int)int_flag("--latency-ms", v, 0, 600000);
-		} else if (is_flag(
+			    (int)cs_fake_flag_int("--latency-ms", v, 0, 600000);
+		} else if (cs_fake_flag(
 		               argc, argv, &i, "--blockfrost-project-id", &v)) {
 			o->blockfrost_project_id = v;
-		} else if (is_flag(argc, argv, &i, "--blockfrost", &v)) {
+		} else if (cs_fake_flag(argc, argv, &i, "--blockfrost", &v)) {
 			o->blockfrost = v;
-		} else if (is_flag(argc, argv, &i, "--webhook-secret", &v)) {
+		} else if (cs_fake_flag(
+		               argc, argv, &i, "--webhook-secret", &v)) {
 			o->webhook_secret = v;
-		} else if (is_flag(
+		} else if (cs_fake_flag(
 		               argc, argv, &i, "--reservation-minutes", &v)) {
-			o->reservation_minutes =
-			    (int)int_flag("--reservation-minutes", v, 1, 1440);
-		} else if (is_flag(argc, argv, &i, "--network", &v)) {
+			o->reservation_minutes = (int)cs_fake_flag_int(
+			    "--reservation-minutes", v, 1, 1440);
+		} else if (cs_fake_flag(argc, argv, &i, "--network", &v)) {
 			if (strcmp(v, "mainnet") == 0) {
 				o->mainnet = true;
 			} else if (strcmp(v, "preprod") == 0) {

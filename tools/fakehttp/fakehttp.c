@@ -132,17 +132,41 @@ cs_fake_parse_listen(const char *s, char host[64], int *port)
 	return 0;
 }
 
-int
-cs_fake_parse_flag_int(
-    const char *flag, const char *s, int64_t min, int64_t max, int64_t *out)
+bool
+cs_fake_flag(
+    int argc, char **argv, int *i, const char *flag, const char **value)
 {
-	if (s == NULL || cs_str_to_i64(s, min, max, out) < 0) {
+	size_t n = strlen(flag);
+	const char *a = argv[*i];
+
+	if (strncmp(a, flag, n) != 0)
+		return false;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return true;
+	}
+	if (a[n] != '\0')
+		return false;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s needs a value\n", flag);
+		exit(64);
+	}
+	*value = argv[++*i];
+	return true;
+}
+
+int64_t
+cs_fake_flag_int(const char *flag, const char *s, int64_t min, int64_t max)
+{
+	int64_t out = 0;
+
+	if (s == NULL || cs_str_to_i64(s, min, max, &out) < 0) {
 		fprintf(stderr, "%s wants an integer in [%lld, %lld], got %s\n",
 		    flag, (long long)min, (long long)max,
 		    s != NULL ? s : "nothing");
-		return CS_EINVAL;
+		exit(64);
 	}
-	return 0;
+	return out;
 }
 
 int

@@ -170,11 +170,16 @@ void cs_fake_resp_dispose(struct cs_fake_resp *r);
 CS_NODISCARD int cs_fake_parse_listen(const char *s, char host[64], int *port);
 
 /**
- * Parse an integer command-line value for flag, logging a usage error.
- * @return 0 or CS_EINVAL
+ * Match "--flag value" or "--flag=value" at argv[*i], advancing *i past
+ * the value. A flag without its value is a usage error: exit 64.
  */
-CS_NODISCARD int cs_fake_parse_flag_int(
-    const char *flag, const char *s, int64_t min, int64_t max, int64_t *out);
+bool cs_fake_flag(
+    int argc, char **argv, int *i, const char *flag, const char **value);
+
+/** An integer command-line value for flag in [min, max]; otherwise a usage
+ * error on stderr and exit 64. */
+int64_t cs_fake_flag_int(
+    const char *flag, const char *s, int64_t min, int64_t max);
 
 /**
  * Split path into at most max segments in place (empty segments dropped).
