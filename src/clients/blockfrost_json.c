@@ -89,14 +89,9 @@ cs_bf_decode_asset(
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	error = cs_json_parse(body, len, ctx, &doc, err);
+	error = cs_json_parse_shape(body, len, ctx, false, &doc, err);
 	if (error < 0)
 		return error;
-	if (!cJSON_IsObject(doc)) {
-		error = cs_error_set(
-		    err, CS_EPARSE, "asset: expected a JSON object");
-		goto out;
-	}
 	error = cs_json_get_string(doc, "asset", true, ctx, &asset, err);
 	if (error == 0)
 		error = cs_json_get_string(
@@ -143,14 +138,9 @@ cs_bf_decode_holders(const char *body, size_t len, int page,
 
 	*count = 0;
 	snprintf(what, sizeof(what), "addresses page %d", page);
-	error = cs_json_parse(body, len, what, &doc, err);
+	error = cs_json_parse_shape(body, len, what, true, &doc, err);
 	if (error < 0)
 		return error;
-	if (!cJSON_IsArray(doc)) {
-		error = cs_error_set(
-		    err, CS_EPARSE, "%s: expected a JSON array", what);
-		goto out;
-	}
 	cJSON_ArrayForEach(item, doc) {
 		snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
 		if (!cJSON_IsObject(item)) {

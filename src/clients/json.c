@@ -79,6 +79,20 @@ cs_json_parse(const char *body, size_t len, const char *what, cJSON **out,
 	    "%s: malformed JSON at byte %zu of %zu", what, at, len);
 }
 
+int
+cs_json_parse_shape(const char *body, size_t len, const char *what, bool array,
+    cJSON **out, struct cs_error *err)
+{
+	int error = cs_json_parse(body, len, what, out, err);
+
+	if (error < 0 || (array ? cJSON_IsArray(*out) : cJSON_IsObject(*out)))
+		return error;
+	cJSON_Delete(*out);
+	*out = NULL;
+	return cs_error_set(err, CS_EPARSE, "%s: expected a JSON %s", what,
+	    array ? "array" : "object");
+}
+
 const char *
 cs_json_type_name(const cJSON *v)
 {

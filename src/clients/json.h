@@ -25,6 +25,14 @@ CS_NODISCARD int cs_json_parse(const char *body, size_t len, const char *what,
     cJSON **out, struct cs_error *err);
 
 /**
+ * cs_json_parse(), then the document must be an object (array false) or an
+ * array (array true): else CS_EPARSE "what: expected a JSON object" and
+ * *out is NULL.
+ */
+CS_NODISCARD int cs_json_parse_shape(const char *body, size_t len,
+    const char *what, bool array, cJSON **out, struct cs_error *err);
+
+/**
  * Like cs_json_parse(), with every node of the document allocated from
  * arena instead of one malloc each: a GetNfts page is ~1,000 nodes, and
  * malloc and free were a third of a large sync's time. The document must

@@ -239,14 +239,9 @@ cs_nmkr_decode_counts(const char *body, size_t len, struct cs_nmkr_counts *out,
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	error = cs_json_parse(body, len, ctx, &doc, err);
+	error = cs_json_parse_shape(body, len, ctx, false, &doc, err);
 	if (error < 0)
 		return error;
-	if (!cJSON_IsObject(doc)) {
-		error = cs_error_set(
-		    err, CS_EPARSE, "GetCounts: expected a JSON object");
-		goto out;
-	}
 	error =
 	    cs_json_get_int(doc, "nftTotal", true, ctx, &out->nft_total, err);
 	if (error == 0)
@@ -273,7 +268,6 @@ cs_nmkr_decode_counts(const char *body, size_t len, struct cs_nmkr_counts *out,
 	if (error == 0)
 		error = cs_json_get_int(doc, "unknownOrBurnedState", false, ctx,
 		    &out->unknown_or_burned, err);
-out:
 	cJSON_Delete(doc);
 	return error;
 }
@@ -289,14 +283,9 @@ cs_nmkr_decode_project(const char *body, size_t len,
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	error = cs_json_parse(body, len, ctx, &doc, err);
+	error = cs_json_parse_shape(body, len, ctx, false, &doc, err);
 	if (error < 0)
 		return error;
-	if (!cJSON_IsObject(doc)) {
-		error = cs_error_set(err, CS_EPARSE,
-		    "GetProjectDetails: expected a JSON object");
-		goto out;
-	}
 	error = cs_json_get_string(doc, "uid", true, ctx, &uid, err);
 	if (error == 0)
 		error = cs_json_get_int(
@@ -332,14 +321,9 @@ cs_nmkr_decode_nft(
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	error = cs_json_parse(body, len, ctx, &doc, err);
+	error = cs_json_parse_shape(body, len, ctx, false, &doc, err);
 	if (error < 0)
 		return error;
-	if (!cJSON_IsObject(doc)) {
-		error = cs_error_set(err, CS_EPARSE,
-		    "GetNftDetailsById: expected a JSON object");
-		goto out;
-	}
 	error = cs_json_get_string(doc, "uid", true, ctx, &uid, err);
 	if (error == 0)
 		error =
