@@ -183,14 +183,6 @@ struct resp {
 	cJSON *json; /* the body, when it is JSON */
 };
 
-static size_t
-collect(char *data, size_t size, size_t n, void *payload)
-{
-	if (cs_buf_put(payload, data, size * n) < 0)
-		return 0;
-	return size * n;
-}
-
 /* How a body is sent: with "Expect: 100-continue" (the server may refuse
  * it before it is sent), chunked (no Content-Length). */
 #define SEND_EXPECT 0x1u
@@ -201,52 +193,31 @@ static struct resp
 send_req(const char *method, const char *url, const char *body, size_t len,
     const char *type, enum auth auth, unsigned flags)
 {
-	struct cs_buf b = CS_BUF_INIT(64u << 20), h = CS_BUF_INIT(1u << 20);
-	struct curl_slist *list = NULL;
+	const char *headers[5];
+	struct cs_test_resp t;
 	struct resp r;
 	char line[256];
-	CURLcode rc;
-	CURL *e;
+	size_t n = 0;
 
 	memset(&r, 0, sizeof(r));
-	e = curl_easy_init();
-	ASSERT_TRUE(e != NULL);
 	if (auth == ADMIN)
-		list = curl_slist_append(list, "Authorization: Bearer " TOKEN);
+		headers[n++] = "Authorization: Bearer " TOKEN;
 	else if (auth == BAD_AUTH)
-		list = curl_slist_append(
-		    list, "Authorization: Bearer not-the-admin-token-at-all");
+		headers[n++] =
+		    "Authorization: Bearer not-the-admin-token-at-all";
 	if (type != NULL) {
 		snprintf(line, sizeof(line), "Content-Type: %s", type);
-		list = curl_slist_append(list, line);
+		headers[n++] = line;
 	}
-	list = curl_slist_append(
-	    list, flags & SEND_EXPECT ? "Expect: 100-continue" : "Expect:");
+	headers[n++] = flags & SEND_EXPECT ? "Expect: 100-continue" : "Expect:";
 	if (flags & SEND_CHUNKED)
-		list = curl_slist_append(list, "Transfer-Encoding: chunked");
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, collect);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, &h);
-	if (body != NULL) {
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(
-		    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	}
-	rc = curl_easy_perform(e);
-	if (rc != CURLE_OK)
-		cs_test_fail(__FILE__, __LINE__, "%s %s: %s", method, url,
-		    curl_easy_strerror(rc));
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
-	curl_easy_cleanup(e);
-	curl_slist_free_all(list);
-	r.body = cs_buf_take(&b, &r.len);
-	r.headers = cs_buf_take(&h, NULL);
+		headers[n++] = "Transfer-Encoding: chunked";
+	headers[n] = NULL;
+	t = cs_test_http_raw(method, url, body, len, headers, 20);
+	r.status = t.status;
+	r.body = t.body;
+	r.len = t.len;
+	r.headers = t.headers;
 	return r;
 }
 

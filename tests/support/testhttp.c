@@ -3,6 +3,8 @@
 #include "support/testhttp.h"
 
 #include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "test.h"
 #include "util/buf.h"
@@ -16,8 +18,8 @@ collect(char *data, size_t size, size_t n, void *payload)
 }
 
 struct cs_test_resp
-cs_test_http(const char *method, const char *url, const char *body,
-    const char *const *headers)
+cs_test_http_raw(const char *method, const char *url, const char *body,
+    size_t len, const char *const *headers, long timeout_s)
 {
 	struct cs_buf b = CS_BUF_INIT(64u << 20), h = CS_BUF_INIT(1u << 20);
 	struct curl_slist *list = NULL;
@@ -30,14 +32,11 @@ cs_test_http(const char *method, const char *url, const char *body,
 		abort();
 	for (; headers != NULL && *headers != NULL; headers++)
 		list = curl_slist_append(list, *headers);
-	if (body != NULL)
-		list =
-		    curl_slist_append(list, "Content-Type: application/json");
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, collect);
@@ -45,7 +44,7 @@ cs_test_http(const char *method, const char *url, const char *body,
 	if (body != NULL) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(
-		    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+		    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	}
 	rc = curl_easy_perform(e);
 	if (rc != CURLE_OK)
@@ -54,9 +53,28 @@ cs_test_http(const char *method, const char *url, const char *body,
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
 	curl_easy_cleanup(e);
 	curl_slist_free_all(list);
-	r.body = cs_buf_take(&b, NULL);
+	r.body = cs_buf_take(&b, &r.len);
 	r.headers = cs_buf_take(&h, NULL);
 	return r;
+}
+
+struct cs_test_resp
+cs_test_http(const char *method, const char *url, const char *body,
+    const char *const *headers)
+{
+	const char *all[32];
+	size_t n = 0;
+
+	for (; headers != NULL && *headers != NULL; headers++) {
+		if (n == sizeof(all) / sizeof(all[0]) - 2)
+			cs_test_fail(__FILE__, __LINE__, "too many headers");
+		all[n++] = *headers;
+	}
+	if (body != NULL)
+		all[n++] = "Content-Type: application/json";
+	all[n] = NULL;
+	return cs_test_http_raw(
+	    method, url, body, body != NULL ? strlen(body) : 0, all, 60);
 }
 
 void
@@ -65,6 +83,7 @@ cs_test_resp_free(struct cs_test_resp *r)
 	free(r->body);
 	free(r->headers);
 	r->body = r->headers = NULL;
+	r->len = 0;
 }
 
 cJSON *
