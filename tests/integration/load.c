@@ -546,81 +546,6 @@ CS_TEST(load__500_webhooks_during_a_sync)
 	free(hc.per_nft);
 }
 
-struct pulls {
-	size_t n;
-	int64_t first_at;
-};
-
-static int
-pull_cb(const struct cs_sync_log *l, void *payload)
-{
-	struct pulls *p = payload;
-
-	p->n++;
-	if (p->first_at == 0 || l->started_at < p->first_at)
-		p->first_at = l->started_at;
-	return 0;
-}
-
-static struct pulls
-pulls_of(struct cs_store *s, int64_t campaign)
-{
-	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
-	struct pulls p = {0, 0};
-
-	q.campaign_id = campaign;
-	q.type = CS_SYNC_API_PULL;
-	ASSERT_OK(cs_store_sync_log_list(s, &q, pull_cb, &p, TERR));
-	return p;
-}
-
-/* Two serve instances with the schedule every minute on one PostgreSQL:
- * at the tick each campaign is synced once, by one of them, and the other
- * says why it did not. Waits for the next minute (at most 60 s). */
-CS_TEST(load__two_instances_schedule_once_per_tick)
-{
-	struct cs_store *s = NULL;
-	struct pulls p;
-	char *log_a, *log_b, mine[96], theirs[96], running[96];
-	int64_t id, deadline;
-
-	if (!cs_fixture_db_is_pg())
-		CS_SKIP("several instances share PostgreSQL (docs/deploy.md)");
-	start_n("20", 2, "* * * * *");
-	id = campaign(20);
-	ASSERT_OK(cs_store_open(&s, db_url, TERR));
-	deadline = cs_now_ms() + 75 * 1000;
-	do {
-		cs_sleep_ms(250);
-		p = pulls_of(s, id);
-	} while (p.n == 0 && cs_now_ms() < deadline);
-	ASSERT_EQ(p.n, 1);
-	/* Both instances have had their go at the tick by now. */
-	cs_sleep_ms(3000);
-	ASSERT_EQ(pulls_of(s, id).n, 1);
-	ASSERT_EQ(cs_fakeproc_stop(&servers[0]), 0);
-	ASSERT_EQ(cs_fakeproc_stop(&servers[1]), 0);
-	log_a = cs_fakeproc_log(&servers[0]);
-	log_b = cs_fakeproc_log(&servers[1]);
-	snprintf(mine, sizeof(mine), "campaign %lld: success", (long long)id);
-	snprintf(theirs, sizeof(theirs),
-	    "campaign %lld: synced by another instance", (long long)id);
-	snprintf(running, sizeof(running),
-	    "campaign %lld: a sync is already running", (long long)id);
-	if (strstr(log_a, mine) != NULL) {
-		ASSERT_STR_NOT_CONTAINS(log_b, mine);
-		ASSERT_TRUE(strstr(log_b, theirs) != NULL ||
-		            strstr(log_b, running) != NULL);
-	} else {
-		ASSERT_STR_CONTAINS(log_b, mine);
-		ASSERT_TRUE(strstr(log_a, theirs) != NULL ||
-		            strstr(log_a, running) != NULL);
-	}
-	free(log_a);
-	free(log_b);
-	cs_store_free(s);
-}
-
 /* A password in CS_DATABASE_URL never reaches the log, though serve logs
  * the URL it opened. PostgreSQL only (a SQLite URL has none); the test
  * server trusts local connections, so any password is accepted. */
@@ -633,7 +558,7 @@ CS_TEST(load__database_password_is_not_logged)
 	char *url, *env_db, *log;
 
 	if (!cs_fixture_db_is_pg())
-		CS_SKIP("a SQLite URL has no password");
+		CS_CANNOT_RUN("a SQLite URL has no password");
 	url = cs_fixture_db_url("load.db");
 	/* In the query, and in the user part with a '?' in it (libpq reads
 	 * the user part up to the '@'). */
