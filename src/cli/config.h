@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Configuration: the environment of SPEC.md, with command-line flags on top.
- * Secrets (API keys, the admin token) are registered with the logger so they
- * are scrubbed from every line, and are never printed.
+ * Configuration: the environment of docs/product.md, with command-line flags on
+ * top. Secrets (API keys, the admin token) are registered with the logger so
+ * they are scrubbed from every line, and are never printed.
  */
 #ifndef CS_CLI_CONFIG_H
 #define CS_CLI_CONFIG_H

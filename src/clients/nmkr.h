@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The NMKR Studio API v2 client (UPSTREAM.md section 1): Bearer key, the
+ * The NMKR Studio API v2 client (docs/upstream.md §1): Bearer key, the
  * network's base URL or NMKR_API_URL, and the calls the product needs. A
  * project's NFTs are listed with GetCounts, then GetNfts/{project}/all/50/
  * {page} ordered by id, with at most max_inflight pages in flight,

@@ -37,7 +37,7 @@ enum cs_source {
 	CS_SOURCE_EXPIRY,
 };
 
-/* An NFT's state in NMKR (UPSTREAM.md 1.3). */
+/* An NFT's state in NMKR (docs/upstream.md §1.3). */
 enum cs_remote_state {
 	CS_REMOTE_FREE = 0,
 	CS_REMOTE_RESERVED,

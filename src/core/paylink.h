@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NMKR Pay links (UPSTREAM.md 1.8): the pay window of the network, then
+ * NMKR Pay links (docs/upstream.md §1.8): the pay window of the network, then
  * p=<project uid without dashes>&n=<nft uid without dashes> for one NFT.
  */
 #ifndef CS_CORE_PAYLINK_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inventory import from NMKR Studio's CSV export (UPSTREAM.md 1.10): the
+ * Inventory import from NMKR Studio's CSV export (docs/upstream.md §1.10): the
  * header names the columns (Id, Uid, Tokenname, Displayname, ..., State,
  * AssetId, ...); RFC 4180 quoting, parsed by libcsv in strict mode.
  */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * NMKR webhooks: verification (OpenSSL HMAC-SHA256, constant-time compare),
- * decoding (cJSON, names matched without regard to case as UPSTREAM.md
- * advises), and the sink that commits them in groups. See webhook.h.
+ * decoding (cJSON, names matched without regard to case as docs/upstream.md
+ * §1.7 advises), and the sink that commits them in groups. See webhook.h.
  */
 #include "service/webhook.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NMKR webhooks (SPEC.md "Webhooks", UPSTREAM.md 1.7): the body is
- * NotificationSaleClass, the query carries payloadHash = URL-encoded Base64
+ * NMKR webhooks (docs/product.md "Webhooks", docs/upstream.md §1.7): the body
+ * is NotificationSaleClass, the query carries payloadHash = URL-encoded Base64
  * of HMAC-SHA256 over the raw body with the project's secret. Verified in
  * constant time against the campaign's secret (and the previous one during
  * rotation); every event is stored; a replay applies nothing twice;

@@ -2,8 +2,8 @@
 /*
  * The store: every read and write of campaign-sync's data, behind one
  * interface with pluggable backends (SQLite, PostgreSQL), picked by URL
- * scheme. The rules of SPEC.md "Data" are enforced here for every caller, in
- * the same transaction as the change that needs them:
+ * scheme. The rules of docs/product.md "Data" are enforced here for every
+ * caller, in the same transaction as the change that needs them:
  *
  *  - a change of an NFT's status (or of its reservation or sale fields) writes
  *    a status_history row and bumps the NFT's version;

@@ -393,9 +393,9 @@ member_schema(const cJSON *schema, const char *key, bool *free_form)
 }
 
 /*
- * SPEC.md: the JSON has exactly the fields described. The validator lets
- * members the schema does not name through (additionalProperties is not
- * false in the document), so look for them here: every member of every
+ * docs/product.md ("The sync"): the JSON has exactly the fields described. The
+ * validator lets members the schema does not name through (additionalProperties
+ * is not false in the document), so look for them here: every member of every
  * object must be in the document.
  */
 static void

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fake-nmkr against UPSTREAM.md §1 and NMKR's official (2022) OpenAPI spec:
- * every endpoint's happy path and error bodies, the quirks (401 texts, 406 vs
- * 400 limits, 406-then-404, zero counts, paging end), the rate limit and
+ * fake-nmkr against docs/upstream.md §1 and NMKR's official (2022) OpenAPI
+ * spec: every endpoint's happy path and error bodies, the quirks (401 texts,
+ * 406 vs 400 limits, 406-then-404, zero counts, paging end), the rate limit and
  * cache, every fault kind, the counters, the control interface and the
  * signed webhooks.
  */

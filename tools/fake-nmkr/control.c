@@ -2,7 +2,7 @@
 /*
  * fake-nmkr's control interface under /__fake/ (NFT states, adding and
  * removing NFTs, resets, signed webhooks) and its outgoing calls: webhooks
- * signed as NMKR signs them (UPSTREAM §1.7) and mints/burns on
+ * signed as NMKR signs them (docs/upstream.md §1.7) and mints/burns on
  * fake-blockfrost so the chain agrees with the sales.
  */
 #include "nmkr.h"
