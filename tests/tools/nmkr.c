@@ -1331,6 +1331,22 @@ CS_TEST(control__walk_events_delete_and_add_mid_walk)
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "events")),
 	    0);
 	cJSON_Delete(doc);
+	/* times: the next builds of the page, each one a change. */
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":1,\"add\":1,\"times\":0}", 400);
+	cJSON_Delete(doc);
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":3,\"add\":1,\"times\":2}", 200);
+	ASSERT_EQ(
+	    th_num(cJSON_GetArrayItem(
+	               cJSON_GetObjectItemCaseSensitive(doc, "events"), 0),
+	        "times"),
+	    2);
+	cJSON_Delete(doc);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 20);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 21);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 22);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 22);
 	ASSERT_EQ(cs_fakeproc_stop(&p), 0);
 }
 

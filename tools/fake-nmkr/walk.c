@@ -3,7 +3,8 @@
  * fake-nmkr's walk events: a change to the store made right after a given
  * GetNfts page has been built, before it is sent, so that a test can delete
  * or add an NFT while a client walks a project's pages, as an operator may
- * do in NMKR Studio at any moment. Each event fires once. One list per
+ * do in NMKR Studio at any moment. Each event fires on the next `times`
+ * builds of its page (default once). One list per
  * process (the program runs one fake), under its own mutex.
  */
 #include "nmkr.h"
@@ -18,12 +19,14 @@
 #include "util/banned.h"
 
 #define MAX_EVENTS 64
+#define MAX_TIMES 1000
 
 struct walk_event {
 	int64_t after_page;
 	char project[CS_FAKE_UID_LEN + 1]; /* lowercase */
 	char del[CS_FAKE_UID_LEN + 1];     /* "" when adding */
 	long add;
+	long times; /* builds of the page it still fires on */
 };
 
 static pthread_mutex_t events_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -47,6 +50,7 @@ write_events(struct cs_jw *w)
 			cs_jw_kstr(w, "delete", events[i].del);
 		else
 			cs_jw_ki64(w, "add", events[i].add);
+		cs_jw_ki64(w, "times", events[i].times);
 		cs_jw_obj_end(w);
 	}
 	cs_jw_arr_end(w);
@@ -80,6 +84,7 @@ add_event(struct fnmkr *f, struct cs_fake_resp *out, const cJSON *o)
 {
 	const cJSON *page = cJSON_GetObjectItemCaseSensitive(o, "afterPage");
 	const cJSON *add = cJSON_GetObjectItemCaseSensitive(o, "add");
+	const cJSON *times = cJSON_GetObjectItemCaseSensitive(o, "times");
 	const char *del = jstr(o, "delete"), *proj = jstr(o, "project");
 	const struct fnmkr_project *p = NULL;
 	const struct fnmkr_nft *n;
@@ -92,6 +97,15 @@ add_event(struct fnmkr *f, struct cs_fake_resp *out, const cJSON *o)
 		return false;
 	}
 	e.after_page = (int64_t)page->valuedouble;
+	e.times = 1;
+	if (times != NULL &&
+	    (!cJSON_IsNumber(times) || times->valuedouble < 1 ||
+	        times->valuedouble > MAX_TIMES)) {
+		cs_fake_resp_errorf(out, 400, "times must be 1..%d", MAX_TIMES);
+		return false;
+	}
+	if (times != NULL)
+		e.times = (long)times->valuedouble;
 	if ((del != NULL) == (add != NULL)) {
 		cs_fake_resp_errorf(out, 400,
 		    "give either delete (an NFT uid) or add (a count)");
@@ -234,10 +248,12 @@ cs_fnmkr__walk_page_built(
 	pthread_mutex_lock(&events_lock);
 	for (i = 0; i < nevents; i++) {
 		if (events[i].after_page == page &&
-		    strcmp(events[i].project, uid) == 0)
+		    strcmp(events[i].project, uid) == 0) {
 			due[ndue++] = events[i];
-		else
-			events[j++] = events[i];
+			if (--events[i].times == 0)
+				continue;
+		}
+		events[j++] = events[i];
 	}
 	nevents = j;
 	fired += (int64_t)ndue;
