@@ -119,7 +119,8 @@ usage(FILE *f)
 	           "  CS_DATABASE_URL   sqlite:PATH (default "
 	           "sqlite:campaign-sync.db) or postgres://...\n"
 	           "  NMKR_API_KEY, NMKR_NETWORK (mainnet|preprod), "
-	           "NMKR_API_URL\n"
+	           "NMKR_API_URL, NMKR_RATE_LIMIT (requests per 10 s, default "
+	           "800)\n"
 	           "  BLOCKFROST_PROJECT_ID, BLOCKFROST_NETWORK, "
 	           "BLOCKFROST_API_URL\n"
 	           "  CS_LISTEN, CS_ADMIN_TOKEN, CS_SYNC_SCHEDULE, "
@@ -410,6 +411,7 @@ main(int argc, char **argv)
 	}
 	cs_log_setup(cli.cfg.log_level, cli.cfg.log_format, stderr);
 	cs_config_register_secrets(&cli.cfg);
+	cs_nmkr_set_rate((int)cli.cfg.nmkr_rate_limit);
 	if (optind >= argc) {
 		usage(stderr);
 		return CS_EXIT_USAGE;
