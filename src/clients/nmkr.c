@@ -338,6 +338,7 @@ struct edge {
 	int64_t first, last;
 	size_t n;
 	bool done;
+	bool no_ids; /* an item without an id: the ids are not checked */
 };
 
 struct walk {
@@ -433,8 +434,11 @@ on_page(struct cs_http *h, struct cs_http_req *r)
 			e->first = items[len - count].nmkr_id;
 			e->last = items[len - 1].nmkr_id;
 		}
-		for (i = len - count + 1; count > 1 && i < len; i++) {
-			if (items[i].nmkr_id <= items[i - 1].nmkr_id)
+		for (i = len - count; i < len; i++) {
+			if (items[i].nmkr_id <= 0)
+				e->no_ids = true;
+			else if (i > len - count &&
+			         items[i].nmkr_id <= items[i - 1].nmkr_id)
 				w->descending = true;
 		}
 	}
@@ -481,7 +485,7 @@ edges_fit(const struct walk *w, char *note, size_t size)
 			    a->n, w->size, i + 1, b->n);
 			return false;
 		}
-		if (a->last >= b->first) {
+		if (!a->no_ids && !b->no_ids && a->last >= b->first) {
 			snprintf(note, size,
 			    "page %zu starts at id %lld, not above page %zu's "
 			    "last id %lld",

@@ -338,9 +338,10 @@ report_set_int(cJSON *o, const char *name, int64_t v)
 	cJSON_ReplaceItemInObject(o, name, cJSON_CreateNumber((double)v));
 }
 
-/* What the sync spent at NMKR (its client was reset when it began). */
+/* What the sync spent at NMKR (its client was reset when it began);
+ * fetched: the fetch succeeded. */
 static void
-report_nmkr_usage(struct run *r)
+report_nmkr_usage(struct run *r, bool fetched)
 {
 	struct cs_nmkr_usage u;
 	cJSON *o;
@@ -352,7 +353,7 @@ report_nmkr_usage(struct run *r)
 	cs_json_add_int(o, "refused", u.refused);
 	cJSON_AddBoolToObject(o, "circuitOpen", u.circuit_open);
 	cs_json_add_int(o, "walks", u.walks);
-	if (u.walks > 1 && u.walk_note[0] != '\0')
+	if (fetched && u.walks > 1 && u.walk_note[0] != '\0')
 		warnf(r, "%s: read %d times to have every NFT", u.walk_note,
 		    u.walks);
 	if (u.circuit_open)
@@ -816,7 +817,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		    fresh ? &r.project.counts : NULL, &r.remote, on_pages, &r,
 		    &fetch_err);
 	phase_done(&r, "fetch");
-	report_nmkr_usage(&r);
+	report_nmkr_usage(&r, error == 0);
 	if (reader_started)
 		pthread_join(reader.thread, NULL);
 	r.reader = NULL;

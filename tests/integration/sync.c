@@ -462,6 +462,33 @@ CS_TEST(sync__nft_deleted_mid_walk_leaves_no_hole)
 	teardown();
 }
 
+/* A list that moves during every read (an NFT added after page 2 of each
+ * of the three reads) fails the sync with the reason; nothing is applied. */
+CS_TEST(sync__list_that_keeps_moving_fails_the_sync)
+{
+	struct cs_sync_result r;
+	const cJSON *errs;
+	char *uid;
+
+	setup("2000");
+	uid = uid_of(5);
+	set_state(uid, "sold");
+	control("POST", "/__fake/walk-events",
+	    "{\"afterPage\":2,\"add\":1,\"times\":3}");
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_FAILED);
+	errs = cJSON_GetObjectItem(r.report, "errors");
+	ASSERT_STR_CONTAINS(cJSON_GetArrayItem(errs, 0)->valuestring,
+	    "kept changing while it was read");
+	ASSERT_EQ(
+	    num(cJSON_GetObjectItem(r.report, "nmkrRequests"), "walks"), 3);
+	ASSERT_EQ(status_of(uid, NULL), CS_NFT_AVAILABLE);
+	ASSERT_EQ(history(0).n, 0);
+	cs_sync_result_dispose(&r);
+	free(uid);
+	teardown();
+}
+
 static bool
 has_warning(const cJSON *report, const char *needle)
 {
