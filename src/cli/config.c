@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/banned.h"
 
@@ -51,6 +52,16 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 	if (error < 0)
 		return error;
 	cfg->nmkr_api_url = env("NMKR_API_URL");
+	cfg->nmkr_rate_limit = CS_NMKR_RATE_LIMIT;
+	v = env("NMKR_RATE_LIMIT");
+	if (v != NULL) {
+		if (cs_str_to_i64(v, 0, 1000000, &rate) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "NMKR_RATE_LIMIT must be a number of requests per "
+			    "10 s (0 turns it off), not '%s'",
+			    v);
+		cfg->nmkr_rate_limit = (long)rate;
+	}
 	cfg->blockfrost_project_id = env("BLOCKFROST_PROJECT_ID");
 	cfg->blockfrost_network = cfg->nmkr_network;
 	error = network("BLOCKFROST_NETWORK", env("BLOCKFROST_NETWORK"),

@@ -17,6 +17,7 @@ struct cs_config {
 	const char *nmkr_api_key;     /* NMKR_API_KEY */
 	enum cs_network nmkr_network; /* NMKR_NETWORK, NEXT_PUBLIC_... */
 	const char *nmkr_api_url;     /* NMKR_API_URL, overrides the network */
+	long nmkr_rate_limit; /* NMKR_RATE_LIMIT, requests per 10 s; 0 off */
 	const char *blockfrost_project_id;
 	enum cs_network blockfrost_network;
 	const char *blockfrost_api_url;

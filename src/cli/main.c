@@ -29,6 +29,9 @@ static const struct cs_cli_var variables[] = {
     {"NEXT_PUBLIC_NMKR_NETWORK",
         "accepted for NMKR_NETWORK when that is unset"},
     {"NMKR_API_URL", "overrides the network's NMKR base URL (the fakes)"},
+    {"NMKR_RATE_LIMIT",
+        "NMKR requests per 10 s that this process allows itself, shared by "
+        "all its NMKR clients (default 800, NMKR's limit; 0 turns it off)"},
     {"BLOCKFROST_PROJECT_ID",
         "the Blockfrost project id; chain verification is off without it "
         "(never logged)"},
@@ -468,6 +471,7 @@ main(int argc, char **argv)
 	}
 	cs_log_setup(cli.cfg.log_level, cli.cfg.log_format, stderr);
 	cs_config_register_secrets(&cli.cfg);
+	cs_nmkr_set_rate((int)cli.cfg.nmkr_rate_limit);
 	if (optind >= argc) {
 		usage(stderr);
 		return CS_EXIT_USAGE;

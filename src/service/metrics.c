@@ -31,6 +31,20 @@ static atomic_uint_fast64_t webhooks[NOUTCOMES];
 static atomic_uint_fast64_t upstream[NUPSTREAMS][NEXACT + 7];
 static atomic_uint_fast64_t reservations[5];
 static atomic_uint_fast64_t http[6];
+static atomic_uint_fast64_t sync_nmkr_sent, sync_nmkr_refused;
+static atomic_uint_fast64_t sync_nmkr_open, sync_nmkr_rereads;
+
+void
+cs_metrics_sync_nmkr(
+    int64_t sent, int64_t refused, bool circuit_open, int64_t rereads)
+{
+	atomic_fetch_add(&sync_nmkr_sent, (uint64_t)(sent > 0 ? sent : 0));
+	atomic_fetch_add(
+	    &sync_nmkr_refused, (uint64_t)(refused > 0 ? refused : 0));
+	atomic_fetch_add(&sync_nmkr_open, circuit_open ? 1u : 0u);
+	atomic_fetch_add(
+	    &sync_nmkr_rereads, (uint64_t)(rereads > 0 ? rereads : 0));
+}
 
 void
 cs_metrics_sync(
@@ -153,6 +167,25 @@ cs_metrics_render(struct cs_buf *b)
 	    "# TYPE cs_sync_conflicts_total counter\n"
 	    "cs_sync_conflicts_total %llu\n",
 	    get(&discrepancies), get(&updates), get(&conflicts));
+	e |= cs_buf_printf(b,
+	    "# HELP cs_sync_nmkr_requests_total Requests syncs sent to NMKR "
+	    "(retries included).\n"
+	    "# TYPE cs_sync_nmkr_requests_total counter\n"
+	    "cs_sync_nmkr_requests_total %llu\n"
+	    "# HELP cs_sync_nmkr_refused_total Requests syncs did not send: "
+	    "the circuit was open.\n"
+	    "# TYPE cs_sync_nmkr_refused_total counter\n"
+	    "cs_sync_nmkr_refused_total %llu\n"
+	    "# HELP cs_sync_nmkr_circuit_open_total Syncs whose circuit "
+	    "opened after failures in a row.\n"
+	    "# TYPE cs_sync_nmkr_circuit_open_total counter\n"
+	    "cs_sync_nmkr_circuit_open_total %llu\n"
+	    "# HELP cs_sync_nmkr_rereads_total NMKR lists read again: they "
+	    "moved while read.\n"
+	    "# TYPE cs_sync_nmkr_rereads_total counter\n"
+	    "cs_sync_nmkr_rereads_total %llu\n",
+	    get(&sync_nmkr_sent), get(&sync_nmkr_refused), get(&sync_nmkr_open),
+	    get(&sync_nmkr_rereads));
 	e |= cs_buf_puts(b, "# HELP cs_webhooks_total NMKR webhooks by "
 	                    "outcome.\n# TYPE cs_webhooks_total counter\n");
 	for (i = 0; i < NOUTCOMES; i++)

@@ -8,6 +8,7 @@
 #ifndef CS_SERVICE_METRICS_H
 #define CS_SERVICE_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,14 @@
 
 void cs_metrics_sync(enum cs_sync_status s, int64_t duration_ms,
     int64_t discrepancies, int64_t updates, int64_t conflicts);
+
+/**
+ * What one sync spent at NMKR: requests sent (retries included), requests
+ * refused unsent by the open circuit, whether the circuit opened, and
+ * re-reads of a list that moved (walks beyond the first).
+ */
+void cs_metrics_sync_nmkr(
+    int64_t sent, int64_t refused, bool circuit_open, int64_t rereads);
 
 /** outcome: applied, partial, failed, replay, rejected, invalid,
  * unknown_project, ignored, error, too_big. */

@@ -28,6 +28,11 @@
 #define CS_NMKR_MAX_PAGES 100000
 #define CS_NMKR_DEFAULT_INFLIGHT 4
 #define CS_NMKR_DETAILS_CACHE_MS (5 * 60 * 1000)
+#define CS_NMKR_RATE_LIMIT 800     /* requests per window per client IP */
+#define CS_NMKR_RATE_WINDOW_S 10   /* NMKR's rate-limit window */
+#define CS_NMKR_BREAKER_FAILURES 5 /* failed attempts in a row: stop */
+#define CS_NMKR_MAX_WALKS 3        /* reads of a list that moved */
+#define CS_NMKR_NOTE_MAX 512
 
 /* HTTP client. */
 #define CS_HTTP_CONNECT_TIMEOUT_MS 5000

@@ -1703,6 +1703,7 @@ CS_TEST(http_api__sync_blocking_report_and_debounce)
 	ASSERT_EQ(num(j, "pendingCount"), 0);
 	ASSERT_EQ(num(j, "errorCount"), 0);
 	ASSERT_TRUE(cJSON_IsObject(cJSON_GetObjectItem(j, "phases")));
+	ASSERT_GE(num(cJSON_GetObjectItem(j, "nmkrRequests"), "sent"), 2);
 	log_id = num(j, "syncLogId");
 	ASSERT_GT(log_id, 0);
 	resp_free(&r);
@@ -1739,6 +1740,9 @@ CS_TEST(http_api__sync_blocking_report_and_debounce)
 	cJSON_Delete(log);
 	API_ERR("POST", "/api/campaigns/999999/sync", NULL, 404, "not_found");
 	ASSERT_GE(metric("cs_syncs_total{result=\"success\"}"), 2);
+	/* Each sync's NMKR requests: at least its pages and counts. */
+	ASSERT_GE(metric("cs_sync_nmkr_requests_total"), 4);
+	ASSERT_EQ(metric("cs_sync_nmkr_circuit_open_total"), 0);
 	free(uid);
 	finish();
 }

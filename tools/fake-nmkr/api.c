@@ -466,6 +466,7 @@ get_nfts(struct fnmkr *f, struct cs_fake_resp *out, char **args,
 	text = cs_buf_take(&b, &len);
 	cs_fake_resp_take(out, 200, text, len);
 	out->content_type = CS_FAKE_JSON;
+	cs_fnmkr__walk_page_built(f, args[0], page);
 }
 
 static void

@@ -758,8 +758,11 @@ cs_fnmkr__control(
 	           strcmp(m, "DELETE") == 0) {
 		cs_fnmkr__api_reset(f, false, true);
 		cs_fake_resp_copy(out, 200, "{\"ok\":true}");
+	} else if (n == 2 && strcmp(segs[1], "walk-events") == 0) {
+		cs_fnmkr__walk_control(f, out, req);
 	} else if (n == 2 && strcmp(segs[1], "reset") == 0 &&
 	           strcmp(m, "POST") == 0) {
+		cs_fnmkr__walk_reset();
 		cs_fnmkr__api_reset(f, true, true);
 		cs_fakehttp_reset(f->http, true, true, true);
 		cs_fake_resp_copy(out, 200, "{\"ok\":true}");
