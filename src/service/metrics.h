@@ -19,8 +19,14 @@ void cs_metrics_sync(enum cs_sync_status s, int64_t duration_ms,
     int64_t discrepancies, int64_t updates, int64_t conflicts);
 
 /** outcome: applied, partial, failed, replay, rejected, invalid,
- * unknown_project, ignored, error, too_big. */
+ * unknown_project, ignored, error, too_big, not_a_sale, unknown_sale_type,
+ * rate_limited. */
 void cs_metrics_webhook(const char *outcome);
+
+/** A webhook refused before it was verified, by reason: unsigned,
+ * bad_signature, unknown_project, malformed, too_big, rate_limited (over
+ * the client's refusals: not stored). */
+void cs_metrics_webhook_refused(const char *reason);
 
 /** An upstream attempt (an http.h attempt callback fits). */
 void cs_metrics_upstream(
