@@ -318,6 +318,27 @@ CS_TEST(cli__bad_input_changes_nothing)
 	ASSERT_STR_CONTAINS(r.err, "no NFTs");
 	run_free(&r);
 
+	/* The export of another NMKR project: refused whole. */
+	{
+		char *csv = csv_path();
+
+		expect_ok(cs("campaign", "create", "--name", "Elsewhere",
+		    "--project", "0b7e3c55-1111-4aaa-8bbb-123456789abc",
+		    "--max", "100"));
+		r = CS5("inventory", "import", "Elsewhere", "--csv", csv);
+		ASSERT_EQ(r.code, 65);
+		ASSERT_STR_CONTAINS(r.err,
+		    "an export of NMKR project "
+		    "9e2d000a-ed53-4db4-819b-25cdab41fd47");
+		ASSERT_STR_CONTAINS(
+		    r.err, "0b7e3c55-1111-4aaa-8bbb-123456789abc");
+		run_free(&r);
+		r = CS3("inventory", "list", "Elsewhere");
+		ASSERT_STR_CONTAINS(r.out, "no NFTs in Elsewhere");
+		run_free(&r);
+		free(csv);
+	}
+
 	expect_ok(CS2("campaign", "list"));
 	r = CS2("campaign", "frobnicate");
 	ASSERT_EQ(r.code, 64);
