@@ -123,7 +123,8 @@ usage(FILE *f)
 	           "  BLOCKFROST_PROJECT_ID, BLOCKFROST_NETWORK, "
 	           "BLOCKFROST_API_URL\n"
 	           "  CS_LISTEN, CS_ADMIN_TOKEN, CS_SYNC_SCHEDULE, "
-	           "CS_LOG_FORMAT, CS_PUBLIC_RATE\n");
+	           "CS_LOG_FORMAT, CS_PUBLIC_RATE\n"
+	           "  CS_WEBHOOK_REFUSED_RATE, CS_WEBHOOK_RETENTION\n");
 }
 
 int
