@@ -447,3 +447,31 @@ CS_TEST(cli__logs_empty_and_filters)
 	ASSERT_STR_EQ(r.out, "[]\n");
 	run_free(&r);
 }
+
+/* The webhook settings are read and checked at start, as every other. */
+CS_TEST(cli__webhook_settings_are_checked)
+{
+	static const char *const bad[] = {"3 weeks", "30x", "-1", "d", "1.5h"};
+	static const char *const good[] = {"0", "3600", "90m", "12h", "30d"};
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ASSERT_EQ(setenv("CS_WEBHOOK_RETENTION", bad[i], 1), 0);
+		r = CS2("campaign", "list");
+		ASSERT_EQ(r.code, 78);
+		ASSERT_STR_CONTAINS(r.err, "CS_WEBHOOK_RETENTION");
+		run_free(&r);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ASSERT_EQ(setenv("CS_WEBHOOK_RETENTION", good[i], 1), 0);
+		expect_ok(CS2("campaign", "list"));
+	}
+	ASSERT_EQ(setenv("CS_WEBHOOK_REFUSED_RATE", "many", 1), 0);
+	r = CS2("campaign", "list");
+	ASSERT_EQ(r.code, 78);
+	ASSERT_STR_CONTAINS(r.err, "CS_WEBHOOK_REFUSED_RATE");
+	run_free(&r);
+	ASSERT_EQ(setenv("CS_WEBHOOK_REFUSED_RATE", "0", 1), 0);
+	expect_ok(CS2("campaign", "list"));
+}
