@@ -590,13 +590,12 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 		outcome = cs_sale_class_outcome(sale);
 		if (sale != CS_SALE_IS_SALE) {
 			sell = false;
-			snprintf(detail, sizeof(detail),
+			snprintf(detail, sizeof(detail), "SaleType %.64s %s",
+			    sale_type != NULL ? sale_type : "(none)",
 			    sale == CS_SALE_NOT_SALE
-			        ? "SaleType %.64s is not a sale: no NFT changed"
-			        : "SaleType %.64s is not known: no NFT "
-			          "changed, "
-			          "the next sync settles them",
-			    sale_type != NULL ? sale_type : "(none)");
+			        ? "is not a sale: no NFT changed"
+			        : "is not known: no NFT changed, the next "
+			          "sync settles them");
 		}
 	}
 	buyer = jstr(doc, "ReceiverAddress");
