@@ -88,7 +88,7 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 #define WEBHOOK_COLS                                                           \
 	"id, campaign_id, project_uid, event_type, dedupe_key, tx_hash, "      \
 	"verified, outcome, detail, received_at, sync_log_id, body_sha256, "   \
-	"body_len"
+	"COALESCE(body_len, length(raw_body))"
 
 #define RUN_COLS                                                               \
 	"id, campaign_id, owner, phase, done, total, started_at, "             \
