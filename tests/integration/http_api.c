@@ -3468,3 +3468,32 @@ CS_TEST(http_api__refused_webhooks_are_limited_per_client)
 	finish();
 	serve_env[0] = NULL;
 }
+
+CS_TEST(http_api__csv_of_another_project_is_refused)
+{
+	char *path = cs_xasprintf("%s/csv/lab-rat-100.csv", cs_test_fixtures());
+	char *csv = cs_test_read_file(path, NULL);
+	struct resp r;
+	int64_t id;
+	cJSON *page;
+
+	ASSERT_TRUE(csv != NULL);
+	start();
+	id = create_campaign("Elsewhere", UNKNOWN_PROJECT, 1000);
+	r = call_at(__FILE__, __LINE__, "POST",
+	    P("/api/campaigns/%lld/import", (long long)id), csv, "text/csv",
+	    ADMIN);
+	ASSERT_EQ(r.status, 400);
+	ASSERT_STR_EQ(err_code(r.json), "invalid");
+	ASSERT_STR_CONTAINS(
+	    str(cJSON_GetObjectItem(r.json, "error"), "message"),
+	    "an export of NMKR project " PROJECT);
+	resp_free(&r);
+	page =
+	    API("GET", P("/api/campaigns/%lld/nfts", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), 0);
+	cJSON_Delete(page);
+	free(csv);
+	free(path);
+	finish();
+}
