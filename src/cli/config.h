@@ -27,6 +27,12 @@ struct cs_config {
 	enum cs_log_format log_format; /* CS_LOG_FORMAT */
 	long public_rate;              /* CS_PUBLIC_RATE, per minute; 0 off */
 	enum cs_log_level log_level;
+	/* CS_WEBHOOK_RETENTION: webhook events older than this are pruned
+	 * (those a history row points at stay); 0: kept forever. */
+	int64_t webhook_retention_ms;
+	/* CS_WEBHOOK_REFUSED_RATE: refused webhooks a minute per client
+	 * before 429; 0 off. */
+	long webhook_refused_rate;
 };
 
 /**

@@ -49,6 +49,12 @@ static const struct cs_cli_var variables[] = {
     {"CS_PUBLIC_RATE",
         "public requests per minute per client (default 60; 0 turns the "
         "limit off)"},
+    {"CS_WEBHOOK_REFUSED_RATE",
+        "refused webhooks per minute per client before 429 without storing "
+        "(default 60; 0 turns the limit off)"},
+    {"CS_WEBHOOK_RETENTION", "how long webhook events are kept unless a status "
+                             "change points at them seconds or a number with "
+                             "s, m, h or d (default 30d; 0 keeps all)"},
     {"CS_FAKE_NMKR", "demo: the fake-nmkr program to run"},
     {"CS_FAKE_BLOCKFROST", "demo: the fake-blockfrost program to run"},
 };

@@ -12,7 +12,7 @@ static const double sync_buckets[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
 static const char *const webhook_outcomes[] = {"applied", "partial", "failed",
     "replay", "rejected", "invalid", "unknown_project", "ignored", "error",
-    "too_big"};
+    "too_big", "not_a_sale", "unknown_sale_type", "rate_limited"};
 #define NOUTCOMES (sizeof(webhook_outcomes) / sizeof(webhook_outcomes[0]))
 
 static const char *const upstreams[] = {"nmkr", "blockfrost"};
@@ -28,6 +28,12 @@ static atomic_uint_fast64_t sync_hist[NBUCKETS + 1];
 static atomic_uint_fast64_t sync_ms_sum;
 static atomic_uint_fast64_t discrepancies, updates, conflicts;
 static atomic_uint_fast64_t webhooks[NOUTCOMES];
+
+/* Why webhooks were refused before they could be verified. */
+static const char *const refusals[] = {"unsigned", "bad_signature",
+    "unknown_project", "malformed", "too_big", "rate_limited"};
+#define NREFUSALS (sizeof(refusals) / sizeof(refusals[0]))
+static atomic_uint_fast64_t refused[NREFUSALS];
 static atomic_uint_fast64_t upstream[NUPSTREAMS][NEXACT + 7];
 static atomic_uint_fast64_t reservations[5];
 static atomic_uint_fast64_t http[6];
@@ -74,6 +80,19 @@ cs_metrics_webhook(const char *outcome)
 	for (i = 0; i < NOUTCOMES; i++) {
 		if (strcmp(webhook_outcomes[i], outcome) == 0) {
 			atomic_fetch_add(&webhooks[i], 1);
+			return;
+		}
+	}
+}
+
+void
+cs_metrics_webhook_refused(const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < NREFUSALS; i++) {
+		if (strcmp(refusals[i], reason) == 0) {
+			atomic_fetch_add(&refused[i], 1);
 			return;
 		}
 	}
@@ -192,6 +211,13 @@ cs_metrics_render(struct cs_buf *b)
 		e |=
 		    cs_buf_printf(b, "cs_webhooks_total{outcome=\"%s\"} %llu\n",
 		        webhook_outcomes[i], get(&webhooks[i]));
+	e |= cs_buf_puts(b, "# HELP cs_webhooks_refused_total Webhooks refused "
+	                    "before they were verified, by reason.\n"
+	                    "# TYPE cs_webhooks_refused_total counter\n");
+	for (i = 0; i < NREFUSALS; i++)
+		e |= cs_buf_printf(b,
+		    "cs_webhooks_refused_total{reason=\"%s\"} %llu\n",
+		    refusals[i], get(&refused[i]));
 	e |= cs_buf_puts(b, "# HELP cs_upstream_requests_total Requests to "
 	                    "NMKR and Blockfrost by status.\n"
 	                    "# TYPE cs_upstream_requests_total counter\n");

@@ -28,8 +28,14 @@ void cs_metrics_sync_nmkr(
     int64_t sent, int64_t refused, bool circuit_open, int64_t rereads);
 
 /** outcome: applied, partial, failed, replay, rejected, invalid,
- * unknown_project, ignored, error, too_big. */
+ * unknown_project, ignored, error, too_big, not_a_sale, unknown_sale_type,
+ * rate_limited. */
 void cs_metrics_webhook(const char *outcome);
+
+/** A webhook refused before it was verified, by reason: unsigned,
+ * bad_signature, unknown_project, malformed, too_big, rate_limited (over
+ * the client's refusals: not stored). */
+void cs_metrics_webhook_refused(const char *reason);
 
 /** An upstream attempt (an http.h attempt callback fits). */
 void cs_metrics_upstream(

@@ -449,6 +449,19 @@ CS_NODISCARD int cs_store_webhook_event_list(struct cs_store *store,
     int64_t campaign_id, int64_t limit, bool with_body, cs_webhook_event_cb cb,
     void *payload, struct cs_error *err);
 
+/**
+ * Delete the webhook events received before `before` that no status_history
+ * row points at: refused ones, replays, those that changed nothing. An
+ * event that changed an NFT stays as long as its history row does (and
+ * history rows are never deleted here). Runs in batches of
+ * CS_WEBHOOK_PRUNE_BATCH rows, each committed on its own, so that the
+ * webhook writer waits for one batch at most.
+ *
+ * @param deleted out, may be NULL: how many events went
+ */
+CS_NODISCARD int cs_store_webhook_prune(struct cs_store *store, int64_t before,
+    int64_t *deleted, struct cs_error *err);
+
 /* ---- Reservations ----------------------------------------------------- */
 
 enum cs_reserve_outcome {

@@ -14,6 +14,14 @@
 #define CS_MAX_CSV_FIELD (16u * 1024u)           /* one CSV field */
 #define CS_MAX_SYNC_REPORT (32u * 1024u * 1024u) /* stored report JSON */
 
+/* Webhook events (docs/internals/webhooks.md). */
+#define CS_WEBHOOK_KEPT_PREFIX 256 /* bytes of a refused body kept */
+#define CS_WEBHOOK_MAX_NFTS 1000   /* NFTs one notification may list */
+#define CS_WEBHOOK_MAX_KEY 512     /* longer dedupe keys are hashed */
+#define CS_WEBHOOK_PRUNE_BATCH 1000
+#define CS_WEBHOOK_RETENTION_DEFAULT_S (30LL * 24 * 3600)
+#define CS_WEBHOOK_REFUSED_RATE_DEFAULT 60 /* per client a minute */
+
 /* Names and identifiers. */
 #define CS_UID_LEN 36   /* 8-4-4-4-12 GUID with dashes */
 #define CS_MAX_NAME 200 /* campaign and NFT names */

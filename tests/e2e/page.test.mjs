@@ -563,7 +563,8 @@ async function main() {
   await clickButton(page, ".page-head", "New campaign");
   await page.waitForSelector("#campaign-dialog[open]");
   await page.type("#cf-name", "Pilot Program");
-  await page.type("#cf-project", "aaaaaaaa-0000-4000-8000-000000000001");
+  // The CSV below is an export of PROJECT: its payment links say so.
+  await page.type("#cf-project", PROJECT);
   await page.select("#cf-network", "preprod");
   await page.type("#cf-max", "200");
   await assertLabelled(page, "campaign dialog");

@@ -362,3 +362,61 @@ CS_TEST(background__sweeper_asks_nmkr_first)
 	free(held);
 	free(asked);
 }
+
+static int
+count_event(const struct cs_webhook_event *e, void *payload)
+{
+	(void)e;
+	(*(size_t *)payload)++;
+	return 0;
+}
+
+static size_t
+events(struct cs_store *s)
+{
+	size_t n = 0;
+
+	ASSERT_OK(
+	    cs_store_webhook_event_list(s, 0, 0, false, count_event, &n, TERR));
+	return n;
+}
+
+/* The sweeper of serve prunes webhook events past the retention. */
+CS_TEST(background__sweeper_prunes_old_webhook_events)
+{
+	struct cs_scheduler_opts so;
+	struct cs_scheduler *sched = NULL;
+	struct cs_webhook_apply it[2];
+	struct cs_pool *pool = NULL;
+	struct cs_store *s = NULL;
+	int64_t now = cs_now_ms(), deadline;
+	size_t i;
+
+	url = cs_fixture_db_url("prune.db");
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	memset(it, 0, sizeof(it));
+	for (i = 0; i < 2; i++) {
+		it[i].event.raw_body = CS_UNCONST("{}");
+		it[i].event.raw_len = 2;
+		it[i].event.outcome = CS_UNCONST("rejected");
+	}
+	it[0].event.received_at = now - 3 * 3600 * 1000; /* 3 h old */
+	it[1].event.received_at = now;
+	ASSERT_OK(cs_store_webhook_apply(s, it, 2, now, TERR));
+	ASSERT_EQ(events(s), 2);
+
+	ASSERT_OK(cs_pool_new(&pool, url, 2, TERR));
+	memset(&so, 0, sizeof(so));
+	so.pool = pool;
+	so.owner = "pruner";
+	so.sweep_every_ms = 50;
+	so.webhook_retention_ms = 3600 * 1000; /* 1 h */
+	ASSERT_OK(cs_scheduler_start(&sched, &so, TERR));
+	deadline = cs_now_ms() + 5000;
+	while (events(s) > 1 && cs_now_ms() < deadline)
+		cs_sleep_ms(20);
+	cs_scheduler_free(sched);
+	ASSERT_EQ(events(s), 1);
+	cs_pool_free(pool);
+	cs_store_free(s);
+}

@@ -721,3 +721,82 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 	free(log);
 	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
 }
+
+/* One signed sale listing n NFTs, sent to the server: its status and
+ * answer (caller frees). */
+static struct cs_test_resp
+send_many(const char *secret, char **uids, size_t n)
+{
+	struct cs_buf b = CS_BUF_INIT(1u << 20);
+	char sig[45], *enc, *u;
+	struct cs_test_resp r;
+	size_t i;
+
+	ASSERT_OK(cs_buf_printf(&b,
+	    "{\"EventType\":\"transactionconfirmed\",\"ProjectUid\":\"%s\","
+	    "\"SaleType\":\"paidonftaddress\",\"TxHash\":\"%064x\","
+	    "\"NotificationSaleNfts\":[",
+	    PROJECT, 77));
+	for (i = 0; i < n; i++)
+		ASSERT_OK(cs_buf_printf(
+		    &b, "%s{\"NftUid\":\"%s\"}", i == 0 ? "" : ",", uids[i]));
+	ASSERT_OK(cs_buf_puts(&b, "]}"));
+	cs_webhook_sign(secret, cs_buf_cstr(&b), b.len, sig);
+	enc = url_encode(sig);
+	u = cs_xasprintf(
+	    "%s/webhooks/nmkr?payloadHash=%s", server.base_url, enc);
+	r = cs_test_http("POST", u, cs_buf_cstr(&b), NULL);
+	free(u);
+	free(enc);
+	cs_buf_dispose(&b);
+	return r;
+}
+
+/* A sale of many NFTs at once is taken whole and recognised when it comes
+ * again, on every backend: its replay key must fit a unique index. */
+CS_TEST(load__one_webhook_sells_300_nfts)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_test_resp r;
+	struct cs_campaign c;
+	struct cs_store *s = NULL;
+	struct uids u;
+	char path[128];
+	size_t i;
+	int64_t id;
+
+	start("300");
+	id = campaign(300);
+	snprintf(
+	    path, sizeof(path), "/api/campaigns/%lld/webhook", (long long)id);
+	{
+		char body[256];
+
+		snprintf(body, sizeof(body), "{\"url\":\"%s/webhooks/nmkr\"}",
+		    server.base_url);
+		cJSON_Delete(api("POST", path, body, 200));
+	}
+	ASSERT_OK(cs_store_open(&s, db_url, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	u.v = cs_xcalloc(300, sizeof(*u.v));
+	u.n = 0;
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &q, uid_cb, &u, TERR));
+	ASSERT_EQ(u.n, 300);
+	r = send_many(c.webhook_secret, u.v, u.n);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_STR_CONTAINS(r.body, "\"outcome\":\"applied\"");
+	ASSERT_STR_CONTAINS(r.body, "\"changed\":300");
+	cs_test_resp_free(&r);
+	r = send_many(c.webhook_secret, u.v, u.n);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_STR_CONTAINS(r.body, "\"outcome\":\"replay\"");
+	cs_test_resp_free(&r);
+	for (i = 0; i < u.n; i++)
+		free(u.v[i]);
+	free(u.v);
+	cs_campaign_dispose(&c);
+	cs_store_free(s);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+	ASSERT_EQ(cs_fakeproc_stop(&fake), 0);
+}

@@ -1684,3 +1684,47 @@ CS_TEST(webhook__canceled_releases_when_asked)
 	th_receiver_stop(rx);
 	cs_fakeproc_stop(&p);
 }
+
+/* The sender sends any SaleType; only a sale changes the NFT at NMKR. */
+CS_TEST(webhook__only_a_sale_type_sells_at_the_fake)
+{
+	static const char *const args[] = {"--nfts", "3", "--sold", "0",
+	    "--webhook-secret", "secret-for-sale-types", NULL};
+	static const char *const types[] = {
+	    "doublepaymentsendbacktobuyer", "directsale", "burning"};
+	static const char *const want[] = {"free", "sold", "free"};
+	struct cs_fakeproc p;
+	struct th_receiver *rx;
+	struct th_resp r;
+	cJSON *doc, *sent;
+	char body[512], uid[37];
+	const char *raw;
+	size_t rawlen, i;
+
+	th_start_nmkr(&p, args);
+	rx = th_receiver_start(200);
+	for (i = 0; i < 3; i++) {
+		th_nft_uid(TH_PROJECT, (long)i + 1, uid);
+		snprintf(body, sizeof(body),
+		    "{\"url\":\"http://127.0.0.1:%d/h\",\"event\":"
+		    "\"transactionconfirmed\",\"nftUids\":[\"%s\"],"
+		    "\"saleType\":\"%s\"}",
+		    th_receiver_port(rx), uid, types[i]);
+		doc = th_control(&p, "POST", "/__fake/webhook", body, 200);
+		ASSERT_EQ(th_num(doc, "status"), 200);
+		cJSON_Delete(doc);
+		ASSERT_TRUE(th_receiver_wait(rx, (int)i + 1, 5000));
+		raw = th_receiver_body(rx, &rawlen);
+		sent = cJSON_ParseWithLength(raw, rawlen);
+		ASSERT_TRUE(sent != NULL);
+		ASSERT_STR_EQ(th_str(sent, "SaleType"), types[i]);
+		cJSON_Delete(sent);
+		get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", uid);
+		doc = th_json(&r);
+		ASSERT_STR_EQ(th_str(doc, "state"), want[i]);
+		cJSON_Delete(doc);
+		th_resp_free(&r);
+	}
+	th_receiver_stop(rx);
+	cs_fakeproc_stop(&p);
+}

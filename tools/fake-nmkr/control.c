@@ -542,6 +542,28 @@ write_sale_body(struct cs_jw *w, const struct webhook *wh,
 	cs_jw_obj_end(w);
 }
 
+/*
+ * Whether a confirmation of sale_type sells the NFTs it lists: the sale
+ * values of TransactionTypes (NMKR's source,
+ * NMKR.Shared/Enums/TransactionTypes.cs). Kept apart from the server's own
+ * table on purpose: the fake says what NMKR does, the server decides what
+ * it means.
+ */
+static bool
+is_sale_type(const char *sale_type)
+{
+	static const char *const sales[] = {"paidonftaddress",
+	    "paidonprojectaddress", "decentralmintandsale", "directsale",
+	    "auction"};
+	size_t i;
+
+	for (i = 0; i < sizeof(sales) / sizeof(sales[0]); i++) {
+		if (strcmp(sales[i], sale_type) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The secret NMKR would sign with for url, or NULL. Needs the lock. */
 static const char *
 pick_secret(
@@ -604,8 +626,11 @@ send_webhook(
 		    out, 400, "url (http or https) and event are required");
 		goto out;
 	}
+	/* A confirmed sale sells at NMKR; a confirmed payout, refund or
+	 * mint-and-send changes no NFT's sale state there. */
 	if (strcmp(wh.event, "transactionconfirmed") == 0)
-		wh.apply = apply == NULL || cJSON_IsTrue(apply);
+		wh.apply = apply == NULL ? is_sale_type(wh.sale_type)
+		                         : cJSON_IsTrue(apply);
 	else
 		wh.apply = cJSON_IsTrue(apply);
 	uids = cJSON_GetObjectItemCaseSensitive(doc, "nftUids");
