@@ -33,7 +33,7 @@ static atomic_uint_fast64_t webhooks[NOUTCOMES];
 static const char *const refusals[] = {"unsigned", "bad_signature",
     "unknown_project", "malformed", "too_big", "rate_limited"};
 #define NREFUSALS (sizeof(refusals) / sizeof(refusals[0]))
-static atomic_uint_fast64_t refused[NREFUSALS];
+static atomic_uint_fast64_t webhooks_refused[NREFUSALS];
 static atomic_uint_fast64_t upstream[NUPSTREAMS][NEXACT + 7];
 static atomic_uint_fast64_t reservations[5];
 static atomic_uint_fast64_t http[6];
@@ -92,7 +92,7 @@ cs_metrics_webhook_refused(const char *reason)
 
 	for (i = 0; i < NREFUSALS; i++) {
 		if (strcmp(refusals[i], reason) == 0) {
-			atomic_fetch_add(&refused[i], 1);
+			atomic_fetch_add(&webhooks_refused[i], 1);
 			return;
 		}
 	}
@@ -217,7 +217,7 @@ cs_metrics_render(struct cs_buf *b)
 	for (i = 0; i < NREFUSALS; i++)
 		e |= cs_buf_printf(b,
 		    "cs_webhooks_refused_total{reason=\"%s\"} %llu\n",
-		    refusals[i], get(&refused[i]));
+		    refusals[i], get(&webhooks_refused[i]));
 	e |= cs_buf_puts(b, "# HELP cs_upstream_requests_total Requests to "
 	                    "NMKR and Blockfrost by status.\n"
 	                    "# TYPE cs_upstream_requests_total counter\n");
