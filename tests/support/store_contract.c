@@ -1813,6 +1813,60 @@ CS_TEST(contract__allowlist_wallets)
 	cs_store_free(s);
 }
 
+/* Migration 004 lowers the wallets stored before wallets had one form:
+ * an upper-case reservation then holds one-per-wallet, and allow-list
+ * entries differing only in case become one. */
+CS_TEST(contract__migration_lowers_wallets)
+{
+	struct cs_store *s = NULL;
+	struct cs_import_result res;
+	enum cs_reserve_outcome why;
+	struct cs_nft n;
+	char *url = cs_fixture_db_url("wallet-case.db");
+	char *up_w = upper(W(1)), *up_s = upper(STAKE(5)), *mixed, *sql;
+	int64_t id;
+
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	id = make_campaign(s, "Lab Rat", 10);
+	import_n(s, id, 3, 23, &res);
+	ASSERT_OK(
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	cs_store_free(s);
+	/* As an older version stored them: the buyer's address in upper
+	 * case, on the allow-list too, and one stake address three times in
+	 * different cases. */
+	mixed = cs_xstrdup(STAKE(5));
+	mixed[0] = 'S';
+	sql = cs_xasprintf(
+	    "UPDATE nfts SET status = 'reserved', reserved_by = '%s', "
+	    "claimed_by = '%s', reserved_until = %lld WHERE campaign_id = "
+	    "%lld AND nft_number = 1; "
+	    "INSERT INTO campaign_allowlist (campaign_id, address) VALUES "
+	    "(%lld, '%s'), (%lld, '%s'), (%lld, '%s'), (%lld, '%s'); "
+	    "DELETE FROM schema_migrations WHERE version = 4;",
+	    up_w, up_w, (long long)(NOW + 600000), (long long)id, (long long)id,
+	    up_s, (long long)id, mixed, (long long)id, STAKE(5), (long long)id,
+	    up_w);
+	cs_fixture_db_exec(url, sql);
+
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	/* Listed (lowered) and holding one (lowered): one per wallet. */
+	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(
+	                             s, id, W(1), 10, NOW + 1, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_WALLET_LIMIT);
+	/* The stake entry, lowered, admits the address delegating to it. */
+	ASSERT_OK(cs_store_reservation_take(
+	    s, id, W(5), 10, NOW + 1, &n, &why, TERR));
+	ASSERT_STR_EQ(n.reserved_by, W(5));
+	cs_nft_dispose(&n);
+	cs_store_free(s);
+	free(sql);
+	free(mixed);
+	free(up_s);
+	free(up_w);
+	free(url);
+}
+
 CS_TEST(contract__chain_checks_rotation)
 {
 	struct cs_store *s = open_store();
