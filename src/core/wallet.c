@@ -284,29 +284,25 @@ cs_wallet_fault_msg(enum cs_wallet_fault f)
 	case CS_WALLET_EMPTY:
 		return "the address is empty";
 	case CS_WALLET_TOO_LONG:
-		return "the address is longer than any Cardano address "
-		       "accepted (108 characters)";
+		return "longer than any Cardano address accepted (108 "
+		       "characters)";
 	case CS_WALLET_MIXED_CASE:
-		return "the address mixes upper and lower case (bech32 is "
-		       "one or the other)";
+		return "mixes upper and lower case (bech32 is all one or the "
+		       "other)";
 	case CS_WALLET_NOT_BECH32:
-		return "not a bech32 Cardano address (addr1... or "
-		       "addr_test1...)";
+		return "not a bech32 Cardano address";
 	case CS_WALLET_CHECKSUM:
-		return "the address's checksum is wrong (a typo, or a "
-		       "truncated address)";
+		return "the checksum is wrong (a typo, or a truncated address)";
 	case CS_WALLET_UNKNOWN_PREFIX:
-		return "not a Cardano address: the prefix must be addr or "
-		       "addr_test";
+		return "not a Cardano address (its prefix is not addr, "
+		       "addr_test, stake or stake_test)";
 	case CS_WALLET_WRONG_NETWORK:
-		return "the address is of the other network than the "
-		       "campaign's (addr is mainnet, addr_test preprod)";
+		return "an address of the other network than the campaign's";
 	case CS_WALLET_STAKE_ONLY:
-		return "a stake address is not a wallet address: give the "
-		       "payment address (addr...)";
+		return "a stake address, not a payment address";
 	case CS_WALLET_BAD_PAYLOAD:
-		return "the address's content is not a Shelley address of "
-		       "this network (header, network tag or length)";
+		return "not a Shelley address of this network (header, "
+		       "network tag or length)";
 	}
 	return "not a valid address";
 }

@@ -605,9 +605,14 @@ allowlist_tx(struct tx *tx, void *payload, struct cs_error *err)
 		    CS_WALLET_PAYMENT_OR_STAKE, &w);
 		if (f != CS_WALLET_OK)
 			error = cs_error_set(err, CS_EINVAL,
-			    "allow-list entry %zu: %s (the campaign is on %s)",
+			    "allow-list entry %zu: %s (this campaign is on "
+			    "%s: %s1... or %s1...)",
 			    i + 1, cs_wallet_fault_msg(f),
-			    cs_network_name(camp.network));
+			    cs_network_name(camp.network),
+			    camp.network == CS_NETWORK_MAINNET ? "addr"
+			                                       : "addr_test",
+			    camp.network == CS_NETWORK_MAINNET ? "stake"
+			                                       : "stake_test");
 		else
 			error = tx->s->ops->allowlist_add(
 			    tx->s->conn, a->campaign_id, w.address, err);
@@ -2081,8 +2086,9 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	    a->wallet, camp.network, CS_WALLET_PAYMENT_ONLY, &w);
 	if (f != CS_WALLET_OK) {
 		error = cs_error_set(err, CS_EINVAL,
-		    "wallet: %s (the campaign is on %s)",
-		    cs_wallet_fault_msg(f), cs_network_name(camp.network));
+		    "wallet: %s (this campaign is on %s: %s1...)",
+		    cs_wallet_fault_msg(f), cs_network_name(camp.network),
+		    camp.network == CS_NETWORK_MAINNET ? "addr" : "addr_test");
 		goto out;
 	}
 	if (camp.status != CS_CAMPAIGN_ACTIVE) {
