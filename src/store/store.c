@@ -27,6 +27,7 @@
 struct cs_store {
 	const struct cs_store_ops *ops;
 	struct cs_store_conn *conn;
+	char *url; /* for cs_store_open_like() */
 	bool in_tx;
 	/* The transactions' scratch memory, reset after each: its first
 	 * block is reused, so a busy writer does not allocate per commit. */
@@ -156,6 +157,7 @@ cs_store_open(struct cs_store **out, const char *url, struct cs_error *err)
 		    "postgres://...)");
 	s = cs_xcalloc(1, sizeof(*s));
 	s->ops = ops;
+	s->url = cs_xstrdup(url);
 	cs_arena_init(&s->scratch);
 	error = ops->open(&s->conn, url, err);
 	if (error < 0)
@@ -178,7 +180,20 @@ cs_store_free(struct cs_store *store)
 	if (store->conn != NULL)
 		store->ops->close(store->conn);
 	cs_arena_dispose(&store->scratch);
+	free(store->url);
 	free(store);
+}
+
+int
+cs_store_open_like(
+    struct cs_store **out, const struct cs_store *like, struct cs_error *err)
+{
+	*out = NULL;
+	if (strstr(like->url, ":memory:") != NULL ||
+	    strstr(like->url, "mode=memory") != NULL)
+		return cs_error_set(err, CS_EINVAL,
+		    "an in-memory database has no second connection");
+	return cs_store_open(out, like->url, err);
 }
 
 const char *
@@ -1815,6 +1830,27 @@ cs_store_sync_run_finish(struct cs_store *store, int64_t run_id,
 	int error;
 
 	RETRY(error, store->ops->run_finish(
+	                 store->conn, run_id, outcome, sync_log_id, now, err));
+	return error;
+}
+
+int
+cs_store_sync_run_heartbeat(
+    struct cs_store *store, int64_t run_id, int64_t now, struct cs_error *err)
+{
+	int error;
+
+	RETRY(error, store->ops->run_heartbeat(store->conn, run_id, now, err));
+	return error;
+}
+
+int
+cs_store_sync_run_close(struct cs_store *store, int64_t run_id,
+    const char *outcome, int64_t sync_log_id, int64_t now, struct cs_error *err)
+{
+	int error;
+
+	RETRY(error, store->ops->run_close(
 	                 store->conn, run_id, outcome, sync_log_id, now, err));
 	return error;
 }

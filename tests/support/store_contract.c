@@ -1393,6 +1393,44 @@ CS_TEST(contract__sync_run_claim)
 	cs_store_free(s);
 }
 
+/* The heartbeat and the conditional close: what lets a run be taken
+ * over from a dead owner, and lets a live one notice it was. */
+CS_TEST(contract__sync_run_heartbeat_and_close)
+{
+	struct cs_store *s = open_store();
+	struct cs_sync_run running;
+	int64_t run = 0, run2 = 0;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "cli@host-a:4242", NOW, 30000, 0, &run, NULL, TERR));
+	/* Beats keep the run fresh: past the stale limit from its start,
+	 * not from its last beat. */
+	ASSERT_OK(cs_store_sync_run_heartbeat(s, run, NOW + 25000, TERR));
+	ASSERT_ERR(CS_ECONFLICT, cs_store_sync_run_claim(s, id, "b",
+	                             NOW + 50000, 30000, 0, &run2, NULL, TERR));
+	ASSERT_OK(cs_store_sync_run_active(s, id, &running, TERR));
+	ASSERT_EQ(running.heartbeat_at, NOW + 25000);
+	ASSERT_STR_EQ(running.phase, "starting"); /* a beat is no progress */
+	cs_sync_run_dispose(&running);
+	/* Closed by someone else: the owner's next beat learns it. */
+	ASSERT_OK(
+	    cs_store_sync_run_close(s, run, "abandoned", 0, NOW + 50001, TERR));
+	ASSERT_ERR(CS_ENOTFOUND,
+	    cs_store_sync_run_heartbeat(s, run, NOW + 50002, TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_sync_run_close(s, run, "interrupted",
+	                             0, NOW + 50003, TERR));
+	ASSERT_OK(cs_store_sync_run_latest(s, id, &running, TERR));
+	ASSERT_STR_EQ(running.outcome, "abandoned");
+	ASSERT_EQ(running.finished_at, NOW + 50001);
+	cs_sync_run_dispose(&running);
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "b", NOW + 50004, 30000, 0, &run2, NULL, TERR));
+	ASSERT_ERR(CS_ENOTFOUND,
+	    cs_store_sync_run_heartbeat(s, 999999, NOW + 50005, TERR));
+	cs_store_free(s);
+}
+
 CS_TEST(contract__repair_links_follow_network)
 {
 	struct cs_store *s = open_store();
