@@ -3005,7 +3005,7 @@ CS_TEST(http_api__without_an_nmkr_key)
 	resp_free(&r);
 	cJSON_Delete(API("POST",
 	    P("/api/campaigns/%lld/activate", (long long)id), NULL, 200));
-	cJSON_Delete(RESERVE(id, STAKE, 201, NULL));
+	cJSON_Delete(RESERVE(id, W(1), 201, NULL));
 	free(csv);
 	free(path);
 	finish();
