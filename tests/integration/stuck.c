@@ -443,7 +443,7 @@ CS_TEST(stuck__signals_stop_a_cli_sync_cleanly)
 	pid_t pid;
 
 	setup();
-	slow_pages(1500);
+	slow_pages(600); /* the fetch ends well within the grace */
 	pid = spawn_sync(log);
 	run = wait_fetching();
 	kill(pid, SIGTERM);
