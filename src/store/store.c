@@ -661,6 +661,8 @@ cs_store_allowlist_has(struct cs_store *store, int64_t campaign_id,
 	size_t i;
 	int error;
 
+	if (address == NULL)
+		return cs_error_set(err, CS_EINVAL, "no address");
 	/* Entries are stored in lower case (core/wallet.h). */
 	for (i = 0; address[i] != '\0' && i < CS_MAX_WALLET; i++)
 		canon[i] = (char)tolower((unsigned char)address[i]);
