@@ -389,6 +389,10 @@ sync_one(struct cs_cli *cli, struct cs_sync_env *env, const struct flags *fl,
 	struct bar bar = {stderr, false};
 	int code, error;
 
+	if (atomic_load(&st->stop))
+		return cs_cli_failf(cli, CS_EXIT_TEMPFAIL,
+		    "%s: not synced: stopped by %s", c->name,
+		    strsignal(atomic_load(&st->signo)));
 	cs_sync_opts_init(&o);
 	o.type = CS_SYNC_MANUAL;
 	o.dry_run = fl->dry_run;
