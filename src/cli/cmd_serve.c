@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "http/http.h"
+#include "service/sync.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/banned.h"
@@ -68,13 +69,9 @@ cs_cli_block_signals(sigset_t *set)
 static void
 default_owner(char *out, size_t size)
 {
-	char host[64];
-
-	if (gethostname(host, sizeof(host)) != 0)
-		cs_str_copy(host, "localhost", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	/* Cut in the host, never in the pid: a cut name is not parsed. */
-	snprintf(out, size, "serve@%.*s:%ld", 40, host, (long)getpid());
+	/* "serve@HOST:PID": another process on this host can tell that it
+	 * is gone and take its runs over (cs_sync_owner_gone()). */
+	cs_sync_owner_name(out, size, "serve");
 }
 
 int

@@ -77,7 +77,8 @@ static const struct cs_cmd commands[] = {
         "sync CAMPAIGN|--all [--json] [--dry-run] [--force] "
         "[--verify-limit N]",
         "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
-        "1 failed",
+        "1 failed, 75 stopped (Ctrl-C, SIGTERM, SIGHUP: nothing applied, "
+        "the run closed as interrupted)",
         "CAMPAIGN          id or name\n"
         "--all             every active campaign\n"
         "--json            print the SyncReport as JSON\n"

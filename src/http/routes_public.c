@@ -36,9 +36,9 @@ cs_route_reserve(struct cs_req *r)
 	wallet = cJSON_GetObjectItemCaseSensitive(body, "wallet");
 	if (!cJSON_IsString(wallet) || wallet->valuestring[0] == '\0' ||
 	    strlen(wallet->valuestring) > CS_MAX_WALLET) {
-		cs_reply_error(r, 400, "invalid",
-		    "wallet is required: the buyer's stake or payment "
-		    "address");
+		cs_reply_error(r, 400, "invalid_wallet",
+		    "wallet is required: the buyer's Cardano address "
+		    "(addr1... on mainnet, addr_test1... on preprod)");
 		goto out;
 	}
 	store = cs_req_store(r);
@@ -49,6 +49,13 @@ cs_route_reserve(struct cs_req *r)
 	if (error == CS_ECONFLICT) {
 		cs_reply_error(r, why == CS_RESERVE_NOT_ELIGIBLE ? 403 : 409,
 		    cs_reserve_outcome_name(why), "%s", cs_error_msg(&err));
+		goto out;
+	}
+	if (error == CS_EINVAL) {
+		/* Not an address of the campaign's network (core/wallet.h):
+		 * the message says why, never echoing the input. */
+		cs_reply_error(
+		    r, 400, "invalid_wallet", "%s", cs_error_msg(&err));
 		goto out;
 	}
 	if (error < 0) {

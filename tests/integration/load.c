@@ -253,8 +253,8 @@ race(size_t instances)
 	for (i = 0; i < 200; i++) {
 		urls[i] = cs_xasprintf("%s/api/campaigns/%lld/reservations",
 		    servers[i % instances].base_url, (long long)id);
-		bodies[i] =
-		    cs_xasprintf("{\"wallet\":\"stake_test1wallet%03zu\"}", i);
+		bodies[i] = cs_xasprintf("{\"wallet\":\"%s\"}",
+		    cs_fixture_wallet_mainnet((unsigned)i));
 	}
 	burst(b, 200, urls, bodies);
 	cs_strmap_init(&seen);
