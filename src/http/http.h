@@ -33,6 +33,11 @@ struct cs_server_opts {
 	/* Blockfrost, for the chain step of syncs and POST .../verify; NULL:
 	 * no chain verification. */
 	const struct cs_blockfrost_opts *blockfrost;
+	/* Benchmarks only (bench/floor_serve.c; no flag or variable sets it):
+	 * POST /webhooks/nmkr answers 200 at once, verifying and storing
+	 * nothing, so that bench/run measures the floor of the webhook rate
+	 * through the same server. */
+	bool bench_floor;
 };
 
 void cs_server_opts_init(struct cs_server_opts *o);
