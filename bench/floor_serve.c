@@ -31,6 +31,7 @@ main(int argc, char **argv)
 	o.schedule = NULL;
 	o.no_background = true;
 	o.bench_floor = true;
+	o.max_client_connections = 1024; /* the load is all 127.0.0.1 */
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--listen") == 0)
 			o.listen = argv[i + 1];

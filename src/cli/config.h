@@ -26,6 +26,12 @@ struct cs_config {
 	enum cs_log_format log_format; /* CS_LOG_FORMAT */
 	long public_rate;              /* CS_PUBLIC_RATE, per minute; 0 off */
 	enum cs_log_level log_level;
+	/* The HTTP layer's limits (serve); 0: the server's default. */
+	const char *trusted_proxies;     /* CS_TRUSTED_PROXIES */
+	unsigned max_connections;        /* CS_MAX_CONNECTIONS */
+	unsigned max_client_connections; /* CS_MAX_CLIENT_CONNECTIONS */
+	unsigned header_timeout_s;       /* CS_HEADER_TIMEOUT */
+	unsigned max_syncs;              /* CS_MAX_SYNCS */
 };
 
 /**

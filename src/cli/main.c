@@ -124,6 +124,9 @@ usage(FILE *f)
 	           "BLOCKFROST_API_URL\n"
 	           "  CS_LISTEN, CS_ADMIN_TOKEN, CS_SYNC_SCHEDULE, "
 	           "CS_LOG_FORMAT, CS_PUBLIC_RATE\n");
+	fprintf(f, "  CS_TRUSTED_PROXIES, CS_MAX_CONNECTIONS, "
+	           "CS_MAX_CLIENT_CONNECTIONS, CS_HEADER_TIMEOUT, "
+	           "CS_MAX_SYNCS\n");
 }
 
 int
