@@ -36,7 +36,7 @@ struct cs_server_opts {
 	/* The HTTP layer; 0 picks the default. */
 	const char *trusted_proxies;     /* CS_TRUSTED_PROXIES; NULL: none */
 	unsigned http_threads;           /* event loop threads; 0: 2 */
-	unsigned http_workers;           /* handler threads; 0: pool_size */
+	unsigned http_workers;           /* handler threads; 0: 64 */
 	unsigned max_connections;        /* in all; 0: 4096 */
 	unsigned max_client_connections; /* per client address; 0: 64 */
 	unsigned header_timeout_s;       /* to send a request's headers; 0: 5 */

@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "service/metrics.h"
 #include "service/sync.h"
@@ -998,8 +999,9 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 	s->opts = *opts;
 	s->opts.pool_size = opts->pool_size > 0 ? opts->pool_size : 16;
 	s->opts.http_threads = or_default(opts->http_threads, 2);
-	s->opts.http_workers =
-	    or_default(opts->http_workers, (unsigned)s->opts.pool_size);
+	/* Most of them wait on the webhook writer's commit; the more wait,
+	 * the more webhooks each commit carries. */
+	s->opts.http_workers = or_default(opts->http_workers, 64);
 	s->opts.max_connections =
 	    connection_limit(or_default(opts->max_connections, 4096));
 	s->opts.max_client_connections =
@@ -1156,6 +1158,8 @@ stop_threads(struct cs_server *s)
 void
 cs_server_stop(struct cs_server *s)
 {
+	MHD_socket listen_fd = MHD_INVALID_SOCKET;
+
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&s->lock);
@@ -1165,9 +1169,10 @@ cs_server_stop(struct cs_server *s)
 	}
 	s->stopping = true;
 	pthread_mutex_unlock(&s->lock);
-	/* No new connections; those open finish their requests. */
+	/* No new connections; those open finish their requests. The
+	 * listening socket is ours to close once the daemon is stopped. */
 	if (s->daemon != NULL)
-		MHD_quiesce_daemon(s->daemon);
+		listen_fd = MHD_quiesce_daemon(s->daemon);
 	pthread_mutex_lock(&s->lock);
 	while (s->async_running > 0)
 		pthread_cond_wait(&s->idle, &s->lock);
@@ -1181,6 +1186,8 @@ cs_server_stop(struct cs_server *s)
 	if (s->daemon != NULL)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
+	if (listen_fd != MHD_INVALID_SOCKET)
+		close(listen_fd);
 	stop_threads(s);
 	cs_webhook_sink_free(s->sink);
 	s->sink = NULL;

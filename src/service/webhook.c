@@ -176,6 +176,7 @@ struct job {
 
 struct cs_webhook_sink {
 	struct cs_store *store;
+	struct cs_store *reader; /* the secrets, for callers without one */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t work; /* the writer waits for jobs */
@@ -256,7 +257,10 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 	*out = NULL;
 	s = cs_xcalloc(1, sizeof(*s));
 	error = cs_store_open(&s->store, opts->store_url, err);
+	if (error == 0)
+		error = cs_store_open(&s->reader, opts->store_url, err);
 	if (error < 0) {
+		cs_store_free(s->store);
 		free(s);
 		return error;
 	}
@@ -269,6 +273,7 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 	s->secrets.ttl_ms =
 	    opts->secret_ttl_ms > 0 ? opts->secret_ttl_ms : 5000;
 	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
+		cs_store_free(s->reader);
 		cs_store_free(s->store);
 		free(s);
 		return cs_error_set(
@@ -300,6 +305,7 @@ cs_webhook_sink_free(struct cs_webhook_sink *s)
 	pthread_cond_destroy(&s->done);
 	pthread_cond_destroy(&s->work);
 	pthread_mutex_destroy(&s->lock);
+	cs_store_free(s->reader);
 	cs_store_free(s->store);
 	free(s);
 }
@@ -442,6 +448,8 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 
 	memset(out, 0, sizeof(*out));
 	memset(&j, 0, sizeof(j));
+	if (store == NULL)
+		store = s->reader; /* used under secrets.lock only */
 	doc = cJSON_ParseWithLength(body, len);
 	if (doc == NULL || !cJSON_IsObject(doc)) {
 		reply(out, 400, "invalid_json", "invalid",

@@ -55,7 +55,9 @@ struct cs_webhook_reply {
  *
  * @param body the raw body exactly as received (borrowed)
  * @param payload_hash the query's payloadHash, URL-decoded (may be NULL)
- * @param store a connection for reading campaigns (borrowed)
+ * @param store a connection for reading campaigns (borrowed), or NULL: the
+ *        sink's own (so that a caller waiting for the commit holds no
+ *        connection of a pool)
  * @return 0 when *out says what to answer
  */
 CS_NODISCARD int cs_webhook_handle(struct cs_webhook_sink *sink,
