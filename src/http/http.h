@@ -42,7 +42,7 @@ struct cs_server_opts {
 	unsigned header_timeout_s;       /* to send a request's headers; 0: 5 */
 	unsigned idle_timeout_s; /* idle connection, between requests; 0: 30 */
 	unsigned max_syncs;      /* syncs run for HTTP requests; 0: 4 */
-	int64_t pool_wait_ms; /* a handler's wait for a connection; 0: 2000 */
+	int64_t pool_wait_ms; /* a handler's wait for a connection; 0: 10 s */
 	/* Benchmarks only (bench/floor_serve.c; no flag or variable sets it):
 	 * POST /webhooks/nmkr answers 200 at once, verifying and storing
 	 * nothing, so that bench/run measures the floor of the webhook rate

@@ -1025,7 +1025,7 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 	s->opts.idle_timeout_s = or_default(opts->idle_timeout_s, 30);
 	s->opts.max_syncs = or_default(opts->max_syncs, 4);
 	if (s->opts.pool_wait_ms <= 0)
-		s->opts.pool_wait_ms = 2000;
+		s->opts.pool_wait_ms = 10000;
 	if (opts->admin_token != NULL) {
 		s->admin_token = cs_xstrdup(opts->admin_token);
 	} else {
