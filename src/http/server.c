@@ -45,6 +45,10 @@ struct conn_ctx {
 	bool too_big;
 	bool answered; /* refused before the body was read */
 	bool done;     /* a handler thread answered: send req's response */
+	/* A webhook refused as too big: a handler thread records it before
+	 * the 413 goes out (recording waits for the writer's commit, which
+	 * the event loop must not). */
+	bool record_too_big;
 	struct conn_ctx *next; /* in the handler threads' queue */
 };
 
@@ -487,9 +491,8 @@ admit(struct cs_server *s, struct cs_req *r, struct conn_ctx *ctx)
 	if (cl != NULL && cs_str_to_i64(cl, 0, INT64_MAX, &len) == 0 &&
 	    (uint64_t)len > body_cap(ctx->route->flags)) {
 		/* Counted and recorded as when the body runs over. */
-		if (ctx->route->flags & CS_ROUTE_WEBHOOK)
-			cs_webhook_record_refused(
-			    s->sink, "too_big", "body over the cap", r->now);
+		ctx->record_too_big =
+		    (ctx->route->flags & CS_ROUTE_WEBHOOK) != 0;
 		cs_reply_error(r, 413, "too_big", "the body is over %zu bytes",
 		    body_cap(ctx->route->flags));
 		return false;
@@ -552,7 +555,11 @@ worker_main(void *payload)
 			w->tail = NULL;
 		w->busy++;
 		pthread_mutex_unlock(&w->lock);
-		ctx->route->handler(&ctx->req);
+		if (ctx->record_too_big) /* the 413 is made already */
+			cs_webhook_record_refused(s->sink, "too_big",
+			    "body over the cap", ctx->req.now);
+		else
+			ctx->route->handler(&ctx->req);
 		if (ctx->req.store != NULL)
 			cs_pool_put(s->pool, ctx->req.store);
 		ctx->req.store = NULL;
@@ -676,12 +683,21 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->now = cs_now_ms();
 		request_client(s, conn, r->client, sizeof(r->client));
 		if (!admit(s, r, ctx)) {
+			/* libmicrohttpd calls again, as the first time, when
+			 * the handler thread resumes the connection. */
+			if (ctx->record_too_big && dispatch(s, ctx))
+				return MHD_YES;
 			ctx->answered = true;
 			return send_reply(r);
 		}
 		return MHD_YES;
 	}
 	r = &ctx->req;
+	if (ctx->done) { /* a handler thread answered */
+		ctx->answered = true;
+		ctx->done = false;
+		return send_reply(r);
+	}
 	if (ctx->answered)
 		return MHD_YES; /* drain what the client still sends */
 	if (*upload_data_size > 0) {
@@ -691,15 +707,14 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (ctx->done) /* a handler thread answered */
-		return send_reply(r);
 	/* The whole request is here. */
 	if (ctx->too_big) {
-		if (ctx->route->flags & CS_ROUTE_WEBHOOK)
-			cs_webhook_record_refused(
-			    s->sink, "too_big", "body over the cap", r->now);
 		cs_reply_error(r, 413, "too_big", "the body is over %zu bytes",
 		    ctx->body.max);
+		ctx->record_too_big =
+		    (ctx->route->flags & CS_ROUTE_WEBHOOK) != 0;
+		if (ctx->record_too_big && dispatch(s, ctx))
+			return MHD_YES;
 		return send_reply(r);
 	}
 	r->body = cs_buf_cstr(&ctx->body);
