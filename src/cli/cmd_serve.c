@@ -39,6 +39,11 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 	o->public_rate = cli->cfg.public_rate;
 	o->webhook_refused_rate = cli->cfg.webhook_refused_rate;
 	o->webhook_retention_ms = cli->cfg.webhook_retention_ms;
+	o->trusted_proxies = cli->cfg.trusted_proxies;
+	o->max_connections = cli->cfg.max_connections;
+	o->max_client_connections = cli->cfg.max_client_connections;
+	o->header_timeout_s = cli->cfg.header_timeout_s;
+	o->max_syncs = cli->cfg.max_syncs;
 	if (cli->cfg.nmkr_api_key != NULL) {
 		*nmkr = (struct cs_nmkr_opts)CS_NMKR_OPTS_INIT;
 		nmkr->api_key = cli->cfg.nmkr_api_key;

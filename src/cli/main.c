@@ -55,6 +55,17 @@ static const struct cs_cli_var variables[] = {
     {"CS_WEBHOOK_RETENTION", "how long webhook events are kept unless a status "
                              "change points at them seconds or a number with "
                              "s, m, h or d (default 30d; 0 keeps all)"},
+    {"CS_TRUSTED_PROXIES",
+        "reverse proxies whose X-Forwarded-For names the client: addresses and "
+        "networks, e.g. 127.0.0.1, 10.0.0.0/8 (default none)"},
+    {"CS_MAX_CONNECTIONS", "open connections of serve in all (default 4096)"},
+    {"CS_MAX_CLIENT_CONNECTIONS",
+        "open connections per client address, an IPv6 /64 counting as one; "
+        "trusted proxies are not capped (default 64)"},
+    {"CS_HEADER_TIMEOUT", "seconds a connection has to send a request's "
+                          "headers before it is closed (default 5)"},
+    {"CS_MAX_SYNCS", "syncs run at once for HTTP requests; the next is "
+                     "answered 503 with Retry-After (default 4)"},
     {"CS_FAKE_NMKR", "demo: the fake-nmkr program to run"},
     {"CS_FAKE_BLOCKFROST", "demo: the fake-blockfrost program to run"},
 };

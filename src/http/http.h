@@ -39,6 +39,21 @@ struct cs_server_opts {
 	/* Blockfrost, for the chain step of syncs and POST .../verify; NULL:
 	 * no chain verification. */
 	const struct cs_blockfrost_opts *blockfrost;
+	/* The HTTP layer; 0 picks the default. */
+	const char *trusted_proxies;     /* CS_TRUSTED_PROXIES; NULL: none */
+	unsigned http_threads;           /* event loop threads; 0: 2 */
+	unsigned http_workers;           /* handler threads; 0: 64 */
+	unsigned max_connections;        /* in all; 0: 4096 */
+	unsigned max_client_connections; /* per client address; 0: 64 */
+	unsigned header_timeout_s;       /* to send a request's headers; 0: 5 */
+	unsigned idle_timeout_s; /* idle connection, between requests; 0: 30 */
+	unsigned max_syncs;      /* syncs run for HTTP requests; 0: 4 */
+	int64_t pool_wait_ms; /* a handler's wait for a connection; 0: 10 s */
+	/* Benchmarks only (bench/floor_serve.c; no flag or variable sets it):
+	 * POST /webhooks/nmkr answers 200 at once, verifying and storing
+	 * nothing, so that bench/run measures the floor of the webhook rate
+	 * through the same server. */
+	bool bench_floor;
 };
 
 void cs_server_opts_init(struct cs_server_opts *o);

@@ -84,7 +84,8 @@ refusals_wait(struct cs_req *r)
 {
 	if (r->srv->refusals == NULL)
 		return 0;
-	return cs_ratelimit_peek(r->srv->refusals, r->client, cs_mono_us());
+	return cs_ratelimit_peek(
+	    r->srv->refusals, cs_req_client(r), cs_mono_us());
 }
 
 static void
@@ -92,7 +93,7 @@ refusal_taken(struct cs_req *r)
 {
 	if (r->srv->refusals != NULL)
 		(void)cs_ratelimit_take(
-		    r->srv->refusals, r->client, cs_mono_us());
+		    r->srv->refusals, cs_req_client(r), cs_mono_us());
 }
 
 void
@@ -112,18 +113,17 @@ void
 cs_route_webhook_nmkr(struct cs_req *r)
 {
 	struct cs_webhook_reply w;
-	struct cs_store *store;
 	cJSON *body;
 	char secs[16];
 	int wait;
 
-	store = cs_req_store(r);
-	if (store == NULL)
-		return;
-	/* A client over its refused webhooks is still heard: a webhook that
-	 * verifies is handled; one refused is answered 429, not stored. */
+	/* No pooled connection (NULL: the sink's own for the secrets): the
+	 * wait for the group commit holds none, so every webhook in flight
+	 * can join the same commit. A client over its refused webhooks is
+	 * still heard: a webhook that verifies is handled; one refused is
+	 * answered 429, not stored. */
 	wait = refusals_wait(r);
-	if (cs_webhook_handle(r->srv->sink, store, r->body, r->body_len,
+	if (cs_webhook_handle(r->srv->sink, NULL, r->body, r->body_len,
 	        cs_req_query(r, "payloadHash"), r->now, wait > 0, &w) < 0 ||
 	    w.status == 0) {
 		cs_reply_error(

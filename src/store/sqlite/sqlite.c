@@ -505,6 +505,11 @@ sqlite_open(struct cs_store_conn **out, const char *url, struct cs_error *err)
 		error = exec_sql(c, "PRAGMA journal_mode = WAL", err);
 	if (error == 0)
 		error = exec_sql(c, "PRAGMA synchronous = FULL", err);
+	/* Savepoints' journals in memory: a batch of webhooks (a savepoint
+	 * each, and one per change) otherwise spilled some 700 pages a
+	 * transaction to a temporary file, 1,400 writes (strace). */
+	if (error == 0)
+		error = exec_sql(c, "PRAGMA temp_store = MEMORY", err);
 	if (error == CS_EINVAL) /* SQLITE_NOTADB */
 		error = cs_error_wrap(
 		    err, CS_EINVAL, "%s is not a campaign-sync database", path);
