@@ -27,7 +27,8 @@
 static const char usage[] =
     "usage: fake-nmkr --listen 127.0.0.1:PORT --api-key KEY [--project UID]\n"
     "         [--nfts N] [--sold K] [--reserved R] [--blocked B]\n"
-    "         [--seed FILE.json] [--cache-seconds S] [--rate-limit N]\n"
+    "         [--seed FILE.json] [--cache-seconds S (20; 0: off)]\n"
+    "         [--rate-limit N]\n"
     "         [--latency-ms N] [--blockfrost URL]\n"
     "         [--blockfrost-project-id ID] [--webhook-secret S]\n"
     "         [--reservation-minutes M] [--network mainnet|preprod]\n";
@@ -125,6 +126,7 @@ main(int argc, char **argv)
 	f.opts.listen = "127.0.0.1:0";
 	f.opts.nfts = 10;
 	f.opts.rate_limit = 800;
+	f.opts.cache_seconds = FNMKR_DEFAULT_CACHE_SECONDS;
 	f.opts.reservation_minutes = FNMKR_DEFAULT_RESERVATION_MIN;
 	f.opts.mainnet = true;
 	parse_args(&f.opts, argc, argv);

@@ -35,7 +35,7 @@
 #define FNMKR_PAY_PREPROD "https://pay.preprod.nmkr.io/?"
 #define FNMKR_SELLDATE_BASE_MS 1759320000000LL /* 2025-10-01T12:00:00Z */
 #define FNMKR_RELEASE_GRACE_MS 60000           /* reserved -> free after */
-#define FNMKR_UNKNOWN_PROJECT_TTL_MS 20000     /* the 406-then-404 window */
+#define FNMKR_DEFAULT_CACHE_SECONDS 20 /* NMKR.Api/CheckCachedAccess.cs */
 #define FNMKR_RATE_WINDOW_MS 10000
 #define FNMKR_CACHE_MAX_ENTRIES 50000
 #define FNMKR_MINT_BATCH 500
