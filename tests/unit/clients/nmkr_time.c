@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of src/clients/nmkr_time.c: the forms NMKR writes, the zone,
+ * and malformed times as errors naming the field. */
+#include "test.h"
+
+#include <string.h>
+
+#include "clients/nmkr_time.h"
+#include "util/time.h"
+
+static int64_t
+iso(const char *s)
+{
+	int64_t ms;
+
+	ASSERT_OK(cs_time_parse_iso8601(s, &ms));
+	return ms;
+}
+
+CS_TEST(clients_nmkr_time__forms_nmkr_writes)
+{
+	static const struct {
+		const char *text, *utc;
+		bool had_offset;
+	} rows[] = {
+	    {"2025-10-01T12:00:00", "2025-10-01T12:00:00Z", false},
+	    {"2025-10-01T12:00:00.5", "2025-10-01T12:00:00.500Z", false},
+	    {"2025-10-01T12:00:00.12", "2025-10-01T12:00:00.120Z", false},
+	    {"2025-10-01T12:00:00.1234567", "2025-10-01T12:00:00.123Z", false},
+	    {"2025-10-01T12:00:00.9999999", "2025-10-01T12:00:00.999Z", false},
+	    {"2025-10-01T12:00:00Z", "2025-10-01T12:00:00Z", true},
+	    {"2025-10-01T12:00:00.1234567Z", "2025-10-01T12:00:00.123Z", true},
+	    {"2025-10-01T12:00:00+02:00", "2025-10-01T10:00:00Z", true},
+	    {"2025-10-01T12:00:00.1234567+02:00", "2025-10-01T10:00:00.123Z",
+	        true},
+	    {"2025-10-01T12:00:00-05:30", "2025-10-01T17:30:00Z", true},
+	    {"2025-10-01T12:00:00+0200", "2025-10-01T10:00:00Z", true},
+	    {"2024-02-29T00:00:00", "2024-02-29T00:00:00Z", false},
+	    {"0001-01-01T00:00:00", "0001-01-01T00:00:00Z", false},
+	};
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr_time t;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		ASSERT_OK(cs_nmkr_time_parse(
+		    rows[i].text, NULL, "selldate", &t, &err));
+		ASSERT_EQ(t.ms, iso(rows[i].utc));
+		ASSERT_EQ(t.had_offset, rows[i].had_offset);
+	}
+}
+
+CS_TEST(clients_nmkr_time__zone_applies_only_without_offset)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr_time t;
+	struct cs_tz *berlin = NULL;
+
+	ASSERT_OK(cs_tz_load(&berlin, "Europe/Berlin", &err));
+	ASSERT_OK(cs_nmkr_time_parse(
+	    "2025-10-01T12:00:00.1234567", berlin, "selldate", &t, &err));
+	ASSERT_EQ(t.ms, iso("2025-10-01T10:00:00.123Z"));
+	ASSERT_OK(cs_nmkr_time_parse(
+	    "2025-12-01T12:00:00", berlin, "selldate", &t, &err));
+	ASSERT_EQ(t.ms, iso("2025-12-01T11:00:00Z"));
+	/* An offset in the text wins over the zone. */
+	ASSERT_OK(cs_nmkr_time_parse(
+	    "2025-10-01T12:00:00+00:00", berlin, "SaleDate", &t, &err));
+	ASSERT_EQ(t.ms, iso("2025-10-01T12:00:00Z"));
+	ASSERT_OK(cs_nmkr_time_parse(
+	    "2026-10-25T02:30:00", berlin, "reserveduntil", &t, &err));
+	ASSERT_EQ(t.fold, CS_TZ_OVERLAP);
+	ASSERT_EQ(t.ms, iso("2026-10-25T00:30:00Z"));
+	cs_tz_free(berlin);
+}
+
+CS_TEST(clients_nmkr_time__malformed_is_an_error_naming_the_field)
+{
+	static const char *const bad[] = {"", "yesterday", "2025-10-01",
+	    "2025-10-01T12:00", "2025-10-01 12:00:00", "2025-10-01t12:00:00",
+	    "2025-13-01T12:00:00", "2025-00-01T12:00:00", "2025-02-29T12:00:00",
+	    "2025-04-31T12:00:00", "0000-01-01T00:00:00", "2025-10-01T24:00:00",
+	    "2025-10-01T12:60:00", "2025-10-01T12:00:60",
+	    "2025-10-01T12:00:00.", "2025-10-01T12:00:00.12345678",
+	    "2025-10-01T12:00:00+15:00", "2025-10-01T12:00:00+02:60",
+	    "2025-10-01T12:00:00+2", "2025-10-01T12:00:00Z ",
+	    "2025-10-01T12:00:00ZZ", "+2025-10-01T12:00:00",
+	    "2025-1-01T12:00:00", "2025-10-01T12:00:00.1x",
+	    "2025-10-01T12:00:00\n", NULL};
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr_time t;
+	size_t i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		cs_error_clear(&err);
+		memset(&t, 0x5a, sizeof(t));
+		if (cs_nmkr_time_parse(bad[i], NULL, "selldate", &t, &err) !=
+		    CS_EPARSE)
+			cs_test_fail(
+			    __FILE__, __LINE__, "'%s' was accepted", bad[i]);
+		ASSERT_STR_CONTAINS(cs_error_msg(&err), "selldate");
+	}
+	ASSERT_ERR(
+	    CS_EPARSE, cs_nmkr_time_parse(NULL, NULL, "SaleDate", &t, &err));
+	ASSERT_STR_CONTAINS(cs_error_msg(&err), "SaleDate");
+	/* Control bytes are not copied into the message. */
+	ASSERT_ERR(CS_EPARSE, cs_nmkr_time_parse("2025\x1b[31m", NULL,
+	                          "reserveduntil", &t, &err));
+	ASSERT_STR_NOT_CONTAINS(cs_error_msg(&err), "\x1b");
+	/* err may be NULL. */
+	ASSERT_ERR(CS_EPARSE, cs_nmkr_time_parse("x", NULL, NULL, &t, NULL));
+}
