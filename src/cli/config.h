@@ -11,6 +11,7 @@
 
 #include "core/model.h"
 #include "util/log.h"
+#include "util/tz.h"
 
 struct cs_config {
 	const char *database_url;     /* CS_DATABASE_URL */
@@ -26,13 +27,18 @@ struct cs_config {
 	enum cs_log_format log_format; /* CS_LOG_FORMAT */
 	long public_rate;              /* CS_PUBLIC_RATE, per minute; 0 off */
 	enum cs_log_level log_level;
+	/* NMKR_TIMEZONE (default UTC): loaded once here, immutable, kept for
+	 * the life of the process. */
+	const char *nmkr_timezone;
+	const struct cs_tz *nmkr_zone;
+	int64_t webhook_grace_ms; /* CS_WEBHOOK_GRACE_SECONDS, default 60 */
 };
 
 /**
  * Fill cfg from the environment and defaults. Strings are borrowed from the
  * environment (valid for the life of the process).
  *
- * @return 0 or CS_EINVAL naming the bad variable
+ * @return 0 or CS_EINVAL naming the bad variable (exit 78)
  */
 CS_NODISCARD int cs_config_from_env(
     struct cs_config *cfg, struct cs_error *err);

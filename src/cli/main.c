@@ -211,6 +211,8 @@ cs_cli_nmkr(struct cs_cli *cli, int *exit_code)
 	o.api_key = cli->cfg.nmkr_api_key;
 	o.network = cli->cfg.nmkr_network;
 	o.base_url = cli->cfg.nmkr_api_url;
+	o.zone = cli->cfg.nmkr_zone;
+	o.webhook_grace_ms = cli->cfg.webhook_grace_ms;
 	if (cs_nmkr_new(&c, &o, &err) < 0) {
 		cs_cli_fail(cli, &err);
 		*exit_code = CS_EXIT_CONFIG;

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "clients/nmkr.h"
+#include "clients/nmkr_time.h"
 #include "service/metrics.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -183,6 +184,7 @@ struct cs_webhook_sink {
 	struct job *head, *tail;
 	bool stopping;
 	size_t max_batch;
+	const struct cs_tz *zone; /* NMKR's clock; never NULL */
 	struct secrets secrets;
 	uint64_t batches, items; /* for the log at exit */
 };
@@ -261,6 +263,7 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 		return error;
 	}
 	s->max_batch = opts->max_batch > 0 ? opts->max_batch : DEFAULT_BATCH;
+	s->zone = opts->zone != NULL ? opts->zone : cs_tz_utc();
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_cond_init(&s->done, NULL);
@@ -424,6 +427,26 @@ cs_webhook_record_refused(struct cs_webhook_sink *sink, const char *outcome,
 		cs_log_warn("webhook", "could not record a refused webhook");
 }
 
+/*
+ * The sale's time from SaleDate, read as NMKR writes it (in its server's
+ * zone when there is no offset). The sale stands without it: a missing or
+ * malformed SaleDate is logged and the receipt time is used instead.
+ */
+static int64_t
+sale_date(const struct cs_webhook_sink *s, const char *text)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr_time t;
+
+	if (text == NULL)
+		return 0;
+	if (cs_nmkr_time_parse(text, s->zone, "SaleDate", &t, &err) < 0) {
+		cs_log_warn("webhook", "%s", cs_error_msg(&err));
+		return 0;
+	}
+	return t.ms;
+}
+
 int
 cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
     const char *body, size_t len, const char *payload_hash, int64_t now,
@@ -507,9 +530,7 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 		buyer = jstr(doc, "StakeAddressReceiver");
 	if (buyer != NULL && strlen(buyer) > CS_MAX_WALLET)
 		buyer = NULL;
-	if (jstr(doc, "SaleDate") == NULL ||
-	    cs_time_parse_iso8601(jstr(doc, "SaleDate"), &sold_at) < 0)
-		sold_at = 0;
+	sold_at = sale_date(s, jstr(doc, "SaleDate"));
 	nfts = cJSON_GetObjectItem(doc, "NotificationSaleNfts");
 	uids = cs_xcalloc((size_t)cJSON_GetArraySize(nfts) + 1, sizeof(*uids));
 	cJSON_ArrayForEach(item, nfts) {

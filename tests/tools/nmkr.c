@@ -1567,6 +1567,69 @@ CS_TEST(webhook__signed_body_and_state)
 	cs_fakeproc_stop(&p);
 }
 
+/* NMKR writes selldate, reserveduntil and a sale's SaleDate from its
+ * server's local clock without an offset: with --timezone the fake does
+ * the same (Asia/Kolkata: +05:30, no DST). */
+CS_TEST(timezone__local_times_without_offset)
+{
+	static const char *const utc_args[] = {
+	    "--nfts", "3", "--sold", "1", NULL};
+	static const char *const ist_args[] = {
+	    "--nfts", "3", "--sold", "1", "--timezone", "Asia/Kolkata", NULL};
+	struct cs_fakeproc pu, pi;
+	struct th_receiver *rx;
+	struct th_resp r;
+	char *uid, hook[128], body[512], *secret;
+	const char *raw, *sd;
+	int64_t t_utc, t_ist, now = cs_now_ms();
+	size_t rawlen;
+	cJSON *doc, *sent;
+
+	th_start_nmkr(&pu, utc_args);
+	th_start_nmkr(&pi, ist_args);
+	uid = uid_in_state(&pu, "sold");
+	get(&r, &pu, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	doc = th_json(&r);
+	ASSERT_OK(cs_time_parse_iso8601(th_str(doc, "selldate"), &t_utc));
+	cJSON_Delete(doc);
+	th_resp_free(&r);
+	get(&r, &pi, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	doc = th_json(&r);
+	ASSERT_TRUE(strchr(th_str(doc, "selldate"), '+') == NULL);
+	ASSERT_OK(cs_time_parse_iso8601(th_str(doc, "selldate"), &t_ist));
+	cJSON_Delete(doc);
+	th_resp_free(&r);
+	ASSERT_EQ(t_ist - t_utc, 19800000);
+
+	rx = th_receiver_start(200);
+	snprintf(hook, sizeof(hook), "http://127.0.0.1:%d/hook",
+	    th_receiver_port(rx));
+	secret = register_hook(&pi, hook);
+	free(uid);
+	uid = uid_in_state(&pi, "free");
+	snprintf(body, sizeof(body),
+	    "{\"url\":\"%s\",\"event\":\"transactionconfirmed\","
+	    "\"nftUids\":[\"%s\"]}",
+	    hook, uid);
+	doc = th_control(&pi, "POST", "/__fake/webhook", body, 200);
+	ASSERT_TRUE(th_receiver_wait(rx, 1, 5000));
+	raw = th_receiver_body(rx, &rawlen);
+	sent = cJSON_ParseWithLength(raw, rawlen);
+	ASSERT_TRUE(sent != NULL);
+	sd = th_str(sent, "SaleDate");
+	ASSERT_TRUE(strchr(sd, '+') == NULL && strchr(sd, 'Z') == NULL);
+	ASSERT_OK(cs_time_parse_iso8601(sd, &t_ist));
+	ASSERT_LT(t_ist - (now + 19800000), 10000);
+	ASSERT_GT(t_ist - (now + 19800000), -10000);
+	cJSON_Delete(sent);
+	cJSON_Delete(doc);
+	th_receiver_stop(rx);
+	free(secret);
+	free(uid);
+	cs_fakeproc_stop(&pi);
+	cs_fakeproc_stop(&pu);
+}
+
 CS_TEST(webhook__forged_and_overridden)
 {
 	static const char *const args[] = {

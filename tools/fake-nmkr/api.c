@@ -613,14 +613,14 @@ get_nft_details(struct fnmkr *f, struct cs_fake_resp *out, const char *uid)
 	    n->state == FNMKR_SOLD || n->state == FNMKR_BURNED ? n->receiver
 	                                                       : NULL);
 	if (n->selldate_ms != 0) {
-		cs_fnmkr__datetime(n->selldate_ms, date);
+		cs_fnmkr__datetime(f, n->selldate_ms, date);
 		cs_jw_kstr(&w, "selldate", date);
 	} else {
 		cs_jw_knull(&w, "selldate");
 	}
 	cs_jw_knull(&w, "soldby");
 	if (n->state == FNMKR_RESERVED && n->reserved_until_ms != 0) {
-		cs_fnmkr__datetime(n->reserved_until_ms, date);
+		cs_fnmkr__datetime(f, n->reserved_until_ms, date);
 		cs_jw_kstr(&w, "reserveduntil", date);
 	} else {
 		cs_jw_knull(&w, "reserveduntil");

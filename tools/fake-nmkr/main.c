@@ -31,7 +31,8 @@ static const char usage[] =
     "         [--rate-limit N]\n"
     "         [--latency-ms N] [--blockfrost URL]\n"
     "         [--blockfrost-project-id ID] [--webhook-secret S]\n"
-    "         [--reservation-minutes M] [--network mainnet|preprod]\n";
+    "         [--reservation-minutes M] [--network mainnet|preprod]\n"
+    "         [--timezone IANA-NAME (UTC)]\n";
 
 static void
 parse_args(struct fnmkr_opts *o, int argc, char **argv)
@@ -84,6 +85,8 @@ parse_args(struct fnmkr_opts *o, int argc, char **argv)
 		               argc, argv, &i, "--reservation-minutes", &v)) {
 			o->reservation_minutes = (int)cs_fake_flag_int(
 			    "--reservation-minutes", v, 1, 1440);
+		} else if (cs_fake_flag(argc, argv, &i, "--timezone", &v)) {
+			o->timezone = v;
 		} else if (cs_fake_flag(argc, argv, &i, "--network", &v)) {
 			if (strcmp(v, "mainnet") == 0) {
 				o->mainnet = true;
@@ -117,6 +120,7 @@ main(int argc, char **argv)
 	struct cs_fakehttp_opts hopts = CS_FAKEHTTP_OPTS_INIT;
 	struct cs_error err = CS_ERROR_INIT;
 	struct fnmkr f;
+	struct cs_tz *zone = NULL;
 	size_t i, nfts = 0;
 	int sig, rc = EX_OK;
 
@@ -134,6 +138,13 @@ main(int argc, char **argv)
 	cs_log_secret(f.opts.webhook_secret);
 	cs_log_secret(f.opts.blockfrost_project_id);
 	f.pay_base = f.opts.mainnet ? FNMKR_PAY_MAINNET : FNMKR_PAY_PREPROD;
+	if (f.opts.timezone != NULL) {
+		if (cs_tz_load(&zone, f.opts.timezone, &err) < 0) {
+			fprintf(stderr, "--timezone: %s\n", cs_error_msg(&err));
+			return EX_USAGE;
+		}
+		f.zone = zone;
+	}
 	cs_fake_client_global_init();
 
 	if (cs_fnmkr__seed(&f, &err) < 0) {
@@ -174,5 +185,6 @@ out:
 	cs_fakehttp_free(f.http);
 	f.http = NULL;
 	cs_fnmkr__dispose(&f);
+	cs_tz_free(zone);
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "clients/nmkr_json.h"
 #include "clients/nmkr_time.h"
 #include "util/time.h"
 
@@ -109,4 +110,62 @@ CS_TEST(clients_nmkr_time__malformed_is_an_error_naming_the_field)
 	ASSERT_STR_NOT_CONTAINS(cs_error_msg(&err), "\x1b");
 	/* err may be NULL. */
 	ASSERT_ERR(CS_EPARSE, cs_nmkr_time_parse("x", NULL, NULL, &t, NULL));
+}
+
+/* The decoders read every time through cs_nmkr_time_parse(), in the
+ * configured zone, and a malformed one fails the page naming the item and
+ * the field (it used to be dropped in silence, and read as UTC). */
+CS_TEST(clients_nmkr_time__decoders_use_the_zone_and_name_the_field)
+{
+	static const char page[] =
+	    "[{\"id\":1,\"uid\":\"aaaaaaaa-0000-4000-8000-000000000001\","
+	    "\"state\":\"sold\",\"name\":\"A\","
+	    "\"selldate\":\"2025-10-01T12:00:00.1234567\"},"
+	    "{\"id\":2,\"uid\":\"aaaaaaaa-0000-4000-8000-000000000002\","
+	    "\"state\":\"free\",\"name\":\"B\",\"selldate\":null}]";
+	static const char bad[] =
+	    "[{\"id\":1,\"uid\":\"aaaaaaaa-0000-4000-8000-000000000001\","
+	    "\"state\":\"sold\",\"name\":\"A\","
+	    "\"selldate\":\"2025-10-01T25:00:00\"}]";
+	static const char detail[] =
+	    "{\"uid\":\"aaaaaaaa-0000-4000-8000-000000000001\","
+	    "\"state\":\"reserved\",\"minted\":false,\"selldate\":null,"
+	    "\"reserveduntil\":\"2025-12-01T12:10:00\"}";
+	static const char bad_detail[] =
+	    "{\"uid\":\"aaaaaaaa-0000-4000-8000-000000000001\","
+	    "\"state\":\"reserved\",\"minted\":false,"
+	    "\"reserveduntil\":\"soon\"}";
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_remote_list list;
+	struct cs_remote_nft *items;
+	struct cs_nmkr_nft n;
+	struct cs_tz *berlin = NULL;
+	size_t count = 0;
+
+	ASSERT_OK(cs_tz_load(&berlin, "Europe/Berlin", &err));
+	cs_remote_list_init(&list);
+	ASSERT_OK(cs_nmkr_decode_nfts(
+	    page, sizeof(page) - 1, 1, berlin, &list, NULL, &count, &err));
+	ASSERT_EQ(count, 2);
+	items = list.items.ptr;
+	ASSERT_EQ(items[0].sold_at, iso("2025-10-01T10:00:00.123Z"));
+	ASSERT_EQ(items[1].sold_at, 0);
+	cs_remote_list_dispose(&list);
+
+	cs_remote_list_init(&list);
+	ASSERT_ERR(CS_EPARSE, cs_nmkr_decode_nfts(bad, sizeof(bad) - 1, 3,
+	                          berlin, &list, NULL, &count, &err));
+	ASSERT_STR_CONTAINS(cs_error_msg(&err), "GetNfts page 3[0].selldate");
+	cs_remote_list_dispose(&list);
+
+	ASSERT_OK(
+	    cs_nmkr_decode_nft(detail, sizeof(detail) - 1, berlin, &n, &err));
+	ASSERT_EQ(n.reserved_until, iso("2025-12-01T11:10:00Z"));
+	ASSERT_EQ(n.sold_at, 0);
+	cs_nmkr_nft_dispose(&n);
+	ASSERT_ERR(CS_EPARSE, cs_nmkr_decode_nft(bad_detail,
+	                          sizeof(bad_detail) - 1, NULL, &n, &err));
+	ASSERT_STR_CONTAINS(
+	    cs_error_msg(&err), "GetNftDetailsById.reserveduntil");
+	cs_tz_free(berlin);
 }
