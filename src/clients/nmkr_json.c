@@ -32,6 +32,7 @@ cs_nmkr_nft_dispose(struct cs_nmkr_nft *n)
 	free(n->receiver_address);
 	free(n->asset_id);
 	free(n->tx_hash);
+	free(n->sold_at_raw);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -233,6 +234,9 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 		    f.selldate, zone, ctx, "selldate", &x->sold_at, err);
 		if (error < 0)
 			goto out;
+		if (x->sold_at != 0)
+			x->sold_at_raw = cs_arena_strndup(
+			    &list->arena, f.selldate->valuestring, 40);
 		i++;
 		(*count)++;
 	}
@@ -365,6 +369,8 @@ cs_nmkr_decode_nft(const char *body, size_t len, const struct cs_tz *zone,
 	    cs_xstrdup_null(opt_string(doc, "receiveraddress"));
 	out->asset_id = cs_xstrdup_null(opt_string(doc, "assetid"));
 	out->tx_hash = cs_xstrdup_null(opt_string(doc, "initialminttxhash"));
+	if (out->sold_at != 0)
+		out->sold_at_raw = cs_xstrdup_null(opt_string(doc, "selldate"));
 out:
 	cJSON_Delete(doc);
 	return error;

@@ -52,6 +52,7 @@ struct cs_nmkr_nft {
 	int64_t sold_at; /* selldate */
 	int64_t reserved_until;
 	bool minted;
+	char *sold_at_raw; /* selldate as NMKR wrote it, or NULL */
 };
 
 void cs_nmkr_nft_dispose(struct cs_nmkr_nft *n);

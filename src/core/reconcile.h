@@ -25,6 +25,7 @@ struct cs_remote_nft {
 	const char *asset_id;   /* NULL if NMKR has none */
 	int64_t nmkr_id;
 	int64_t sold_at; /* selldate, 0 if none */
+	const char *sold_at_raw; /* selldate as NMKR wrote it, or NULL */
 };
 
 struct cs_remote_list {

@@ -541,6 +541,7 @@ apply(struct run *r, const struct cs_plan *plan, int64_t now,
 			ch->source = source;
 			ch->reserved_until = x->reserved_until;
 			ch->sold_at = rm->sold_at;
+			ch->sold_at_raw = rm->sold_at_raw;
 			ch->detail = x->reason;
 			which[nch++] = x;
 		} else if (x->decision == CS_DECIDE_REVIEW) {

@@ -459,6 +459,7 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	cJSON *doc = NULL;
 	struct job j;
 	int64_t campaign = 0, sold_at = 0;
+	const char *sold_raw = NULL;
 	size_t i, n = 0;
 	bool known = false, sell, release;
 	int error = 0;
@@ -531,6 +532,7 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	if (buyer != NULL && strlen(buyer) > CS_MAX_WALLET)
 		buyer = NULL;
 	sold_at = sale_date(s, jstr(doc, "SaleDate"));
+	sold_raw = sold_at != 0 ? jstr(doc, "SaleDate") : NULL;
 	nfts = cJSON_GetObjectItem(doc, "NotificationSaleNfts");
 	uids = cs_xcalloc((size_t)cJSON_GetArraySize(nfts) + 1, sizeof(*uids));
 	cJSON_ArrayForEach(item, nfts) {
@@ -573,6 +575,7 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 				ch->sold_to = buyer;
 				ch->tx_hash = tx;
 				ch->sold_at = sold_at;
+				ch->sold_at_raw = sold_raw;
 				ch->detail = "transactionconfirmed";
 			} else {
 				ch->new_status = CS_NFT_AVAILABLE;

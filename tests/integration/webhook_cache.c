@@ -37,19 +37,29 @@ static int64_t campaign;
 
 /* A campaign of 6 NFTs imported from fake-nmkr, whose answers are cached
  * cache_s seconds; the sync defers webhook sales for grace_ms. */
+static struct cs_tz *zone;
+static char *db_url;
+
+/* tz: the zone of NMKR's clock, for the fake and the client (NULL: UTC). */
 static void
-setup(const char *cache_s, int64_t grace_ms)
+setup_tz(const char *cache_s, int64_t grace_ms, const char *tz)
 {
 	char *bin = cs_build_path("tools/fake-nmkr/fake-nmkr");
 	const char *argv[] = {bin, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", "6", "--network", "preprod",
-	    "--webhook-secret", SECRET, "--cache-seconds", cache_s, NULL};
+	    "--webhook-secret", SECRET, "--cache-seconds", cache_s, NULL, NULL,
+	    NULL};
 	struct cs_nmkr_opts o = CS_NMKR_OPTS_INIT;
 	struct cs_webhook_sink_opts so;
 	struct cs_nmkr_import_report rep;
 	struct cs_campaign c;
 	char *url;
 
+	if (tz != NULL) {
+		argv[15] = "--timezone";
+		argv[16] = tz;
+		ASSERT_OK(cs_tz_load(&zone, tz, TERR));
+	}
 	cs_fakeproc_start(&fake, argv, NULL);
 	free(bin);
 	url = cs_fixture_db_url("cache.db");
@@ -58,6 +68,7 @@ setup(const char *cache_s, int64_t grace_ms)
 	o.base_url = fake.base_url;
 	o.backoff_base_ms = 10;
 	o.webhook_grace_ms = grace_ms;
+	o.zone = zone;
 	ASSERT_OK(cs_nmkr_new(&nmkr, &o, TERR));
 	memset(&c, 0, sizeof(c));
 	c.name = CS_UNCONST("Cache Rat");
@@ -73,7 +84,13 @@ setup(const char *cache_s, int64_t grace_ms)
 	memset(&so, 0, sizeof(so));
 	so.store_url = url;
 	ASSERT_OK(cs_webhook_sink_new(&sink, &so, TERR));
-	free(url);
+	db_url = url;
+}
+
+static void
+setup(const char *cache_s, int64_t grace_ms)
+{
+	setup_tz(cache_s, grace_ms, NULL);
 }
 
 static void
@@ -83,6 +100,10 @@ teardown(void)
 	cs_nmkr_free(nmkr);
 	cs_store_free(store);
 	cs_fakeproc_stop(&fake);
+	cs_tz_free(zone);
+	zone = NULL;
+	free(db_url);
+	db_url = NULL;
 }
 
 static int
@@ -292,5 +313,75 @@ CS_TEST(webhook_cache__grace_off_reviews_at_once)
 	ASSERT_EQ(open_reviews(), 3);
 	cs_sync_result_dispose(&r);
 	free_uids(list, 3);
+	teardown();
+}
+
+/*
+ * NMKR_TIMEZONE end to end: fake-nmkr writes selldate in Europe/Berlin
+ * without an offset, as NMKR's servers would if they ran there; the sync
+ * reads it in that zone, and `nft show` shows the instant and the text
+ * it came from (as the JSON does). Read as UTC it would be an hour off.
+ */
+CS_TEST(nmkr_times__selldate_read_in_nmkr_timezone)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *e_db, *out = NULL, *err = NULL, path[128], **list;
+	const char *argv[] = {bin, "nft", "show", NULL, NULL, NULL};
+	const char *env[] = {NULL, "NMKR_TIMEZONE=Europe/Berlin", NULL};
+	const char *const hdr[] = {"Authorization: Bearer " KEY, NULL};
+	struct cs_sync_result r;
+	struct cs_nft n;
+	struct cs_test_resp t;
+	cJSON *doc, *j;
+	int64_t now = cs_now_ms();
+	const char *raw;
+
+	setup_tz("0", 60000, "Europe/Berlin");
+	list = uids(1);
+	snprintf(path, sizeof(path), "%s/__fake/nfts/%s/state", fake.base_url,
+	    list[0]);
+	doc = cs_test_http_json("POST", path, "{\"state\":\"sold\"}");
+	cJSON_Delete(doc);
+	r = sync_now();
+	cs_sync_result_dispose(&r);
+
+	snprintf(path, sizeof(path), "%s/v2/GetNftDetailsById/%s",
+	    fake.base_url, list[0]);
+	t = cs_test_http("GET", path, NULL, hdr);
+	ASSERT_EQ(t.status, 200);
+	j = cJSON_Parse(t.body);
+	raw = cJSON_GetStringValue(cJSON_GetObjectItem(j, "selldate"));
+	ASSERT_TRUE(raw != NULL && strchr(raw, '+') == NULL);
+
+	ASSERT_OK(cs_store_nft_get(store, list[0], &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD);
+	ASSERT_STR_EQ(n.sold_at_raw, raw);
+	ASSERT_LT(n.sold_at - now, 5000);
+	ASSERT_GT(n.sold_at - now, -5000);
+	cs_nft_dispose(&n);
+
+	e_db = cs_xasprintf("CS_DATABASE_URL=%s", db_url);
+	env[0] = e_db;
+	argv[3] = list[0];
+	ASSERT_EQ(cs_test_run(argv, env, NULL, &out, &err), 0);
+	ASSERT_STR_CONTAINS(out, "as NMKR wrote it: ");
+	ASSERT_STR_CONTAINS(out, raw);
+	ASSERT_STR_CONTAINS(out, "Europe/Berlin");
+	free(out);
+	free(err);
+	argv[4] = "--json";
+	ASSERT_EQ(cs_test_run(argv, env, NULL, &out, &err), 0);
+	doc = cJSON_Parse(out);
+	ASSERT_STR_EQ(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "soldAtRaw")), raw);
+	ASSERT_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(doc, "soldAt")));
+	cJSON_Delete(doc);
+	free(out);
+	free(err);
+	cJSON_Delete(j);
+	cs_test_resp_free(&t);
+	free(e_db);
+	free(bin);
+	free_uids(list, 1);
 	teardown();
 }
