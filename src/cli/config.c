@@ -34,6 +34,16 @@ network(const char *var, const char *value, enum cs_network *out,
  * an immutable table that every thread may read (util/tz.h); a process
  * has one configuration, so the zone lives as long as the process.
  */
+static struct cs_tz *loaded_zone;
+
+/* At exit: the zone is the process's, but leak checkers count it. */
+static void
+free_zone(void)
+{
+	cs_tz_free(loaded_zone);
+	loaded_zone = NULL;
+}
+
 static int
 load_zone(struct cs_config *cfg, struct cs_error *err)
 {
@@ -47,6 +57,10 @@ load_zone(struct cs_config *cfg, struct cs_error *err)
 		return cs_error_set(
 		    err, CS_EINVAL, "NMKR_TIMEZONE: %s", cs_error_msg(&zerr));
 	cfg->nmkr_zone = tz;
+	if (loaded_zone == NULL)
+		atexit(free_zone);
+	cs_tz_free(loaded_zone);
+	loaded_zone = tz;
 	return 0;
 }
 
