@@ -220,7 +220,7 @@ free_uids(char **list, size_t n)
 	free(list);
 }
 
-/* Cache 3 s, grace 5 s (more than the cache): three webhook sales, then a
+/* Cache 4 s, grace 8 s (more than the cache): three webhook sales, then a
  * sync at once reads NMKR's cached "free" and defers them (no review
  * item); once NMKR's cache has expired, a sync finds them sold in NMKR
  * too, and nothing is left to say. */
@@ -231,7 +231,7 @@ CS_TEST(webhook_cache__sale_in_the_cache_window_is_deferred)
 	char **list;
 	size_t i;
 
-	setup("3", 5000);
+	setup("4", 8000);
 	list = uids(3);
 	r = sync_now(); /* fills NMKR's cache: all free */
 	cs_sync_result_dispose(&r);
@@ -251,13 +251,13 @@ CS_TEST(webhook_cache__sale_in_the_cache_window_is_deferred)
 		ASSERT_STR_EQ(cJSON_GetStringValue(
 		                  cJSON_GetObjectItem(e, "lastModifiedBy")),
 		    "webhook");
-		ASSERT_LT(num(e, "ageMs"), 5000);
+		ASSERT_LT(num(e, "ageMs"), 8000);
 	}
 	ASSERT_TRUE(warned(r.report, "deferred to the next sync"));
 	ASSERT_EQ(num(cJSON_GetObjectItem(r.report, "dbStats"), "sold"), 3);
 	cs_sync_result_dispose(&r);
 
-	cs_sleep_ms(3100); /* NMKR's cache expires; the grace has not */
+	cs_sleep_ms(4100); /* NMKR's cache expires; the grace has not */
 	r = sync_now();
 	ASSERT_EQ(open_reviews(), 0);
 	ASSERT_EQ(num(r.report, "deferredCount"), 0);
@@ -278,7 +278,7 @@ CS_TEST(webhook_cache__after_the_window_the_usual_rules)
 	struct cs_sync_result r;
 	char **list;
 
-	setup("20", 1000);
+	setup("20", 3000);
 	list = uids(2);
 	r = sync_now();
 	cs_sync_result_dispose(&r);
@@ -288,7 +288,7 @@ CS_TEST(webhook_cache__after_the_window_the_usual_rules)
 	ASSERT_EQ(num(r.report, "deferredCount"), 1);
 	cs_sync_result_dispose(&r);
 
-	cs_sleep_ms(1100);
+	cs_sleep_ms(3100);
 	r = sync_now(); /* NMKR still answers from its cache: free */
 	ASSERT_EQ(num(r.report, "deferredCount"), 0);
 	ASSERT_EQ(open_reviews(), 1);
