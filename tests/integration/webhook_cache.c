@@ -220,6 +220,32 @@ free_uids(char **list, size_t n)
 	free(list);
 }
 
+/* `campaign-sync sync` at once is debounced: it prints the report just
+ * stored, whose deferred NFTs get a table of their own. */
+static void
+cli_shows_deferred(int n)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *e_db = cs_xasprintf("CS_DATABASE_URL=%s", db_url);
+	char *e_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
+	char *id = cs_xasprintf("%lld", (long long)campaign);
+	char want[32], *out = NULL, *err = NULL;
+	const char *argv[] = {bin, "sync", id, NULL};
+	const char *env[] = {e_db, e_url, "NMKR_API_KEY=" KEY, NULL};
+	int code = cs_test_run(argv, env, NULL, &out, &err);
+
+	if (code != 0)
+		cs_test_fail(__FILE__, __LINE__, "exit %d: %s", code, err);
+	snprintf(want, sizeof(want), "Deferred (%d: ", n);
+	ASSERT_STR_CONTAINS(out, want);
+	free(out);
+	free(err);
+	free(id);
+	free(e_url);
+	free(e_db);
+	free(bin);
+}
+
 /* Cache 4 s, grace 8 s (more than the cache): three webhook sales, then a
  * sync at once reads NMKR's cached "free" and defers them (no review
  * item); once NMKR's cache has expired, a sync finds them sold in NMKR
@@ -256,6 +282,7 @@ CS_TEST(webhook_cache__sale_in_the_cache_window_is_deferred)
 	ASSERT_TRUE(warned(r.report, "deferred to the next sync"));
 	ASSERT_EQ(num(cJSON_GetObjectItem(r.report, "dbStats"), "sold"), 3);
 	cs_sync_result_dispose(&r);
+	cli_shows_deferred(3);
 
 	cs_sleep_ms(4100); /* NMKR's cache expires; the grace has not */
 	r = sync_now();
