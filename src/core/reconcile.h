@@ -24,7 +24,7 @@ struct cs_remote_nft {
 	const char *state_word; /* as sent, for states we do not know */
 	const char *asset_id;   /* NULL if NMKR has none */
 	int64_t nmkr_id;
-	int64_t sold_at; /* selldate, 0 if none */
+	int64_t sold_at;         /* selldate, 0 if none */
 	const char *sold_at_raw; /* selldate as NMKR wrote it, or NULL */
 };
 

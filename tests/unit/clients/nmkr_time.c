@@ -131,6 +131,10 @@ CS_TEST(clients_nmkr_time__decoders_use_the_zone_and_name_the_field)
 	    "{\"uid\":\"aaaaaaaa-0000-4000-8000-000000000001\","
 	    "\"state\":\"reserved\",\"minted\":false,\"selldate\":null,"
 	    "\"reserveduntil\":\"2025-12-01T12:10:00\"}";
+	static const char sold[] =
+	    "{\"uid\":\"aaaaaaaa-0000-4000-8000-000000000001\","
+	    "\"state\":\"sold\",\"minted\":true,"
+	    "\"selldate\":\"2025-12-01T12:10:00\",\"reserveduntil\":null}";
 	static const char bad_detail[] =
 	    "{\"uid\":\"aaaaaaaa-0000-4000-8000-000000000001\","
 	    "\"state\":\"reserved\",\"minted\":false,"
@@ -149,7 +153,9 @@ CS_TEST(clients_nmkr_time__decoders_use_the_zone_and_name_the_field)
 	ASSERT_EQ(count, 2);
 	items = list.items.ptr;
 	ASSERT_EQ(items[0].sold_at, iso("2025-10-01T10:00:00.123Z"));
+	ASSERT_STR_EQ(items[0].sold_at_raw, "2025-10-01T12:00:00.1234567");
 	ASSERT_EQ(items[1].sold_at, 0);
+	ASSERT_TRUE(items[1].sold_at_raw == NULL);
 	cs_remote_list_dispose(&list);
 
 	cs_remote_list_init(&list);
@@ -162,6 +168,12 @@ CS_TEST(clients_nmkr_time__decoders_use_the_zone_and_name_the_field)
 	    cs_nmkr_decode_nft(detail, sizeof(detail) - 1, berlin, &n, &err));
 	ASSERT_EQ(n.reserved_until, iso("2025-12-01T11:10:00Z"));
 	ASSERT_EQ(n.sold_at, 0);
+	ASSERT_TRUE(n.sold_at_raw == NULL);
+	cs_nmkr_nft_dispose(&n);
+	ASSERT_OK(cs_nmkr_decode_nft(sold, sizeof(sold) - 1, berlin, &n, &err));
+	ASSERT_EQ(n.sold_at, iso("2025-12-01T11:10:00Z"));
+	ASSERT_STR_EQ(n.sold_at_raw, "2025-12-01T12:10:00");
+	ASSERT_EQ(n.reserved_until, 0);
 	cs_nmkr_nft_dispose(&n);
 	ASSERT_ERR(CS_EPARSE, cs_nmkr_decode_nft(bad_detail,
 	                          sizeof(bad_detail) - 1, NULL, &n, &err));

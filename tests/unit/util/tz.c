@@ -9,6 +9,7 @@
 #define _DEFAULT_SOURCE
 #include "test.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,4 +280,48 @@ CS_TEST(util_tz__agrees_with_glibc)
 	}
 	fclose(f);
 	ASSERT_GT(zones, 300);
+}
+
+/* One zone, shared by threads that convert at once (serve's case): the
+ * table is read only, so every thread gets what one thread alone gets.
+ * Run under the tsan preset, this is also the data-race check. */
+struct worker {
+	const struct cs_tz *tz;
+	int64_t sum;
+};
+
+static void *
+convert_many(void *payload)
+{
+	struct worker *w = payload;
+	int64_t t, local = 1767225600; /* 2026-01-01T00:00 */
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		t = cs_tz_local_to_utc(w->tz, local + (int64_t)i * 1801, NULL);
+		w->sum += t % 100003;
+	}
+	return NULL;
+}
+
+CS_TEST(util_tz__shared_by_threads)
+{
+	struct worker w[4], alone;
+	pthread_t th[4];
+	struct cs_tz *tz = load("Europe/Berlin");
+	int i;
+
+	alone.tz = tz;
+	alone.sum = 0;
+	convert_many(&alone);
+	for (i = 0; i < 4; i++) {
+		w[i].tz = tz;
+		w[i].sum = 0;
+		ASSERT_EQ(pthread_create(&th[i], NULL, convert_many, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(pthread_join(th[i], NULL), 0);
+		ASSERT_EQ(w[i].sum, alone.sum);
+	}
+	cs_tz_free(tz);
 }
