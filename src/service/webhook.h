@@ -23,6 +23,7 @@
 
 #include "store/store.h"
 #include "util/error.h"
+#include "util/tz.h"
 
 struct cs_webhook_sink;
 
@@ -30,6 +31,9 @@ struct cs_webhook_sink_opts {
 	const char *store_url; /* the writer's own connection */
 	size_t max_batch;      /* webhooks per transaction; 0: 512 */
 	int64_t secret_ttl_ms; /* how long project secrets are cached */
+	/* NMKR's clock, for a SaleDate without an offset (NMKR_TIMEZONE);
+	 * borrowed, must outlive the sink; NULL: UTC. */
+	const struct cs_tz *zone;
 };
 
 /** @param out caller owns, cs_webhook_sink_free() (which drains it). */

@@ -722,6 +722,7 @@ import_state(struct tx *tx, const struct cs_nft *in, int64_t id, int64_t now,
 	ch.sold_to = in->sold_to;
 	ch.tx_hash = in->tx_hash;
 	ch.sold_at = in->sold_at;
+	ch.sold_at_raw = in->sold_at_raw;
 	ch.detail = "state at import";
 	r = apply_change(tx, &ch, now, NULL, err, &error);
 	if (r == CS_APPLY_OK || r == CS_APPLY_NOOP)
@@ -821,6 +822,7 @@ import_tx(struct tx *tx, void *payload, struct cs_error *err)
 		row.sold_to = NULL;
 		row.tx_hash = NULL;
 		row.sold_at = 0;
+		row.sold_at_raw = NULL;
 		error = ops->nft_insert(tx->s->conn, &row, err);
 		if (error == CS_ECONFLICT)
 			error = cs_error_set(err, CS_ECONFLICT,
@@ -961,6 +963,7 @@ change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
 	next->sold_to = NULL;
 	next->tx_hash = NULL;
 	next->sold_at = 0;
+	next->sold_at_raw = NULL;
 	next->claimed_by = NULL;
 	if (ch->new_status == CS_NFT_RESERVED) {
 		next->reserved_by = CS_UNCONST(ch->reserved_by);
@@ -983,6 +986,12 @@ change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
 		next->sold_at = was_sold && cur->sold_at != 0 ? cur->sold_at
 		                : ch->sold_at != 0            ? ch->sold_at
 		                                              : now;
+		/* The text NMKR wrote goes with the time it was read as. */
+		next->sold_at_raw =
+		    was_sold && cur->sold_at != 0
+		        ? cur->sold_at_raw
+		        : (ch->sold_at != 0 ? CS_UNCONST(ch->sold_at_raw)
+		                            : NULL);
 	}
 	if (next->status == cur->status &&
 	    cs_str_eq(next->reserved_by, cur->reserved_by) &&
@@ -990,6 +999,7 @@ change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
 	    cs_str_eq(next->sold_to, cur->sold_to) &&
 	    cs_str_eq(next->tx_hash, cur->tx_hash) &&
 	    next->sold_at == cur->sold_at &&
+	    cs_str_eq(next->sold_at_raw, cur->sold_at_raw) &&
 	    cs_str_eq(next->claimed_by, cur->claimed_by))
 		return CS_APPLY_NOOP;
 	next->version = cur->version + 1;

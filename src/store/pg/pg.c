@@ -46,7 +46,7 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 #define MAX_PARAMS 24
 #define MAX_SECRETS 3
 /* Columns of N_WRITE_MANY: the parameters of N_UPDATE and H_INSERT. */
-#define WRITE_COLS 22
+#define WRITE_COLS 23
 /* Rows per query of a listing (pg_nft_list). */
 #define LIST_PAGE 1000
 
@@ -63,14 +63,14 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 	"id, campaign_id, nft_uid, nft_number, name, status, project_uid, "    \
 	"payment_url, image_url, asset_id, created_at, last_modified_at, "     \
 	"last_modified_by, last_synced_at, version, reserved_by, "             \
-	"reserved_until, sold_to, tx_hash, sold_at, claimed_by"
+	"reserved_until, sold_to, tx_hash, sold_at, claimed_by, sold_at_raw"
 
 #define NFT_COLS_N                                                             \
 	"n.id, n.campaign_id, n.nft_uid, n.nft_number, n.name, n.status, "     \
 	"n.project_uid, n.payment_url, n.image_url, n.asset_id, "              \
 	"n.created_at, n.last_modified_at, n.last_modified_by, "               \
 	"n.last_synced_at, n.version, n.reserved_by, n.reserved_until, "       \
-	"n.sold_to, n.tx_hash, n.sold_at, n.claimed_by"
+	"n.sold_to, n.tx_hash, n.sold_at, n.claimed_by, n.sold_at_raw"
 
 #define HISTORY_COLS                                                           \
 	"id, nft_id, campaign_id, old_status, new_status, source, "            \
@@ -276,11 +276,12 @@ static const struct stmt_def stmts[S_COUNT] = {
                   "name, status, project_uid, payment_url, image_url, "
                   "asset_id, created_at, last_modified_at, "
                   "last_modified_by, last_synced_at, version, reserved_by, "
-                  "reserved_until, sold_to, tx_hash, sold_at, claimed_by) "
+                  "reserved_until, sold_to, tx_hash, sold_at, claimed_by, "
+                  "sold_at_raw) "
                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                  "$12, $13, $14, $15, $16, $17, $18, $19, $20) "
+                  "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
                   "RETURNING id",
-        "itittttttiitiitittit"},
+        "itittttttiitiitittitt"},
     [N_GET_ID] = {"SELECT " NFT_COLS " FROM nfts WHERE id = $1", "i"},
     [N_GET_UID] = {"SELECT " NFT_COLS " FROM nfts WHERE nft_uid = $1", "t"},
     [N_GET_ID_LOCK] = {"SELECT " NFT_COLS " FROM nfts WHERE id = $1 "
@@ -313,19 +314,20 @@ static const struct stmt_def stmts[S_COUNT] = {
                   "reserved_until = $5, sold_to = $6, tx_hash = $7, "
                   "sold_at = $8, last_modified_at = $9, "
                   "last_modified_by = $10, last_synced_at = $11, "
-                  "version = $12, claimed_by = $13 "
+                  "version = $12, claimed_by = $13, sold_at_raw = $14 "
                   "WHERE id = $1 AND version = $2",
-        "iittittiitiit"},
+        "iittittiitiitt"},
     /* N_UPDATE and H_INSERT for many NFTs (distinct ids), their
      * parameters as arrays: a history row for each row the
      * compare-and-set updated, in the items' order. */
     [N_WRITE_MANY] = {"WITH i AS (SELECT * FROM unnest($1, $2, $3, $4, $5, "
                       "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-                      "$17, $18, $19, $20, $21, $22) WITH ORDINALITY AS "
-                      "t(id, expected_version, status, reserved_by, "
+                      "$17, $18, $19, $20, $21, $22, $23) WITH ORDINALITY "
+                      "AS t(id, expected_version, status, reserved_by, "
                       "reserved_until, sold_to, tx_hash, sold_at, "
                       "last_modified_at, last_modified_by, last_synced_at, "
-                      "version, claimed_by, h_nft_id, h_campaign_id, "
+                      "version, claimed_by, sold_at_raw, h_nft_id, "
+                      "h_campaign_id, "
                       "h_old_status, h_new_status, h_source, h_changed_at, "
                       "h_sync_log_id, h_webhook_event_id, h_detail, ord)), "
                       "u AS (UPDATE nfts n SET status = i.status, "
@@ -336,7 +338,8 @@ static const struct stmt_def stmts[S_COUNT] = {
                       "last_modified_at = i.last_modified_at, "
                       "last_modified_by = i.last_modified_by, "
                       "last_synced_at = i.last_synced_at, "
-                      "version = i.version, claimed_by = i.claimed_by "
+                      "version = i.version, claimed_by = i.claimed_by, "
+                      "sold_at_raw = i.sold_at_raw "
                       "FROM i WHERE n.id = i.id "
                       "AND n.version = i.expected_version RETURNING n.id) "
                       "INSERT INTO status_history (nft_id, campaign_id, "
@@ -347,7 +350,7 @@ static const struct stmt_def stmts[S_COUNT] = {
                       "i.h_sync_log_id, i.h_webhook_event_id, i.h_detail "
                       "FROM i JOIN u ON u.id = i.id ORDER BY i.ord "
                       "RETURNING nft_id, id",
-        "IITTITTIITIIT"
+        "IITTITTIITIITT"
         "IITTTIIIT"},
     [N_SET_URL] = {"UPDATE nfts SET payment_url = $2 WHERE id = $1", "it"},
     [N_SET_ASSET] = {"UPDATE nfts SET asset_id = $2 WHERE id = $1", "it"},
@@ -1555,6 +1558,7 @@ read_nft(const struct row *r, struct cs_nft *out, struct cs_error *err)
 	out->tx_hash = col_text(r, 18);
 	out->sold_at = col_i64(r, 19);
 	out->claimed_by = col_text(r, 20);
+	out->sold_at_raw = col_text(r, 21);
 	return 0;
 }
 
@@ -1608,6 +1612,7 @@ pg_nft_insert(struct cs_store_conn *c, struct cs_nft *io, struct cs_error *err)
 	p_text(&p, io->tx_hash);
 	p_opt(&p, io->sold_at);
 	p_text(&p, io->claimed_by);
+	p_text(&p, io->sold_at_raw);
 	return exec_insert(c, N_INSERT, &p, &io->id, err);
 }
 
@@ -1769,7 +1774,7 @@ pg_nft_max_number(struct cs_store_conn *c, int64_t campaign_id, int64_t *out,
 	return query_i64(c, N_MAX, &p, out, err);
 }
 
-/* The parameters of N_UPDATE, and the first 13 columns of N_WRITE_MANY. */
+/* The parameters of N_UPDATE, and the first 14 columns of N_WRITE_MANY. */
 static void
 update_params(
     struct params *p, const struct cs_nft *n, int64_t expected_version)
@@ -1787,6 +1792,7 @@ update_params(
 	p_opt(p, n->last_synced_at);
 	p_int(p, n->version);
 	p_text(p, n->claimed_by);
+	p_text(p, n->sold_at_raw);
 }
 
 /* The parameters of H_INSERT, and the last 9 columns of N_WRITE_MANY. */
