@@ -36,6 +36,8 @@ static const struct cs_cli_var variables[] = {
         "the IANA zone of NMKR's server clock, in which it writes selldate, "
         "reserveduntil and SaleDate without an offset (default UTC; read from "
         "tzdata at start, an unknown zone exits 78)"},
+    {"TZDIR", "where the tzdata zone files are (default /usr/share/zoneinfo), "
+              "as for the C library"},
     {"BLOCKFROST_PROJECT_ID",
         "the Blockfrost project id; chain verification is off without it "
         "(never logged)"},

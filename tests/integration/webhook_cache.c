@@ -155,7 +155,7 @@ webhook_sale(char **list, size_t n)
 	ASSERT_TRUE(sent != NULL && hash != NULL);
 	memset(&reply, 0, sizeof(reply));
 	ASSERT_OK(cs_webhook_handle(
-	    sink, store, sent, strlen(sent), hash, cs_now_ms(), &reply));
+	    sink, store, sent, strlen(sent), hash, cs_now_ms(), false, &reply));
 	ASSERT_EQ(reply.status, 200);
 	cJSON_Delete(doc);
 }
