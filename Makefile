@@ -2,11 +2,12 @@
 # A thin front for CMake: `make demo` builds and starts the whole system,
 # `make test` builds and runs every test, `make asan`
 # the same under AddressSanitizer and UBSan, `make bench` the benchmarks on
-# the release build. The work is all in CMake and bench/run.
+# the release build, `make fuzz` the libFuzzer harnesses (FUZZ_SECONDS
+# each). The work is all in CMake, bench/run and tests/fuzz/run.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all bootstrap build test demo asan release bench format format-check clean
+.PHONY: all bootstrap build test demo asan release bench fuzz format format-check clean
 
 all: build
 
@@ -37,6 +38,15 @@ release: bootstrap
 
 bench: release
 	bench/run
+
+# Every harness of tests/fuzz for FUZZ_SECONDS seconds, one after the other
+# (clang, libFuzzer, ASan + UBSan); prints executions per harness and fails
+# on a crash. FUZZ_NAMES picks some (docs/internals/fuzz.md).
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_NAMES)
 
 format:
 	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs clang-format -i

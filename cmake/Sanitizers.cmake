@@ -8,3 +8,12 @@ if(CS_SANITIZE)
 	add_compile_options(${_cs_san})
 	add_link_options(${_cs_san})
 endif()
+
+# CS_BUILD_FUZZERS (the fuzz preset, clang): every target gets libFuzzer's
+# coverage instrumentation; the harnesses in tests/fuzz link its runtime.
+if(CS_BUILD_FUZZERS)
+	if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+		message(FATAL_ERROR "CS_BUILD_FUZZERS needs clang (cmake --preset fuzz)")
+	endif()
+	add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
