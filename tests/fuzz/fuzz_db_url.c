@@ -5,7 +5,8 @@
  * URL shown with them hidden (cs_str_redact_url() at several sizes), and the
  * one scrubber (cs_str_scrub(), cs_log_redact()) given those passwords:
  * after it no password of 4 bytes or more is left (one that shares a byte
- * with the mark "[redacted]" aside: the mark itself would match).
+ * with the mark "[redacted]" aside: the mark itself would match), and the
+ * text grew by at most one mark per password it held.
  */
 #include "fuzz.h"
 
@@ -30,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const size_t sizes[] = {1, 12, 64, 4096};
 	const char *pos, *start, *last;
 	char *url, *copy, *found[MAX_FOUND];
-	size_t len, n = 0, i, end;
+	size_t len, n = 0, i, end, minlen = 0;
 
 	if (size > 4000)
 		return 0;
@@ -72,11 +73,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (checkable(found[i]))
 			FUZZ_CHECK(strstr(copy, found[i]) == NULL);
 	}
-	/* The logger's registry: the same scrubber. */
-	for (i = 0; i < n; i++)
+	/* The logger's registry, with room to grow as a log line has: the
+	 * same scrubber, which writes at most one mark per password. */
+	free(copy);
+	copy = malloc(2 * end + 256);
+	FUZZ_CHECK(copy != NULL);
+	for (i = 0; i < n; i++) {
 		cs_log_secret(found[i]);
+		if (found[i][0] != '\0' &&
+		    (minlen == 0 || strlen(found[i]) < minlen))
+			minlen = strlen(found[i]);
+	}
 	memcpy(copy, url, end + 1);
-	cs_log_redact(copy, end + 1);
+	cs_log_redact(copy, 2 * end + 256);
+	if (minlen > 0)
+		FUZZ_CHECK(strlen(copy) <= end + (end / minlen + 1) * 10);
 	for (i = 0; i < n; i++) {
 		if (checkable(found[i]))
 			FUZZ_CHECK(strstr(copy, found[i]) == NULL);
