@@ -2,6 +2,7 @@
 /* NMKR response decoders; see nmkr_json.h. */
 #include "clients/nmkr_json.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,7 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 	cJSON *doc = NULL;
 	const cJSON *item;
 	size_t i = 0;
+	int64_t id;
 	int error;
 
 	*count = 0;
@@ -212,6 +214,13 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 			    "%s[%zu].uid: '%.40s' is not a uid", what, i, uid);
 			goto out;
 		}
+		id = 0;
+		if (cJSON_IsNumber(f.id)) {
+			snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
+			error = cs_json_to_int(f.id, ctx, "id", &id, err);
+			if (error < 0)
+				goto out;
+		}
 		x = cs_remote_list_add(list);
 		x->uid = cs_arena_strdup(&list->arena, uid);
 		cs_str_lower(CS_UNCONST(x->uid));
@@ -227,8 +236,7 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 		asset = string_or_null(f.asset_id);
 		if (asset != NULL && cs_str_is_hex_lower(asset))
 			x->asset_id = cs_arena_strdup(&list->arena, asset);
-		x->nmkr_id =
-		    cJSON_IsNumber(f.id) ? (int64_t)f.id->valuedouble : 0;
+		x->nmkr_id = id;
 		snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
 		error = opt_time(
 		    f.selldate, zone, ctx, "selldate", &x->sold_at, err);
@@ -309,6 +317,18 @@ cs_nmkr_decode_project(const char *body, size_t len,
 	if (error == 0)
 		error = cs_json_get_int(
 		    doc, "addressReservationTime", false, ctx, &minutes, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "total", false, ctx, &out->total, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "free", false, ctx, &out->free, err);
+	if (error == 0)
+		error = cs_json_get_int(
+		    doc, "reserved", false, ctx, &out->reserved, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "sold", false, ctx, &out->sold, err);
 	if (error < 0)
 		goto out;
 	name = opt_string(doc, "projectname");
@@ -317,14 +337,6 @@ cs_nmkr_decode_project(const char *body, size_t len,
 	out->policy_id = cs_xstrdup_null(opt_string(doc, "policyId"));
 	out->reservation_minutes =
 	    minutes > 0 && minutes <= 24 * 60 ? (int)minutes : 0;
-	out->total =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "total"));
-	out->free =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "free"));
-	out->reserved =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "reserved"));
-	out->sold =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "sold"));
 out:
 	cJSON_Delete(doc);
 	return error;
@@ -439,8 +451,9 @@ void
 cs_nmkr_error_message(const char *body, size_t len, char *out, size_t size)
 {
 	const char *msg, *details;
+	const cJSON *item;
 	cJSON *doc;
-	double code;
+	int64_t code;
 
 	out[0] = '\0';
 	if (len == 0)
@@ -450,8 +463,9 @@ cs_nmkr_error_message(const char *body, size_t len, char *out, size_t size)
 		return;
 	msg = opt_string(doc, "errorMessage");
 	details = opt_string(doc, "details");
-	code = cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "errorCode"));
-	if (msg != NULL && !isnan(code))
+	item = cJSON_GetObjectItem(doc, "errorCode");
+	if (msg != NULL && cJSON_IsNumber(item) &&
+	    cs_i64_from_double(item->valuedouble, INT_MIN, INT_MAX, &code) == 0)
 		snprintf(out, size, "%s (NMKR error %d)", msg, (int)code);
 	else if (msg != NULL)
 		snprintf(out, size, "%s", msg);

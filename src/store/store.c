@@ -120,6 +120,28 @@ WALK_SHIM(webhook, struct cs_webhook_event, cs_webhook_event_cb)
 
 /* ---- Opening ---------------------------------------------------------- */
 
+/*
+ * A libpq keyword/value string ("host=db password=x dbname=cs"): a word,
+ * spaces allowed, then '='. Such a string was once opened as a SQLite path,
+ * creating a file named after the password; a path of that shape needs the
+ * "sqlite:" prefix.
+ */
+static bool
+is_conninfo(const char *url)
+{
+	const char *p = url;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isalpha((unsigned char)*p) && *p != '_')
+		return false;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	return *p == '=';
+}
+
 static const struct cs_store_ops *
 backend_for(const char *url)
 {
@@ -127,7 +149,8 @@ backend_for(const char *url)
 	const char *scheme = "sqlite";
 
 	if (cs_str_startswith(url, "postgres://") ||
-	    cs_str_startswith(url, "postgresql://"))
+	    cs_str_startswith(url, "postgresql://") ||
+	    (!cs_str_startswith(url, "sqlite:") && is_conninfo(url)))
 		scheme = "postgres";
 	else if (strchr(url, ':') != NULL &&
 	         !cs_str_startswith(url, "sqlite:") &&
@@ -153,8 +176,8 @@ cs_store_open(struct cs_store **out, const char *url, struct cs_error *err)
 	ops = backend_for(url);
 	if (ops == NULL)
 		return cs_error_set(err, CS_EINVAL,
-		    "unsupported database url (use sqlite:PATH or "
-		    "postgres://...)");
+		    "unsupported database url (use sqlite:PATH, "
+		    "postgres://... or host=... dbname=...)");
 	s = cs_xcalloc(1, sizeof(*s));
 	s->ops = ops;
 	s->url = cs_xstrdup(url);

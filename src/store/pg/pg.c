@@ -44,7 +44,6 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 #define OID_INT8_ARRAY 1016
 
 #define MAX_PARAMS 24
-#define MAX_SECRETS 3
 /* Columns of N_WRITE_MANY: the parameters of N_UPDATE and H_INSERT. */
 #define WRITE_COLS 23
 /* Rows per query of a listing (pg_nft_list). */
@@ -504,8 +503,9 @@ struct cs_store_conn {
 	bool lost_tx;
 	/* The last failure reset the connection. */
 	bool was_reset;
-	/* The password of the URL, raw and decoded, never shown. */
-	char *secrets[MAX_SECRETS];
+	/* The passwords of the URL, as written and decoded, never shown. */
+	char **secrets;
+	size_t nsecrets;
 };
 
 /* Parameters of one statement, as text except bytea (binary). */
@@ -628,25 +628,6 @@ col_text(const struct row *r, int col)
 
 /* ---- Errors ----------------------------------------------------------- */
 
-/* Replace every secret in msg by "***". */
-static void
-redact(const struct cs_store_conn *c, char *msg)
-{
-	size_t i, slen, mlen;
-	char *p;
-
-	for (i = 0; i < MAX_SECRETS; i++) {
-		if (c->secrets[i] == NULL)
-			continue;
-		slen = strlen(c->secrets[i]);
-		while ((p = strstr(msg, c->secrets[i])) != NULL) {
-			mlen = strlen(p + slen);
-			memcpy(p, "***", 3);
-			memmove(p + 3, p + slen, mlen + 1);
-		}
-	}
-}
-
 /* The first line of text, without libpq's "ERROR:  " prefix. */
 static void
 first_line(
@@ -665,7 +646,7 @@ first_line(
 		n = size - 1;
 	memcpy(out, text, n);
 	out[n] = '\0';
-	redact(c, out);
+	cs_str_scrub(out, size, (const char *const *)c->secrets, c->nsecrets);
 }
 
 static bool
@@ -950,41 +931,41 @@ on_notice(void *arg, const char *message)
 	    "store", "postgres: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-/* The password of url, decoded and as written, so no message shows it. */
+static void
+add_secret(struct cs_store_conn *c, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return;
+	for (i = 0; i < c->nsecrets; i++) {
+		if (strncmp(c->secrets[i], s, len) == 0 &&
+		    c->secrets[i][len] == '\0')
+			return;
+	}
+	c->secrets =
+	    cs_xreallocarray(c->secrets, c->nsecrets + 1, sizeof(*c->secrets));
+	c->secrets[c->nsecrets++] = cs_xstrndup(s, len);
+}
+
+/* The passwords of url as written (the one reading of a URL's passwords,
+ * cs_str_next_url_password()) and as libpq decodes them, so no message
+ * shows either. */
 static void
 find_secrets(struct cs_store_conn *c, const char *url)
 {
 	PQconninfoOption *opts, *o;
-	const char *auth, *end, *at = NULL, *colon, *q;
-	size_t n = 0;
+	const char *pos = url, *start;
+	size_t len;
 
+	while (cs_str_next_url_password(url, &pos, &start, &len))
+		add_secret(c, start, len);
 	opts = PQconninfoParse(url, NULL);
 	for (o = opts; o != NULL && o->keyword != NULL; o++) {
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
-		    *o->val != '\0')
-			c->secrets[n++] = cs_xstrdup(o->val);
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+			add_secret(c, o->val, strlen(o->val));
 	}
 	PQconninfoFree(opts);
-	auth = strstr(url, "://");
-	if (auth == NULL)
-		return;
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	for (q = auth; q < end; q++) {
-		if (*q == '@')
-			at = q;
-	}
-	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon != NULL && at - colon > 1)
-		c->secrets[n++] =
-		    cs_xstrndup(colon + 1, (size_t)(at - colon - 1));
-	q = strstr(url, "password=");
-	if (q != NULL && q > url && (q[-1] == '?' || q[-1] == '&')) {
-		q += strlen("password=");
-		if (strcspn(q, "&#") > 0)
-			c->secrets[n++] = cs_xstrndup(q, strcspn(q, "&#"));
-	}
-	assert(n <= MAX_SECRETS);
 }
 
 static void
@@ -995,8 +976,9 @@ pg_close(struct cs_store_conn *c)
 	if (c == NULL)
 		return;
 	PQfinish(c->conn);
-	for (i = 0; i < MAX_SECRETS; i++)
+	for (i = 0; i < c->nsecrets; i++)
 		free(c->secrets[i]);
+	free(c->secrets);
 	free(c);
 }
 
