@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/banned.h"
 
@@ -25,6 +26,69 @@ network(const char *var, const char *value, enum cs_network *out,
 	if (cs_network_parse(value, out) < 0)
 		return cs_error_set(err, CS_EINVAL,
 		    "%s must be mainnet or preprod, not '%s'", var, value);
+	return 0;
+}
+
+/* "90", "90s", "15m", "6h", "1d" as ms; -1 when malformed. */
+static int64_t
+duration_ms(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	double unit = 1000;
+
+	if (end == s || v < 0)
+		return -1;
+	if (strcmp(end, "d") == 0)
+		unit = 86400000.0;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600000.0;
+	else if (strcmp(end, "m") == 0)
+		unit = 60000.0;
+	else if (*end != '\0' && strcmp(end, "s") != 0)
+		return -1;
+	return (int64_t)(v * unit);
+}
+
+/* The background verifier's variables (docs/internals/verify.md). */
+static int
+chain_config(struct cs_config *cfg, struct cs_error *err)
+{
+	const char *v;
+	char *end;
+
+	cfg->blockfrost_rate = CS_BF_RATE_PER_S;
+	v = env("CS_BLOCKFROST_RATE");
+	if (v != NULL) {
+		cfg->blockfrost_rate = strtod(v, &end);
+		if (end == v || *end != '\0' || !(cfg->blockfrost_rate > 0) ||
+		    cfg->blockfrost_rate > 100000)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_BLOCKFROST_RATE must be Blockfrost's requests "
+			    "per second (above 0), not '%s'",
+			    v);
+	}
+	cfg->chain_share = 0.5;
+	v = env("CS_CHAIN_SHARE");
+	if (v != NULL) {
+		cfg->chain_share = strtod(v, &end);
+		if (end == v || *end != '\0' || !(cfg->chain_share >= 0) ||
+		    cfg->chain_share > 1)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_CHAIN_SHARE must be a fraction from 0 (off) to "
+			    "1, not '%s'",
+			    v);
+	}
+	cfg->chain_recheck_ms = 24LL * 3600 * 1000;
+	v = env("CS_CHAIN_RECHECK");
+	if (v != NULL) {
+		cfg->chain_recheck_ms = duration_ms(v);
+		if (cfg->chain_recheck_ms < 1000)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_CHAIN_RECHECK must be a period of 1 s or more "
+			    "(90, 90s, 15m, 6h, 1d), not '%s'",
+			    v);
+	}
 	return 0;
 }
 
@@ -80,6 +144,9 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 			    v);
 		cfg->public_rate = (long)rate;
 	}
+	error = chain_config(cfg, err);
+	if (error < 0)
+		return error;
 	cfg->log_level = CS_LOG_INFO;
 	v = env("CS_LOG_LEVEL");
 	if (v != NULL && cs_log_level_parse(v, &cfg->log_level) < 0)

@@ -26,6 +26,9 @@ struct cs_config {
 	enum cs_log_format log_format; /* CS_LOG_FORMAT */
 	long public_rate;              /* CS_PUBLIC_RATE, per minute; 0 off */
 	enum cs_log_level log_level;
+	double blockfrost_rate;   /* CS_BLOCKFROST_RATE: the plan's req/s */
+	double chain_share;       /* CS_CHAIN_SHARE: of it, in the background */
+	int64_t chain_recheck_ms; /* CS_CHAIN_RECHECK */
 };
 
 /**

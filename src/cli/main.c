@@ -104,15 +104,27 @@ static const struct cs_cmd commands[] = {
     {"webhook", cs_cmd_webhook, "webhook register CAMPAIGN URL",
         "register the server's webhook with NMKR and keep its secret", NULL},
     {"verify", cs_cmd_verify,
-        "verify CAMPAIGN [--all | --limit N] [--refresh] [--json]",
+        "verify CAMPAIGN [--all | --limit N] [--refresh] [--json] | "
+        "--status [--json]",
         "check sold NFTs on chain through Blockfrost: exit 0 when none "
-        "is an error, 1 otherwise",
+        "is an error, 1 otherwise; --status: the coverage",
         "CAMPAIGN    id or name\n"
         "--limit N   at most N sold NFTs, least recently checked first "
         "(default 10)\n"
         "--all       every sold NFT with an asset id\n"
         "--refresh   ask Blockfrost even for results under an hour old\n"
         "--json      print the results as JSON\n"
+        "--status    how many sales have a check younger than "
+        "CS_CHAIN_RECHECK\n"
+        "            (\"1,980 of 2,000 sales verified, oldest pending 3 "
+        "min\"), and\n"
+        "            the mismatches and errors; exit 1 when one is listed. "
+        "Reads the\n"
+        "            database only: serve's background verifier "
+        "(CS_CHAIN_SHARE of\n"
+        "            CS_BLOCKFROST_RATE) keeps it up.\n"
+        "A mismatch is an asset minted by another transaction than "
+        "NMKR's.\n"
         "Results under an hour old are reused without a request. "
         "Needs\n"
         "BLOCKFROST_PROJECT_ID (exit 78 without it), BLOCKFROST_NETWORK "
@@ -435,6 +447,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "campaign-sync: %s\n", cs_error_msg(&err));
 		return CS_EXIT_CONFIG;
 	}
+	/* Another plan than Blockfrost's 10/s: the process's bucket too. */
+	if (cli.cfg.blockfrost_rate != CS_BF_RATE_PER_S)
+		cs_blockfrost_set_rate(cli.cfg.blockfrost_rate, CS_BF_BURST);
 	/* "+": stop at the first non-option, the command. */
 	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
 		switch (c) {

@@ -74,7 +74,7 @@ opt_string(const cJSON *o, const char *name)
 /* The fields of a GetNfts item that the sync reads. */
 struct nft_fields {
 	const cJSON *uid, *state, *displayname, *name, *asset_id, *id,
-	    *selldate;
+	    *selldate, *mint_tx;
 };
 
 /*
@@ -119,6 +119,8 @@ scan_item(const cJSON *item, struct nft_fields *f)
 		case 'i':
 			if (strcasecmp(k, "id") == 0)
 				f->id = m;
+			else if (strcasecmp(k, "initialMintTxHash") == 0)
+				f->mint_tx = m;
 			break;
 		default:
 			break;
@@ -215,6 +217,10 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 			x->asset_id = cs_arena_strdup(&list->arena, asset);
 		x->nmkr_id =
 		    cJSON_IsNumber(f.id) ? (int64_t)f.id->valuedouble : 0;
+		asset = string_or_null(f.mint_tx);
+		if (asset != NULL && *asset != '\0' && strlen(asset) <= 128 &&
+		    cs_str_is_hex_lower(asset))
+			x->mint_tx = cs_arena_strdup(&list->arena, asset);
 		if (cJSON_IsString(f.selldate) &&
 		    cs_time_parse_iso8601(f.selldate->valuestring, &t) == 0)
 			x->sold_at = t;

@@ -24,7 +24,8 @@ struct cs_remote_nft {
 	const char *state_word; /* as sent, for states we do not know */
 	const char *asset_id;   /* NULL if NMKR has none */
 	int64_t nmkr_id;
-	int64_t sold_at; /* selldate, 0 if none */
+	int64_t sold_at;     /* selldate, 0 if none */
+	const char *mint_tx; /* initialMintTxHash, NULL if none */
 };
 
 struct cs_remote_list {

@@ -33,6 +33,10 @@ struct cs_server_opts {
 	/* Blockfrost, for the chain step of syncs and POST .../verify; NULL:
 	 * no chain verification. */
 	const struct cs_blockfrost_opts *blockfrost;
+	/* The background verifier (with blockfrost): requests/s for every
+	 * instance together, 0: off; re-check period, 0: a day. */
+	double chain_rate;
+	int64_t chain_recheck_ms;
 };
 
 void cs_server_opts_init(struct cs_server_opts *o);

@@ -1272,6 +1272,7 @@ start_serve(bool with_blockfrost)
 	    bin, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
 	const char *env[10];
 
+	/* No background verifier here: the counts below are the requests'. */
 	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
 	env_url = cs_xasprintf("NMKR_API_URL=%s", nmkr_fake.base_url);
 	env_bf = cs_xasprintf("BLOCKFROST_API_URL=%s", bf_api);
@@ -1283,7 +1284,8 @@ start_serve(bool with_blockfrost)
 	env[5] = env_bf;
 	env[6] = with_blockfrost ? "BLOCKFROST_PROJECT_ID=" PID : NULL;
 	env[7] = "BLOCKFROST_NETWORK=preprod";
-	env[8] = NULL;
+	env[8] = "CS_CHAIN_SHARE=0";
+	env[9] = NULL;
 	cs_fakeproc_start(&server, argv, env);
 	free(env_db);
 	free(env_url);
