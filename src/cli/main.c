@@ -46,6 +46,15 @@ static const struct cs_cli_var variables[] = {
     {"CS_PUBLIC_RATE",
         "public requests per minute per client (default 60; 0 turns the "
         "limit off)"},
+    {"CS_BLOCKFROST_RATE",
+        "Blockfrost's requests per second for the project (default 10)"},
+    {"CS_CHAIN_SHARE",
+        "the fraction of CS_BLOCKFROST_RATE that serve's background "
+        "verifier spends, all instances of the database together "
+        "(default 0.5; 0 turns it off)"},
+    {"CS_CHAIN_RECHECK",
+        "how long a chain check holds before the sale is checked again: "
+        "90, 90s, 15m, 6h, 1d (default 1d)"},
     {"CS_FAKE_NMKR", "demo: the fake-nmkr program to run"},
     {"CS_FAKE_BLOCKFROST", "demo: the fake-blockfrost program to run"},
 };
