@@ -90,7 +90,7 @@ static const struct cs_cmd commands[] = {
     {"serve", cs_cmd_serve,
         "serve [--listen ADDR] [--no-schedule] [--web-dir DIR]",
         "the HTTP server: API, Campaign Manager page, NMKR webhooks, "
-        "scheduler and reservation sweeper",
+        "scheduler, reservation sweeper and background chain verifier",
         "--listen ADDR    host:port (CS_LISTEN, default 127.0.0.1:8080; "
         "port 0 picks one)\n"
         "--no-schedule    no automatic syncs (CS_SYNC_SCHEDULE)\n"
@@ -102,7 +102,14 @@ static const struct cs_cmd commands[] = {
         "the syncs left\n"
         "                 unfinished by an earlier process of NAME, or by a "
         "dead process\n"
-        "                 of this host"},
+        "                 of this host\n"
+        "With BLOCKFROST_PROJECT_ID, a background thread checks every sale "
+        "on chain,\n"
+        "new sales first, then each again after CS_CHAIN_RECHECK, spending "
+        "CS_CHAIN_SHARE\n"
+        "of CS_BLOCKFROST_RATE for all instances of the database together "
+        "(see verify\n"
+        "--status and /metrics)."},
     {"demo", cs_cmd_demo, "demo [--listen ADDR] [--dir DIR] [--nfts N]",
         "the whole system on this machine with fake NMKR and Blockfrost: "
         "prints the page's URL and admin token; Ctrl-C stops it",
