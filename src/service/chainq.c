@@ -171,6 +171,16 @@ one_batch(struct cs_chainq *q, struct cs_verifier *v)
 	/* A stop of ours (the thread is stopping) blocks nobody. */
 	if (res.stopped && wait_until(q, cs_now_ms()))
 		block(q, &res);
+	/* What a stop left unchecked is due again as soon as the block
+	 * ends, not when the leases would (a failure without a stop keeps
+	 * its lease: that is its delay before another try). */
+	for (i = 0; res.stopped && i < b.n; i++) {
+		if (cs_store_chain_release(
+		        q->store, q->owner, b.nfts[i].id, &err) < 0) {
+			cs_log_warn("chain", "release: %s", cs_error_msg(&err));
+			break;
+		}
+	}
 	n = b.n;
 	cs_verify_results_dispose(&res);
 	for (i = 0; i < b.n; i++)

@@ -272,6 +272,9 @@ struct cs_store_ops {
 	    struct cs_error *err);
 	int (*chain_budget_block)(struct cs_store_conn *c, int64_t until,
 	    const char *reason, struct cs_error *err);
+	/* Delete owner's lease of the NFT (none: not an error). */
+	int (*chain_release)(struct cs_store_conn *c, const char *owner,
+	    int64_t nft_id, struct cs_error *err);
 	/* nfts.nmkr_mint_tx: fill sets it only where it is NULL; get gives
 	 * NULL when unknown (caller frees). */
 	int (*nft_mint_fill)(struct cs_store_conn *c, int64_t id,

@@ -2349,3 +2349,14 @@ cs_store_nft_mint_get(
 	RETRY(error, store->ops->nft_mint_get(store->conn, nft_id, out, err));
 	return error;
 }
+
+int
+cs_store_chain_release(struct cs_store *store, const char *owner,
+    int64_t nft_id, struct cs_error *err)
+{
+	int error;
+
+	RETRY(
+	    error, store->ops->chain_release(store->conn, owner, nft_id, err));
+	return error;
+}

@@ -571,6 +571,11 @@ CS_NODISCARD int cs_store_chain_budget_take(struct cs_store *store, int64_t now,
 CS_NODISCARD int cs_store_chain_budget_block(struct cs_store *store,
     int64_t until, const char *reason, struct cs_error *err);
 
+/** End owner's lease of an NFT now (a batch that Blockfrost stopped: its
+ * NFTs are due again when the budget's block ends). */
+CS_NODISCARD int cs_store_chain_release(struct cs_store *store,
+    const char *owner, int64_t nft_id, struct cs_error *err);
+
 /** Record NMKR's initialMintTxHash of an NFT when none is stored. */
 CS_NODISCARD int cs_store_nft_mint_fill(struct cs_store *store, int64_t nft_id,
     const char *tx, struct cs_error *err);

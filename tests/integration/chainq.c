@@ -415,3 +415,92 @@ CS_TEST(chainq__two_instances_share_budget_and_queue)
 	ASSERT_GT(b, 0);
 	assert_outcome(campaign, SALES);
 }
+
+static void
+fault(const char *json)
+{
+	char url[256];
+
+	snprintf(url, sizeof(url), "%s/__fake/faults", bf.base_url);
+	cJSON_Delete(cs_test_http_json("POST", url, json));
+}
+
+/*
+ * A 429 with Retry-After pauses the background for that long, then it goes
+ * on: one 429 in all, every sale checked, no ban.
+ */
+CS_TEST(chainq__429_pauses_as_blockfrost_asks)
+{
+	const char *labels[] = {""};
+	struct cs_fakeproc serve;
+	char *log;
+
+	db_url = cs_fixture_db_url("chainq.db");
+	start_bf("200");
+	setup(20, labels, 1);
+	fault("{\"endpoint\":\"assetsById\",\"status\":429,\"retryAfter\":1}");
+	start_serve(&serve, "one", "200", "0.5");
+	wait_covered(&serve, 30);
+	ASSERT_EQ(cs_fakeproc_stop(&serve), 0);
+	ASSERT_EQ(stat("status.429"), 1);
+	ASSERT_EQ(stat("banned"), 0);
+	log = cs_fakeproc_log(&serve);
+	ASSERT_STR_CONTAINS(log, "paused for 1 s on every instance");
+	free(log);
+}
+
+/*
+ * A 402 (the daily quota) stops the background until midnight UTC, on
+ * every instance: after the one request that met it, neither this serve
+ * nor another started later asks Blockfrost anything.
+ */
+CS_TEST(chainq__402_stops_every_instance)
+{
+	const char *labels[] = {""};
+	struct cs_fakeproc one, two;
+	char *log;
+
+	db_url = cs_fixture_db_url("chainq.db");
+	start_bf("200");
+	setup(20, labels, 1);
+	fault("{\"endpoint\":\"*\",\"status\":402,\"times\":-1}");
+	start_serve(&one, "one", "200", "0.5");
+	while (stat("total") < 1)
+		cs_sleep_ms(50);
+	cs_sleep_ms(1000);
+	ASSERT_EQ(stat("total"), 1);
+	ASSERT_EQ(gauge(&one, "cs_chain_unverified"), 20);
+	ASSERT_EQ(cs_fakeproc_stop(&one), 0);
+	log = cs_fakeproc_log(&one);
+	ASSERT_STR_CONTAINS(log, "daily request quota");
+	free(log);
+	start_serve(&two, "two", "200", "0.5");
+	cs_sleep_ms(1000);
+	ASSERT_EQ(stat("total"), 1);
+	ASSERT_EQ(cs_fakeproc_stop(&two), 0);
+}
+
+/* Settings out of range are refused before anything starts. */
+CS_TEST(chainq__bad_settings_are_refused)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	const char *argv[] = {bin, "migrate", NULL};
+	const char *share[] = {"CS_CHAIN_SHARE=2", NULL};
+	const char *recheck[] = {"CS_CHAIN_RECHECK=soon", NULL};
+	const char *rate[] = {"CS_BLOCKFROST_RATE=0", NULL};
+	char *out = NULL, *errout = NULL;
+
+	ASSERT_EQ(cs_test_run(argv, share, NULL, &out, &errout), 78);
+	ASSERT_STR_CONTAINS(errout, "CS_CHAIN_SHARE must be a fraction");
+	free(out);
+	free(errout);
+	ASSERT_EQ(cs_test_run(argv, recheck, NULL, &out, &errout), 78);
+	ASSERT_STR_CONTAINS(errout, "CS_CHAIN_RECHECK must be a period");
+	free(out);
+	free(errout);
+	ASSERT_EQ(cs_test_run(argv, rate, NULL, &out, &errout), 78);
+	ASSERT_STR_CONTAINS(errout, "CS_BLOCKFROST_RATE must be");
+	free(out);
+	free(errout);
+	free(bin);
+}

@@ -1808,6 +1808,8 @@ CS_TEST(contract__chain_queue_leases)
 {
 	struct cs_store *s = open_store();
 	struct nft_acc a, b;
+	struct cs_nft five;
+	char *uid;
 	const int64_t day = 86400000, ten_min = 600000, lease = 120000;
 
 	sold_with_assets(s, "Queue", 31, 5, 1);
@@ -1840,6 +1842,21 @@ CS_TEST(contract__chain_queue_leases)
 	ASSERT_OK(cs_store_chain_claim(
 	    s, "two", NOW + lease, day, ten_min, lease, 10, nft_cb, &b, TERR));
 	ASSERT_EQ(b.n, 3);
+	/* Released by its owner: due again at once; not by another. */
+	uid = cs_fixture_uid(31, 4);
+	ASSERT_OK(cs_store_nft_get(s, uid, &five, TERR));
+	free(uid);
+	ASSERT_OK(cs_store_chain_release(s, "one", five.id, TERR));
+	memset(&b, 0, sizeof(b));
+	ASSERT_OK(cs_store_chain_claim(s, "three", NOW + lease + 1, day,
+	    ten_min, lease, 10, nft_cb, &b, TERR));
+	ASSERT_EQ(b.n, 0);
+	ASSERT_OK(cs_store_chain_release(s, "two", five.id, TERR));
+	ASSERT_OK(cs_store_chain_claim(s, "three", NOW + lease + 1, day,
+	    ten_min, lease, 10, nft_cb, &b, TERR));
+	ASSERT_EQ(b.n, 1);
+	ASSERT_EQ(b.numbers[0], 5);
+	cs_nft_dispose(&five);
 	ASSERT_ERR(CS_EINVAL, cs_store_chain_claim(s, "", NOW, day, ten_min,
 	                          lease, 10, nft_cb, &b, TERR));
 	cs_store_free(s);

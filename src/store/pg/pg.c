@@ -180,6 +180,7 @@ enum stmt_id {
 	Q_BLOCK,
 	Q_MINT_FILL,
 	Q_MINT_GET,
+	Q_RELEASE,
 	S_COUNT
 };
 
@@ -548,6 +549,8 @@ static const struct stmt_def stmts[S_COUNT] = {
                      "AND nmkr_mint_tx IS NULL",
         "it"},
     [Q_MINT_GET] = {"SELECT nmkr_mint_tx FROM nfts WHERE id = $1", "i"},
+    [Q_RELEASE] = {"DELETE FROM chain_leases WHERE nft_id = $1 AND owner = $2",
+        "it"},
 };
 
 struct cs_store_conn {
@@ -2897,6 +2900,17 @@ pg_chain_budget_block(struct cs_store_conn *c, int64_t until,
 }
 
 static int
+pg_chain_release(struct cs_store_conn *c, const char *owner, int64_t nft_id,
+    struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, nft_id);
+	p_text(&p, owner);
+	return exec_cmd(c, Q_RELEASE, &p, err);
+}
+
+static int
 pg_nft_mint_fill(
     struct cs_store_conn *c, int64_t id, const char *tx, struct cs_error *err)
 {
@@ -2996,6 +3010,7 @@ const struct cs_store_ops cs_store_pg_ops = {
     .chain_problems = pg_chain_problems,
     .chain_budget_take = pg_chain_budget_take,
     .chain_budget_block = pg_chain_budget_block,
+    .chain_release = pg_chain_release,
     .nft_mint_fill = pg_nft_mint_fill,
     .nft_mint_get = pg_nft_mint_get,
     .advisory_lock = pg_advisory_lock,

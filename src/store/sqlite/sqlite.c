@@ -126,6 +126,7 @@ enum stmt_id {
 	Q_BLOCK,
 	Q_MINT_FILL,
 	Q_MINT_GET,
+	Q_RELEASE,
 	S_COUNT
 };
 
@@ -344,6 +345,7 @@ static const char *const sql[S_COUNT] = {
     [Q_MINT_FILL] = "UPDATE nfts SET nmkr_mint_tx = ?2 WHERE id = ?1 "
                     "AND nmkr_mint_tx IS NULL",
     [Q_MINT_GET] = "SELECT nmkr_mint_tx FROM nfts WHERE id = ?1",
+    [Q_RELEASE] = "DELETE FROM chain_leases WHERE nft_id = ?1 AND owner = ?2",
 };
 
 struct cs_store_conn {
@@ -2198,6 +2200,21 @@ sqlite_chain_budget_block(struct cs_store_conn *c, int64_t until,
 }
 
 static int
+sqlite_chain_release(struct cs_store_conn *c, const char *owner, int64_t nft_id,
+    struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	error = stmt(c, Q_RELEASE, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, nft_id);
+	bind_text(st, 2, owner);
+	return exec_stmt(c, st, err);
+}
+
+static int
 sqlite_nft_mint_fill(
     struct cs_store_conn *c, int64_t id, const char *tx, struct cs_error *err)
 {
@@ -2299,6 +2316,7 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .chain_problems = sqlite_chain_problems,
     .chain_budget_take = sqlite_chain_budget_take,
     .chain_budget_block = sqlite_chain_budget_block,
+    .chain_release = sqlite_chain_release,
     .nft_mint_fill = sqlite_nft_mint_fill,
     .nft_mint_get = sqlite_nft_mint_get,
     .advisory_lock = NULL,
