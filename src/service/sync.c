@@ -466,31 +466,35 @@ static void
 learn_mints(struct run *r)
 {
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_strmap ids;
-	size_t i, at, learnt = 0;
+	struct cs_strmap at_of;
+	int64_t *ids;
+	const char **txs;
+	size_t i, at, n = 0;
 
-	cs_strmap_init(&ids);
+	cs_strmap_init(&at_of);
 	for (i = 0; i < r->nlocal; i++)
-		cs_strmap_put(&ids, r->local[i].uid, i);
+		cs_strmap_put(&at_of, r->local[i].uid, i);
+	ids = cs_xcalloc(r->remote.items.len + 1, sizeof(*ids));
+	txs = cs_xcalloc(r->remote.items.len + 1, sizeof(*txs));
 	for (i = 0; i < r->remote.items.len; i++) {
 		const struct cs_remote_nft *x =
 		    CS_VEC_AT(&r->remote.items, struct cs_remote_nft, i);
 
 		if (x->mint_tx == NULL || x->state != CS_REMOTE_SOLD ||
-		    !cs_strmap_get(&ids, x->uid, &at))
+		    !cs_strmap_get(&at_of, x->uid, &at))
 			continue;
-		if (cs_store_nft_mint_fill(
-		        r->env->store, r->local[at].id, x->mint_tx, &err) < 0) {
-			warnf(r,
-			    "NMKR's mint transactions could not be stored: %s",
-			    cs_error_msg(&err));
-			break;
-		}
-		learnt++;
+		ids[n] = r->local[at].id;
+		txs[n++] = x->mint_tx;
 	}
+	/* One transaction: a row per sold NFT, a no-op once stored. */
+	if (cs_store_nft_mint_fill_many(r->env->store, ids, txs, n, &err) < 0)
+		warnf(r, "NMKR's mint transactions could not be stored: %s",
+		    cs_error_msg(&err));
 	cs_log_debug("sync", "campaign %lld: %zu mint transactions seen",
-	    (long long)r->camp.id, learnt);
-	cs_strmap_dispose(&ids);
+	    (long long)r->camp.id, n);
+	free(ids);
+	free(txs);
+	cs_strmap_dispose(&at_of);
 }
 
 static int

@@ -2360,3 +2360,40 @@ cs_store_chain_release(struct cs_store *store, const char *owner,
 	    error, store->ops->chain_release(store->conn, owner, nft_id, err));
 	return error;
 }
+
+struct mint_fill_args {
+	const int64_t *ids;
+	const char *const *txs;
+	size_t n;
+};
+
+static int
+mint_fill_tx(struct tx *tx, void *payload, struct cs_error *err)
+{
+	struct mint_fill_args *a = payload;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < a->n && error == 0; i++)
+		error = tx->s->ops->nft_mint_fill(
+		    tx->s->conn, a->ids[i], a->txs[i], err);
+	return error;
+}
+
+int
+cs_store_nft_mint_fill_many(struct cs_store *store, const int64_t *nft_ids,
+    const char *const *txs, size_t n, struct cs_error *err)
+{
+	struct mint_fill_args a = {nft_ids, txs, n};
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (txs[i] == NULL || *txs[i] == '\0' || strlen(txs[i]) > 128 ||
+		    !cs_str_is_hex_lower(txs[i]))
+			return cs_error_set(err, CS_EINVAL,
+			    "a mint transaction is lowercase hex digits");
+	}
+	if (n == 0)
+		return 0;
+	return run_tx(store, true, cs_now_ms(), mint_fill_tx, &a, err);
+}

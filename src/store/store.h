@@ -580,6 +580,11 @@ CS_NODISCARD int cs_store_chain_release(struct cs_store *store,
 CS_NODISCARD int cs_store_nft_mint_fill(struct cs_store *store, int64_t nft_id,
     const char *tx, struct cs_error *err);
 
+/** cs_store_nft_mint_fill() for n NFTs in one transaction (a sync's). */
+CS_NODISCARD int cs_store_nft_mint_fill_many(struct cs_store *store,
+    const int64_t *nft_ids, const char *const *txs, size_t n,
+    struct cs_error *err);
+
 /** NMKR's initialMintTxHash as stored: *out NULL when unknown; caller
  * frees. */
 CS_NODISCARD int cs_store_nft_mint_get(

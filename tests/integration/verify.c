@@ -1379,3 +1379,57 @@ CS_TEST(verify__serve)
 	    "BLOCKFROST_PROJECT_ID");
 	cJSON_Delete(j);
 }
+
+/* The sync stores NMKR's initialMintTxHash of the sold NFTs (GetNfts),
+ * once; fake-nmkr minted them on fake-blockfrost by that transaction, so
+ * the check says verified, not mismatch. */
+CS_TEST(verify__sync_learns_the_mints)
+{
+	struct cs_sync_result r;
+	struct cs_verify_results res;
+	struct cs_verifier *v;
+	char sql[256], *tx = NULL, *path, *url;
+	int64_t odd;
+	size_t i;
+
+	setup_sync();
+	r = sync_with(NULL, 0, false);
+	cs_sync_result_dispose(&r);
+	v = verifier();
+	res = run(v, 0, 0, true);
+	ASSERT_EQ(res.n, 5);
+	ASSERT_EQ(res.verified, 5);
+	ASSERT_EQ(res.mismatch, 0);
+	for (i = 0; i < res.n; i++) {
+		ASSERT_OK(cs_store_nft_mint_get(
+		    store, res.items[i].nft_id, &tx, TERR));
+		ASSERT_TRUE(tx != NULL);
+		ASSERT_EQ(strlen(tx), 64);
+		ASSERT_TRUE(cs_str_is_hex_lower(tx));
+		free(tx);
+	}
+	/* Another mint than the stored one: mismatch, never verified. */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE nfts SET nmkr_mint_tx = '%064d' WHERE id = %lld", 7,
+	    (long long)res.items[0].nft_id);
+	path = cs_test_path("sync.db");
+	url = cs_xasprintf("sqlite:%s", path);
+	cs_fixture_db_exec(url, sql);
+	free(url);
+	free(path);
+	odd = res.items[0].nft_id;
+	cs_verify_results_dispose(&res);
+	res = run(v, 0, 0, true);
+	ASSERT_EQ(res.verified, 4);
+	ASSERT_EQ(res.mismatch, 1);
+	for (i = 0; i < res.n; i++) {
+		if (res.items[i].status != CS_CHAIN_MISMATCH)
+			continue;
+		ASSERT_EQ(res.items[i].nft_id, odd);
+		ASSERT_STR_CONTAINS(res.items[i].message, "not by NMKR's");
+	}
+	cs_verify_results_dispose(&res);
+	cs_verifier_free(v);
+	cs_nmkr_free(nmkr);
+	teardown();
+}
