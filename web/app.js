@@ -10,7 +10,7 @@ import {h, replaceChildren, timeEl, fmtNumber, fmtDuration, fmtWhen, toLocalInpu
 import {countsBar, capacityBar} from "./charts.js";
 import {isQuiet, notify, showError, clearNotices, errorBox, loadInto, button, withButton, statusBadge, hidden,
   openDialog, confirmAction} from "./ui.js";
-import {renderSyncPanel, loadHistory, setSyncEndHandler, stopAllSyncs, forgetSync} from "./sync.js";
+import {renderSyncPanel, loadHistory, loadChain, setSyncEndHandler, stopAllSyncs, forgetSync} from "./sync.js";
 import {renderInventoryPanel, renderReviewPanel, renderWebhooksPanel, tickCountdown} from "./panels.js";
 
 const main = document.getElementById("main");
@@ -527,10 +527,11 @@ function renderPanel(params) {
   else renderWebhooksPanel(panel, c, ctx);
 }
 
-// After a sync: the counters, health, review count and history are new.
+// After a sync: the counters, health, review count, history and chain
+// coverage are new.
 setSyncEndHandler((id) => {
   if (view.page === "campaign" && view.id === id) {
-    refreshCampaign({panel: false}).then(() => loadHistory(id))
+    refreshCampaign({panel: false}).then(() => { loadHistory(id); loadChain(id); })
       .catch((err) => showError(err, "Could not refresh the campaign"));
   }
 });

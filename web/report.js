@@ -139,7 +139,9 @@ function chainPart(report) {
   const counts = h("ul", {class: "chain-counts"},
     h("li", {class: "chain-verified", dataset: {chain: "verified"}}, h("strong", null, fmtNumber(report.verifiedCount)), " verified"),
     h("li", {class: "chain-pending", dataset: {chain: "pending"}}, h("strong", null, fmtNumber(report.pendingCount)), " pending"),
-    h("li", {class: "chain-error", dataset: {chain: "error"}}, h("strong", null, fmtNumber(report.errorCount)), " errors"));
+    h("li", {class: "chain-error", dataset: {chain: "error"}}, h("strong", null, fmtNumber(report.errorCount)), " errors"),
+    report.mismatchCount ? h("li", {class: "chain-mismatch", dataset: {chain: "mismatch"}},
+      h("strong", null, fmtNumber(report.mismatchCount)), " minted by another transaction") : null);
   const list = report.blockchainResults;
   const body = list.length ? scrollTable("Sold NFTs checked on chain (Blockfrost)",
     ["NFT", "UID", "Result", "Message", "Held by"],

@@ -43,12 +43,40 @@ export function renderSyncPanel(panel, c) {
       h("div", {class: "sync-progress", id: "sync-progress"}),
       h("div", {id: "sync-note"})),
     h("div", {id: "sync-report", class: "sync-report"}),
+    h("section", {class: "card", id: "chain-section", "aria-labelledby": "chain-title"},
+      h("h2", {id: "chain-title"}, "On chain"),
+      h("div", {id: "chain-body"}, h("p", {class: "loading"}, "Loading…"))),
     h("section", {class: "card", id: "sync-history", "aria-labelledby": "history-title"},
       h("h2", {id: "history-title"}, "Sync history"),
       h("div", {id: "history-body"}, h("p", {class: "loading"}, "Loading…"))));
   paintSync(c.id, true);
   if (!s.loaded && !s.running) attachToLatest(c.id);
   loadHistory(c.id);
+  loadChain(c.id);
+}
+
+/**
+ * The background verifier's coverage (GET /api/campaigns/{id}/chain): "1,980
+ * of 2,000 sales verified, oldest pending 3 min", and the mismatches and
+ * errors to look at.
+ */
+export function loadChain(id) {
+  const body = document.getElementById("chain-body");
+  if (body === null) return;
+  loadInto(body, "the chain coverage", () => getJson(`/api/campaigns/${id}/chain`), (cov) => {
+    const problems = cov.mismatch + cov.errors;
+    const summary = h("p", {class: problems ? "chain-summary chain-problem" : "chain-summary", id: "chain-summary"},
+      cov.summary);
+    if (!cov.problems.length) return summary;
+    const rows = cov.problems.map((p) => h("tr", null,
+      h("td", null, p.nftName),
+      h("td", null, h("span", {class: `badge chain-${p.status}`}, p.status)),
+      h("td", null, timeEl(p.checkedAt)),
+      h("td", null, p.message)));
+    return h("div", null, summary,
+      scrollTable("Sales to look at: minted by another transaction, or a failed check",
+        ["NFT", "Result", "Checked", "Message"], rows, {class: "chain-problems"}));
+  });
 }
 
 /** Is the sync section of campaign id on screen? */

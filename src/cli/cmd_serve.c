@@ -59,6 +59,8 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 		bf->network = cli->cfg.blockfrost_network;
 		bf->base_url = cli->cfg.blockfrost_api_url;
 		o->blockfrost = bf;
+		o->chain_rate = cli->cfg.chain_share * cli->cfg.blockfrost_rate;
+		o->chain_recheck_ms = cli->cfg.chain_recheck_ms;
 	}
 }
 

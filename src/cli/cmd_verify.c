@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * verify CAMPAIGN [--all | --limit N] [--refresh] [--json]: chain
- * verification only
+ * verification only; verify CAMPAIGN --status [--json]: the coverage the
+ * background verifier keeps
  * (docs/internals/verify.md). Prints a table of results and the counts, or
  * JSON. Exit 0 when no result is `error`, 1 when one is (a stop included),
  * 78 without BLOCKFROST_PROJECT_ID.
@@ -11,11 +12,13 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/table.h"
 #include "service/encode.h"
 #include "service/verify.h"
 #include "util/str.h"
+#include "util/time.h"
 #include "util/banned.h"
 
 enum {
@@ -23,7 +26,76 @@ enum {
 	OPT_LIMIT,
 	OPT_JSON,
 	OPT_REFRESH,
+	OPT_STATUS,
 };
+
+/* A check's time for people: "2026-12-04 18:00 UTC". */
+static void
+when(int64_t ms, char *out, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		cs_str_copy(out, "?", size);
+}
+
+/*
+ * --status: the background verifier's coverage, as the page shows it, from
+ * the database alone (no Blockfrost settings needed). Exit 1 when a
+ * mismatch or an error is listed.
+ */
+static int
+print_status(struct cs_cli *cli, struct cs_store *store,
+    const struct cs_campaign *c, bool json)
+{
+	static const char *const headers[] = {
+	    "NFT", "STATUS", "CHECKED", "MESSAGE"};
+	struct cs_error err = CS_ERROR_INIT;
+	const cJSON *p, *list;
+	struct cs_table *t;
+	cJSON *doc;
+	char at[32];
+	int64_t now = cs_now_ms(), problems;
+
+	if (cs_verify_coverage_json(
+	        store, c->id, now, cli->cfg.chain_recheck_ms, &doc, &err) < 0)
+		return cs_cli_fail(cli, &err);
+	list = cJSON_GetObjectItem(doc, "problems");
+	problems = cJSON_GetArraySize(list);
+	if (json) {
+		cs_json_add_str(doc, "campaign", c->name);
+		cs_cli_print_json(cli, doc);
+	} else {
+		fprintf(cli->out, "Chain coverage of %s (campaign %lld): %s\n",
+		    c->name, (long long)c->id,
+		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "summary")));
+		if (problems > 0) {
+			fputc('\n', cli->out);
+			t = cs_table_new(4, headers);
+			cJSON_ArrayForEach(p, list) {
+				const char *cells[4];
+
+				when((int64_t)cJSON_GetNumberValue(
+				         cJSON_GetObjectItem(p, "checkedAt")),
+				    at, sizeof(at));
+				cells[0] = cJSON_GetStringValue(
+				    cJSON_GetObjectItem(p, "nftName"));
+				cells[1] = cJSON_GetStringValue(
+				    cJSON_GetObjectItem(p, "status"));
+				cells[2] = at;
+				cells[3] = cJSON_GetStringValue(
+				    cJSON_GetObjectItem(p, "message"));
+				cs_table_row(t, cells);
+			}
+			cs_table_print(t, cli->out);
+			cs_table_free(t);
+		}
+	}
+	cJSON_Delete(doc);
+	return problems > 0 ? CS_EXIT_FAILED : CS_EXIT_OK;
+}
 
 static void
 print_results(FILE *f, const struct cs_campaign *c,
@@ -76,6 +148,7 @@ cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
 	    {"limit", required_argument, NULL, OPT_LIMIT},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"refresh", no_argument, NULL, OPT_REFRESH},
+	    {"status", no_argument, NULL, OPT_STATUS},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cs_verify_opts vo = CS_VERIFY_OPTS_INIT;
@@ -85,7 +158,7 @@ cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
 	struct cs_store *store;
 	struct cs_campaign c;
 	cJSON *warnings = NULL, *doc;
-	bool all = false, json = false, limited = false;
+	bool all = false, json = false, limited = false, status = false;
 	int64_t limit = CS_VERIFY_PER_SYNC;
 	int code = 0, opt;
 
@@ -108,14 +181,28 @@ cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
 		case OPT_REFRESH:
 			vo.refresh = true;
 			break;
+		case OPT_STATUS:
+			status = true;
+			break;
 		default:
 			return CS_EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc || (all && limited))
+	if (optind + 1 != argc || (all && limited) ||
+	    (status && (all || limited || vo.refresh)))
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "usage: campaign-sync verify CAMPAIGN [--all | --limit N] "
-		    "[--refresh] [--json]");
+		    "[--refresh] [--json] | --status [--json]");
+	if (status) {
+		store = cs_cli_store(cli, &code);
+		if (store == NULL)
+			return code;
+		if (cs_store_campaign_find(store, argv[optind], &c, &err) < 0)
+			return cs_cli_fail(cli, &err);
+		code = print_status(cli, store, &c, json);
+		cs_campaign_dispose(&c);
+		return code;
+	}
 	v = cs_cli_verifier(cli, &code);
 	if (v == NULL)
 		return code;

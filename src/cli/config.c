@@ -30,7 +30,8 @@ network(const char *var, const char *value, enum cs_network *out,
 	return 0;
 }
 
-/* A duration: seconds, or a number followed by s, m, h or d; in ms. */
+/* A duration: seconds, or a number followed by s, m, h or d; in ms
+ * (CS_WEBHOOK_RETENTION, CS_CHAIN_RECHECK). */
 static int
 retention(const char *v, int64_t *out_ms)
 {
@@ -138,6 +139,48 @@ load_zone(struct cs_config *cfg, struct cs_error *err)
 	return 0;
 }
 
+/* The background verifier's variables (docs/internals/verify.md). */
+static int
+chain_config(struct cs_config *cfg, struct cs_error *err)
+{
+	const char *v;
+	char *end;
+
+	cfg->blockfrost_rate = CS_BF_RATE_PER_S;
+	v = env("CS_BLOCKFROST_RATE");
+	if (v != NULL) {
+		cfg->blockfrost_rate = strtod(v, &end);
+		if (end == v || *end != '\0' || !(cfg->blockfrost_rate > 0) ||
+		    cfg->blockfrost_rate > 100000)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_BLOCKFROST_RATE must be Blockfrost's requests "
+			    "per second (above 0), not '%s'",
+			    v);
+	}
+	cfg->chain_share = 0.5;
+	v = env("CS_CHAIN_SHARE");
+	if (v != NULL) {
+		cfg->chain_share = strtod(v, &end);
+		if (end == v || *end != '\0' || !(cfg->chain_share >= 0) ||
+		    cfg->chain_share > 1)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_CHAIN_SHARE must be a fraction from 0 (off) to "
+			    "1, not '%s'",
+			    v);
+	}
+	cfg->chain_recheck_ms = 24LL * 3600 * 1000;
+	v = env("CS_CHAIN_RECHECK");
+	if (v != NULL) {
+		if (retention(v, &cfg->chain_recheck_ms) < 0 ||
+		    cfg->chain_recheck_ms < 1000)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_CHAIN_RECHECK must be a period of 1 s or more "
+			    "(90, 90s, 15m, 6h, 1d), not '%s'",
+			    v);
+	}
+	return 0;
+}
+
 int
 cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 {
@@ -222,6 +265,9 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 			    v);
 		cfg->webhook_refused_rate = (long)rate;
 	}
+	error = chain_config(cfg, err);
+	if (error < 0)
+		return error;
 	cfg->log_level = CS_LOG_INFO;
 	v = env("CS_LOG_LEVEL");
 	if (v != NULL && cs_log_level_parse(v, &cfg->log_level) < 0)

@@ -45,6 +45,9 @@ struct cs_config {
 	const char *nmkr_timezone;
 	const struct cs_tz *nmkr_zone;
 	int64_t webhook_grace_ms; /* CS_WEBHOOK_GRACE_SECONDS, default 60 */
+	double blockfrost_rate;   /* CS_BLOCKFROST_RATE: the plan's req/s */
+	double chain_share;       /* CS_CHAIN_SHARE: of it, in the background */
+	int64_t chain_recheck_ms; /* CS_CHAIN_RECHECK */
 };
 
 /**

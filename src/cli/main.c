@@ -59,7 +59,7 @@ static const struct cs_cli_var variables[] = {
         "refused webhooks per minute per client before 429 without storing "
         "(default 60; 0 turns the limit off)"},
     {"CS_WEBHOOK_RETENTION", "how long webhook events are kept unless a status "
-                             "change points at them seconds or a number with "
+                             "change points at them: seconds or a number with "
                              "s, m, h or d (default 30d; 0 keeps all)"},
     {"CS_WEBHOOK_GRACE_SECONDS",
         "how long a sale recorded by a webhook is deferred by the sync instead "
@@ -76,6 +76,15 @@ static const struct cs_cli_var variables[] = {
                           "headers before it is closed (default 5)"},
     {"CS_MAX_SYNCS", "syncs run at once for HTTP requests; the next is "
                      "answered 503 with Retry-After (default 4)"},
+    {"CS_BLOCKFROST_RATE",
+        "Blockfrost's requests per second for the project (default 10)"},
+    {"CS_CHAIN_SHARE",
+        "the fraction of CS_BLOCKFROST_RATE that serve's background "
+        "verifier spends, all instances of the database together "
+        "(default 0.5; 0 turns it off)"},
+    {"CS_CHAIN_RECHECK",
+        "how long a chain check holds before the sale is checked again: "
+        "90, 90s, 15m, 6h, 1d (default 1d)"},
     {"CS_FAKE_NMKR", "demo: the fake-nmkr program to run"},
     {"CS_FAKE_BLOCKFROST", "demo: the fake-blockfrost program to run"},
 };
@@ -112,7 +121,7 @@ static const struct cs_cmd commands[] = {
     {"serve", cs_cmd_serve,
         "serve [--listen ADDR] [--no-schedule] [--web-dir DIR]",
         "the HTTP server: API, Campaign Manager page, NMKR webhooks, "
-        "scheduler and reservation sweeper",
+        "scheduler, reservation sweeper and background chain verifier",
         "--listen ADDR    host:port (CS_LISTEN, default 127.0.0.1:8080; "
         "port 0 picks one)\n"
         "--no-schedule    no automatic syncs (CS_SYNC_SCHEDULE)\n"
@@ -124,7 +133,14 @@ static const struct cs_cmd commands[] = {
         "the syncs left\n"
         "                 unfinished by an earlier process of NAME, or by a "
         "dead process\n"
-        "                 of this host"},
+        "                 of this host\n"
+        "With BLOCKFROST_PROJECT_ID, a background thread checks every sale "
+        "on chain,\n"
+        "new sales first, then each again after CS_CHAIN_RECHECK, spending "
+        "CS_CHAIN_SHARE\n"
+        "of CS_BLOCKFROST_RATE for all instances of the database together "
+        "(see verify\n"
+        "--status and /metrics)."},
     {"demo", cs_cmd_demo, "demo [--listen ADDR] [--dir DIR] [--nfts N]",
         "the whole system on this machine with fake NMKR and Blockfrost: "
         "prints the page's URL and admin token; Ctrl-C stops it",
@@ -135,15 +151,27 @@ static const struct cs_cmd commands[] = {
     {"webhook", cs_cmd_webhook, "webhook register CAMPAIGN URL",
         "register the server's webhook with NMKR and keep its secret", NULL},
     {"verify", cs_cmd_verify,
-        "verify CAMPAIGN [--all | --limit N] [--refresh] [--json]",
+        "verify CAMPAIGN [--all | --limit N] [--refresh] [--json] | "
+        "--status [--json]",
         "check sold NFTs on chain through Blockfrost: exit 0 when none "
-        "is an error, 1 otherwise",
+        "is an error, 1 otherwise; --status: the coverage",
         "CAMPAIGN    id or name\n"
         "--limit N   at most N sold NFTs, least recently checked first "
         "(default 10)\n"
         "--all       every sold NFT with an asset id\n"
         "--refresh   ask Blockfrost even for results under an hour old\n"
         "--json      print the results as JSON\n"
+        "--status    how many sales have a check younger than "
+        "CS_CHAIN_RECHECK\n"
+        "            (\"1,980 of 2,000 sales verified, oldest pending 3 "
+        "min\"), and\n"
+        "            the mismatches and errors; exit 1 when one is listed. "
+        "Reads the\n"
+        "            database only: serve's background verifier "
+        "(CS_CHAIN_SHARE of\n"
+        "            CS_BLOCKFROST_RATE) keeps it up.\n"
+        "A mismatch is an asset minted by another transaction than "
+        "NMKR's.\n"
         "Results under an hour old are reused without a request. "
         "Needs\n"
         "BLOCKFROST_PROJECT_ID (exit 78 without it), BLOCKFROST_NETWORK "
@@ -468,6 +496,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "campaign-sync: %s\n", cs_error_msg(&err));
 		return CS_EXIT_CONFIG;
 	}
+	/* Another plan than Blockfrost's 10/s: the process's bucket too. */
+	if (cli.cfg.blockfrost_rate != CS_BF_RATE_PER_S)
+		cs_blockfrost_set_rate(cli.cfg.blockfrost_rate, CS_BF_BURST);
 	/* "+": stop at the first non-option, the command. */
 	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
 		switch (c) {

@@ -18,6 +18,9 @@ struct cs_blockfrost {
 	struct cs_http *http;
 	char *header; /* "project_id: ID" */
 	int64_t attempts;
+	int64_t retry_after_ms; /* of the last answer; -1: none */
+	int (*acquire)(void *payload, struct cs_error *err);
+	void *acquire_payload;
 };
 
 /* ---- The process-wide token bucket ------------------------------------ */
@@ -100,6 +103,9 @@ cs_blockfrost_new(struct cs_blockfrost **out,
 	pthread_once(&limiter_once, limiter_init);
 	c = cs_xcalloc(1, sizeof(*c));
 	c->header = cs_xasprintf("project_id: %s", opts->project_id);
+	c->retry_after_ms = -1;
+	c->acquire = opts->acquire;
+	c->acquire_payload = opts->acquire_payload;
 	cs_log_secret(opts->project_id);
 	headers[0] = c->header;
 	headers[1] = NULL;
@@ -142,6 +148,12 @@ cs_blockfrost_free(struct cs_blockfrost *c)
 }
 
 int64_t
+cs_blockfrost_last_retry_after(const struct cs_blockfrost *c)
+{
+	return c->retry_after_ms;
+}
+
+int64_t
 cs_blockfrost_attempts(const struct cs_blockfrost *c)
 {
 	return c->attempts;
@@ -179,8 +191,14 @@ get(struct cs_blockfrost *c, struct cs_http_req *r, const char *what,
 {
 	int error;
 
+	if (c->acquire != NULL) {
+		error = c->acquire(c->acquire_payload, err);
+		if (error != 0)
+			return error < 0 ? error : CS_ERROR;
+	}
 	error = cs_http_do(c->http, r);
 	c->attempts += r->attempts;
+	c->retry_after_ms = r->_retry_after_ms;
 	if (error < 0)
 		return request_error(r, what, err);
 	return 0;

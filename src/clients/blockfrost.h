@@ -35,11 +35,18 @@ struct cs_blockfrost_opts {
 	int64_t backoff_base_ms;       /* 0: default */
 	cs_http_attempt_cb on_attempt; /* metrics, optional */
 	void *on_attempt_payload;
+	/* Optional: called before each request (each GET, not each retry:
+	 * set max_retries to 0 to count attempts); it may wait. Non-zero: the
+	 * request is not made and that error is the request's. The background
+	 * verifier takes from the shared budget here. */
+	int (*acquire)(void *payload, struct cs_error *err);
+	void *acquire_payload;
 };
 
 #define CS_BLOCKFROST_OPTS_INIT                                                \
 	{                                                                      \
-		NULL, CS_NETWORK_MAINNET, NULL, 0, 0, -1, 0, NULL, NULL        \
+		NULL, CS_NETWORK_MAINNET, NULL, 0, 0, -1, 0, NULL, NULL, NULL, \
+		    NULL                                                       \
 	}
 
 /**
@@ -91,6 +98,9 @@ CS_NODISCARD int cs_blockfrost_get_asset(struct cs_blockfrost *c,
  */
 CS_NODISCARD int cs_blockfrost_get_holders(struct cs_blockfrost *c,
     const char *asset_id, struct cs_bf_holders *out, struct cs_error *err);
+
+/** The Retry-After of the last answer, in ms, or -1 when it had none. */
+int64_t cs_blockfrost_last_retry_after(const struct cs_blockfrost *c);
 
 /** HTTP attempts made so far (retries included), for reports and tests. */
 int64_t cs_blockfrost_attempts(const struct cs_blockfrost *c);

@@ -90,7 +90,7 @@ opt_string(const cJSON *o, const char *name)
 /* The fields of a GetNfts item that the sync reads. */
 struct nft_fields {
 	const cJSON *uid, *state, *displayname, *name, *asset_id, *id,
-	    *selldate;
+	    *selldate, *mint_tx;
 };
 
 /*
@@ -135,6 +135,8 @@ scan_item(const cJSON *item, struct nft_fields *f)
 		case 'i':
 			if (strcasecmp(k, "id") == 0)
 				f->id = m;
+			else if (strcasecmp(k, "initialMintTxHash") == 0)
+				f->mint_tx = m;
 			break;
 		default:
 			break;
@@ -245,6 +247,10 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 		if (x->sold_at != 0)
 			x->sold_at_raw = cs_arena_strndup(
 			    &list->arena, f.selldate->valuestring, 40);
+		asset = string_or_null(f.mint_tx);
+		if (asset != NULL && *asset != '\0' && strlen(asset) <= 128 &&
+		    cs_str_is_hex_lower(asset))
+			x->mint_tx = cs_arena_strdup(&list->arena, asset);
 		i++;
 		(*count)++;
 	}

@@ -21,7 +21,7 @@ static const char *const sync_type_names[] = {
     "webhook", "api_pull", "manual_sync"};
 static const char *const sync_status_names[] = {"success", "partial", "failed"};
 static const char *const chain_status_names[] = {
-    "verified", "pending", "error"};
+    "verified", "pending", "error", "mismatch"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -237,6 +237,7 @@ enum cs_chain_status {
 	CS_CHAIN_VERIFIED = 0,
 	CS_CHAIN_PENDING,
 	CS_CHAIN_ERROR,
+	CS_CHAIN_MISMATCH, /* minted by another transaction than NMKR's */
 };
 
 const char *cs_chain_status_name(enum cs_chain_status s);

@@ -26,6 +26,7 @@ struct cs_remote_nft {
 	int64_t nmkr_id;
 	int64_t sold_at;         /* selldate, 0 if none */
 	const char *sold_at_raw; /* selldate as NMKR wrote it, or NULL */
+	const char *mint_tx;     /* initialMintTxHash, NULL if none */
 };
 
 struct cs_remote_list {

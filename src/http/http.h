@@ -54,6 +54,10 @@ struct cs_server_opts {
 	 * nothing, so that bench/run measures the floor of the webhook rate
 	 * through the same server. */
 	bool bench_floor;
+	/* The background verifier (with blockfrost): requests/s for every
+	 * instance together, 0: off; re-check period, 0: a day. */
+	double chain_rate;
+	int64_t chain_recheck_ms;
 };
 
 void cs_server_opts_init(struct cs_server_opts *o);

@@ -195,6 +195,7 @@ void cs_route_sync_logs(struct cs_req *r);
 void cs_route_sync_log_get(struct cs_req *r);
 
 void cs_route_verify(struct cs_req *r);
+void cs_route_chain_coverage(struct cs_req *r);
 
 void cs_route_review_list(struct cs_req *r);
 void cs_route_review_resolve(struct cs_req *r);

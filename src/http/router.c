@@ -49,6 +49,7 @@ static const struct cs_route routes[] = {
     {"GET", "/api/campaigns/{}/sync", cs_route_sync_progress, ADMIN},
     {"GET", "/api/campaigns/{}/sync/events", cs_route_sync_events, ADMIN},
     {"POST", "/api/campaigns/{}/verify", cs_route_verify, ADMIN},
+    {"GET", "/api/campaigns/{}/chain", cs_route_chain_coverage, ADMIN},
     {"GET", "/api/campaigns/{}/review", cs_route_review_list, ADMIN},
     {"POST", "/api/review/{}/resolve", cs_route_review_resolve, ADMIN},
     {"GET", "/api/nfts/{}", cs_route_nft_get, ADMIN},

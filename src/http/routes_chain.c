@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Chain verification on demand (POST /api/campaigns/{id}/verify), and the
+ * Chain verification on demand (POST /api/campaigns/{id}/verify), its
+ * coverage (GET /api/campaigns/{id}/chain), and the
  * verifiers the server hands to syncs. A verifier owns a Blockfrost client,
  * so each sync or request makes its own; every verifier of the process
  * shares Blockfrost's token bucket (clients/blockfrost.c).
@@ -75,4 +76,37 @@ cs_route_verify(struct cs_req *r)
 	cs_reply_json(r, 200, cs_verify_report_json(id, &res));
 	cs_verify_results_dispose(&res);
 	cs_verifier_free(v);
+}
+
+/* GET /api/campaigns/{id}/chain: the background verifier's coverage. */
+void
+cs_route_chain_coverage(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_campaign camp;
+	struct cs_store *store;
+	cJSON *body = NULL;
+	int64_t id;
+
+	if (!cs_req_id(r, 0, &id))
+		return;
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	if (cs_store_campaign_get(store, id, &camp, &err) < 0) {
+		cs_reply_err(r, &err);
+		return;
+	}
+	cs_campaign_dispose(&camp);
+	if (cs_verify_coverage_json(store, id, r->now,
+	        r->srv->opts.chain_recheck_ms > 0
+	            ? r->srv->opts.chain_recheck_ms
+	            : 24LL * 3600 * 1000,
+	        &body, &err) < 0) {
+		cs_reply_err(r, &err);
+		return;
+	}
+	cJSON_AddBoolToObject(body, "background",
+	    r->srv->has_blockfrost && r->srv->opts.chain_rate > 0);
+	cs_reply_json(r, 200, body);
 }

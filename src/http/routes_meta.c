@@ -10,6 +10,7 @@
 #include "service/metrics.h"
 #include "util/embed.h"
 #include "util/str.h"
+#include "util/time.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -43,7 +44,28 @@ cs_route_metrics(struct cs_req *r)
 {
 	struct cs_buf b = CS_BUF_INIT(1u << 20);
 
+	struct cs_chain_coverage cov;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	int64_t now = cs_now_ms();
+
 	if (cs_metrics_render(&b) < 0) {
+		cs_buf_dispose(&b);
+		cs_reply_error(r, 500, "internal", "metrics do not fit");
+		return;
+	}
+	/* The chain coverage gauges, read from the store at each scrape. */
+	store = cs_req_store(r);
+	if (store == NULL) { /* answered 503 */
+		cs_buf_dispose(&b);
+		return;
+	}
+	if (cs_store_chain_coverage(store, 0, now,
+	        r->srv->opts.chain_recheck_ms > 0
+	            ? r->srv->opts.chain_recheck_ms
+	            : 24LL * 3600 * 1000,
+	        &cov, &err) == 0 &&
+	    cs_metrics_render_chain(&b, &cov, now) < 0) {
 		cs_buf_dispose(&b);
 		cs_reply_error(r, 500, "internal", "metrics do not fit");
 		return;

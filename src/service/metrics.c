@@ -251,3 +251,30 @@ cs_metrics_render(struct cs_buf *b)
 		    get(&http[i]));
 	return e != 0 ? CS_ETOOBIG : 0;
 }
+
+int
+cs_metrics_render_chain(
+    struct cs_buf *b, const struct cs_chain_coverage *c, int64_t now)
+{
+	int64_t oldest = c->oldest_due > 0 && now > c->oldest_due
+	                     ? (now - c->oldest_due) / 1000
+	                     : 0;
+	int e;
+
+	e = cs_buf_printf(b,
+	    "# HELP cs_chain_unverified Sold NFTs never checked on chain, or "
+	    "last checked before the re-check period.\n"
+	    "# TYPE cs_chain_unverified gauge\n"
+	    "cs_chain_unverified %lld\n"
+	    "# HELP cs_chain_oldest_unverified_seconds How long the longest "
+	    "waiting unverified sale has been due.\n"
+	    "# TYPE cs_chain_oldest_unverified_seconds gauge\n"
+	    "cs_chain_oldest_unverified_seconds %lld\n"
+	    "# HELP cs_chain_mismatches Sold NFTs minted by another "
+	    "transaction than NMKR's.\n"
+	    "# TYPE cs_chain_mismatches gauge\n"
+	    "cs_chain_mismatches %lld\n",
+	    (long long)c->unverified, (long long)oldest,
+	    (long long)c->mismatch);
+	return e != 0 ? CS_ETOOBIG : 0;
+}

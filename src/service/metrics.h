@@ -48,4 +48,13 @@ void cs_metrics_http(int status);
 /** Append the Prometheus text exposition. @return 0 or CS_ETOOBIG */
 CS_NODISCARD int cs_metrics_render(struct cs_buf *out);
 
+/**
+ * Append the chain coverage gauges, cs_chain_unverified (sold NFTs never
+ * checked or last checked before the re-check period) and
+ * cs_chain_oldest_unverified_seconds (how long the longest waiting one has
+ * been due; 0 when none), and cs_chain_mismatches.
+ */
+CS_NODISCARD int cs_metrics_render_chain(
+    struct cs_buf *out, const struct cs_chain_coverage *c, int64_t now);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "service/chainq.h"
 #include "service/reserve.h"
 #include "service/sync.h"
 #include "service/verify.h"
@@ -32,6 +33,7 @@ struct cs_scheduler {
 	bool stopping;
 	pthread_t cron_thread, sweep_thread;
 	bool cron_started, sweep_started;
+	struct cs_chainq *chain; /* the background verifier, or NULL */
 };
 
 /* Sleep until the wall clock reaches until (ms), or a stop. @return false
@@ -257,6 +259,19 @@ cs_scheduler_start(struct cs_scheduler **out,
 	if (opts->sweep_every_ms >= 0 &&
 	    pthread_create(&s->sweep_thread, NULL, sweep_loop, s) == 0)
 		s->sweep_started = true;
+	if (s->has_blockfrost && opts->chain_rate > 0) {
+		struct cs_chainq_opts co;
+		struct cs_error cerr = CS_ERROR_INIT;
+
+		memset(&co, 0, sizeof(co));
+		co.pool = opts->pool;
+		co.blockfrost = &s->blockfrost;
+		co.owner = opts->owner;
+		co.rate = opts->chain_rate;
+		co.recheck_ms = opts->chain_recheck_ms;
+		if (cs_chainq_start(&s->chain, &co, &cerr) < 0)
+			cs_log_error("scheduler", "%s", cs_error_msg(&cerr));
+	}
 	*out = s;
 	return 0;
 }
@@ -270,6 +285,7 @@ cs_scheduler_free(struct cs_scheduler *s)
 	s->stopping = true;
 	pthread_cond_broadcast(&s->wake);
 	pthread_mutex_unlock(&s->lock);
+	cs_chainq_stop(s->chain);
 	if (s->cron_started)
 		pthread_join(s->cron_thread, NULL);
 	if (s->sweep_started)

@@ -29,6 +29,10 @@ struct cs_scheduler_opts {
 	/* The sweeper also deletes webhook events older than this
 	 * (cs_store_webhook_prune); 0: none. */
 	int64_t webhook_retention_ms;
+	/* The background verifier (service/chainq.h), with blockfrost:
+	 * requests/s shared by every instance (0: off), re-check period. */
+	double chain_rate;
+	int64_t chain_recheck_ms;
 };
 
 /** Start the threads. @param out caller owns, cs_scheduler_free() */
@@ -39,6 +43,7 @@ CS_NODISCARD int cs_scheduler_start(struct cs_scheduler **out,
  * What the schedule does at each tick, now: sync every active campaign as
  * api_pull for the tick at (ms), skipping campaigns another instance has
  * synced since at. For an operator's "sync everything now", and tests.
+ * The background verifier (chain_rate > 0) is the third thread.
  */
 void cs_scheduler_tick(struct cs_scheduler *s, int64_t at);
 

@@ -25,6 +25,7 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/strmap.h"
 #include "util/vec.h"
 #include "util/time.h"
 #include "util/xalloc.h"
@@ -532,6 +533,46 @@ sort_by_nft(struct cs_nft_change *changes, const struct cs_discrepancy **which,
 }
 
 /* Build the changes, apply them in one transaction, report the results. */
+/*
+ * NMKR's initialMintTxHash of the sold NFTs, stored where none is yet
+ * (migration 008): the chain check compares Blockfrost's mint with it.
+ * A failure is a warning; the sync's own writes are done.
+ */
+static void
+learn_mints(struct run *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_strmap at_of;
+	int64_t *ids;
+	const char **txs;
+	size_t i, at, n = 0;
+
+	cs_strmap_init(&at_of);
+	for (i = 0; i < r->nlocal; i++)
+		cs_strmap_put(&at_of, r->local[i].uid, i);
+	ids = cs_xcalloc(r->remote.items.len + 1, sizeof(*ids));
+	txs = cs_xcalloc(r->remote.items.len + 1, sizeof(*txs));
+	for (i = 0; i < r->remote.items.len; i++) {
+		const struct cs_remote_nft *x =
+		    CS_VEC_AT(&r->remote.items, struct cs_remote_nft, i);
+
+		if (x->mint_tx == NULL || x->state != CS_REMOTE_SOLD ||
+		    !cs_strmap_get(&at_of, x->uid, &at))
+			continue;
+		ids[n] = r->local[at].id;
+		txs[n++] = x->mint_tx;
+	}
+	/* One transaction: a row per sold NFT, a no-op once stored. */
+	if (cs_store_nft_mint_fill_many(r->env->store, ids, txs, n, &err) < 0)
+		warnf(r, "NMKR's mint transactions could not be stored: %s",
+		    cs_error_msg(&err));
+	cs_log_debug("sync", "campaign %lld: %zu mint transactions seen",
+	    (long long)r->camp.id, n);
+	free(ids);
+	free(txs);
+	cs_strmap_dispose(&at_of);
+}
+
 static int
 apply(struct run *r, const struct cs_plan *plan, int64_t now,
     int64_t started_at, int64_t *log_id, size_t *updated, size_t *failed,
@@ -618,6 +659,7 @@ apply(struct run *r, const struct cs_plan *plan, int64_t now,
 	if (error < 0)
 		goto out;
 	*log_id = ap.log.id;
+	learn_mints(r);
 	for (i = 0; i < nch; i++) {
 		const struct cs_discrepancy *x = which[i];
 		enum cs_nft_status from = (enum cs_nft_status)x->db_status;

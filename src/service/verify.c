@@ -195,6 +195,9 @@ failed(struct run *r, struct cs_verify_result *res, const struct cs_error *err)
 	if (stops_the_run(
 	        err, r->out->stop_reason, sizeof(r->out->stop_reason))) {
 		r->out->stopped = true;
+		r->out->stop_status = err->http_status;
+		r->out->stop_retry_after =
+		    cs_blockfrost_last_retry_after(r->v->bf);
 		cs_log_warn(
 		    "verify", "stopping: %s (%s)", r->out->stop_reason, msg);
 	} else {
@@ -270,6 +273,39 @@ verified(struct cs_verify_result *res, const struct cs_bf_holders *h,
 }
 
 /*
+ * NMKR's initialMintTxHash of the NFT (learnt from GetNfts) against
+ * Blockfrost's initial_mint_tx_hash: another transaction minted the asset,
+ * so the sale is not what NMKR says. Unknown on either side: no judgement.
+ * @return true when the result is `mismatch`.
+ */
+static bool
+mint_differs(
+    struct run *r, struct cs_verify_result *res, const struct cs_bf_asset *a)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	char *nmkr = NULL;
+	bool differs;
+
+	if (a->initial_mint_tx_hash == NULL || *a->initial_mint_tx_hash == '\0')
+		return false;
+	if (cs_store_nft_mint_get(r->store, res->nft_id, &nmkr, &err) < 0) {
+		cs_log_warn("verify", "mint of NFT %lld: %s",
+		    (long long)res->nft_id, cs_error_msg(&err));
+		return false;
+	}
+	differs = nmkr != NULL && strcmp(nmkr, a->initial_mint_tx_hash) != 0;
+	if (differs) {
+		res->status = CS_CHAIN_MISMATCH;
+		set_message(res,
+		    "minted by transaction %.64s, not by NMKR's %.64s: "
+		    "another mint of this asset id",
+		    a->initial_mint_tx_hash, nmkr);
+	}
+	free(nmkr);
+	return differs;
+}
+
+/*
  * Ask Blockfrost about one asset. @return true when the result is an
  * answer to keep in the cache, false when a request failed.
  */
@@ -304,6 +340,8 @@ ask(struct run *r, struct cs_verify_result *res, const char *buyer)
 		keep = false;
 		goto out;
 	}
+	if (mint_differs(r, res, &a))
+		goto out;
 	q = cs_bf_quantity_norm(a.quantity);
 	if (strcmp(q, "0") == 0) {
 		res->status = CS_CHAIN_ERROR;
@@ -432,6 +470,45 @@ check_one(struct run *r, const struct cs_nft *n, struct cs_verify_result *res)
 
 /* ---- Runs ------------------------------------------------------------- */
 
+void
+cs_verify_nfts(struct cs_verifier *v, struct cs_store *store,
+    const struct cs_nft *nfts, size_t n, const struct cs_verify_opts *opts,
+    struct cs_verify_results *out)
+{
+	struct run r;
+	int64_t before;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	r.v = v;
+	r.store = store;
+	r.opts = opts;
+	r.now = opts->now != 0 ? opts->now : cs_now_ms();
+	r.out = out;
+	before = cs_blockfrost_attempts(v->bf);
+	out->items = cs_xcalloc(n + 1, sizeof(*out->items));
+	for (i = 0; i < n; i++) {
+		check_one(&r, &nfts[i], &out->items[i]);
+		out->n++;
+		switch (out->items[i].status) {
+		case CS_CHAIN_VERIFIED:
+			out->verified++;
+			break;
+		case CS_CHAIN_PENDING:
+			out->pending++;
+			break;
+		case CS_CHAIN_ERROR:
+			out->errors++;
+			break;
+		case CS_CHAIN_MISMATCH:
+			out->mismatch++;
+			break;
+		}
+	}
+	out->requests = cs_blockfrost_attempts(v->bf) - before;
+}
+
 int
 cs_verify_campaign(struct cs_verifier *v, struct cs_store *store,
     int64_t campaign_id, const struct cs_verify_opts *opts,
@@ -439,9 +516,6 @@ cs_verify_campaign(struct cs_verifier *v, struct cs_store *store,
 {
 	struct cs_campaign camp;
 	struct candidates c;
-	struct run r;
-	int64_t before;
-	size_t i;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -454,35 +528,12 @@ cs_verify_campaign(struct cs_verifier *v, struct cs_store *store,
 	    opts->limit > 0 ? opts->limit : 0, candidate_cb, &c, err);
 	if (error < 0)
 		goto out;
-	memset(&r, 0, sizeof(r));
-	r.v = v;
-	r.store = store;
-	r.opts = opts;
-	r.now = opts->now != 0 ? opts->now : cs_now_ms();
-	r.out = out;
-	before = cs_blockfrost_attempts(v->bf);
-	out->items = cs_xcalloc(c.n + 1, sizeof(*out->items));
-	for (i = 0; i < c.n; i++) {
-		check_one(&r, &c.nfts[i], &out->items[i]);
-		out->n++;
-		switch (out->items[i].status) {
-		case CS_CHAIN_VERIFIED:
-			out->verified++;
-			break;
-		case CS_CHAIN_PENDING:
-			out->pending++;
-			break;
-		case CS_CHAIN_ERROR:
-			out->errors++;
-			break;
-		}
-	}
-	out->requests = cs_blockfrost_attempts(v->bf) - before;
+	cs_verify_nfts(v, store, c.nfts, c.n, opts, out);
 	cs_log_info("verify",
 	    "campaign %lld: %zu checked (%zu verified, %zu pending, %zu "
-	    "errors; %zu from the cache), %lld requests",
+	    "mismatches, %zu errors; %zu from the cache), %lld requests",
 	    (long long)campaign_id, out->n, out->verified, out->pending,
-	    out->errors, out->cached, (long long)out->requests);
+	    out->mismatch, out->errors, out->cached, (long long)out->requests);
 out:
 	candidates_dispose(&c);
 	return error;
@@ -553,6 +604,7 @@ cs_verify_report_json(int64_t campaign_id, const struct cs_verify_results *r)
 	cs_json_add_int(o, "verifiedCount", (int64_t)r->verified);
 	cs_json_add_int(o, "pendingCount", (int64_t)r->pending);
 	cs_json_add_int(o, "errorCount", (int64_t)r->errors);
+	cs_json_add_int(o, "mismatchCount", (int64_t)r->mismatch);
 	cs_json_add_int(o, "fromCache", (int64_t)r->cached);
 	cs_json_add_int(o, "requests", r->requests);
 	cJSON_AddBoolToObject(o, "stopped", r->stopped);
@@ -591,7 +643,137 @@ cs_verify_for_sync(struct cs_verifier *v, struct cs_store *store,
 	    report, "pendingCount", cJSON_CreateNumber((double)res.pending));
 	cJSON_ReplaceItemInObject(
 	    report, "errorCount", cJSON_CreateNumber((double)res.errors));
+	/* Additive: a SyncReport without the member gains it. */
+	cJSON_DeleteItemFromObject(report, "mismatchCount");
+	cJSON_AddNumberToObject(report, "mismatchCount", (double)res.mismatch);
 	if (cJSON_IsArray(warnings))
 		cs_verify_add_warnings(&res, warnings);
 	cs_verify_results_dispose(&res);
+}
+
+/* ---- Coverage ----------------------------------------------------------- */
+
+/* n with thousands separators: 1,980. */
+static void
+thousands(int64_t n, char *out, size_t size)
+{
+	char digits[32], buf[48];
+	size_t len, i, k = 0;
+
+	snprintf(digits, sizeof(digits), "%lld", (long long)(n < 0 ? 0 : n));
+	len = strlen(digits);
+	for (i = 0; i < len && k + 2 < sizeof(buf); i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = digits[i];
+	}
+	buf[k] = '\0';
+	cs_str_copy(out, buf, size);
+}
+
+/* A wait for people: "40 s", "3 min", "5 h", "2 d". */
+static void
+age(int64_t seconds, char *out, size_t size)
+{
+	if (seconds < 60)
+		snprintf(out, size, "%lld s", (long long)seconds);
+	else if (seconds < 3600)
+		snprintf(out, size, "%lld min", (long long)(seconds / 60));
+	else if (seconds < 86400 * 2)
+		snprintf(out, size, "%lld h", (long long)(seconds / 3600));
+	else
+		snprintf(out, size, "%lld d", (long long)(seconds / 86400));
+}
+
+int64_t
+cs_verify_oldest_seconds(const struct cs_chain_coverage *c, int64_t now)
+{
+	return c->oldest_due > 0 && now > c->oldest_due
+	           ? (now - c->oldest_due) / 1000
+	           : 0;
+}
+
+void
+cs_verify_coverage_line(
+    const struct cs_chain_coverage *c, int64_t now, char *out, size_t size)
+{
+	char v[32], s[32], a[32], extra[96] = "";
+	size_t k = 0;
+
+	thousands(c->verified, v, sizeof(v));
+	thousands(c->sold, s, sizeof(s));
+	if (c->mismatch > 0)
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k,
+		    ", %lld mismatch%s", (long long)c->mismatch,
+		    c->mismatch == 1 ? "" : "es");
+	if (c->errors > 0 && k < sizeof(extra))
+		k += (size_t)snprintf(extra + k, sizeof(extra) - k,
+		    ", %lld error%s", (long long)c->errors,
+		    c->errors == 1 ? "" : "s");
+	if (c->pending > 0 && k < sizeof(extra))
+		snprintf(extra + k, sizeof(extra) - k, ", %lld not minted yet",
+		    (long long)c->pending);
+	if (c->unverified > 0) {
+		age(cs_verify_oldest_seconds(c, now), a, sizeof(a));
+		snprintf(out, size,
+		    "%s of %s sales verified, oldest pending %s%s", v, s, a,
+		    extra);
+	} else {
+		snprintf(out, size, "%s of %s sales verified, none pending%s",
+		    v, s, extra);
+	}
+}
+
+static int
+problem_json(const struct cs_chain_check *k, const char *uid, const char *name,
+    void *payload)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cs_json_add_str(o, "nftName", name != NULL ? name : "");
+	cs_json_add_str(o, "nftUid", uid != NULL ? uid : "");
+	cs_json_add_str(o, "assetId", k->asset_id);
+	cs_json_add_str(o, "status", cs_chain_status_name(k->status));
+	cs_json_add_str(o, "message", k->message != NULL ? k->message : "");
+	cs_json_add_int(o, "checkedAt", k->checked_at);
+	cJSON_AddItemToArray(payload, o);
+	return 0;
+}
+
+int
+cs_verify_coverage_json(struct cs_store *store, int64_t campaign_id,
+    int64_t now, int64_t recheck_ms, cJSON **out, struct cs_error *err)
+{
+	struct cs_chain_coverage c;
+	char line[256];
+	cJSON *o, *problems;
+	int error;
+
+	*out = NULL;
+	error = cs_store_chain_coverage(
+	    store, campaign_id, now, recheck_ms, &c, err);
+	if (error < 0)
+		return error;
+	o = cJSON_CreateObject();
+	cs_json_add_int(o, "campaignId", campaign_id);
+	cs_json_add_int(o, "sold", c.sold);
+	cs_json_add_int(o, "verified", c.verified);
+	cs_json_add_int(o, "pending", c.pending);
+	cs_json_add_int(o, "mismatch", c.mismatch);
+	cs_json_add_int(o, "errors", c.errors);
+	cs_json_add_int(o, "unverified", c.unverified);
+	cs_json_add_int(o, "oldestPendingSeconds",
+	    c.unverified > 0 ? cs_verify_oldest_seconds(&c, now) : 0);
+	cs_json_add_int(o, "recheckSeconds", recheck_ms / 1000);
+	cs_verify_coverage_line(&c, now, line, sizeof(line));
+	cs_json_add_str(o, "summary", line);
+	problems = cJSON_AddArrayToObject(o, "problems");
+	error = cs_store_chain_problems(store, campaign_id, CS_VERIFY_PROBLEMS,
+	    problem_json, problems, err);
+	if (error < 0) {
+		cJSON_Delete(o);
+		return error;
+	}
+	*out = o;
+	return 0;
 }

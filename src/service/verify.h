@@ -48,11 +48,14 @@ struct cs_verify_results {
 	size_t verified;
 	size_t pending;
 	size_t errors;
+	size_t mismatch;  /* minted by another transaction than NMKR's */
 	size_t cached;    /* items reused from the cache */
 	size_t failed;    /* items whose requests failed (not cached) */
 	size_t skipped;   /* items not checked after a stop */
 	int64_t requests; /* HTTP attempts made, retries included */
 	bool stopped;
+	int stop_status;          /* the HTTP status that stopped it, or 0 */
+	int64_t stop_retry_after; /* its Retry-After (ms), or -1 */
 	char stop_reason[CS_ERROR_MSG_LEN];
 	char first_failure[CS_ERROR_MSG_LEN];
 };
@@ -92,6 +95,17 @@ CS_NODISCARD int cs_verify_campaign(struct cs_verifier *v,
     const struct cs_verify_opts *opts, struct cs_verify_results *out,
     struct cs_error *err);
 
+/**
+ * Verify the given NFTs (borrowed), in order, as cs_verify_campaign() does
+ * with its candidates: the cache (unless opts->refresh), the stop rules,
+ * the mint comparison. opts->limit is not used.
+ *
+ * @param out caller owns, cs_verify_results_dispose()
+ */
+void cs_verify_nfts(struct cs_verifier *v, struct cs_store *store,
+    const struct cs_nft *nfts, size_t n, const struct cs_verify_opts *opts,
+    struct cs_verify_results *out);
+
 void cs_verify_results_dispose(struct cs_verify_results *r);
 
 /**
@@ -123,5 +137,31 @@ cJSON *cs_verify_report_json(
  */
 void cs_verify_for_sync(struct cs_verifier *v, struct cs_store *store,
     int64_t campaign_id, int limit, cJSON *report);
+
+/* ---- Coverage (the background verifier's; docs/internals/verify.md) --- */
+
+#define CS_VERIFY_PROBLEMS 100 /* mismatches and errors listed at most */
+
+/** Seconds the longest waiting unverified sale has been due (0: none). */
+int64_t cs_verify_oldest_seconds(
+    const struct cs_chain_coverage *c, int64_t now);
+
+/** "1,980 of 2,000 sales verified, oldest pending 3 min[, 1 mismatch]
+ * [, 2 errors][, 3 not minted yet]" or "..., none pending". */
+void cs_verify_coverage_line(
+    const struct cs_chain_coverage *c, int64_t now, char *out, size_t size);
+
+/**
+ * The coverage of a campaign (0: all) as `verify --status --json` and GET
+ * /api/campaigns/{id}/chain give it: {campaignId, sold, verified, pending,
+ * mismatch, errors, unverified, oldestPendingSeconds, recheckSeconds,
+ * summary, problems: [{nftName, nftUid, assetId, status, message,
+ * checkedAt}]} (mismatches first, at most CS_VERIFY_PROBLEMS).
+ *
+ * @param out caller owns (cJSON_Delete())
+ */
+CS_NODISCARD int cs_verify_coverage_json(struct cs_store *store,
+    int64_t campaign_id, int64_t now, int64_t recheck_ms, cJSON **out,
+    struct cs_error *err);
 
 #endif

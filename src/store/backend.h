@@ -261,6 +261,42 @@ struct cs_store_ops {
 	 * serialized anyway (SQLite). */
 	int (*advisory_lock)(
 	    struct cs_store_conn *c, int64_t key, struct cs_error *err);
+
+	/* The background verifier's queue and budget (migration 008;
+	 * docs/internals/verify.md "In the background"). */
+	/* Lease up to *n (in) due NFTs to owner until lease_until: sold, with
+	 * an asset id, not leased after now, and never checked, or verified
+	 * or mismatch before verified_before, or pending or error before
+	 * other_before; never checked first, then the oldest check. A row
+	 * leased by another meanwhile is not taken. ids gets the leased. */
+	int (*chain_claim)(struct cs_store_conn *c, const char *owner,
+	    int64_t now, int64_t verified_before, int64_t other_before,
+	    int64_t lease_until, int64_t *ids, size_t *n, struct cs_error *err);
+	int (*chain_coverage)(struct cs_store_conn *c, int64_t campaign_id,
+	    int64_t fresh_after, int64_t recheck_ms,
+	    struct cs_chain_coverage *out, struct cs_error *err);
+	int (*chain_problems)(struct cs_store_conn *c, int64_t campaign_id,
+	    int64_t limit, cs_chain_problem_cb cb, void *payload,
+	    struct cs_error *err);
+	/* Take one token (1000 millitokens), allowing debt; *millitokens gets
+	 * what is left (< 0: wait). CS_ERATELIMIT when blocked: *blocked_until
+	 * and reason say until when and why. now judges the block only (PG
+	 * refills on the database's clock). */
+	int (*chain_budget_take)(struct cs_store_conn *c, int64_t now,
+	    int64_t rate_milli, int64_t cap_milli, int64_t *millitokens,
+	    int64_t *blocked_until, char *reason, size_t size,
+	    struct cs_error *err);
+	int (*chain_budget_block)(struct cs_store_conn *c, int64_t until,
+	    const char *reason, struct cs_error *err);
+	/* Delete owner's lease of the NFT (none: not an error). */
+	int (*chain_release)(struct cs_store_conn *c, const char *owner,
+	    int64_t nft_id, struct cs_error *err);
+	/* nfts.nmkr_mint_tx: fill sets it only where it is NULL; get gives
+	 * NULL when unknown (caller frees). */
+	int (*nft_mint_fill)(struct cs_store_conn *c, int64_t id,
+	    const char *tx, struct cs_error *err);
+	int (*nft_mint_get)(struct cs_store_conn *c, int64_t id, char **out,
+	    struct cs_error *err);
 };
 
 /* Copy a string into the arena, or with malloc when arena is NULL; NULL

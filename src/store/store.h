@@ -553,4 +553,84 @@ CS_NODISCARD int cs_store_chain_candidates(struct cs_store *store,
 CS_NODISCARD int cs_store_nft_set_asset_id(struct cs_store *store,
     int64_t nft_id, const char *asset_id, struct cs_error *err);
 
+/* ---- The background verifier (migration 008) ---------------------------- */
+
+/* Chain coverage of sold NFTs. A check is fresh when it is younger than
+ * the re-check period; the first five counts are of fresh checks. */
+struct cs_chain_coverage {
+	int64_t sold;
+	int64_t verified;
+	int64_t pending;
+	int64_t mismatch;
+	int64_t errors;
+	int64_t unverified; /* never checked, or the last check is not fresh */
+	int64_t oldest_due; /* ms: since when the longest waiting one is due
+	                       (its sale, or its last check + the period);
+	                       0 when none waits */
+};
+
+/**
+ * Coverage of one campaign's sold NFTs (campaign_id 0: all campaigns), a
+ * check being fresh when checked_at > now - recheck_ms.
+ */
+CS_NODISCARD int cs_store_chain_coverage(struct cs_store *store,
+    int64_t campaign_id, int64_t now, int64_t recheck_ms,
+    struct cs_chain_coverage *out, struct cs_error *err);
+
+typedef int (*cs_chain_problem_cb)(const struct cs_chain_check *k,
+    const char *nft_uid, const char *nft_name, void *payload);
+
+/** Sold NFTs whose last check is `mismatch` or `error`, mismatches first,
+ * then the newest check. Borrowed rows. */
+CS_NODISCARD int cs_store_chain_problems(struct cs_store *store,
+    int64_t campaign_id, int64_t limit, cs_chain_problem_cb cb, void *payload,
+    struct cs_error *err);
+
+/**
+ * Lease up to limit due NFTs (of every campaign) to owner until
+ * now + lease_ms, in one transaction, and hand them to cb (borrowed).
+ * Due: sold with an asset id, not leased, and never checked (first), or
+ * verified/mismatch checked recheck_ms ago or more, or pending/error
+ * checked retry_ms ago or more. On PostgreSQL the rows are taken with
+ * FOR UPDATE SKIP LOCKED and the lease is written only where none is
+ * live, so two instances never take the same NFT.
+ */
+CS_NODISCARD int cs_store_chain_claim(struct cs_store *store, const char *owner,
+    int64_t now, int64_t recheck_ms, int64_t retry_ms, int64_t lease_ms,
+    size_t limit, cs_nft_cb cb, void *payload, struct cs_error *err);
+
+/**
+ * Take one request from the shared budget (the chain_budget row): rate
+ * requests per second, at most burst saved up. Taking may go into debt:
+ * *wait_ms is how long to wait before sending (0: now). CS_ERATELIMIT
+ * while blocked (*blocked_until, ms; reason). On PostgreSQL the bucket
+ * refills on the database's clock, so instances need not agree on time.
+ */
+CS_NODISCARD int cs_store_chain_budget_take(struct cs_store *store, int64_t now,
+    double rate, double burst, int64_t *wait_ms, int64_t *blocked_until,
+    char *reason, size_t size, struct cs_error *err);
+
+/** Block the shared budget until (ms; extends, never shortens). */
+CS_NODISCARD int cs_store_chain_budget_block(struct cs_store *store,
+    int64_t until, const char *reason, struct cs_error *err);
+
+/** End owner's lease of an NFT now (a batch that Blockfrost stopped: its
+ * NFTs are due again when the budget's block ends). */
+CS_NODISCARD int cs_store_chain_release(struct cs_store *store,
+    const char *owner, int64_t nft_id, struct cs_error *err);
+
+/** Record NMKR's initialMintTxHash of an NFT when none is stored. */
+CS_NODISCARD int cs_store_nft_mint_fill(struct cs_store *store, int64_t nft_id,
+    const char *tx, struct cs_error *err);
+
+/** cs_store_nft_mint_fill() for n NFTs in one transaction (a sync's). */
+CS_NODISCARD int cs_store_nft_mint_fill_many(struct cs_store *store,
+    const int64_t *nft_ids, const char *const *txs, size_t n,
+    struct cs_error *err);
+
+/** NMKR's initialMintTxHash as stored: *out NULL when unknown; caller
+ * frees. */
+CS_NODISCARD int cs_store_nft_mint_get(
+    struct cs_store *store, int64_t nft_id, char **out, struct cs_error *err);
+
 #endif

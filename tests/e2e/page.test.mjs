@@ -434,6 +434,8 @@ async function main() {
   eq(await page.$eval("#report [data-chain=verified] strong", (el) => el.textContent), String(SOLD),
     "report: sold NFTs verified on chain");
   eq(await page.$$eval("#report .badge.chain-verified", (b) => b.length), SOLD, "chain results listed");
+  // The coverage card (GET /api/campaigns/{id}/chain), drawn again after the sync.
+  await waitText(page, "#chain-summary", `${SOLD} of ${SOLD} sales verified, none pending`);
   await waitText(page, "#sync-status", "Sync done");
   await waitText(page, "#sync-health", "healthy");
   await page.waitForSelector("#history-body svg.history-chart rect.chart-duration");

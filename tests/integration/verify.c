@@ -1272,6 +1272,7 @@ start_serve(bool with_blockfrost)
 	    bin, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
 	const char *env[10];
 
+	/* No background verifier here: the counts below are the requests'. */
 	env_db = cs_xasprintf("CS_DATABASE_URL=sqlite:%s", db);
 	env_url = cs_xasprintf("NMKR_API_URL=%s", nmkr_fake.base_url);
 	env_bf = cs_xasprintf("BLOCKFROST_API_URL=%s", bf_api);
@@ -1283,7 +1284,8 @@ start_serve(bool with_blockfrost)
 	env[5] = env_bf;
 	env[6] = with_blockfrost ? "BLOCKFROST_PROJECT_ID=" PID : NULL;
 	env[7] = "BLOCKFROST_NETWORK=preprod";
-	env[8] = NULL;
+	env[8] = "CS_CHAIN_SHARE=0";
+	env[9] = NULL;
 	cs_fakeproc_start(&server, argv, env);
 	free(env_db);
 	free(env_url);
@@ -1376,4 +1378,58 @@ CS_TEST(verify__serve)
 	                        cJSON_GetObjectItem(j, "error"), "message")),
 	    "BLOCKFROST_PROJECT_ID");
 	cJSON_Delete(j);
+}
+
+/* The sync stores NMKR's initialMintTxHash of the sold NFTs (GetNfts),
+ * once; fake-nmkr minted them on fake-blockfrost by that transaction, so
+ * the check says verified, not mismatch. */
+CS_TEST(verify__sync_learns_the_mints)
+{
+	struct cs_sync_result r;
+	struct cs_verify_results res;
+	struct cs_verifier *v;
+	char sql[256], *tx = NULL, *path, *url;
+	int64_t odd;
+	size_t i;
+
+	setup_sync();
+	r = sync_with(NULL, 0, false);
+	cs_sync_result_dispose(&r);
+	v = verifier();
+	res = run(v, 0, 0, true);
+	ASSERT_EQ(res.n, 5);
+	ASSERT_EQ(res.verified, 5);
+	ASSERT_EQ(res.mismatch, 0);
+	for (i = 0; i < res.n; i++) {
+		ASSERT_OK(cs_store_nft_mint_get(
+		    store, res.items[i].nft_id, &tx, TERR));
+		ASSERT_TRUE(tx != NULL);
+		ASSERT_EQ(strlen(tx), 64);
+		ASSERT_TRUE(cs_str_is_hex_lower(tx));
+		free(tx);
+	}
+	/* Another mint than the stored one: mismatch, never verified. */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE nfts SET nmkr_mint_tx = '%064d' WHERE id = %lld", 7,
+	    (long long)res.items[0].nft_id);
+	path = cs_test_path("sync.db");
+	url = cs_xasprintf("sqlite:%s", path);
+	cs_fixture_db_exec(url, sql);
+	free(url);
+	free(path);
+	odd = res.items[0].nft_id;
+	cs_verify_results_dispose(&res);
+	res = run(v, 0, 0, true);
+	ASSERT_EQ(res.verified, 4);
+	ASSERT_EQ(res.mismatch, 1);
+	for (i = 0; i < res.n; i++) {
+		if (res.items[i].status != CS_CHAIN_MISMATCH)
+			continue;
+		ASSERT_EQ(res.items[i].nft_id, odd);
+		ASSERT_STR_CONTAINS(res.items[i].message, "not by NMKR's");
+	}
+	cs_verify_results_dispose(&res);
+	cs_verifier_free(v);
+	cs_nmkr_free(nmkr);
+	teardown();
 }

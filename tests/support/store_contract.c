@@ -2199,3 +2199,237 @@ CS_TEST(contract__chain_checks_rotation)
 	ASSERT_ERR(CS_ENOTFOUND, cs_store_chain_check_get(s, "ff", &got, TERR));
 	cs_store_free(s);
 }
+
+/* ---- The background verifier's queue, budget and coverage (008) ---------- */
+
+/* n sold NFTs of a new campaign with asset ids %056d%02x of base+i. */
+static int64_t
+sold_with_assets(struct cs_store *s, const char *name, unsigned seed,
+    unsigned n, unsigned base)
+{
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_import_result res;
+	struct cs_nft x;
+	char *uid, asset[80];
+	unsigned i;
+	int64_t id = make_campaign(s, name, 100);
+
+	import_n(s, id, n, seed, &res);
+	for (i = 0; i < n; i++) {
+		uid = cs_fixture_uid(seed, i);
+		ASSERT_OK(cs_store_nft_get(s, uid, &x, TERR));
+		snprintf(asset, sizeof(asset), "%056d%02x", 0, base + i);
+		ASSERT_OK(cs_store_nft_set_asset_id(s, x.id, asset, TERR));
+		ch.nft_uid = uid;
+		ch.new_status = CS_NFT_SOLD;
+		ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+		cs_nft_dispose(&x);
+		free(uid);
+	}
+	return id;
+}
+
+static void
+put_check(
+    struct cs_store *s, unsigned asset_no, enum cs_chain_status st, int64_t at)
+{
+	struct cs_chain_check k;
+	char asset[80];
+
+	memset(&k, 0, sizeof(k));
+	snprintf(asset, sizeof(asset), "%056d%02x", 0, asset_no);
+	k.asset_id = asset;
+	k.status = st;
+	k.message = CS_UNCONST("m");
+	k.checked_at = at;
+	ASSERT_OK(cs_store_chain_check_put(s, &k, TERR));
+}
+
+CS_TEST(contract__chain_queue_leases)
+{
+	struct cs_store *s = open_store();
+	struct nft_acc a, b;
+	struct cs_nft five;
+	char *uid;
+	const int64_t day = 86400000, ten_min = 600000, lease = 120000;
+
+	sold_with_assets(s, "Queue", 31, 5, 1);
+	/* 1 verified yesterday (due), 2 verified now (not due), 3 pending
+	 * 11 min ago (due), 4 mismatch now (not due), 5 never checked. */
+	put_check(s, 1, CS_CHAIN_VERIFIED, NOW - day - 1);
+	put_check(s, 2, CS_CHAIN_VERIFIED, NOW);
+	put_check(s, 3, CS_CHAIN_PENDING, NOW - ten_min - 60000);
+	put_check(s, 4, CS_CHAIN_MISMATCH, NOW);
+
+	/* Never checked first, then the oldest check; leased ones are not
+	 * handed out again until their lease ends. */
+	memset(&a, 0, sizeof(a));
+	ASSERT_OK(cs_store_chain_claim(
+	    s, "one", NOW, day, ten_min, lease, 2, nft_cb, &a, TERR));
+	ASSERT_EQ(a.n, 2);
+	ASSERT_EQ(a.numbers[0], 5);
+	ASSERT_EQ(a.numbers[1], 1);
+	memset(&b, 0, sizeof(b));
+	ASSERT_OK(cs_store_chain_claim(
+	    s, "two", NOW, day, ten_min, lease, 10, nft_cb, &b, TERR));
+	ASSERT_EQ(b.n, 1);
+	ASSERT_EQ(b.numbers[0], 3);
+	memset(&b, 0, sizeof(b));
+	ASSERT_OK(cs_store_chain_claim(
+	    s, "two", NOW + 1000, day, ten_min, lease, 10, nft_cb, &b, TERR));
+	ASSERT_EQ(b.n, 0);
+	/* A lease that ran out: the NFT is due again (no check was made). */
+	memset(&b, 0, sizeof(b));
+	ASSERT_OK(cs_store_chain_claim(
+	    s, "two", NOW + lease, day, ten_min, lease, 10, nft_cb, &b, TERR));
+	ASSERT_EQ(b.n, 3);
+	/* Released by its owner: due again at once; not by another. */
+	uid = cs_fixture_uid(31, 4);
+	ASSERT_OK(cs_store_nft_get(s, uid, &five, TERR));
+	free(uid);
+	ASSERT_OK(cs_store_chain_release(s, "one", five.id, TERR));
+	memset(&b, 0, sizeof(b));
+	ASSERT_OK(cs_store_chain_claim(s, "three", NOW + lease + 1, day,
+	    ten_min, lease, 10, nft_cb, &b, TERR));
+	ASSERT_EQ(b.n, 0);
+	ASSERT_OK(cs_store_chain_release(s, "two", five.id, TERR));
+	ASSERT_OK(cs_store_chain_claim(s, "three", NOW + lease + 1, day,
+	    ten_min, lease, 10, nft_cb, &b, TERR));
+	ASSERT_EQ(b.n, 1);
+	ASSERT_EQ(b.numbers[0], 5);
+	cs_nft_dispose(&five);
+	ASSERT_ERR(CS_EINVAL, cs_store_chain_claim(s, "", NOW, day, ten_min,
+	                          lease, 10, nft_cb, &b, TERR));
+	cs_store_free(s);
+}
+
+CS_TEST(contract__chain_coverage)
+{
+	struct cs_store *s = open_store();
+	struct cs_chain_coverage c;
+	const int64_t day = 86400000;
+	int64_t one = sold_with_assets(s, "Cover", 32, 6, 1);
+	int64_t two = sold_with_assets(s, "Other", 33, 2, 20);
+
+	put_check(s, 1, CS_CHAIN_VERIFIED, NOW - 10);
+	put_check(s, 2, CS_CHAIN_VERIFIED, NOW - day - 5000); /* stale */
+	put_check(s, 3, CS_CHAIN_MISMATCH, NOW - 20);
+	put_check(s, 4, CS_CHAIN_ERROR, NOW - 30);
+	put_check(s, 5, CS_CHAIN_PENDING, NOW - 40);
+	/* 6 never checked (sold at NOW). */
+	ASSERT_OK(cs_store_chain_coverage(s, one, NOW + 60000, day, &c, TERR));
+	ASSERT_EQ(c.sold, 6);
+	ASSERT_EQ(c.verified, 1);
+	ASSERT_EQ(c.mismatch, 1);
+	ASSERT_EQ(c.errors, 1);
+	ASSERT_EQ(c.pending, 1);
+	ASSERT_EQ(c.unverified, 2);
+	/* Due since: 2 at its check + a day, 6 at its sale (NOW): 2's. */
+	ASSERT_EQ(c.oldest_due, NOW - 5000);
+	ASSERT_OK(cs_store_chain_coverage(s, two, NOW, day, &c, TERR));
+	ASSERT_EQ(c.sold, 2);
+	ASSERT_EQ(c.unverified, 2);
+	ASSERT_OK(cs_store_chain_coverage(s, 0, NOW + 60000, day, &c, TERR));
+	ASSERT_EQ(c.sold, 8);
+	ASSERT_EQ(c.unverified, 4);
+	cs_store_free(s);
+}
+
+struct problem_acc {
+	size_t n;
+	enum cs_chain_status first;
+	char first_name[64];
+};
+
+static int
+problem_cb(const struct cs_chain_check *k, const char *uid, const char *name,
+    void *payload)
+{
+	struct problem_acc *p = payload;
+
+	ASSERT_TRUE(uid != NULL);
+	if (p->n++ == 0) {
+		p->first = k->status;
+		cs_str_copy(p->first_name, name, sizeof(p->first_name));
+	}
+	return 0;
+}
+
+CS_TEST(contract__chain_problems)
+{
+	struct cs_store *s = open_store();
+	struct problem_acc p;
+	int64_t id = sold_with_assets(s, "Problems", 34, 3, 1);
+
+	put_check(s, 1, CS_CHAIN_ERROR, NOW);
+	put_check(s, 2, CS_CHAIN_MISMATCH, NOW - 10);
+	put_check(s, 3, CS_CHAIN_VERIFIED, NOW);
+	memset(&p, 0, sizeof(p));
+	ASSERT_OK(cs_store_chain_problems(s, id, 10, problem_cb, &p, TERR));
+	ASSERT_EQ(p.n, 2);
+	ASSERT_EQ(p.first, CS_CHAIN_MISMATCH); /* mismatches first */
+	ASSERT_STR_EQ(p.first_name, "Lab Rat #2");
+	cs_store_free(s);
+}
+
+CS_TEST(contract__chain_budget)
+{
+	struct cs_store *s = open_store();
+	int64_t wait, until;
+	char why[128];
+	int i;
+
+	/* 4 per second, 2 saved up at most: 2 at once, then each waits a
+	 * quarter second more (the debt is the queue). */
+	for (i = 0; i < 2; i++) {
+		ASSERT_OK(cs_store_chain_budget_take(
+		    s, NOW, 4, 2, &wait, &until, why, sizeof(why), TERR));
+		ASSERT_EQ(wait, 0);
+	}
+	ASSERT_OK(cs_store_chain_budget_take(
+	    s, NOW, 4, 2, &wait, &until, why, sizeof(why), TERR));
+	ASSERT_GT(wait, 0);
+	ASSERT_LE(wait, 250);
+	ASSERT_OK(cs_store_chain_budget_take(
+	    s, NOW, 4, 2, &wait, &until, why, sizeof(why), TERR));
+	ASSERT_GT(wait, 250);
+	ASSERT_LE(wait, 500);
+
+	/* A block stops every taker until it ends; it never shortens. */
+	ASSERT_OK(
+	    cs_store_chain_budget_block(s, NOW + 30000, "HTTP 429", TERR));
+	ASSERT_OK(cs_store_chain_budget_block(s, NOW + 10, "shorter", TERR));
+	ASSERT_ERR(
+	    CS_ERATELIMIT, cs_store_chain_budget_take(s, NOW + 1000, 4, 2,
+	                       &wait, &until, why, sizeof(why), TERR));
+	ASSERT_EQ(until, NOW + 30000);
+	ASSERT_STR_EQ(why, "HTTP 429");
+	ASSERT_OK(cs_store_chain_budget_take(
+	    s, NOW + 30000, 4, 2, &wait, &until, why, sizeof(why), TERR));
+	cs_store_free(s);
+}
+
+CS_TEST(contract__nft_mint_tx)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft n;
+	char *uid = cs_fixture_uid(35, 0), *tx = NULL;
+	int64_t id = make_campaign(s, "Mint", 10);
+
+	import_n(s, id, 1, 35, &res);
+	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_OK(cs_store_nft_mint_get(s, n.id, &tx, TERR));
+	ASSERT_TRUE(tx == NULL);
+	ASSERT_OK(cs_store_nft_mint_fill(s, n.id, "aa01", TERR));
+	/* Stored once: a later value does not replace it. */
+	ASSERT_OK(cs_store_nft_mint_fill(s, n.id, "bb02", TERR));
+	ASSERT_OK(cs_store_nft_mint_get(s, n.id, &tx, TERR));
+	ASSERT_STR_EQ(tx, "aa01");
+	free(tx);
+	ASSERT_ERR(CS_EINVAL, cs_store_nft_mint_fill(s, n.id, "XYZ", TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_nft_mint_get(s, 999999, &tx, TERR));
+	cs_nft_dispose(&n);
+	free(uid);
+	cs_store_free(s);
+}

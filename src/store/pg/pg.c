@@ -174,6 +174,16 @@ enum stmt_id {
 	W_PRUNE,
 	K_GET,
 	K_PUT,
+	Q_DUE,
+	Q_LEASE,
+	Q_COVERAGE,
+	Q_PROBLEMS,
+	Q_TAKE,
+	Q_BUDGET,
+	Q_BLOCK,
+	Q_MINT_FILL,
+	Q_MINT_GET,
+	Q_RELEASE,
 	S_COUNT
 };
 
@@ -493,6 +503,76 @@ static const struct stmt_def stmts[S_COUNT] = {
                "addresses = excluded.addresses, "
                "checked_at = excluded.checked_at",
         "tittti"},
+
+    /* The background verifier (migration 008). FOR UPDATE OF n SKIP
+     * LOCKED: two instances claiming at once take different NFTs; the
+     * lease's ON CONFLICT ... WHERE is the last word. */
+    [Q_DUE] = {"SELECT n.id FROM nfts n "
+               "LEFT JOIN chain_checks k ON k.asset_id = n.asset_id "
+               "LEFT JOIN chain_leases l ON l.nft_id = n.id "
+               "WHERE n.status = 'sold' AND n.asset_id IS NOT NULL "
+               "AND (l.nft_id IS NULL OR l.lease_until <= $1) "
+               "AND (k.checked_at IS NULL OR (k.status IN ('verified', "
+               "'mismatch') AND k.checked_at <= $2) OR (k.status IN "
+               "('pending', 'error') AND k.checked_at <= $3)) "
+               "ORDER BY k.checked_at NULLS FIRST, n.id LIMIT $4 "
+               "FOR UPDATE OF n SKIP LOCKED",
+        "iiii"},
+    [Q_LEASE] = {"INSERT INTO chain_leases (nft_id, owner, lease_until) "
+                 "VALUES ($1, $2, $3) ON CONFLICT (nft_id) DO UPDATE SET "
+                 "owner = excluded.owner, "
+                 "lease_until = excluded.lease_until "
+                 "WHERE chain_leases.lease_until <= $4 RETURNING nft_id",
+        "itii"},
+    [Q_COVERAGE] =
+        {"SELECT COUNT(*), "
+         "COALESCE(SUM(CASE WHEN k.checked_at > $2 AND k.status = "
+         "'verified' THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN k.checked_at > $2 AND k.status = "
+         "'pending' THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN k.checked_at > $2 AND k.status = "
+         "'mismatch' THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN k.checked_at > $2 AND k.status = "
+         "'error' THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN k.checked_at IS NULL OR "
+         "k.checked_at <= $2 THEN 1 ELSE 0 END), 0), "
+         "COALESCE(MIN(CASE WHEN k.checked_at IS NULL THEN "
+         "COALESCE(n.sold_at, n.last_modified_at) WHEN k.checked_at <= $2 "
+         "THEN k.checked_at + $3 END), 0) "
+         "FROM nfts n LEFT JOIN chain_checks k ON k.asset_id = n.asset_id "
+         "WHERE n.status = 'sold' AND ($1 = 0 OR n.campaign_id = $1)",
+            "iii"},
+    [Q_PROBLEMS] = {"SELECT k.asset_id, k.nft_id, k.status, k.message, "
+                    "k.addresses, k.checked_at, n.nft_uid, n.name "
+                    "FROM nfts n JOIN chain_checks k "
+                    "ON k.asset_id = n.asset_id WHERE n.status = 'sold' "
+                    "AND ($1 = 0 OR n.campaign_id = $1) "
+                    "AND k.status IN ('mismatch', 'error') "
+                    "ORDER BY k.status = 'error', k.checked_at DESC, n.id "
+                    "LIMIT $2",
+        "ii"},
+    /* The bucket refills on the database's clock: instances need not
+     * agree on the time. */
+    [Q_TAKE] = {"WITH t AS (SELECT (EXTRACT(EPOCH FROM clock_timestamp()) "
+                "* 1000)::bigint AS now) "
+                "UPDATE chain_budget b SET millitokens = LEAST($3, "
+                "b.millitokens + GREATEST(t.now - b.updated_ms, 0) * $2 / "
+                "1000) - 1000, updated_ms = GREATEST(b.updated_ms, t.now) "
+                "FROM t WHERE b.id = 1 AND b.blocked_until <= $1 "
+                "RETURNING b.millitokens",
+        "iii"},
+    [Q_BUDGET] = {"SELECT blocked_until, blocked_reason FROM chain_budget "
+                  "WHERE id = 1",
+        ""},
+    [Q_BLOCK] = {"UPDATE chain_budget SET blocked_until = $1, "
+                 "blocked_reason = $2 WHERE id = 1 AND blocked_until < $1",
+        "it"},
+    [Q_MINT_FILL] = {"UPDATE nfts SET nmkr_mint_tx = $2 WHERE id = $1 "
+                     "AND nmkr_mint_tx IS NULL",
+        "it"},
+    [Q_MINT_GET] = {"SELECT nmkr_mint_tx FROM nfts WHERE id = $1", "i"},
+    [Q_RELEASE] = {"DELETE FROM chain_leases WHERE nft_id = $1 AND owner = $2",
+        "it"},
 };
 
 struct cs_store_conn {
@@ -2721,6 +2801,204 @@ pg_chain_put(struct cs_store_conn *c, const struct cs_chain_check *k,
 	return exec_cmd(c, K_PUT, &p, err);
 }
 
+/* ---- The background verifier (migration 008) -------------------------- */
+
+static int
+pg_chain_claim(struct cs_store_conn *c, const char *owner, int64_t now,
+    int64_t verified_before, int64_t other_before, int64_t lease_until,
+    int64_t *ids, size_t *n, struct cs_error *err)
+{
+	struct row r = {NULL, 0, NULL, false};
+	struct params p = {0};
+	size_t limit = *n, found = 0, k;
+	PGresult *res;
+	int error;
+
+	*n = 0;
+	p_int(&p, now);
+	p_int(&p, verified_before);
+	p_int(&p, other_before);
+	p_int(&p, (int64_t)limit);
+	error = run(c, Q_DUE, &p, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	for (r.i = 0; r.i < PQntuples(res) && found < limit; r.i++)
+		ids[found++] = col_i64(&r, 0);
+	PQclear(res);
+	for (k = 0; k < found; k++) {
+		memset(&p, 0, sizeof(p));
+		p_int(&p, ids[k]);
+		p_text(&p, owner);
+		p_int(&p, lease_until);
+		p_int(&p, now);
+		error = run(c, Q_LEASE, &p, &res, err);
+		if (error < 0)
+			return error;
+		if (PQntuples(res) > 0)
+			ids[(*n)++] = ids[k];
+		PQclear(res);
+	}
+	return 0;
+}
+
+static int
+pg_chain_coverage(struct cs_store_conn *c, int64_t campaign_id,
+    int64_t fresh_after, int64_t recheck_ms, struct cs_chain_coverage *out,
+    struct cs_error *err)
+{
+	struct row r = {NULL, 0, NULL, false};
+	struct params p = {0};
+	PGresult *res;
+	int error;
+
+	p_int(&p, campaign_id);
+	p_int(&p, fresh_after);
+	p_int(&p, recheck_ms);
+	error = run(c, Q_COVERAGE, &p, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	if (PQntuples(res) > 0) {
+		out->sold = col_i64(&r, 0);
+		out->verified = col_i64(&r, 1);
+		out->pending = col_i64(&r, 2);
+		out->mismatch = col_i64(&r, 3);
+		out->errors = col_i64(&r, 4);
+		out->unverified = col_i64(&r, 5);
+		out->oldest_due = col_i64(&r, 6);
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_chain_problems(struct cs_store_conn *c, int64_t campaign_id, int64_t limit,
+    cs_chain_problem_cb cb, void *payload, struct cs_error *err)
+{
+	struct row r = {NULL, 0, NULL, true};
+	struct params p = {0};
+	struct cs_chain_check k;
+	PGresult *res;
+	int error;
+
+	p_int(&p, campaign_id);
+	p_limit(&p, limit);
+	error = run(c, Q_PROBLEMS, &p, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	for (r.i = 0; r.i < PQntuples(res) && error == 0; r.i++) {
+		memset(&k, 0, sizeof(k));
+		k.asset_id = col_text(&r, 0);
+		k.nft_id = col_i64(&r, 1);
+		if (cs_chain_status_parse(col_raw(&r, 2), &k.status) < 0)
+			k.status = CS_CHAIN_ERROR;
+		k.message = col_text(&r, 3);
+		k.addresses = col_text(&r, 4);
+		k.checked_at = col_i64(&r, 5);
+		error = cb(&k, col_raw(&r, 6), col_raw(&r, 7), payload);
+	}
+	PQclear(res);
+	return error;
+}
+
+static int
+pg_chain_budget_take(struct cs_store_conn *c, int64_t now, int64_t rate_milli,
+    int64_t cap_milli, int64_t *millitokens, int64_t *blocked_until,
+    char *reason, size_t size, struct cs_error *err)
+{
+	struct row r = {NULL, 0, NULL, false};
+	struct params p = {0};
+	PGresult *res;
+	int error;
+
+	p_int(&p, now);
+	p_int(&p, rate_milli);
+	p_int(&p, cap_milli);
+	error = run(c, Q_TAKE, &p, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	if (PQntuples(res) > 0) {
+		*millitokens = col_i64(&r, 0);
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	error = run(c, Q_BUDGET, NULL, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	if (PQntuples(res) > 0) {
+		*blocked_until = col_i64(&r, 0);
+		cs_str_copy(
+		    reason, col_raw(&r, 1) != NULL ? col_raw(&r, 1) : "", size);
+		error = cs_error_set(err, CS_ERATELIMIT,
+		    "the chain budget is blocked: %s", reason);
+	} else {
+		error = cs_error_set(err, CS_EDB, "no chain_budget row");
+	}
+	PQclear(res);
+	return error;
+}
+
+static int
+pg_chain_budget_block(struct cs_store_conn *c, int64_t until,
+    const char *reason, struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, until);
+	p_text(&p, reason);
+	return exec_cmd(c, Q_BLOCK, &p, err);
+}
+
+static int
+pg_chain_release(struct cs_store_conn *c, const char *owner, int64_t nft_id,
+    struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, nft_id);
+	p_text(&p, owner);
+	return exec_cmd(c, Q_RELEASE, &p, err);
+}
+
+static int
+pg_nft_mint_fill(
+    struct cs_store_conn *c, int64_t id, const char *tx, struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, id);
+	p_text(&p, tx);
+	return exec_cmd(c, Q_MINT_FILL, &p, err);
+}
+
+static int
+pg_nft_mint_get(
+    struct cs_store_conn *c, int64_t id, char **out, struct cs_error *err)
+{
+	struct row r = {NULL, 0, NULL, false};
+	struct params p = {0};
+	PGresult *res;
+	int error;
+
+	p_int(&p, id);
+	error = run(c, Q_MINT_GET, &p, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	if (PQntuples(res) > 0)
+		*out = col_text(&r, 0);
+	else
+		error = cs_error_set(
+		    err, CS_ENOTFOUND, "no NFT %lld", (long long)id);
+	PQclear(res);
+	return error;
+}
+
 const struct cs_store_ops cs_store_pg_ops = {
     .scheme = "postgres",
     .open = pg_open,
@@ -2785,5 +3063,13 @@ const struct cs_store_ops cs_store_pg_ops = {
     .webhook_prune = pg_webhook_prune,
     .chain_get = pg_chain_get,
     .chain_put = pg_chain_put,
+    .chain_claim = pg_chain_claim,
+    .chain_coverage = pg_chain_coverage,
+    .chain_problems = pg_chain_problems,
+    .chain_budget_take = pg_chain_budget_take,
+    .chain_budget_block = pg_chain_budget_block,
+    .chain_release = pg_chain_release,
+    .nft_mint_fill = pg_nft_mint_fill,
+    .nft_mint_get = pg_nft_mint_get,
     .advisory_lock = pg_advisory_lock,
 };

@@ -121,6 +121,16 @@ enum stmt_id {
 	W_PRUNE,
 	K_GET,
 	K_PUT,
+	Q_DUE,
+	Q_LEASE,
+	Q_COVERAGE,
+	Q_PROBLEMS,
+	Q_TAKE,
+	Q_BUDGET,
+	Q_BLOCK,
+	Q_MINT_FILL,
+	Q_MINT_GET,
+	Q_RELEASE,
 	S_COUNT
 };
 
@@ -301,6 +311,59 @@ static const char *const sql[S_COUNT] = {
               "status = excluded.status, message = excluded.message, "
               "addresses = excluded.addresses, "
               "checked_at = excluded.checked_at",
+
+    /* The background verifier (migration 008). */
+    [Q_DUE] = "SELECT n.id FROM nfts n "
+              "LEFT JOIN chain_checks k ON k.asset_id = n.asset_id "
+              "LEFT JOIN chain_leases l ON l.nft_id = n.id "
+              "WHERE n.status = 'sold' AND n.asset_id IS NOT NULL "
+              "AND (l.nft_id IS NULL OR l.lease_until <= ?1) "
+              "AND (k.checked_at IS NULL OR (k.status IN ('verified', "
+              "'mismatch') AND k.checked_at <= ?2) OR (k.status IN "
+              "('pending', 'error') AND k.checked_at <= ?3)) "
+              "ORDER BY k.checked_at IS NOT NULL, k.checked_at, n.id "
+              "LIMIT ?4",
+    [Q_LEASE] = "INSERT INTO chain_leases (nft_id, owner, lease_until) "
+                "VALUES (?1, ?2, ?3) ON CONFLICT (nft_id) DO UPDATE SET "
+                "owner = excluded.owner, lease_until = excluded.lease_until "
+                "WHERE chain_leases.lease_until <= ?4 RETURNING nft_id",
+    [Q_COVERAGE] =
+        "SELECT COUNT(*), "
+        "COALESCE(SUM(CASE WHEN k.checked_at > ?2 AND k.status = "
+        "'verified' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN k.checked_at > ?2 AND k.status = "
+        "'pending' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN k.checked_at > ?2 AND k.status = "
+        "'mismatch' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN k.checked_at > ?2 AND k.status = "
+        "'error' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN k.checked_at IS NULL OR k.checked_at <= ?2 "
+        "THEN 1 ELSE 0 END), 0), "
+        "COALESCE(MIN(CASE WHEN k.checked_at IS NULL THEN "
+        "COALESCE(n.sold_at, n.last_modified_at) WHEN k.checked_at <= ?2 "
+        "THEN k.checked_at + ?3 END), 0) "
+        "FROM nfts n LEFT JOIN chain_checks k ON k.asset_id = n.asset_id "
+        "WHERE n.status = 'sold' AND (?1 = 0 OR n.campaign_id = ?1)",
+    [Q_PROBLEMS] = "SELECT k.asset_id, k.nft_id, k.status, k.message, "
+                   "k.addresses, k.checked_at, n.nft_uid, n.name "
+                   "FROM nfts n JOIN chain_checks k "
+                   "ON k.asset_id = n.asset_id WHERE n.status = 'sold' "
+                   "AND (?1 = 0 OR n.campaign_id = ?1) "
+                   "AND k.status IN ('mismatch', 'error') "
+                   "ORDER BY k.status = 'error', k.checked_at DESC, n.id "
+                   "LIMIT ?2",
+    [Q_TAKE] = "UPDATE chain_budget SET millitokens = MIN(?3, millitokens + "
+               "MAX(?1 - updated_ms, 0) * ?2 / 1000) - 1000, "
+               "updated_ms = MAX(updated_ms, ?1) "
+               "WHERE id = 1 AND blocked_until <= ?1 RETURNING millitokens",
+    [Q_BUDGET] = "SELECT blocked_until, blocked_reason FROM chain_budget "
+                 "WHERE id = 1",
+    [Q_BLOCK] = "UPDATE chain_budget SET blocked_until = ?1, "
+                "blocked_reason = ?2 WHERE id = 1 AND blocked_until < ?1",
+    [Q_MINT_FILL] = "UPDATE nfts SET nmkr_mint_tx = ?2 WHERE id = ?1 "
+                    "AND nmkr_mint_tx IS NULL",
+    [Q_MINT_GET] = "SELECT nmkr_mint_tx FROM nfts WHERE id = ?1",
+    [Q_RELEASE] = "DELETE FROM chain_leases WHERE nft_id = ?1 AND owner = ?2",
 };
 
 struct cs_store_conn {
@@ -2042,6 +2105,234 @@ sqlite_chain_put(struct cs_store_conn *c, const struct cs_chain_check *k,
 	return exec_stmt(c, st, err);
 }
 
+/* ---- The background verifier (migration 008) -------------------------- */
+
+static int
+sqlite_chain_claim(struct cs_store_conn *c, const char *owner, int64_t now,
+    int64_t verified_before, int64_t other_before, int64_t lease_until,
+    int64_t *ids, size_t *n, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	size_t limit = *n, found = 0, k;
+	int error, rc;
+
+	*n = 0;
+	error = stmt(c, Q_DUE, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, verified_before);
+	sqlite3_bind_int64(st, 3, other_before);
+	sqlite3_bind_int64(st, 4, (int64_t)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && found < limit)
+		ids[found++] = sqlite3_column_int64(st, 0);
+	done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, rc, err);
+	for (k = 0; k < found; k++) {
+		error = stmt(c, Q_LEASE, &st, err);
+		if (error < 0)
+			return error;
+		sqlite3_bind_int64(st, 1, ids[k]);
+		bind_text(st, 2, owner);
+		sqlite3_bind_int64(st, 3, lease_until);
+		sqlite3_bind_int64(st, 4, now);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			ids[(*n)++] = ids[k];
+		while (rc == SQLITE_ROW)
+			rc = sqlite3_step(st);
+		done(st);
+		if (rc != SQLITE_DONE)
+			return db_error(c, rc, err);
+	}
+	return 0;
+}
+
+static int
+sqlite_chain_coverage(struct cs_store_conn *c, int64_t campaign_id,
+    int64_t fresh_after, int64_t recheck_ms, struct cs_chain_coverage *out,
+    struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	error = stmt(c, Q_COVERAGE, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	sqlite3_bind_int64(st, 2, fresh_after);
+	sqlite3_bind_int64(st, 3, recheck_ms);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->sold = sqlite3_column_int64(st, 0);
+		out->verified = sqlite3_column_int64(st, 1);
+		out->pending = sqlite3_column_int64(st, 2);
+		out->mismatch = sqlite3_column_int64(st, 3);
+		out->errors = sqlite3_column_int64(st, 4);
+		out->unverified = sqlite3_column_int64(st, 5);
+		out->oldest_due = sqlite3_column_int64(st, 6);
+	} else {
+		error = db_error(c, rc, err);
+	}
+	done(st);
+	return error;
+}
+
+static int
+sqlite_chain_problems(struct cs_store_conn *c, int64_t campaign_id,
+    int64_t limit, cs_chain_problem_cb cb, void *payload, struct cs_error *err)
+{
+	struct cs_chain_check k;
+	sqlite3_stmt *st;
+	int error, rc;
+
+	error = stmt(c, Q_PROBLEMS, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&k, 0, sizeof(k));
+		k.asset_id =
+		    CS_UNCONST((const char *)sqlite3_column_text(st, 0));
+		k.nft_id = sqlite3_column_int64(st, 1);
+		if (cs_chain_status_parse(
+		        (const char *)sqlite3_column_text(st, 2), &k.status) <
+		    0)
+			k.status = CS_CHAIN_ERROR;
+		k.message =
+		    CS_UNCONST((const char *)sqlite3_column_text(st, 3));
+		k.addresses =
+		    CS_UNCONST((const char *)sqlite3_column_text(st, 4));
+		k.checked_at = sqlite3_column_int64(st, 5);
+		error = cb(&k, (const char *)sqlite3_column_text(st, 6),
+		    (const char *)sqlite3_column_text(st, 7), payload);
+		if (error != 0)
+			break;
+	}
+	if (error == 0 && rc != SQLITE_DONE)
+		error = db_error(c, rc, err);
+	done(st);
+	return error;
+}
+
+static int
+sqlite_chain_budget_take(struct cs_store_conn *c, int64_t now,
+    int64_t rate_milli, int64_t cap_milli, int64_t *millitokens,
+    int64_t *blocked_until, char *reason, size_t size, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	bool taken = false;
+	int error, rc;
+
+	error = stmt(c, Q_TAKE, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, rate_milli);
+	sqlite3_bind_int64(st, 3, cap_milli);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		taken = true;
+		*millitokens = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	done(st);
+	if (rc != SQLITE_DONE)
+		return db_error(c, rc, err);
+	if (taken)
+		return 0;
+	error = stmt(c, Q_BUDGET, &st, err);
+	if (error < 0)
+		return error;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*blocked_until = sqlite3_column_int64(st, 0);
+		cs_str_copy(reason,
+		    sqlite3_column_text(st, 1) != NULL
+		        ? (const char *)sqlite3_column_text(st, 1)
+		        : "",
+		    size);
+		error = cs_error_set(err, CS_ERATELIMIT,
+		    "the chain budget is blocked: %s", reason);
+	} else {
+		error = rc == SQLITE_DONE
+		            ? cs_error_set(err, CS_EDB, "no chain_budget row")
+		            : db_error(c, rc, err);
+	}
+	done(st);
+	return error;
+}
+
+static int
+sqlite_chain_budget_block(struct cs_store_conn *c, int64_t until,
+    const char *reason, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	error = stmt(c, Q_BLOCK, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, until);
+	bind_text(st, 2, reason);
+	return exec_stmt(c, st, err);
+}
+
+static int
+sqlite_chain_release(struct cs_store_conn *c, const char *owner, int64_t nft_id,
+    struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	error = stmt(c, Q_RELEASE, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, nft_id);
+	bind_text(st, 2, owner);
+	return exec_stmt(c, st, err);
+}
+
+static int
+sqlite_nft_mint_fill(
+    struct cs_store_conn *c, int64_t id, const char *tx, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	error = stmt(c, Q_MINT_FILL, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, tx);
+	return exec_stmt(c, st, err);
+}
+
+static int
+sqlite_nft_mint_get(
+    struct cs_store_conn *c, int64_t id, char **out, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	error = stmt(c, Q_MINT_GET, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = col_text(st, 0, NULL);
+	else if (rc == SQLITE_DONE)
+		error = cs_error_set(
+		    err, CS_ENOTFOUND, "no NFT %lld", (long long)id);
+	else
+		error = db_error(c, rc, err);
+	done(st);
+	return error;
+}
+
 const struct cs_store_ops cs_store_sqlite_ops = {
     .scheme = "sqlite",
     .open = sqlite_open,
@@ -2104,5 +2395,13 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .webhook_prune = sqlite_webhook_prune,
     .chain_get = sqlite_chain_get,
     .chain_put = sqlite_chain_put,
+    .chain_claim = sqlite_chain_claim,
+    .chain_coverage = sqlite_chain_coverage,
+    .chain_problems = sqlite_chain_problems,
+    .chain_budget_take = sqlite_chain_budget_take,
+    .chain_budget_block = sqlite_chain_budget_block,
+    .chain_release = sqlite_chain_release,
+    .nft_mint_fill = sqlite_nft_mint_fill,
+    .nft_mint_get = sqlite_nft_mint_get,
     .advisory_lock = NULL,
 };

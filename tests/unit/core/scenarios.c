@@ -186,7 +186,7 @@ plan_one(enum cs_nft_status local, const char *remote_state, bool present)
 	struct cs_local_nft l = {
 	    1, "A", "A #1", local, 1, 0, 0, CS_SOURCE_ADMIN, true};
 	struct cs_remote_nft r = {
-	    "A", "A #1", CS_REMOTE_FREE, NULL, NULL, 1, 0, NULL};
+	    "A", "A #1", CS_REMOTE_FREE, NULL, NULL, 1, 0, NULL, NULL};
 	struct cs_plan_opts o = {
 	    1764000000000LL, 120000, 10, CS_SOURCE_MANUAL_SYNC, 0};
 	struct cs_plan p;
