@@ -667,14 +667,10 @@ get_notifications(struct fnmkr *f, struct cs_fake_resp *out, const char *uid)
 
 	pthread_rwlock_rdlock(&f->lock);
 	p = cs_fnmkr__project(f, uid);
-	if (p == NULL) {
+	if (p == NULL || p->nnotifs == 0) {
 		pthread_rwlock_unlock(&f->lock);
-		api_error(out, 404, 553, "Project UID not found");
-		return;
-	}
-	if (p->nnotifs == 0) {
-		pthread_rwlock_unlock(&f->lock);
-		/* Ok(null) becomes 204 with an empty body. */
+		/* NMKR answers Ok(null) for both, an unknown project too (no
+		 * 404): ASP.NET sends 204 with an empty body. */
 		cs_fake_resp_take(out, 204, NULL, 0);
 		return;
 	}

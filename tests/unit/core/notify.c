@@ -48,7 +48,7 @@ struct row {
 	const char *list; /* one letter per entry, see entry() */
 	bool force;
 	enum cs_notif_action action;
-	long ours;        /* -1: none */
+	long ours; /* -1: none */
 	size_t others;
 	const char *keep; /* "1" per kept entry, "0" otherwise */
 	bool add_ours;
@@ -105,7 +105,8 @@ CS_TEST(core_notify__plan_table)
 		    strcmp(keep, rows[r].keep) != 0 ||
 		    p.add_ours != rows[r].add_ours)
 			cs_test_fail(__FILE__, __LINE__,
-			    "row %zu (op %d, \"%s\", force %d): got %s ours %ld "
+			    "row %zu (op %d, \"%s\", force %d): got %s ours "
+			    "%ld "
 			    "others %zu keep \"%s\" add %d",
 			    r, (int)rows[r].op, rows[r].list, rows[r].force,
 			    cs_notif_action_name(p.action),
