@@ -124,6 +124,8 @@ enum stmt_id {
 	C_SET_COUNTS,
 	C_ADD_COUNTS,
 	C_ROTATE,
+	C_SET_WEBHOOK,
+	C_WEBHOOK_URL,
 	C_MARK_SYNCED,
 	C_DELETE,
 	A_CLEAR,
@@ -256,6 +258,15 @@ static const struct stmt_def stmts[S_COUNT] = {
                   "webhook_secret, webhook_secret = $2, "
                   "webhook_rotated_at = $3, updated_at = $3 WHERE id = $1",
         "iti"},
+    [C_SET_WEBHOOK] = {"UPDATE campaigns SET webhook_secret_prev = CASE "
+                       "WHEN webhook_secret IS NOT DISTINCT FROM $3 THEN "
+                       "webhook_secret_prev ELSE webhook_secret END, "
+                       "webhook_rotated_at = CASE WHEN webhook_secret IS "
+                       "NOT DISTINCT FROM $3 THEN webhook_rotated_at "
+                       "ELSE $4 END, webhook_secret = $3, "
+                       "webhook_url = $2, updated_at = $4 WHERE id = $1",
+        "itti"},
+    [C_WEBHOOK_URL] = {"SELECT webhook_url FROM campaigns WHERE id = $1", "i"},
     [C_MARK_SYNCED] = {"UPDATE campaigns SET last_synced_at = $2 "
                        "WHERE id = $1",
         "ii"},
@@ -1439,6 +1450,41 @@ pg_campaign_rotate_secret(struct cs_store_conn *c, int64_t id,
 	p_text(&p, secret);
 	p_int(&p, now);
 	return exec_one(c, C_ROTATE, &p, err);
+}
+
+static int
+pg_campaign_set_webhook(struct cs_store_conn *c, int64_t id, const char *url,
+    const char *secret, int64_t now, struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, id);
+	p_text(&p, url);
+	p_text(&p, secret);
+	p_int(&p, now);
+	return exec_one(c, C_SET_WEBHOOK, &p, err);
+}
+
+static int
+pg_campaign_webhook_url(
+    struct cs_store_conn *c, int64_t id, char **out, struct cs_error *err)
+{
+	struct params p = {0};
+	PGresult *res;
+	int error;
+
+	*out = NULL;
+	p_int(&p, id);
+	error = run(c, C_WEBHOOK_URL, &p, &res, err);
+	if (error < 0)
+		return error;
+	if (PQntuples(res) == 0)
+		error = cs_error_set(err, CS_ENOTFOUND,
+		    "campaign %lld not found", (long long)id);
+	else if (!PQgetisnull(res, 0, 0))
+		*out = cs_xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return error;
 }
 
 static int
@@ -2688,6 +2734,8 @@ const struct cs_store_ops cs_store_pg_ops = {
     .campaign_add_counts = pg_campaign_add_counts,
     .campaign_rotate_secret = pg_campaign_rotate_secret,
     .campaign_mark_synced = pg_campaign_mark_synced,
+    .campaign_set_webhook = pg_campaign_set_webhook,
+    .campaign_webhook_url = pg_campaign_webhook_url,
     .campaign_delete = pg_campaign_delete,
     .allowlist_clear = pg_allowlist_clear,
     .allowlist_add = pg_allowlist_add,
