@@ -36,6 +36,7 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 	o->admin_token = cli->cfg.admin_token;
 	o->schedule = cli->cfg.sync_schedule;
 	o->public_rate = cli->cfg.public_rate;
+	o->webhook_secret_grace_ms = cli->cfg.webhook_secret_grace_ms;
 	if (cli->cfg.nmkr_api_key != NULL) {
 		*nmkr = (struct cs_nmkr_opts)CS_NMKR_OPTS_INIT;
 		nmkr->api_key = cli->cfg.nmkr_api_key;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/hook.h"
 #include "util/str.h"
 #include "util/banned.h"
 
@@ -80,6 +81,12 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 			    v);
 		cfg->public_rate = (long)rate;
 	}
+	if (cs_hook_parse_grace(env("CS_WEBHOOK_SECRET_GRACE"),
+	        &cfg->webhook_secret_grace_ms) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_WEBHOOK_SECRET_GRACE must be a number of seconds (0 "
+		    "refuses a rotated-out secret at once), not '%s'",
+		    env("CS_WEBHOOK_SECRET_GRACE"));
 	cfg->log_level = CS_LOG_INFO;
 	v = env("CS_LOG_LEVEL");
 	if (v != NULL && cs_log_level_parse(v, &cfg->log_level) < 0)

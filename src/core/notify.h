@@ -40,6 +40,10 @@ enum cs_notif_action {
 
 #define CS_NOTIF_NONE SIZE_MAX
 
+/* The default of CS_WEBHOOK_SECRET_GRACE: a rotated-out secret is accepted
+ * this long (ms) after the rotation. */
+#define CS_WEBHOOK_SECRET_GRACE_DEFAULT_MS (600 * 1000)
+
 /*
  * The plan. For CS_NOTIF_SEND the list to send is: every entry i of the
  * input with keep[i] (in input order, unchanged), plus our entry (webhook,

@@ -2513,10 +2513,17 @@ CS_TEST(http_api__webhook_registration)
 	    "{\"url\":\"http://127.0.0.1:1/webhooks/nmkr\"}", 404, "not_found");
 	API_ERR("POST", P("/api/campaigns/%lld/webhook", (long long)id),
 	    "{\"url\":\"not a url\"}", 400, "invalid");
-	/* NMKR refuses: 502, and the secret stays. */
+	/* Registering again adopts what NMKR lists: nothing is sent. */
+	j = API("POST", P("/api/campaigns/%lld/webhook", (long long)id),
+	    P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 200);
+	ASSERT_STR_EQ(str(j, "action"), "adopt");
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(j, "secretChanged")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretMatches")));
+	cJSON_Delete(j);
+	/* NMKR refuses a rotation: 502, and the secret stays. */
 	fake_fault("{\"endpoint\":\"UpdateNotifications\",\"status\":406}");
-	API_ERR("POST", P("/api/campaigns/%lld/webhook", (long long)id),
-	    P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 502, "upstream");
+	API_ERR("POST", P("/api/campaigns/%lld/webhook/rotate", (long long)id),
+	    NULL, 502, "upstream");
 	j = API("GET", P("/api/campaigns/%lld", (long long)id), NULL, 200);
 	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "webhookConfigured")));
 	cJSON_Delete(j);
@@ -2708,9 +2715,8 @@ CS_TEST(http_api__webhook_secret_rotation)
 	start();
 	id = hooked_campaign("Rotation");
 	first = nmkr_secret();
-	cJSON_Delete(
-	    API("POST", P("/api/campaigns/%lld/webhook", (long long)id),
-	        P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 200));
+	cJSON_Delete(API("POST",
+	    P("/api/campaigns/%lld/webhook/rotate", (long long)id), NULL, 200));
 	second = nmkr_secret();
 	ASSERT_TRUE(strcmp(first, second) != 0);
 	a = uid_of(id, 1);
