@@ -514,3 +514,128 @@ CS_TEST(hook__rotate_refuses_while_others_exist)
 	cJSON_Delete(after);
 	teardown();
 }
+
+/* campaign-sync serve on the test's database, with a grace of grace_s. */
+static void
+start_serve(struct cs_fakeproc *p, const char *owner, const char *grace_s)
+{
+	const char *argv[] = {bin, "serve", "--listen", "127.0.0.1:0",
+	    "--no-schedule", "--owner", owner, NULL};
+	char *grace = cs_xasprintf("CS_WEBHOOK_SECRET_GRACE=%s", grace_s);
+	const char *senv[] = {env_db, env_url, "NMKR_API_KEY=" KEY,
+	    "CS_ADMIN_TOKEN=" TOKEN, "CS_PUBLIC_RATE=0", grace, NULL};
+
+	cs_fakeproc_start(p, argv, senv);
+	free(grace);
+}
+
+static cJSON *
+api(const struct cs_fakeproc *srv, const char *method, const char *path,
+    const char *body, long want)
+{
+	const char *hdr[] = {"Authorization: Bearer " TOKEN, NULL};
+	struct cs_test_resp r;
+	char url[256];
+	cJSON *j;
+
+	snprintf(url, sizeof(url), "%s%s", srv->base_url, path);
+	r = cs_test_http(method, url, body, hdr);
+	if (r.status != want)
+		cs_test_fail(__FILE__, __LINE__, "%s %s: %ld, want %ld: %s",
+		    method, path, r.status, want, r.body);
+	j = cJSON_Parse(r.body);
+	cs_test_resp_free(&r);
+	return j;
+}
+
+/* The status serve srv answers a webhook the fake signs with secret. */
+static long
+webhook_to(const struct cs_fakeproc *srv, const char *secret)
+{
+	struct cs_test_resp r;
+	char url[256], *body;
+	cJSON *j;
+	long status;
+
+	body = cs_xasprintf("{\"url\":\"%s/webhooks/nmkr\",\"event\":"
+	                    "\"transactionconfirmed\",\"project\":\"" PROJECT
+	                    "\",\"secret\":\"%s\",\"applyState\":false}",
+	    srv->base_url, secret);
+	snprintf(url, sizeof(url), "%s/__fake/webhook", fake.base_url);
+	r = cs_test_http("POST", url, body, NULL);
+	ASSERT_EQ(r.status, 200);
+	j = cJSON_Parse(r.body);
+	status = (long)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "status"));
+	cJSON_Delete(j);
+	cs_test_resp_free(&r);
+	free(body);
+	return status;
+}
+
+/*
+ * Serve a rotates; serve b, which shares the database and did not rotate,
+ * accepts the old secret inside CS_WEBHOOK_SECRET_GRACE (3 s here) and
+ * refuses it after, as a does.
+ */
+CS_TEST(hook__rotation_grace_across_two_serves)
+{
+	struct cs_fakeproc a, b;
+	char *hook, *old, *new_secret, *body;
+	cJSON *j, *list;
+	int64_t rotated;
+
+	setup(NULL);
+	start_serve(&a, "instance-a", "3");
+	start_serve(&b, "instance-b", "3");
+	j = api(&a, "GET", "/api/campaigns/1", NULL, 200);
+	ASSERT_STR_EQ(field(j, "name"), "Hooked");
+	cJSON_Delete(j);
+	hook = cs_xasprintf("%s/webhooks/nmkr", a.base_url);
+	body = cs_xasprintf("{\"url\":\"%s\"}", hook);
+	j = api(&a, "POST", "/api/campaigns/1/webhook", body, 200);
+	ASSERT_STR_EQ(field(j, "action"), "send");
+	cJSON_Delete(j);
+	free(body);
+	list = nmkr_list();
+	old = cs_xstrdup(field(entry(list, hook), "secret"));
+	cJSON_Delete(list);
+	ASSERT_EQ(webhook_to(&b, old), 200); /* b's cache: old is current */
+	cs_sleep_ms(150);
+
+	j = api(&a, "POST", "/api/campaigns/1/webhook/rotate", NULL, 200);
+	rotated = cs_now_ms();
+	ASSERT_STR_EQ(field(j, "action"), "send");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretChanged")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretMatches")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "previousAccepted")));
+	body = cJSON_PrintUnformatted(j);
+	ASSERT_STR_NOT_CONTAINS(body, old);
+	free(body);
+	cJSON_Delete(j);
+	list = nmkr_list();
+	new_secret = cs_xstrdup(field(entry(list, hook), "secret"));
+	cJSON_Delete(list);
+	ASSERT_TRUE(strcmp(old, new_secret) != 0);
+
+	/* Inside the grace: both secrets, at both serves. */
+	ASSERT_EQ(webhook_to(&b, new_secret), 200);
+	ASSERT_EQ(webhook_to(&b, old), 200);
+	ASSERT_EQ(webhook_to(&a, old), 200);
+	ASSERT_LT(cs_now_ms() - rotated, 3000); /* else the run was too slow */
+	/* After it: the old one is refused by both. */
+	cs_sleep_ms(rotated + 3300 - cs_now_ms());
+	ASSERT_EQ(webhook_to(&b, old), 401);
+	ASSERT_EQ(webhook_to(&a, old), 401);
+	ASSERT_EQ(webhook_to(&b, new_secret), 200);
+	j = api(&b, "GET", "/api/campaigns/1/webhook", NULL, 200);
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(j, "previousAccepted")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretMatches")));
+	cJSON_Delete(j);
+
+	ASSERT_EQ(cs_fakeproc_stop(&a), 0);
+	ASSERT_EQ(cs_fakeproc_stop(&b), 0);
+	free(old);
+	free(new_secret);
+	free(hook);
+	teardown();
+}
