@@ -462,6 +462,8 @@ async function main() {
   check(/Campaign #7 available reserved applied/.test(updates), `update of #7 listed (${updates})`);
   await waitText(page, "#report", "review queue");
   await waitText(page, "#report", "Webhook activity (1)");
+  // The header's Webhook field says NMKR holds the secret we keep.
+  await waitText(page, ".webhook-status", "secret matches NMKR's");
   eq(JSON.stringify(await stats("nmkr")), JSON.stringify({total: "60", available: "52", reserved: "1", sold: "7"}),
     "report after the changes: NMKR side");
   // The filter: by text, then by issue.
