@@ -100,6 +100,14 @@ finish(struct cs_cli *cli, int error, const struct cs_error *err,
 		    "gave %s a new secret\n",
 		    r->others, r->others == 1 ? "" : "s",
 		    r->others == 1 ? "it" : "each");
+	if (r->siblings > 0)
+		fprintf(cli->out,
+		    "%zu other campaign%s on this NMKR project adopted the new "
+		    "secret%s of %s webhook%s\n",
+		    r->siblings, r->siblings == 1 ? "" : "s",
+		    r->siblings == 1 ? "" : "s",
+		    r->siblings == 1 ? "its" : "their",
+		    r->siblings == 1 ? "" : "s");
 	return CS_EXIT_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/vec.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -173,6 +174,66 @@ secret_for(const struct cs_nmkr_notification *list, size_t n, const char *url)
 	return NULL;
 }
 
+struct siblings {
+	const struct cs_campaign *self;
+	struct cs_vec ids; /* int64_t */
+};
+
+static int
+collect_sibling(const struct cs_campaign *c, void *payload)
+{
+	struct siblings *s = payload;
+
+	if (c->id != s->self->id && c->webhook_secret != NULL &&
+	    cs_str_ieq(c->nmkr_project_uid, s->self->nmkr_project_uid))
+		*(int64_t *)cs_vec_push(&s->ids) = c->id;
+	return 0;
+}
+
+/*
+ * Our other campaigns on the same NMKR project had their secrets rotated
+ * by the update too: each adopts what NMKR now lists for its URL (its old
+ * secret stays accepted for the grace). @return how many adopted
+ */
+static size_t
+adopt_siblings(struct cs_store *store, const struct cs_campaign *c,
+    const struct cs_nmkr_notification *fresh, size_t nf, int64_t now)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct siblings s;
+	const char *secret;
+	char *url;
+	size_t i, adopted = 0;
+
+	s.self = c;
+	cs_vec_init(&s.ids, sizeof(int64_t));
+	if (cs_store_campaign_list(store, collect_sibling, &s, &err) < 0)
+		cs_log_warn("webhook", "campaigns of project %s not read: %s",
+		    c->nmkr_project_uid, cs_error_msg(&err));
+	for (i = 0; i < s.ids.len; i++) {
+		int64_t id = *CS_VEC_AT(&s.ids, int64_t, i);
+
+		url = NULL;
+		if (cs_store_campaign_webhook_url(store, id, &url, &err) < 0 ||
+		    url == NULL) {
+			free(url);
+			continue;
+		}
+		secret = secret_for(fresh, nf, url);
+		if (secret != NULL && cs_store_campaign_set_webhook(store, id,
+		                          url, secret, now, &err) == 0)
+			adopted++;
+		free(url);
+	}
+	cs_vec_dispose(&s.ids);
+	if (adopted > 0)
+		cs_log_info("webhook",
+		    "%zu other campaign%s of project %s adopted the secrets "
+		    "NMKR gave their webhooks",
+		    adopted, adopted == 1 ? "" : "s", c->nmkr_project_uid);
+	return adopted;
+}
+
 /*
  * Send the plan's list (UpdateNotifications), re-read it
  * (GetNotifications) and store the secret NMKR now holds for url (or clear
@@ -217,6 +278,7 @@ send_plan(struct cs_store *store, struct cs_nmkr *nmkr,
 			cs_log_secret(fresh[i].secret);
 	}
 	out->action = CS_NOTIF_SEND;
+	out->siblings = adopt_siblings(store, c, fresh, nf, now);
 	if (!ours_after) {
 		error = cs_store_campaign_set_webhook(
 		    store, c->id, NULL, NULL, now, err);

@@ -34,6 +34,8 @@ struct cs_hook_result {
 	enum cs_notif_action action; /* adopt, send, nothing (or refuse) */
 	bool secret_changed;         /* the stored secret is a new one */
 	size_t others;               /* NMKR's other notifications */
+	size_t siblings; /* our other campaigns on the project that adopted
+	                    the secrets NMKR gave their webhooks */
 	/* The other notifications, one "type address (active|inactive)" per
 	 * line; never their secrets. NULL when none. Owned, see dispose. */
 	char *others_text;
@@ -48,7 +50,8 @@ void cs_hook_result_dispose(struct cs_hook_result *r);
  * send ours; others -> CS_ECONFLICT with nothing sent (out->others_text
  * lists them), or with force send them unchanged plus ours. The secret NMKR
  * holds for our URL is then stored; a changed one moves the old secret to
- * previous (accepted for the grace).
+ * previous (accepted for the grace). After any update, our other campaigns
+ * on the same project adopt the new secrets of their URLs.
  *
  * @param out filled also on CS_ECONFLICT; dispose with
  *        cs_hook_result_dispose()

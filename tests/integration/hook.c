@@ -639,3 +639,58 @@ CS_TEST(hook__rotation_grace_across_two_serves)
 	free(hook);
 	teardown();
 }
+
+/*
+ * Two campaigns on one NMKR project: registering the second (forced, since
+ * the first's webhook is another entry) gives the first's entry a new
+ * secret at NMKR; the first adopts it, so its status stays good.
+ */
+CS_TEST(hook__another_campaign_on_the_project_adopts_its_new_secret)
+{
+	const char *create[] = {bin, "campaign", "create", "--name", "Second",
+	    "--project", PROJECT, "--max", "10", NULL};
+	const char *status2[] = {
+	    bin, "webhook", "status", "--json", "Second", NULL};
+	char *out, *errout;
+	cJSON *st, *list;
+	int code;
+
+	setup(NULL);
+	create[0] = bin;
+	status2[0] = bin;
+	ASSERT_EQ(cs_test_run(create, env, NULL, &out, &errout), 0);
+	free(out);
+	free(errout);
+	ASSERT_EQ(run(&out, &errout, "webhook", "register", "Hooked", OURS,
+	              NULL, NULL),
+	    0);
+	free(out);
+	free(errout);
+	ASSERT_EQ(run(&out, &errout, "webhook", "register", "Second",
+	              "https://second.example.com/webhooks/nmkr", NULL, NULL),
+	    65);
+	ASSERT_STR_CONTAINS(errout, "webhook " OURS);
+	free(out);
+	free(errout);
+	ASSERT_EQ(run(&out, &errout, "webhook", "register", "--force", "Second",
+	              "https://second.example.com/webhooks/nmkr", NULL),
+	    0);
+	ASSERT_STR_CONTAINS(out, "1 other campaign on this NMKR project");
+	free(out);
+	free(errout);
+	list = nmkr_list();
+	ASSERT_EQ(cJSON_GetArraySize(list), 2);
+	cJSON_Delete(list);
+	st = status_json(&code);
+	ASSERT_EQ(code, 0);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(st, "secretMatches")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(st, "previousAccepted")));
+	cJSON_Delete(st);
+	ASSERT_EQ(cs_test_run(status2, env, NULL, &out, &errout), 0);
+	st = cJSON_Parse(out);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(st, "secretMatches")));
+	cJSON_Delete(st);
+	free(out);
+	free(errout);
+	teardown();
+}
