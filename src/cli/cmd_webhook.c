@@ -318,31 +318,31 @@ static const struct cs_cmd webhook_cmds[] = {
     {"register", webhook_register,
         "webhook register [--force] [--secret S] CAMPAIGN URL",
         "make URL (the server's /webhooks/nmkr) the campaign's webhook at "
-        "NMKR and keep its secret, without touching the project's other "
-        "notifications",
-        "  (NMKR's UpdateNotifications replaces the whole list and gives "
-        "every entry a new secret, so GetNotifications is read first)\n"
-        "  URL already listed at NMKR: its secret is adopted, nothing is "
-        "sent\n"
-        "  other notifications listed: refused (exit 65, nothing sent)\n"
-        "  --force      keep the other notifications (same type, address "
-        "and active flag) and add ours; NMKR gives each a new secret\n"
-        "  --secret S   store S, the secret typed in NMKR Studio for URL, "
+        "NMKR and keep its secret. NMKR replaces a project's whole list of "
+        "notifications on every update and gives each entry a new secret, "
+        "so the list is read first: URL already listed -> its secret is "
+        "adopted, nothing is sent; other notifications listed -> refused "
+        "(exit 65, nothing sent)",
+        "--force      keep the other notifications (same type, address and "
+        "active flag) and add ours;\n"
+        "             NMKR gives each of them a new secret\n"
+        "--secret S   store S, the secret typed in NMKR Studio for URL, "
         "without calling NMKR"},
     {"unregister", webhook_unregister, "webhook unregister [--force] CAMPAIGN",
-        "remove our webhook from NMKR's notifications, keeping the others",
-        "  other notifications listed: refused (exit 65), since any update "
-        "gives them new secrets\n"
-        "  --force      keep them anyway (their secrets change)"},
+        "remove our webhook from NMKR's notifications, keeping the others; "
+        "refused (exit 65, nothing sent) while others exist, since any "
+        "update gives them new secrets",
+        "--force      remove it anyway (the others keep their type, address "
+        "and active flag, not their secrets)"},
     {"rotate", webhook_rotate, "webhook rotate [--force] CAMPAIGN",
         "have NMKR make a new secret for our webhook; the old one is "
-        "accepted for CS_WEBHOOK_SECRET_GRACE seconds (600), then refused",
-        "  other notifications listed: refused (exit 65)\n"
-        "  --force      rotate anyway (their secrets change too)"},
+        "accepted for CS_WEBHOOK_SECRET_GRACE seconds (default 600), then "
+        "refused; refused (exit 65) while other notifications exist",
+        "--force      rotate anyway (the others' secrets change too)"},
     {"status", webhook_status, "webhook status [--json] CAMPAIGN",
         "whether NMKR lists our webhook and holds the secret we keep "
-        "(never printed); exit 65 when it does not",
-        "  --json       print {url, secretStored, listed, active, "
+        "(neither is printed); exit 65 when it does not",
+        "--json       print {url, secretStored, listed, active, "
         "secretMatches, otherNotifications, previousAccepted}"},
 };
 
