@@ -268,6 +268,8 @@ webhook_status(struct cs_cli *cli, int argc, char **argv)
 	}
 	if (fl.json) {
 		j = cJSON_CreateObject();
+		cJSON_AddBoolToObject(
+		    j, "registered", st.url != NULL && st.secret_stored);
 		if (st.url != NULL)
 			cJSON_AddStringToObject(j, "url", st.url);
 		else
@@ -342,7 +344,7 @@ static const struct cs_cmd webhook_cmds[] = {
     {"status", webhook_status, "webhook status [--json] CAMPAIGN",
         "whether NMKR lists our webhook and holds the secret we keep "
         "(neither is printed); exit 65 when it does not",
-        "--json       print {url, secretStored, listed, active, "
+        "--json       print {registered, url, secretStored, listed, active, "
         "secretMatches, otherNotifications, previousAccepted}"},
 };
 

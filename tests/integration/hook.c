@@ -694,3 +694,40 @@ CS_TEST(hook__another_campaign_on_the_project_adopts_its_new_secret)
 	free(errout);
 	teardown();
 }
+
+/* Ours alone: unregister sends [] (NMKR answers 204) and forgets it. */
+CS_TEST(hook__unregister_alone_clears_the_list)
+{
+	char *out, *errout;
+	cJSON *list, *st;
+	int code;
+
+	setup(NULL);
+	ASSERT_EQ(run(&out, &errout, "webhook", "register", "Hooked", OURS,
+	              NULL, NULL),
+	    0);
+	free(out);
+	free(errout);
+	ASSERT_EQ(run(&out, &errout, "webhook", "unregister", "Hooked", NULL,
+	              NULL, NULL),
+	    0);
+	ASSERT_STR_CONTAINS(out, "removed our webhook");
+	free(out);
+	free(errout);
+	ASSERT_EQ(requests("UpdateNotifications"), 2);
+	list = nmkr_list();
+	ASSERT_EQ(cJSON_GetArraySize(list), 0);
+	cJSON_Delete(list);
+	st = status_json(&code);
+	ASSERT_EQ(code, 0);
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(st, "registered")));
+	cJSON_Delete(st);
+	/* Nothing registered: rotate and unregister say so (66). */
+	ASSERT_EQ(
+	    run(&out, &errout, "webhook", "rotate", "Hooked", NULL, NULL, NULL),
+	    66);
+	ASSERT_STR_CONTAINS(errout, "no webhook registered");
+	free(out);
+	free(errout);
+	teardown();
+}

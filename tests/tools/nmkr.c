@@ -620,6 +620,12 @@ update_notifications(const struct cs_fakeproc *p, const char *project,
 	if (r.status != expect)
 		cs_test_fail(__FILE__, __LINE__, "UpdateNotifications: %ld %s",
 		    r.status, r.body);
+	if (expect == 204) {
+		/* NMKR's Ok-with-null: no body at all */
+		ASSERT_EQ(r.len, 0);
+		th_resp_free(&r);
+		return NULL;
+	}
 	doc = th_json(&r);
 	th_resp_free(&r);
 	return doc;
@@ -691,10 +697,11 @@ CS_TEST(notifications__update_rotates_secrets)
 	ASSERT_EQ(th_num(doc, "errorCode"), 553);
 	ASSERT_STR_EQ(th_str(doc, "errorMessage"), "Project UID not found");
 	cJSON_Delete(doc);
-	/* [] clears them: back to 204. */
-	doc = update_notifications(&p, TH_PROJECT, "[]", 200);
-	ASSERT_EQ(cJSON_GetArraySize(doc), 0);
-	cJSON_Delete(doc);
+	/* [] clears them: NMKR answers the empty list it reads back (null)
+	 * with StatusCode(200, null), which ASP.NET's no-content formatter
+	 * sends as 204 with an empty body; GetNotifications is 204 too. */
+	doc = update_notifications(&p, TH_PROJECT, "[]", 204);
+	ASSERT_TRUE(doc == NULL);
 	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
 	ASSERT_EQ(r.status, 204);
 	th_resp_free(&r);

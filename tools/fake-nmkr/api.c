@@ -778,6 +778,14 @@ update_notifications(struct fnmkr *f, struct cs_fake_resp *out, const char *uid,
 	p->nnotifs = n;
 	list = NULL;
 	n = 0;
+	if (p->nnotifs == 0) {
+		pthread_rwlock_unlock(&f->lock);
+		/* NMKR answers StatusCode(200, null) (the list it reads back
+		 * is null); ASP.NET's no-content formatter sends 204. */
+		cs_log_info("fake-nmkr", "notifications of %s cleared", uid);
+		cs_fake_resp_take(out, 204, NULL, 0);
+		goto out;
+	}
 	cs_jw_init(&w, 1024 * 1024);
 	write_notifications(&w, p);
 	pthread_rwlock_unlock(&f->lock);
