@@ -99,7 +99,8 @@ prepare(struct slot *s, const struct opts *o, const char *uid, size_t i)
 	cs_buf_reset(&s->reply);
 	if (cs_buf_printf(&s->body,
 	        "{\"EventType\":\"transactionconfirmed\",\"ProjectName\":"
-	        "\"Bench\",\"ProjectUid\":\"%s\",\"SaleType\":\"random\","
+	        "\"Bench\",\"ProjectUid\":\"%s\",\"SaleType\":"
+	        "\"paidonftaddress\","
 	        "\"SaleDate\":\"2026-11-25T10:00:00+00:00\",\"Price\":"
 	        "25000000,\"MintingCosts\":2000000,\"SendbackCosts\":null,"
 	        "\"NetworkFees\":null,\"NMKRRewards\":null,\"Discount\":null,"

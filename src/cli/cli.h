@@ -99,6 +99,41 @@ int cs_cmd_webhook(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_demo(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_verify(struct cs_cli *cli, int argc, char **argv);
 
+/*
+ * The tables behind the commands, for the manual and the shell completion
+ * (manual.c): the top-level table, and each group's sub-commands. Borrowed,
+ * static; *n receives the number of entries.
+ */
+const struct cs_cmd *cs_cli_commands(size_t *n);
+const struct cs_cmd *cs_cmd_campaign_table(size_t *n);
+const struct cs_cmd *cs_cmd_inventory_table(size_t *n);
+const struct cs_cmd *cs_cmd_nft_table(size_t *n);
+const struct cs_cmd *cs_cmd_webhook_table(size_t *n);
+
+/** The sub-commands of a group (campaign, inventory, nft, webhook), or
+ * NULL when name is not a group. */
+const struct cs_cmd *cs_cli_group_table(const char *name, size_t *n);
+
+/** One environment variable of the configuration, for usage and manual. */
+struct cs_cli_var {
+	const char *name;
+	const char *meaning;
+};
+
+/** Every variable the program reads (config.c, demo), borrowed, static. */
+const struct cs_cli_var *cs_cli_variables(size_t *n);
+
+/** The version line: "campaign-sync 0.1.0 (commit abc1234, built …)". */
+const char *cs_cli_version(void);
+
+/**
+ * Print the manual page campaign-sync(1) in roff (`help --man`), or a bash
+ * or zsh completion script (`help --completion bash|zsh`), all drawn from
+ * the command tables, so that none can drift from --help.
+ */
+void cs_cli_print_manual(FILE *f);
+int cs_cli_print_completion(FILE *f, const char *shell);
+
 struct cs_server_opts;
 struct cs_nmkr_opts;
 struct cs_blockfrost_opts;

@@ -627,3 +627,10 @@ cs_cmd_campaign(struct cs_cli *cli, int argc, char **argv)
 	    sizeof(campaign_cmds) / sizeof(campaign_cmds[0]), "campaign", argc,
 	    argv);
 }
+
+const struct cs_cmd *
+cs_cmd_campaign_table(size_t *n)
+{
+	*n = sizeof(campaign_cmds) / sizeof(campaign_cmds[0]);
+	return campaign_cmds;
+}

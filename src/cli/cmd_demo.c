@@ -52,11 +52,12 @@ struct child {
 };
 
 /* The fake's path: the environment, else beside this binary in the build
- * tree (src/cli/campaign-sync -> tools/NAME/NAME). */
+ * tree (src/cli/campaign-sync -> tools/NAME/NAME), else where the package
+ * installs it (CS_LIBEXECDIR). */
 static char *
 fake_path(const char *env, const char *name)
 {
-	char self[PATH_MAX], *slash;
+	char self[PATH_MAX], *slash, *path;
 	ssize_t n;
 	const char *v = getenv(env);
 
@@ -70,7 +71,11 @@ fake_path(const char *env, const char *name)
 	if (slash == NULL)
 		return NULL;
 	*slash = '\0';
-	return cs_xasprintf("%s/../../tools/%s/%s", self, name, name);
+	path = cs_xasprintf("%s/../../tools/%s/%s", self, name, name);
+	if (access(path, X_OK) == 0)
+		return path;
+	free(path);
+	return cs_xasprintf("%s/%s", CS_LIBEXECDIR, name);
 }
 
 /* Start a fake with its stdout on a pipe; read its "listening on" line. */

@@ -297,3 +297,10 @@ cs_cmd_inventory(struct cs_cli *cli, int argc, char **argv)
 	    sizeof(inventory_cmds) / sizeof(inventory_cmds[0]), "inventory",
 	    argc, argv);
 }
+
+const struct cs_cmd *
+cs_cmd_inventory_table(size_t *n)
+{
+	*n = sizeof(inventory_cmds) / sizeof(inventory_cmds[0]);
+	return inventory_cmds;
+}

@@ -226,3 +226,10 @@ cs_cmd_nft(struct cs_cli *cli, int argc, char **argv)
 	return cs_cli_dispatch(cli, nft_cmds,
 	    sizeof(nft_cmds) / sizeof(nft_cmds[0]), "nft", argc, argv);
 }
+
+const struct cs_cmd *
+cs_cmd_nft_table(size_t *n)
+{
+	*n = sizeof(nft_cmds) / sizeof(nft_cmds[0]);
+	return nft_cmds;
+}

@@ -37,6 +37,8 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 	o->schedule = cli->cfg.sync_schedule;
 	o->public_rate = cli->cfg.public_rate;
 	o->webhook_secret_grace_ms = cli->cfg.webhook_secret_grace_ms;
+	o->webhook_refused_rate = cli->cfg.webhook_refused_rate;
+	o->webhook_retention_ms = cli->cfg.webhook_retention_ms;
 	if (cli->cfg.nmkr_api_key != NULL) {
 		*nmkr = (struct cs_nmkr_opts)CS_NMKR_OPTS_INIT;
 		nmkr->api_key = cli->cfg.nmkr_api_key;

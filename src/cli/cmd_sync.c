@@ -105,7 +105,7 @@ print_report(
 	static const char *const chain_h[] = {"NFT", "STATUS", "MESSAGE"};
 	static const char *const rows[] = {
 	    "total", "available", "reserved", "sold"};
-	const cJSON *r = res->report, *nmkr, *db, *item, *list;
+	const cJSON *r = res->report, *nmkr, *db, *item, *list, *calls;
 	struct cs_table *t;
 	char when[CS_ISO8601_LEN];
 	size_t i;
@@ -120,7 +120,20 @@ print_report(
 	                   : "");
 	if (res->sync_log_id != 0)
 		fprintf(f, ", sync log %lld", (long long)res->sync_log_id);
-	fprintf(f, "\n\n");
+	fprintf(f, "\n");
+	calls = cJSON_GetObjectItem(r, "nmkrRequests");
+	if (calls != NULL) {
+		fprintf(f, "NMKR requests: %lld sent, %lld failed",
+		    jnum(calls, "sent"), jnum(calls, "failed"));
+		if (jnum(calls, "refused") > 0)
+			fprintf(f, ", %lld not sent (circuit open)",
+			    jnum(calls, "refused"));
+		if (jnum(calls, "walks") > 1)
+			fprintf(f, "; the list was read %lld times",
+			    jnum(calls, "walks"));
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
 
 	nmkr = cJSON_GetObjectItem(r, "nmkrStats");
 	db = cJSON_GetObjectItem(r, "dbStats");

@@ -355,3 +355,10 @@ cs_cmd_webhook(struct cs_cli *cli, int argc, char **argv)
 	    sizeof(webhook_cmds) / sizeof(webhook_cmds[0]), "webhook", argc,
 	    argv);
 }
+
+const struct cs_cmd *
+cs_cmd_webhook_table(size_t *n)
+{
+	*n = sizeof(webhook_cmds) / sizeof(webhook_cmds[0]);
+	return webhook_cmds;
+}

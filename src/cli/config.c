@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "service/hook.h"
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/banned.h"
 
@@ -26,6 +27,41 @@ network(const char *var, const char *value, enum cs_network *out,
 	if (cs_network_parse(value, out) < 0)
 		return cs_error_set(err, CS_EINVAL,
 		    "%s must be mainnet or preprod, not '%s'", var, value);
+	return 0;
+}
+
+/* A duration: seconds, or a number followed by s, m, h or d; in ms. */
+static int
+retention(const char *v, int64_t *out_ms)
+{
+	char num[32];
+	size_t n = strlen(v);
+	int64_t unit = 1, x;
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, v, n + 1);
+	switch (num[n - 1]) {
+	case 's':
+		unit = 1;
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	default:
+		n++;
+		break;
+	}
+	num[n - 1] = '\0';
+	if (cs_str_to_i64(num, 0, 100LL * 365 * 86400 / unit, &x) < 0)
+		return -1;
+	*out_ms = x * unit * 1000;
 	return 0;
 }
 
@@ -52,6 +88,16 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 	if (error < 0)
 		return error;
 	cfg->nmkr_api_url = env("NMKR_API_URL");
+	cfg->nmkr_rate_limit = CS_NMKR_RATE_LIMIT;
+	v = env("NMKR_RATE_LIMIT");
+	if (v != NULL) {
+		if (cs_str_to_i64(v, 0, 1000000, &rate) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "NMKR_RATE_LIMIT must be a number of requests per "
+			    "10 s (0 turns it off), not '%s'",
+			    v);
+		cfg->nmkr_rate_limit = (long)rate;
+	}
 	cfg->blockfrost_project_id = env("BLOCKFROST_PROJECT_ID");
 	cfg->blockfrost_network = cfg->nmkr_network;
 	error = network("BLOCKFROST_NETWORK", env("BLOCKFROST_NETWORK"),
@@ -87,6 +133,28 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 		    "CS_WEBHOOK_SECRET_GRACE must be a number of seconds (0 "
 		    "refuses a rotated-out secret at once), not '%s'",
 		    env("CS_WEBHOOK_SECRET_GRACE"));
+	cfg->webhook_retention_ms = CS_WEBHOOK_RETENTION_DEFAULT_S * 1000;
+	v = env("CS_WEBHOOK_RETENTION");
+	if (v != NULL && retention(v, &cfg->webhook_retention_ms) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_WEBHOOK_RETENTION must be seconds, or a number "
+		    "followed "
+		    "by s, m, h or d (30d); 0 keeps webhook events forever; "
+		    "not "
+		    "'%s'",
+		    v);
+	cfg->webhook_refused_rate = CS_WEBHOOK_REFUSED_RATE_DEFAULT;
+	v = env("CS_WEBHOOK_REFUSED_RATE");
+	if (v != NULL) {
+		if (cs_str_to_i64(v, 0, 1000000, &rate) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_WEBHOOK_REFUSED_RATE must be a number of "
+			    "refused "
+			    "webhooks a minute per client (0 turns the limit "
+			    "off), not '%s'",
+			    v);
+		cfg->webhook_refused_rate = (long)rate;
+	}
 	cfg->log_level = CS_LOG_INFO;
 	v = env("CS_LOG_LEVEL");
 	if (v != NULL && cs_log_level_parse(v, &cfg->log_level) < 0)

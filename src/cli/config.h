@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Configuration: the environment of SPEC.md, with command-line flags on top.
- * Secrets (API keys, the admin token) are registered with the logger so they
- * are scrubbed from every line, and are never printed.
+ * Configuration: the environment of docs/product.md, with command-line flags on
+ * top. Secrets (API keys, the admin token) are registered with the logger so
+ * they are scrubbed from every line, and are never printed.
  */
 #ifndef CS_CLI_CONFIG_H
 #define CS_CLI_CONFIG_H
@@ -17,6 +17,7 @@ struct cs_config {
 	const char *nmkr_api_key;     /* NMKR_API_KEY */
 	enum cs_network nmkr_network; /* NMKR_NETWORK, NEXT_PUBLIC_... */
 	const char *nmkr_api_url;     /* NMKR_API_URL, overrides the network */
+	long nmkr_rate_limit; /* NMKR_RATE_LIMIT, requests per 10 s; 0 off */
 	const char *blockfrost_project_id;
 	enum cs_network blockfrost_network;
 	const char *blockfrost_api_url;
@@ -27,6 +28,12 @@ struct cs_config {
 	long public_rate;              /* CS_PUBLIC_RATE, per minute; 0 off */
 	enum cs_log_level log_level;
 	int64_t webhook_secret_grace_ms; /* CS_WEBHOOK_SECRET_GRACE; -1: none */
+	/* CS_WEBHOOK_RETENTION: webhook events older than this are pruned
+	 * (those a history row points at stay); 0: kept forever. */
+	int64_t webhook_retention_ms;
+	/* CS_WEBHOOK_REFUSED_RATE: refused webhooks a minute per client
+	 * before 429; 0 off. */
+	long webhook_refused_rate;
 };
 
 /**

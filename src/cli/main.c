@@ -19,7 +19,52 @@
 #include "util/time.h"
 #include "util/banned.h"
 
-#define VERSION "0.1.0"
+/* The configuration's variables; usage() and the manual print them. */
+static const struct cs_cli_var variables[] = {
+    {"CS_DATABASE_URL",
+        "sqlite:PATH (default sqlite:campaign-sync.db) or "
+        "postgres://... (several instances on one PostgreSQL database)"},
+    {"NMKR_API_KEY", "the NMKR Studio API key (never logged)"},
+    {"NMKR_NETWORK", "mainnet (default) or preprod"},
+    {"NEXT_PUBLIC_NMKR_NETWORK",
+        "accepted for NMKR_NETWORK when that is unset"},
+    {"NMKR_API_URL", "overrides the network's NMKR base URL (the fakes)"},
+    {"NMKR_RATE_LIMIT",
+        "NMKR requests per 10 s that this process allows itself, shared by "
+        "all its NMKR clients (default 800, NMKR's limit; 0 turns it off)"},
+    {"BLOCKFROST_PROJECT_ID",
+        "the Blockfrost project id; chain verification is off without it "
+        "(never logged)"},
+    {"BLOCKFROST_NETWORK", "mainnet or preprod (default: NMKR_NETWORK)"},
+    {"BLOCKFROST_API_URL", "overrides the network's Blockfrost base URL"},
+    {"CS_LISTEN", "the address of serve (default 127.0.0.1:8080)"},
+    {"CS_ADMIN_TOKEN",
+        "the bearer token of the admin API (required off loopback; never "
+        "logged)"},
+    {"CS_SYNC_SCHEDULE",
+        "5-field cron of the automatic sync (default */15 * * * *)"},
+    {"CS_LOG_FORMAT", "text (default) or json"},
+    {"CS_LOG_LEVEL", "debug, info (default), warn or error; -v and -q "
+                     "override it"},
+    {"CS_PUBLIC_RATE",
+        "public requests per minute per client (default 60; 0 turns the "
+        "limit off)"},
+    {"CS_WEBHOOK_REFUSED_RATE",
+        "refused webhooks per minute per client before 429 without storing "
+        "(default 60; 0 turns the limit off)"},
+    {"CS_WEBHOOK_RETENTION", "how long webhook events are kept unless a status "
+                             "change points at them seconds or a number with "
+                             "s, m, h or d (default 30d; 0 keeps all)"},
+    {"CS_FAKE_NMKR", "demo: the fake-nmkr program to run"},
+    {"CS_FAKE_BLOCKFROST", "demo: the fake-blockfrost program to run"},
+};
+
+const struct cs_cli_var *
+cs_cli_variables(size_t *n)
+{
+	*n = sizeof(variables) / sizeof(variables[0]);
+	return variables;
+}
 
 static const struct cs_cmd commands[] = {
     {"campaign", cs_cmd_campaign, "campaign <command> [...]",
@@ -102,6 +147,13 @@ static const struct cs_cmd commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+const struct cs_cmd *
+cs_cli_commands(size_t *n)
+{
+	*n = NCOMMANDS;
+	return commands;
+}
+
 static void
 usage(FILE *f)
 {
@@ -114,16 +166,31 @@ usage(FILE *f)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(
 		    f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nEach command takes --help. Configuration comes from the "
-	           "environment:\n"
-	           "  CS_DATABASE_URL   sqlite:PATH (default "
-	           "sqlite:campaign-sync.db) or postgres://...\n"
-	           "  NMKR_API_KEY, NMKR_NETWORK (mainnet|preprod), "
-	           "NMKR_API_URL\n"
-	           "  BLOCKFROST_PROJECT_ID, BLOCKFROST_NETWORK, "
-	           "BLOCKFROST_API_URL\n"
-	           "  CS_LISTEN, CS_ADMIN_TOKEN, CS_SYNC_SCHEDULE, "
-	           "CS_LOG_FORMAT, CS_PUBLIC_RATE\n");
+	fprintf(f, "\nEach command takes --help; `campaign-sync help --man` "
+	           "prints the manual.\nConfiguration comes from the "
+	           "environment:\n");
+	for (i = 0; i < sizeof(variables) / sizeof(variables[0]); i++)
+		fprintf(f, "  %s\n", variables[i].name);
+}
+
+/* help, help --man, help --completion SHELL. */
+static int
+help(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "--man") == 0) {
+		cs_cli_print_manual(stdout);
+		return CS_EXIT_OK;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--completion") == 0) {
+		if (argc < 3 || cs_cli_print_completion(stdout, argv[2]) < 0) {
+			fprintf(stderr, "campaign-sync: help --completion "
+			                "takes bash or zsh\n");
+			return CS_EXIT_USAGE;
+		}
+		return CS_EXIT_OK;
+	}
+	usage(stdout);
+	return CS_EXIT_OK;
 }
 
 int
@@ -367,7 +434,7 @@ main(int argc, char **argv)
 	};
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_cli cli;
-	size_t i;
+	size_t i, nsub;
 	int c, code;
 
 	memset(&cli, 0, sizeof(cli));
@@ -401,7 +468,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return CS_EXIT_OK;
 		case 'V':
-			printf("campaign-sync %s\n", VERSION);
+			printf("%s\n", cs_cli_version());
 			return CS_EXIT_OK;
 		default:
 			usage(stderr);
@@ -410,18 +477,19 @@ main(int argc, char **argv)
 	}
 	cs_log_setup(cli.cfg.log_level, cli.cfg.log_format, stderr);
 	cs_config_register_secrets(&cli.cfg);
+	cs_nmkr_set_rate((int)cli.cfg.nmkr_rate_limit);
 	if (optind >= argc) {
 		usage(stderr);
 		return CS_EXIT_USAGE;
 	}
-	if (strcmp(argv[optind], "help") == 0) {
-		usage(stdout);
-		return CS_EXIT_OK;
-	}
+	if (strcmp(argv[optind], "help") == 0)
+		return help(argc - optind, argv + optind);
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
-		if (commands[i].help != NULL &&
+		/* A group (campaign, nft, ...) answers --help itself, with
+		 * its sub-commands; every other command here. */
+		if (cs_cli_group_table(commands[i].name, &nsub) == NULL &&
 		    cs_cli_wants_help(argc - optind, argv + optind)) {
 			cs_cli_usage(stdout, &commands[i]);
 			return CS_EXIT_OK;

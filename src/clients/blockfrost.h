@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Blockfrost Cardano API client (UPSTREAM.md section 2): the
+ * The Blockfrost Cardano API client (docs/upstream.md §2): the
  * `project_id` header (never in a message or a log), the network's base URL
  * or BLOCKFROST_API_URL, and the two calls the chain verification needs.
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Decoders of Blockfrost responses (UPSTREAM.md section 2) into plain C
+ * Decoders of Blockfrost responses (docs/upstream.md §2) into plain C
  * structs: the asset object of GET /assets/{asset}, one page of GET
  * /assets/{asset}/addresses, and the error body. JSON stays here; nothing
  * above sees a cJSON value. Quantities stay strings of decimal digits, as

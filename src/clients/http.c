@@ -30,7 +30,19 @@ struct cs_http {
 	int64_t pause_until_us; /* Retry-After on 429/503 pauses everything */
 	uint32_t rnd;
 	struct cs_http_req *done_head; /* finished, callbacks to run */
+	struct cs_http_usage usage;
+	int run; /* failed attempts in a row */
+	/* cs_http_cancel_waiting() until this run ends: nothing new starts. */
+	bool draining;
+	int drain_code;
+	const char *drain_why;
+	/* Why the circuit opened: the failure that opened it. */
+	int open_code;
+	int open_status;
+	char open_why[200];
 };
+
+static void push_done(struct cs_http *h, struct cs_http_req *r);
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc;
@@ -145,6 +157,38 @@ int
 cs_http_max_inflight_seen(const struct cs_http *h)
 {
 	return h->max_seen;
+}
+
+void
+cs_http_usage(const struct cs_http *h, struct cs_http_usage *out)
+{
+	*out = h->usage;
+}
+
+void
+cs_http_usage_reset(struct cs_http *h)
+{
+	memset(&h->usage, 0, sizeof(h->usage));
+	h->run = 0;
+}
+
+/* Fail every waiting request unsent: the circuit is open. */
+static void
+refuse_waiting(struct cs_http *h)
+{
+	struct cs_http_req *r;
+
+	while ((r = h->wait_head) != NULL) {
+		h->wait_head = r->_next;
+		r->error =
+		    cs_error_set_http(&r->err, h->open_code, h->open_status,
+		        "%s: not sent: %d failed attempts in a row opened the "
+		        "circuit (the last: %s)",
+		        h->opts.name, h->opts.breaker_failures, h->open_why);
+		h->usage.refused++;
+		push_done(h, r);
+	}
+	h->wait_tail = NULL;
 }
 
 static uint32_t
@@ -271,6 +315,7 @@ start(struct cs_http *h, struct cs_http_req *r)
 	r->_retry_after_ms = -1;
 	r->_started_us = cs_mono_us();
 	r->attempts++;
+	h->usage.sent++;
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
 		curl_easy_cleanup(e);
 		return CS_ERROR;
@@ -311,6 +356,15 @@ start_ready(struct cs_http *h)
 	struct cs_http_req **pp, *r;
 	int64_t now = cs_mono_us(), next = -1, wait;
 
+	if (h->usage.circuit_open) {
+		refuse_waiting(h);
+		return -1;
+	}
+	if (h->draining) {
+		/* Retries of what was in flight are not sent either. */
+		cs_http_cancel_waiting(h, h->drain_code, h->drain_why);
+		return -1;
+	}
 	if (h->pause_until_us > now)
 		return h->wait_head != NULL ? h->pause_until_us - now : -1;
 	pp = &h->wait_head;
@@ -428,10 +482,43 @@ finished(struct cs_http *h, CURL *e, CURLcode rc)
 	    rc == CURLE_OK ? "ok" : curl_easy_strerror(rc), (long long)elapsed,
 	    r->attempts);
 	if (kind == CS_ATTEMPT_OK) {
+		h->run = 0;
 		push_done(h, r);
 		return;
 	}
-	if (cs_retry_wanted(kind, (int)status) &&
+	h->usage.failed++;
+	if (!cs_retry_wanted(kind, (int)status)) {
+		h->run = 0; /* an answer: the upstream is there */
+	} else if (h->opts.breaker_failures > 0 &&
+	           ++h->run >= h->opts.breaker_failures &&
+	           !h->usage.circuit_open) {
+		/* Open the circuit: this request fails as it is, and nothing
+		 * waiting is sent; what is in flight finishes. */
+		fail(h, r, kind, rc);
+		h->usage.circuit_open = true;
+		h->open_code = r->error;
+		h->open_status = r->err.http_status;
+		if (kind == CS_ATTEMPT_HTTP)
+			snprintf(h->open_why, sizeof(h->open_why),
+			    "HTTP %ld from %.160s", status, r->path);
+		else
+			snprintf(h->open_why, sizeof(h->open_why), "%.190s",
+			    r->err.msg);
+		cs_log_warn(h->opts.name,
+		    "%d failed attempts in a row (the last: %s): no more "
+		    "requests are sent",
+		    h->run, h->open_why);
+		cs_error_appendf(&r->err,
+		    "; %d failed attempts in a row opened the circuit: "
+		    "nothing more is sent",
+		    h->run);
+		/* Its callback runs first (the done list is a stack): the
+		 * caller sees the failure itself before the refusals. */
+		refuse_waiting(h);
+		push_done(h, r);
+		return;
+	}
+	if (cs_retry_wanted(kind, (int)status) && !h->usage.circuit_open &&
 	    r->attempts <= h->opts.backoff.max_retries) {
 		int64_t ra =
 		    (status == 429 || status == 503) ? r->_retry_after_ms : -1;
@@ -454,6 +541,8 @@ finished(struct cs_http *h, CURL *e, CURLcode rc)
 		return;
 	}
 	fail(h, r, kind, rc);
+	if (h->usage.circuit_open && cs_retry_wanted(kind, (int)status))
+		cs_error_appendf(&r->err, "; not retried: the circuit is open");
 	push_done(h, r);
 }
 
@@ -480,13 +569,16 @@ cs_http_run(struct cs_http *h, struct cs_error *err)
 	long curl_timeout;
 	bool ended;
 
+	h->draining = false;
 	for (;;) {
 		run_callbacks(h);
 		next_us = start_ready(h);
 		run_callbacks(h);
 		if (h->inflight == 0 && h->wait_head == NULL &&
-		    h->done_head == NULL)
+		    h->done_head == NULL) {
+			h->draining = false;
 			return 0;
+		}
 		mc = curl_multi_perform(h->multi, &running);
 		if (mc != CURLM_OK)
 			return cs_error_set(err, CS_ERROR, "libcurl: %s",
@@ -518,6 +610,23 @@ cs_http_run(struct cs_http *h, struct cs_error *err)
 			return cs_error_set(err, CS_ERROR, "libcurl: %s",
 			    curl_multi_strerror(mc));
 	}
+}
+
+void
+cs_http_cancel_waiting(struct cs_http *h, int code, const char *why)
+{
+	struct cs_http_req *r;
+
+	h->draining = true;
+	h->drain_code = code;
+	h->drain_why = why;
+	while ((r = h->wait_head) != NULL) {
+		h->wait_head = r->_next;
+		r->error =
+		    cs_error_set(&r->err, code, "%s: %s", h->opts.name, why);
+		push_done(h, r);
+	}
+	h->wait_tail = NULL;
 }
 
 void

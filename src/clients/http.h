@@ -4,8 +4,9 @@
  * at most max_inflight requests at once, connect and total timeouts,
  * retries with exponential backoff and full jitter on 5xx, 429, timeouts and
  * dropped connections, Retry-After honoured on 429 and 503 (the whole client
- * pauses), response bodies capped, and an optional token bucket shared by
- * every client of the process. Used by one thread at a time.
+ * pauses), response bodies capped, an optional token bucket shared by
+ * every client of the process, and an optional circuit breaker that stops
+ * sending after a run of failed attempts. Used by one thread at a time.
  */
 #ifndef CS_CLIENTS_HTTP_H
 #define CS_CLIENTS_HTTP_H
@@ -47,6 +48,18 @@ struct cs_http_opts {
 	struct cs_http_limiter *limiter; /* optional; borrowed */
 	cs_http_attempt_cb on_attempt;   /* optional */
 	void *on_attempt_payload;
+	/* The circuit breaker: after this many failed attempts in a row (5xx,
+	 * 429, timeouts, dropped connections; a 2xx resets the run) nothing
+	 * more is sent until cs_http_usage_reset(). 0: no breaker. */
+	int breaker_failures;
+};
+
+/* What the client has spent since cs_http_new() or cs_http_usage_reset(). */
+struct cs_http_usage {
+	int64_t sent;    /* attempts sent, retries included */
+	int64_t failed;  /* attempts without a 2xx answer */
+	int64_t refused; /* requests failed unsent: the circuit was open */
+	bool circuit_open;
 };
 
 /** Defaults from util/limits.h; set name, base_url and headers. */
@@ -110,6 +123,12 @@ CS_NODISCARD int cs_http_run(struct cs_http *h, struct cs_error *err);
 void cs_http_cancel_all(struct cs_http *h, int code, const char *why);
 
 /**
+ * Fail every request not yet sent with code and message; those in flight
+ * finish (their callbacks, like the failed ones', run from cs_http_run()).
+ */
+void cs_http_cancel_waiting(struct cs_http *h, int code, const char *why);
+
+/**
  * One request, synchronously: submit r and run. r->cb may be NULL.
  * @return r->error
  */
@@ -120,5 +139,11 @@ void cs_http_req_dispose(struct cs_http_req *r);
 
 /** Most requests that were in flight at once since cs_http_new(). */
 int cs_http_max_inflight_seen(const struct cs_http *h);
+
+/** What was spent since cs_http_new() or the last cs_http_usage_reset(). */
+void cs_http_usage(const struct cs_http *h, struct cs_http_usage *out);
+
+/** Zero the usage and close the circuit (a new budget). */
+void cs_http_usage_reset(struct cs_http *h);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +12,70 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 struct cs_nmkr {
 	struct cs_http *http;
 	char *auth; /* "Authorization: Bearer KEY" */
+	int walks;  /* since the last cs_nmkr_usage_reset() */
+	char walk_note[CS_NMKR_NOTE_MAX];
 };
+
+/* ---- The process-wide token bucket ------------------------------------ */
+
+static struct cs_http_limiter limiter;
+static pthread_once_t limiter_once = PTHREAD_ONCE_INIT;
+static bool limiter_off;
+
+/*
+ * NMKR counts requests in a fixed window of 10 s per client IP. A bucket of
+ * burst b refilled at r per second lets at most b + 10r through in any
+ * 10 s, so b is a tenth of the limit and r fills the rest: no window of
+ * NMKR's, wherever it starts, sees more than the limit from this process.
+ */
+static void
+limiter_set(double per_window)
+{
+	double burst = per_window / 10.0 >= 1.0 ? per_window / 10.0 : 1.0;
+	double rate = (per_window - burst) / CS_NMKR_RATE_WINDOW_S;
+
+	cs_bucket_init(
+	    &limiter.bucket, rate > 0.1 ? rate : 0.1, burst, cs_mono_us());
+}
+
+static void
+limiter_init(void)
+{
+	cs_http_limiter_init(&limiter, 1.0, 1.0);
+	limiter_set(CS_NMKR_RATE_LIMIT);
+}
+
+void
+cs_nmkr_set_rate(int per_10s)
+{
+	pthread_once(&limiter_once, limiter_init);
+	pthread_mutex_lock(&limiter.lock);
+	limiter_off = per_10s <= 0;
+	if (!limiter_off)
+		limiter_set((double)per_10s);
+	pthread_mutex_unlock(&limiter.lock);
+}
+
+static struct cs_http_limiter *
+limiter_get(void)
+{
+	bool off;
+
+	pthread_once(&limiter_once, limiter_init);
+	pthread_mutex_lock(&limiter.lock);
+	off = limiter_off;
+	pthread_mutex_unlock(&limiter.lock);
+	return off ? NULL : &limiter;
+}
+
+/* ---- The client ------------------------------------------------------- */
 
 const char *
 cs_nmkr_base_url(enum cs_network net)
@@ -64,6 +122,10 @@ cs_nmkr_new(
 		ho.backoff.base_ms = opts->backoff_base_ms;
 	ho.on_attempt = opts->on_attempt;
 	ho.on_attempt_payload = opts->on_attempt_payload;
+	ho.limiter = limiter_get();
+	ho.breaker_failures = opts->breaker_failures > 0
+	                          ? opts->breaker_failures
+	                          : CS_NMKR_BREAKER_FAILURES;
 	error = cs_http_new(&c->http, &ho, err);
 	if (error < 0) {
 		cs_nmkr_free(c);
@@ -87,6 +149,29 @@ int
 cs_nmkr_max_inflight_seen(const struct cs_nmkr *c)
 {
 	return cs_http_max_inflight_seen(c->http);
+}
+
+void
+cs_nmkr_usage(const struct cs_nmkr *c, struct cs_nmkr_usage *out)
+{
+	struct cs_http_usage u;
+
+	cs_http_usage(c->http, &u);
+	memset(out, 0, sizeof(*out));
+	out->sent = u.sent;
+	out->failed = u.failed;
+	out->refused = u.refused;
+	out->circuit_open = u.circuit_open;
+	out->walks = c->walks;
+	out->walk_note = c->walk_note;
+}
+
+void
+cs_nmkr_usage_reset(struct cs_nmkr *c)
+{
+	cs_http_usage_reset(c->http);
+	c->walks = 0;
+	c->walk_note[0] = '\0';
 }
 
 /* Check a project or NFT uid before it goes into a path. */
@@ -248,16 +333,28 @@ cs_nmkr_get_nft(struct cs_nmkr *c, const char *nft_uid, struct cs_nmkr_nft *out,
 
 /* ---- Listing a project ------------------------------------------------ */
 
+/* What one page held: its first and last NMKR id and how many items. */
+struct edge {
+	int64_t first, last;
+	size_t n;
+	bool done;
+	bool no_ids; /* an item without an id: the ids are not checked */
+};
+
 struct walk {
 	struct cs_nmkr *c;
 	const char *project;
+	int size; /* GetNfts count: 50, then 49, 48 (new cache keys) */
 	struct cs_remote_list *list;
 	struct cs_http_req **reqs; /* one per page; each alone, since a
 	                            * queued request must not move */
+	struct edge *edges;        /* by page - 1 */
 	size_t nreqs, capreqs;
 	int64_t planned; /* pages submitted */
 	int64_t done;
-	bool ended; /* the last planned page was short */
+	bool ended;                   /* the last planned page was short */
+	bool descending;              /* ids went down inside a page */
+	struct cs_nmkr_counts counts; /* GetCounts just before this walk */
 	int error;
 	struct cs_error err;
 	cs_nmkr_progress_cb progress;
@@ -276,12 +373,15 @@ submit_page(struct walk *w, int64_t page)
 		w->capreqs = w->capreqs != 0 ? w->capreqs * 2 : 64;
 		w->reqs =
 		    cs_xreallocarray(w->reqs, w->capreqs, sizeof(*w->reqs));
+		w->edges =
+		    cs_xreallocarray(w->edges, w->capreqs, sizeof(*w->edges));
 	}
 	r = cs_xcalloc(1, sizeof(*r));
+	memset(&w->edges[w->nreqs], 0, sizeof(w->edges[w->nreqs]));
 	w->reqs[w->nreqs++] = r;
 	snprintf(r->path, sizeof(r->path),
-	    "/v2/GetNfts/%s/all/%d/%lld?orderby=id", w->project,
-	    CS_NMKR_PAGE_SIZE, (long long)page);
+	    "/v2/GetNfts/%s/all/%d/%lld?orderby=id", w->project, w->size,
+	    (long long)page);
 	r->cb = on_page;
 	r->payload = w;
 	w->planned = page > w->planned ? page : w->planned;
@@ -292,7 +392,8 @@ static void
 fail_walk(struct cs_http *h, struct walk *w, int error)
 {
 	w->error = error;
-	cs_http_cancel_all(h, CS_ERROR, "listing stopped");
+	/* No more pages are sent; those in flight finish and are dropped. */
+	cs_http_cancel_waiting(h, CS_ERROR, "listing stopped");
 }
 
 /* Decoding runs here, on the transfer thread, while the other requests
@@ -302,8 +403,10 @@ on_page(struct cs_http *h, struct cs_http_req *r)
 {
 	struct walk *w = r->payload;
 	const char *q = strrchr(r->path, '/');
+	const struct cs_remote_nft *items;
+	struct edge *e;
 	int64_t page = 0;
-	size_t count = 0;
+	size_t count = 0, i, len;
 	int error;
 
 	if (w->error < 0)
@@ -320,9 +423,28 @@ on_page(struct cs_http *h, struct cs_http_req *r)
 		fail_walk(h, w, error);
 		goto out;
 	}
+	/* The page's items are the list's last count ones. */
+	if (page >= 1 && (size_t)page <= w->nreqs) {
+		e = &w->edges[page - 1];
+		items = w->list->items.ptr;
+		len = w->list->items.len;
+		e->n = count;
+		e->done = true;
+		if (count > 0) {
+			e->first = items[len - count].nmkr_id;
+			e->last = items[len - 1].nmkr_id;
+		}
+		for (i = len - count; i < len; i++) {
+			if (items[i].nmkr_id <= 0)
+				e->no_ids = true;
+			else if (i > len - count &&
+			         items[i].nmkr_id <= items[i - 1].nmkr_id)
+				w->descending = true;
+		}
+	}
 	w->done++;
 	if (page == w->planned) {
-		if (count < CS_NMKR_PAGE_SIZE)
+		if (count < (size_t)w->size)
 			w->ended = true;
 		else if (w->planned < CS_NMKR_MAX_PAGES)
 			/* The last planned page was full: NMKR has more than
@@ -336,64 +458,214 @@ out:
 	cs_http_req_dispose(r);
 }
 
+/*
+ * Whether the pages fit together as one list ordered by id: ids rise
+ * inside each page and from each page to the next, and only the last
+ * non-empty page is short. A page that starts at or below the previous
+ * page's last id, or a short page before a full one, means the list moved
+ * between the two pages. Writes the first misfit into note.
+ */
+static bool
+edges_fit(const struct walk *w, char *note, size_t size)
+{
+	size_t i;
+
+	if (w->descending) {
+		snprintf(note, size, "ids do not rise inside a page");
+		return false;
+	}
+	for (i = 1; i < w->nreqs; i++) {
+		const struct edge *a = &w->edges[i - 1], *b = &w->edges[i];
+
+		if (b->n == 0)
+			continue;
+		if (a->n < (size_t)w->size) {
+			snprintf(note, size,
+			    "page %zu held %zu of %d, yet page %zu held %zu", i,
+			    a->n, w->size, i + 1, b->n);
+			return false;
+		}
+		if (!a->no_ids && !b->no_ids && a->last >= b->first) {
+			snprintf(note, size,
+			    "page %zu starts at id %lld, not above page %zu's "
+			    "last id %lld",
+			    i + 1, (long long)b->first, i, (long long)a->last);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether two listings hold the same uids. */
+static bool
+same_uids(const struct cs_remote_list *a, const struct cs_remote_list *b)
+{
+	const struct cs_remote_nft *x = a->items.ptr, *y = b->items.ptr;
+	const char **u, **v;
+	size_t i, n = a->items.len;
+	bool same = true;
+
+	if (n != b->items.len)
+		return false;
+	u = cs_xcalloc(n + 1, sizeof(*u));
+	v = cs_xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		u[i] = x[i].uid;
+		v[i] = y[i].uid;
+	}
+	qsort(u, n, sizeof(*u), cmp_str);
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < n && same; i++)
+		same = strcmp(u[i], v[i]) == 0;
+	free(u);
+	free(v);
+	return same;
+}
+
+/*
+ * One walk of GetNfts/{project}/all/{size}/{page} from page 1, planned for
+ * hint NFTs; with_counts first asks GetCounts (into w->counts), answered
+ * before any page is asked: the reference the pages are checked against
+ * must be older than every page. out is deduplicated; w is left for the
+ * caller to judge.
+ */
+static int
+walk_once(struct walk *w, int64_t hint, bool with_counts, struct cs_error *err)
+{
+	int64_t pages, p;
+	size_t i;
+	int error;
+
+	if (with_counts) {
+		error = cs_nmkr_get_counts(w->c, w->project, &w->counts, err);
+		if (error < 0)
+			return error;
+		if (w->counts.nft_total > hint)
+			hint = w->counts.nft_total;
+	}
+	pages = (hint + w->size - 1) / w->size;
+	if (pages < 1)
+		pages = 1;
+	if (pages > CS_NMKR_MAX_PAGES)
+		pages = CS_NMKR_MAX_PAGES;
+	cs_arena_init(&w->scratch);
+	for (p = 1; p <= pages; p++)
+		submit_page(w, p);
+	if (w->progress != NULL)
+		w->progress(0, w->planned, 0, w->payload);
+	error = cs_http_run(w->c->http, err);
+	for (i = 0; i < w->nreqs; i++)
+		free(w->reqs[i]);
+	cs_arena_dispose(&w->scratch);
+	w->c->walks++;
+	if (error == 0 && w->error < 0) {
+		*err = w->err;
+		error = w->error;
+	}
+	if (error == 0)
+		cs_remote_list_dedupe(w->list);
+	return error;
+}
+
 int
 cs_nmkr_list_nfts(struct cs_nmkr *c, const char *project_uid,
     const struct cs_nmkr_counts *counts, struct cs_remote_list *out,
     cs_nmkr_progress_cb progress, void *payload, struct cs_error *err)
 {
-	struct cs_nmkr_counts k;
+	struct cs_remote_list prev;
+	struct cs_nmkr_counts none;
 	struct walk w;
-	int64_t pages, p;
-	size_t i;
-	int error;
+	char why[CS_NMKR_NOTE_MAX / 2] = "";
+	int64_t hint, listed[CS_NMKR_MAX_WALKS];
+	bool with_counts = counts == NULL, have_prev = false, fit;
+	int n, error;
 
 	error = check_uid("project", project_uid, err);
 	if (error < 0)
 		return error;
 	if (counts == NULL) {
-		error = cs_nmkr_get_counts(c, project_uid, &k, err);
-		if (error < 0)
-			return error;
-		counts = &k;
+		memset(&none, 0, sizeof(none));
+		counts = &none;
 	}
+	hint = counts->nft_total;
+	cs_remote_list_init(&prev);
 	memset(&w, 0, sizeof(w));
-	w.c = c;
-	w.project = project_uid;
-	w.list = out;
-	w.progress = progress;
-	w.payload = payload;
-	cs_arena_init(&w.scratch);
-	pages = (counts->nft_total + CS_NMKR_PAGE_SIZE - 1) / CS_NMKR_PAGE_SIZE;
-	if (pages < 1)
-		pages = 1;
-	if (pages > CS_NMKR_MAX_PAGES)
-		pages = CS_NMKR_MAX_PAGES;
-	for (p = 1; p <= pages; p++)
-		submit_page(&w, p);
-	if (progress != NULL)
-		progress(0, w.planned, 0, payload);
-	error = cs_http_run(c->http, err);
-	for (i = 0; i < w.nreqs; i++)
-		free(w.reqs[i]);
-	free(w.reqs);
-	cs_arena_dispose(&w.scratch);
-	if (error == 0 && w.error < 0) {
-		*err = w.err;
-		error = w.error;
-	}
-	if (error < 0) {
-		/* Nothing partial: a failed walk leaves an empty list. */
-		cs_remote_list_dispose(out);
+	for (n = 0; n < CS_NMKR_MAX_WALKS; n++) {
+		struct edge *edges = w.edges;
+		struct cs_http_req **reqs = w.reqs;
+		size_t cap = w.capreqs;
+
+		memset(&w, 0, sizeof(w));
+		w.edges = edges; /* reused from walk to walk */
+		w.reqs = reqs;
+		w.capreqs = cap;
+		w.c = c;
+		w.project = project_uid;
+		w.size = CS_NMKR_PAGE_SIZE - n;
+		w.list = out;
+		w.progress = progress;
+		w.payload = payload;
+		w.counts = *counts;
+		error = walk_once(&w, hint, with_counts, err);
+		if (error < 0)
+			goto out;
+		listed[n] = (int64_t)out->items.len;
+		fit = edges_fit(&w, why, sizeof(why));
+		if (fit && listed[n] == w.counts.nft_total)
+			break; /* the pages and the counts agree */
+		if (have_prev && same_uids(&prev, out))
+			break; /* two walks saw the same list */
+		if (fit)
+			snprintf(why, sizeof(why),
+			    "GetCounts says %lld NFTs, the pages held %lld",
+			    (long long)w.counts.nft_total,
+			    (long long)listed[n]);
+		cs_log_info("nmkr",
+		    "project %s: the list moved while it was read (%s): "
+		    "reading it again",
+		    project_uid, why);
+		snprintf(c->walk_note, sizeof(c->walk_note),
+		    "NMKR's list of project %s changed while it was read (%s)",
+		    project_uid, why);
+		/* Keep this walk to compare the next with. */
+		cs_remote_list_dispose(&prev);
+		prev = *out;
+		have_prev = true;
 		cs_remote_list_init(out);
-		return error;
+		hint = listed[n] > w.counts.nft_total ? listed[n]
+		                                      : w.counts.nft_total;
+		with_counts = true;
 	}
-	cs_remote_list_dedupe(out);
+	if (n == CS_NMKR_MAX_WALKS) {
+		error = cs_error_set(err, CS_ECONFLICT,
+		    "NMKR's list of project %s kept changing while it was "
+		    "read: %d reads disagreed (the first listed %lld NFTs, "
+		    "the last %lld: %s); nothing of it is used, sync again",
+		    project_uid, CS_NMKR_MAX_WALKS, (long long)listed[0],
+		    (long long)listed[CS_NMKR_MAX_WALKS - 1], why);
+		goto out;
+	}
 	if (out->duplicates > 0)
 		cs_log_info("nmkr",
 		    "project %s: %zu NFTs listed twice while "
 		    "walking the pages (deduplicated)",
 		    project_uid, out->duplicates);
-	return 0;
+out:
+	free(w.reqs);
+	free(w.edges);
+	cs_remote_list_dispose(&prev);
+	if (error < 0) {
+		/* Nothing partial: a failed walk leaves an empty list. */
+		cs_remote_list_dispose(out);
+		cs_remote_list_init(out);
+	}
+	return error;
 }
 
 /* ---- Notifications ---------------------------------------------------- */

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The NMKR Studio API v2 client (UPSTREAM.md section 1): Bearer key, the
+ * The NMKR Studio API v2 client (docs/upstream.md §1): Bearer key, the
  * network's base URL or NMKR_API_URL, and the calls the product needs. A
  * project's NFTs are listed with GetCounts, then GetNfts/{project}/all/50/
  * {page} ordered by id, with at most max_inflight pages in flight,
- * deduplicated by uid; a short page ends the walk. Errors carry the HTTP
- * status and NMKR's errorMessage; the key is never in a message or a log.
+ * deduplicated by uid; a short page ends the walk, and a walk that does not
+ * fit together is read again (cs_nmkr_list_nfts()). Every client of the
+ * process draws from one token bucket (NMKR's 800 requests per 10 s), and
+ * each has a circuit breaker: after CS_NMKR_BREAKER_FAILURES failed attempts
+ * in a row it sends nothing more until cs_nmkr_usage_reset(). Errors carry
+ * the HTTP status and NMKR's errorMessage; the key is never in a message or
+ * a log.
  */
 #ifndef CS_CLIENTS_NMKR_H
 #define CS_CLIENTS_NMKR_H
@@ -31,12 +36,36 @@ struct cs_nmkr_opts {
 	int64_t backoff_base_ms;       /* 0: default */
 	cs_http_attempt_cb on_attempt; /* metrics, optional */
 	void *on_attempt_payload;
+	int breaker_failures; /* 0: CS_NMKR_BREAKER_FAILURES */
 };
 
 #define CS_NMKR_OPTS_INIT                                                      \
 	{                                                                      \
-		NULL, CS_NETWORK_MAINNET, NULL, 0, 0, 0, -1, 0, NULL, NULL     \
+		NULL, CS_NETWORK_MAINNET, NULL, 0, 0, 0, -1, 0, NULL, NULL, 0  \
 	}
+
+/*
+ * What a client spent since cs_nmkr_new() or cs_nmkr_usage_reset(): one
+ * sync's budget when the sync resets it first.
+ */
+struct cs_nmkr_usage {
+	int64_t sent;          /* requests sent, retries included */
+	int64_t failed;        /* of them, without a 2xx answer */
+	int64_t refused;       /* requests not sent: the circuit was open */
+	bool circuit_open;     /* CS_NMKR_BREAKER_FAILURES in a row failed */
+	int walks;             /* reads of a project's pages (see list_nfts) */
+	const char *walk_note; /* why a list was read again; "" if not.
+	                        * Borrowed, valid until the next call */
+};
+
+/**
+ * Set the process-wide token bucket every NMKR client draws from (created
+ * with CS_NMKR_RATE_LIMIT): per_10s requests in any 10 s window, as NMKR's
+ * own limit counts them (a tenth as burst, the rest refilled evenly). 0 or
+ * less: no limit for clients created from now on (benchmarks against a fake
+ * without one). Call before creating clients.
+ */
+void cs_nmkr_set_rate(int per_10s);
 
 /** https://studio-api.nmkr.io or https://studio-api.preprod.nmkr.io */
 const char *cs_nmkr_base_url(enum cs_network net);
@@ -76,10 +105,25 @@ typedef void (*cs_nmkr_progress_cb)(
 /**
  * Every NFT of a project (state "all", ordered by id), deduplicated.
  *
- * @param counts if not NULL, GetCounts' answer to plan the pages with
- *        (else it is fetched)
+ * NMKR pages by offset, so an NFT deleted while the pages are read moves
+ * every later page up by one and a live NFT is on none of them. The walk
+ * checks itself: ids must rise from each page to the next (only the last
+ * page short), and the NFTs listed must be as many as GetCounts said just
+ * before the first page was asked (a hole leaves one fewer). If not, the
+ * list is read again, GetCounts first, with a page size one smaller (49,
+ * then 48: NMKR caches each answer 20 s per count and page, so the same
+ * pages would come back unchanged), and a read is kept once it agrees with
+ * its counts or with the read before it. After CS_NMKR_MAX_WALKS reads that
+ * disagree the walk fails with CS_ECONFLICT: never a list with a hole.
+ * cs_nmkr_usage() says how many reads and why. Not seen: a deletion and an
+ * addition within the same read (the count comes out right).
+ *
+ * @param counts if not NULL, GetCounts' answer received just before this
+ *        call: it plans the pages and is the check's reference; else
+ *        GetCounts is asked first
  * @param out initialized by the caller (cs_remote_list_init())
- * @return 0, or the first page's error (nothing partial is kept)
+ * @return 0, the first page's error, or CS_ECONFLICT (nothing partial is
+ *         kept)
  */
 CS_NODISCARD int cs_nmkr_list_nfts(struct cs_nmkr *c, const char *project_uid,
     const struct cs_nmkr_counts *counts, struct cs_remote_list *out,
@@ -112,5 +156,11 @@ CS_NODISCARD int cs_nmkr_update_notifications(struct cs_nmkr *c,
 
 /** Most requests in flight at once so far (for tests and benchmarks). */
 int cs_nmkr_max_inflight_seen(const struct cs_nmkr *c);
+
+/** What c spent since it was made or last reset. */
+void cs_nmkr_usage(const struct cs_nmkr *c, struct cs_nmkr_usage *out);
+
+/** Zero the usage and close the circuit: a new budget (each sync's). */
+void cs_nmkr_usage_reset(struct cs_nmkr *c);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Decoders of NMKR Studio API v2 responses (UPSTREAM.md section 1) into
+ * Decoders of NMKR Studio API v2 responses (docs/upstream.md §1) into
  * plain C structs. JSON stays here; nothing above sees a cJSON value.
  */
 #ifndef CS_CLIENTS_NMKR_JSON_H

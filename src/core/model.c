@@ -191,6 +191,7 @@ cs_webhook_event_dispose(struct cs_webhook_event *e)
 	free(e->dedupe_key);
 	free(e->tx_hash);
 	free(e->raw_body);
+	free(e->body_sha256);
 	free(e->outcome);
 	free(e->detail);
 	memset(e, 0, sizeof(*e));

@@ -37,7 +37,7 @@ enum cs_source {
 	CS_SOURCE_EXPIRY,
 };
 
-/* An NFT's state in NMKR (UPSTREAM.md 1.3). */
+/* An NFT's state in NMKR (docs/upstream.md §1.3). */
 enum cs_remote_state {
 	CS_REMOTE_FREE = 0,
 	CS_REMOTE_RESERVED,
@@ -200,8 +200,10 @@ struct cs_webhook_event {
 	char *event_type;
 	char *dedupe_key; /* NULL for events that were not verified */
 	char *tx_hash;
-	char *raw_body;
+	char *raw_body; /* the body, or its first bytes (see body_len) */
 	size_t raw_len;
+	char *body_sha256; /* of the whole body, 64 hex; NULL in old rows */
+	size_t body_len;   /* of the whole body; 0 in old rows: raw_len */
 	bool verified;
 	char *outcome; /* applied, replay, rejected, invalid, ignored, error */
 	char *detail;

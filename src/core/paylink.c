@@ -2,6 +2,8 @@
 /* NMKR Pay links; see paylink.h. */
 #include "core/paylink.h"
 
+#include <string.h>
+
 #include "util/str.h"
 #include "core/pure.h"
 
@@ -10,6 +12,33 @@ cs_paylink_base(enum cs_network net)
 {
 	return net == CS_NETWORK_PREPROD ? "https://pay.preprod.nmkr.io/?"
 	                                 : "https://pay.nmkr.io/?";
+}
+
+bool
+cs_paylink_project(const char *link, char out[33])
+{
+	const char *q = link != NULL ? strchr(link, '?') : NULL;
+	size_t i;
+
+	while (q != NULL) {
+		q++; /* past '?' or '&' */
+		if (q[0] == 'p' && q[1] == '=') {
+			for (i = 0; i < 32; i++) {
+				char c = q[2 + i];
+
+				if (c >= 'A' && c <= 'F')
+					c = (char)(c - 'A' + 'a');
+				if (!((c >= '0' && c <= '9') ||
+				        (c >= 'a' && c <= 'f')))
+					return false;
+				out[i] = c;
+			}
+			out[32] = '\0';
+			return q[34] == '\0' || q[34] == '&' || q[34] == '#';
+		}
+		q = strchr(q, '&');
+	}
+	return false;
 }
 
 int

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NMKR Pay links (UPSTREAM.md 1.8): the pay window of the network, then
+ * NMKR Pay links (docs/upstream.md §1.8): the pay window of the network, then
  * p=<project uid without dashes>&n=<nft uid without dashes> for one NFT.
  */
 #ifndef CS_CORE_PAYLINK_H
@@ -19,5 +19,13 @@ const char *cs_paylink_base(enum cs_network net);
  */
 CS_NODISCARD int cs_paylink_specific(struct cs_buf *out, enum cs_network net,
     const char *project_uid, const char *nft_uid);
+
+/**
+ * The project of a payment link: its p= query parameter, 32 hex digits
+ * (a project uid without dashes), lower-cased into out.
+ *
+ * @return whether link has one
+ */
+bool cs_paylink_project(const char *link, char out[33]);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sync policy (SPEC.md "The sync", step 5): remote sold always wins;
- * local sold is never downgraded automatically; a live local reservation is
- * kept against a remote free; a recent change by a higher-priority source is
+ * The sync policy (docs/product.md "The sync", step 5): remote sold always
+ * wins; local sold is never downgraded automatically; a live local reservation
+ * is kept against a remote free; a recent change by a higher-priority source is
  * kept against a possibly stale NMKR answer (its results are cached 20 s);
  * NMKR states with no local meaning are flagged, never applied.
  */

@@ -30,6 +30,12 @@ struct cs_server_opts {
 	int64_t sweep_every_ms; /* 0: 60 s; < 0: no sweeper */
 	bool no_background;     /* no scheduler, no sweeper (tests) */
 	const char *web_dir;    /* serve the page from disk (development) */
+	/* Refused webhooks a minute from one client before they are answered
+	 * 429 and no longer stored; 0: no limit. */
+	long webhook_refused_rate;
+	/* Webhook events older than this go (those a history row points at
+	 * stay), pruned by the sweeper; 0: kept forever. */
+	int64_t webhook_retention_ms;
 	/* Blockfrost, for the chain step of syncs and POST .../verify; NULL:
 	 * no chain verification. */
 	const struct cs_blockfrost_opts *blockfrost;

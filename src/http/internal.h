@@ -29,6 +29,7 @@ struct cs_server {
 	struct cs_webhook_sink *sink;
 	struct cs_scheduler *scheduler;
 	struct cs_ratelimit *ratelimit;
+	struct cs_ratelimit *refusals; /* refused webhooks per client */
 	struct cs_nmkr_opts nmkr;
 	bool has_nmkr;
 	struct cs_blockfrost_opts blockfrost;
@@ -188,6 +189,14 @@ void cs_ratelimit_free(struct cs_ratelimit *l);
 /** Take a token for client; 0 when allowed, else the seconds to wait. */
 int cs_ratelimit_take(
     struct cs_ratelimit *l, const char *client, int64_t now_us);
+
+/** As cs_ratelimit_take() without taking: whether client has a token. */
+int cs_ratelimit_peek(
+    struct cs_ratelimit *l, const char *client, int64_t now_us);
+
+/** A webhook body over the cap (413): recorded and counted as refused,
+ * or only counted when the client is over its refused webhooks. */
+void cs_route_webhook_too_big(struct cs_req *r);
 
 /* ---- Sync runs in the background (routes_sync.c) ---------------------- */
 

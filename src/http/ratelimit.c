@@ -78,6 +78,21 @@ slot_for(struct cs_ratelimit *l, const char *client, int64_t now)
 }
 
 int
+cs_ratelimit_peek(struct cs_ratelimit *l, const char *client, int64_t now)
+{
+	struct cs_bucket b;
+	int64_t wait;
+
+	pthread_mutex_lock(&l->lock);
+	b = slot_for(l, client, now)->bucket;
+	pthread_mutex_unlock(&l->lock);
+	wait = cs_bucket_take(&b, now);
+	if (wait <= 0)
+		return 0;
+	return (int)((wait + 999999) / 1000000);
+}
+
+int
 cs_ratelimit_take(struct cs_ratelimit *l, const char *client, int64_t now)
 {
 	struct slot *s;

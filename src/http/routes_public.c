@@ -5,12 +5,15 @@
  */
 #include "http/internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "service/encode.h"
+#include "service/metrics.h"
 #include "service/reserve.h"
 #include "service/webhook.h"
 #include "util/limits.h"
+#include "util/time.h"
 #include "util/banned.h"
 
 void
@@ -67,25 +70,67 @@ out:
 	cJSON_Delete(body);
 }
 
+/* Seconds until the client may have a webhook refused and stored again;
+ * 0 when it may now. */
+static int
+refusals_wait(struct cs_req *r)
+{
+	if (r->srv->refusals == NULL)
+		return 0;
+	return cs_ratelimit_peek(r->srv->refusals, r->client, cs_mono_us());
+}
+
+static void
+refusal_taken(struct cs_req *r)
+{
+	if (r->srv->refusals != NULL)
+		(void)cs_ratelimit_take(
+		    r->srv->refusals, r->client, cs_mono_us());
+}
+
+void
+cs_route_webhook_too_big(struct cs_req *r)
+{
+	if (refusals_wait(r) > 0) {
+		cs_metrics_webhook("rate_limited");
+		cs_metrics_webhook_refused("rate_limited");
+		return;
+	}
+	cs_webhook_record_refused(
+	    r->srv->sink, "too_big", "body over the cap", r->now);
+	refusal_taken(r);
+}
+
 void
 cs_route_webhook_nmkr(struct cs_req *r)
 {
 	struct cs_webhook_reply w;
 	struct cs_store *store;
 	cJSON *body;
+	char secs[16];
+	int wait;
 
 	store = cs_req_store(r);
 	if (store == NULL)
 		return;
+	/* A client over its refused webhooks is still heard: a webhook that
+	 * verifies is handled; one refused is answered 429, not stored. */
+	wait = refusals_wait(r);
 	if (cs_webhook_handle(r->srv->sink, store, r->body, r->body_len,
-	        cs_req_query(r, "payloadHash"), r->now, &w) < 0 ||
+	        cs_req_query(r, "payloadHash"), r->now, wait > 0, &w) < 0 ||
 	    w.status == 0) {
 		cs_reply_error(
 		    r, 500, "internal", "the webhook was not handled");
 		return;
 	}
+	if (w.refused && w.recorded)
+		refusal_taken(r);
 	if (w.status != 200) {
 		cs_reply_error(r, w.status, w.code, "%s", w.message);
+		if (w.status == 429) {
+			snprintf(secs, sizeof(secs), "%d", wait > 0 ? wait : 1);
+			cs_reply_header(r, "Retry-After", secs);
+		}
 		return;
 	}
 	body = cJSON_CreateObject();

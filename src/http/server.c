@@ -45,6 +45,8 @@ cs_server_opts_init(struct cs_server_opts *o)
 	o->public_rate = 60;
 	o->owner = "serve";
 	o->pool_size = 16;
+	o->webhook_refused_rate = CS_WEBHOOK_REFUSED_RATE_DEFAULT;
+	o->webhook_retention_ms = CS_WEBHOOK_RETENTION_DEFAULT_S * 1000;
 }
 
 int
@@ -245,8 +247,7 @@ admit(struct cs_server *s, struct cs_req *r, struct conn_ctx *ctx)
 	    (uint64_t)len > body_cap(ctx->route->flags)) {
 		/* Counted and recorded as when the body runs over. */
 		if (ctx->route->flags & CS_ROUTE_WEBHOOK)
-			cs_webhook_record_refused(
-			    s->sink, "too_big", "body over the cap", r->now);
+			cs_route_webhook_too_big(r);
 		cs_reply_error(r, 413, "too_big", "the body is over %zu bytes",
 		    body_cap(ctx->route->flags));
 		return false;
@@ -295,8 +296,7 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 	cs_router_match(method, url, &r, &(bool){false});
 	if (ctx->too_big) {
 		if (ctx->route->flags & CS_ROUTE_WEBHOOK)
-			cs_webhook_record_refused(
-			    s->sink, "too_big", "body over the cap", r.now);
+			cs_route_webhook_too_big(&r);
 		cs_reply_error(&r, 413, "too_big", "the body is over %zu bytes",
 		    ctx->body.max);
 		return send_reply(&r);
@@ -439,6 +439,8 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		goto fail;
 	if (opts->public_rate > 0)
 		s->ratelimit = cs_ratelimit_new(opts->public_rate);
+	if (opts->webhook_refused_rate > 0)
+		s->refusals = cs_ratelimit_new(opts->webhook_refused_rate);
 	s->daemon = MHD_start_daemon(
 	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 	        MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
@@ -473,6 +475,7 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		sched.owner = s->owner;
 		sched.schedule = opts->schedule;
 		sched.sweep_every_ms = opts->sweep_every_ms;
+		sched.webhook_retention_ms = opts->webhook_retention_ms;
 		error = cs_scheduler_start(&s->scheduler, &sched, err);
 		if (error < 0)
 			goto fail;
@@ -521,6 +524,7 @@ cs_server_free(struct cs_server *s)
 	cs_server_stop(s);
 	cs_pool_free(s->pool);
 	cs_ratelimit_free(s->ratelimit);
+	cs_ratelimit_free(s->refusals);
 	if (s->admin_token != NULL)
 		OPENSSL_cleanse(s->admin_token, strlen(s->admin_token));
 	free(s->admin_token);

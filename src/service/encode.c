@@ -232,6 +232,9 @@ cs_json_webhook_event(const struct cs_webhook_event *e)
 	cs_json_add_str(o, "detail", e->detail);
 	cs_json_add_time(o, "receivedAt", e->received_at);
 	add_opt_id(o, "syncLogId", e->sync_log_id);
+	cs_json_add_str(o, "bodySha256", e->body_sha256);
+	cs_json_add_int(o, "bodyLength",
+	    (int64_t)(e->body_len > 0 ? e->body_len : e->raw_len));
 	return o;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/paylink.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/str.h"
@@ -23,11 +24,12 @@ enum col {
 	COL_IPFSHASH,
 	COL_STATE,
 	COL_ASSETID,
+	COL_LINK,
 	NCOLS
 };
 
-static const char *const col_names[NCOLS] = {
-    "Uid", "Tokenname", "Displayname", "IpfsHash", "State", "AssetId"};
+static const char *const col_names[NCOLS] = {"Uid", "Tokenname", "Displayname",
+    "IpfsHash", "State", "AssetId", "SpecificPaymentGatewayLink"};
 
 struct parse {
 	struct cs_csv_rows *out;
@@ -105,12 +107,43 @@ read_header(struct parse *p)
 	return 0;
 }
 
+/* A project uid without dashes (32 hex) with them, for messages. */
+static void
+dashed(const char *hex, char out[CS_UID_LEN + 1])
+{
+	snprintf(out, CS_UID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
+	    hex + 12, hex + 16, hex + 20);
+}
+
+/* The project named by the row's payment link (p=), the same for every
+ * row that has one. */
+static int
+read_project(struct parse *p)
+{
+	char project[33], a[CS_UID_LEN + 1], b[CS_UID_LEN + 1];
+
+	if (!cs_paylink_project(field(p, COL_LINK), project))
+		return 0;
+	if (p->out->project[0] == '\0') {
+		memcpy(p->out->project, project, sizeof(project));
+		return 0;
+	}
+	if (strcmp(p->out->project, project) == 0)
+		return 0;
+	dashed(p->out->project, a);
+	dashed(project, b);
+	return cs_error_set(p->err, CS_EINVAL,
+	    "line %zu: NFTs of two NMKR projects in one file (%s, then %s)",
+	    p->record_line, a, b);
+}
+
 static int
 read_row(struct parse *p)
 {
 	const char *uid, *name, *state, *ipfs, *asset;
 	struct cs_nft *n;
 	enum cs_remote_state rs;
+	int error;
 
 	if (p->fields.len != p->header_fields)
 		return cs_error_set(p->err, CS_EPARSE,
@@ -123,6 +156,9 @@ read_row(struct parse *p)
 		return cs_error_set(p->err, CS_EINVAL,
 		    "line %zu: Uid '%.40s' is not an NMKR uid", p->record_line,
 		    uid);
+	error = read_project(p);
+	if (error < 0)
+		return error;
 	name = field(p, COL_DISPLAYNAME);
 	if (name == NULL || *name == '\0')
 		name = field(p, COL_TOKENNAME);
@@ -294,6 +330,7 @@ cs_import_csv_data(struct cs_store *store, int64_t campaign_id,
 {
 	struct cs_csv_rows rows;
 	struct cs_campaign camp;
+	char ours[33], theirs[CS_UID_LEN + 1];
 	int64_t minutes;
 	int error;
 
@@ -303,11 +340,29 @@ cs_import_csv_data(struct cs_store *store, int64_t campaign_id,
 		return error;
 	minutes = camp.reservation_minutes != 0 ? camp.reservation_minutes
 	                                        : CS_RESERVATION_DEFAULT_MIN;
-	cs_campaign_dispose(&camp);
 	error =
 	    cs_csv_parse_nmkr(data, len, now, minutes * 60 * 1000, &rows, err);
-	if (error < 0)
+	if (error < 0) {
+		cs_campaign_dispose(&camp);
 		return error;
+	}
+	/* The export's payment links name its project: another project's
+	 * file would fill the campaign with NFTs NMKR never sells for it. */
+	ours[0] = '\0';
+	if (cs_str_is_uuid(camp.nmkr_project_uid))
+		cs_str_uuid_nodash(camp.nmkr_project_uid, ours);
+	cs_str_lower(ours);
+	if (rows.project[0] != '\0' && strcmp(rows.project, ours) != 0) {
+		dashed(rows.project, theirs);
+		error = cs_error_set(err, CS_EINVAL,
+		    "the file is an export of NMKR project %s, and campaign "
+		    "'%.80s' is of project %s: nothing imported",
+		    theirs, camp.name, camp.nmkr_project_uid);
+		cs_campaign_dispose(&camp);
+		cs_csv_rows_dispose(&rows);
+		return error;
+	}
+	cs_campaign_dispose(&camp);
 	error = cs_store_nft_import(
 	    store, campaign_id, rows.nfts, rows.n, now, &out->result, err);
 	out->rows = rows.rows;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inventory import from NMKR Studio's CSV export (UPSTREAM.md 1.10): the
+ * Inventory import from NMKR Studio's CSV export (docs/upstream.md §1.10): the
  * header names the columns (Id, Uid, Tokenname, Displayname, ..., State,
  * AssetId, ...); RFC 4180 quoting, parsed by libcsv in strict mode.
  */
@@ -18,6 +18,8 @@ struct cs_csv_rows {
 	size_t n;
 	size_t rows;          /* data rows read */
 	size_t skipped_state; /* error, blocked or burned: not for sale */
+	char project[33];     /* from the payment links (p=), no dashes; "" if
+	                         none has one */
 	struct cs_arena arena;
 };
 
@@ -28,8 +30,9 @@ struct cs_csv_rows {
  * from AssetId when it is lowercase hex, status from State (free:
  * available; reserved: reserved until now + reservation_ms, no wallet, so
  * the sweeper asks NMKR; sold: sold). Rows in error, blocked or burned are
- * counted and left out. Any malformed line fails the whole parse with an
- * error naming the line.
+ * counted and left out. The project is read from the rows'
+ * SpecificPaymentGatewayLink (p=); two projects in one file are refused.
+ * Any malformed line fails the whole parse with an error naming the line.
  *
  * @param out caller owns, cs_csv_rows_dispose()
  * @return 0, CS_EPARSE, CS_EINVAL
@@ -45,7 +48,9 @@ struct cs_csv_report {
 	size_t skipped_state;
 };
 
-/** Import CSV text (an upload) into a campaign, as cs_import_csv_file. */
+/** Import CSV text (an upload) into a campaign, as cs_import_csv_file:
+ * an export whose payment links name another project than the campaign's
+ * is refused (CS_EINVAL), nothing imported. */
 CS_NODISCARD int cs_import_csv_data(struct cs_store *store, int64_t campaign_id,
     const char *data, size_t len, int64_t now, struct cs_csv_report *out,
     struct cs_error *err);

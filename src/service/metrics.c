@@ -12,7 +12,7 @@ static const double sync_buckets[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
 static const char *const webhook_outcomes[] = {"applied", "partial", "failed",
     "replay", "rejected", "invalid", "unknown_project", "ignored", "error",
-    "too_big"};
+    "too_big", "not_a_sale", "unknown_sale_type", "rate_limited"};
 #define NOUTCOMES (sizeof(webhook_outcomes) / sizeof(webhook_outcomes[0]))
 
 static const char *const upstreams[] = {"nmkr", "blockfrost"};
@@ -28,9 +28,29 @@ static atomic_uint_fast64_t sync_hist[NBUCKETS + 1];
 static atomic_uint_fast64_t sync_ms_sum;
 static atomic_uint_fast64_t discrepancies, updates, conflicts;
 static atomic_uint_fast64_t webhooks[NOUTCOMES];
+
+/* Why webhooks were refused before they could be verified. */
+static const char *const refusals[] = {"unsigned", "bad_signature",
+    "unknown_project", "malformed", "too_big", "rate_limited"};
+#define NREFUSALS (sizeof(refusals) / sizeof(refusals[0]))
+static atomic_uint_fast64_t webhooks_refused[NREFUSALS];
 static atomic_uint_fast64_t upstream[NUPSTREAMS][NEXACT + 7];
 static atomic_uint_fast64_t reservations[5];
 static atomic_uint_fast64_t http[6];
+static atomic_uint_fast64_t sync_nmkr_sent, sync_nmkr_refused;
+static atomic_uint_fast64_t sync_nmkr_open, sync_nmkr_rereads;
+
+void
+cs_metrics_sync_nmkr(
+    int64_t sent, int64_t refused, bool circuit_open, int64_t rereads)
+{
+	atomic_fetch_add(&sync_nmkr_sent, (uint64_t)(sent > 0 ? sent : 0));
+	atomic_fetch_add(
+	    &sync_nmkr_refused, (uint64_t)(refused > 0 ? refused : 0));
+	atomic_fetch_add(&sync_nmkr_open, circuit_open ? 1u : 0u);
+	atomic_fetch_add(
+	    &sync_nmkr_rereads, (uint64_t)(rereads > 0 ? rereads : 0));
+}
 
 void
 cs_metrics_sync(
@@ -60,6 +80,19 @@ cs_metrics_webhook(const char *outcome)
 	for (i = 0; i < NOUTCOMES; i++) {
 		if (strcmp(webhook_outcomes[i], outcome) == 0) {
 			atomic_fetch_add(&webhooks[i], 1);
+			return;
+		}
+	}
+}
+
+void
+cs_metrics_webhook_refused(const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < NREFUSALS; i++) {
+		if (strcmp(refusals[i], reason) == 0) {
+			atomic_fetch_add(&webhooks_refused[i], 1);
 			return;
 		}
 	}
@@ -153,12 +186,38 @@ cs_metrics_render(struct cs_buf *b)
 	    "# TYPE cs_sync_conflicts_total counter\n"
 	    "cs_sync_conflicts_total %llu\n",
 	    get(&discrepancies), get(&updates), get(&conflicts));
+	e |= cs_buf_printf(b,
+	    "# HELP cs_sync_nmkr_requests_total Requests syncs sent to NMKR "
+	    "(retries included).\n"
+	    "# TYPE cs_sync_nmkr_requests_total counter\n"
+	    "cs_sync_nmkr_requests_total %llu\n"
+	    "# HELP cs_sync_nmkr_refused_total Requests syncs did not send: "
+	    "the circuit was open.\n"
+	    "# TYPE cs_sync_nmkr_refused_total counter\n"
+	    "cs_sync_nmkr_refused_total %llu\n"
+	    "# HELP cs_sync_nmkr_circuit_open_total Syncs whose circuit "
+	    "opened after failures in a row.\n"
+	    "# TYPE cs_sync_nmkr_circuit_open_total counter\n"
+	    "cs_sync_nmkr_circuit_open_total %llu\n"
+	    "# HELP cs_sync_nmkr_rereads_total NMKR lists read again: they "
+	    "moved while read.\n"
+	    "# TYPE cs_sync_nmkr_rereads_total counter\n"
+	    "cs_sync_nmkr_rereads_total %llu\n",
+	    get(&sync_nmkr_sent), get(&sync_nmkr_refused), get(&sync_nmkr_open),
+	    get(&sync_nmkr_rereads));
 	e |= cs_buf_puts(b, "# HELP cs_webhooks_total NMKR webhooks by "
 	                    "outcome.\n# TYPE cs_webhooks_total counter\n");
 	for (i = 0; i < NOUTCOMES; i++)
 		e |=
 		    cs_buf_printf(b, "cs_webhooks_total{outcome=\"%s\"} %llu\n",
 		        webhook_outcomes[i], get(&webhooks[i]));
+	e |= cs_buf_puts(b, "# HELP cs_webhooks_refused_total Webhooks refused "
+	                    "before they were verified, by reason.\n"
+	                    "# TYPE cs_webhooks_refused_total counter\n");
+	for (i = 0; i < NREFUSALS; i++)
+		e |= cs_buf_printf(b,
+		    "cs_webhooks_refused_total{reason=\"%s\"} %llu\n",
+		    refusals[i], get(&webhooks_refused[i]));
 	e |= cs_buf_puts(b, "# HELP cs_upstream_requests_total Requests to "
 	                    "NMKR and Blockfrost by status.\n"
 	                    "# TYPE cs_upstream_requests_total counter\n");

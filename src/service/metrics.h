@@ -8,6 +8,7 @@
 #ifndef CS_SERVICE_METRICS_H
 #define CS_SERVICE_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,9 +19,23 @@
 void cs_metrics_sync(enum cs_sync_status s, int64_t duration_ms,
     int64_t discrepancies, int64_t updates, int64_t conflicts);
 
+/**
+ * What one sync spent at NMKR: requests sent (retries included), requests
+ * refused unsent by the open circuit, whether the circuit opened, and
+ * re-reads of a list that moved (walks beyond the first).
+ */
+void cs_metrics_sync_nmkr(
+    int64_t sent, int64_t refused, bool circuit_open, int64_t rereads);
+
 /** outcome: applied, partial, failed, replay, rejected, invalid,
- * unknown_project, ignored, error, too_big. */
+ * unknown_project, ignored, error, too_big, not_a_sale, unknown_sale_type,
+ * rate_limited. */
 void cs_metrics_webhook(const char *outcome);
+
+/** A webhook refused before it was verified, by reason: unsigned,
+ * bad_signature, unknown_project, malformed, too_big, rate_limited (over
+ * the client's refusals: not stored). */
+void cs_metrics_webhook_refused(const char *reason);
 
 /** An upstream attempt (an http.h attempt callback fits). */
 void cs_metrics_upstream(

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reservations (SPEC.md "Reservations"): the public request for an NFT, and
- * the sweeper that ends expired ones. A reservation lasts the campaign's
+ * Reservations (docs/product.md "Reservations"): the public request for an NFT,
+ * and the sweeper that ends expired ones. A reservation lasts the campaign's
  * reservation time, else NMKR's addressReservationTime (as the last sync
  * read it), else 10 minutes. The sweeper asks NMKR about each expired
  * reservation's NFT before releasing it, and applies a sale it finds there

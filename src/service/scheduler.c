@@ -165,6 +165,26 @@ cron_loop(void *payload)
 	}
 }
 
+/* Old webhook events go, a batch at a time (cs_store_webhook_prune). */
+static void
+prune_webhooks(struct cs_scheduler *s, struct cs_store *store)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int64_t deleted = 0;
+
+	if (s->opts.webhook_retention_ms <= 0 || store == NULL)
+		return;
+	if (cs_store_webhook_prune(store,
+	        cs_now_ms() - s->opts.webhook_retention_ms, &deleted, &err) < 0)
+		cs_log_error(
+		    "sweeper", "webhook events: %s", cs_error_msg(&err));
+	else if (deleted > 0)
+		cs_log_info("sweeper",
+		    "%lld webhook events older than %lld s deleted",
+		    (long long)deleted,
+		    (long long)(s->opts.webhook_retention_ms / 1000));
+}
+
 static void *
 sweep_loop(void *payload)
 {
@@ -192,6 +212,7 @@ sweep_loop(void *payload)
 			    "meanwhile",
 			    rep.expired, rep.released, rep.sold, rep.kept,
 			    rep.conflicts);
+		prune_webhooks(s, store);
 		cs_nmkr_free(nmkr);
 		cs_pool_put(s->opts.pool, store);
 	}

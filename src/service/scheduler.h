@@ -26,6 +26,9 @@ struct cs_scheduler_opts {
 	const char *owner;      /* this instance */
 	const char *schedule;   /* 5-field cron; NULL: no syncs */
 	int64_t sweep_every_ms; /* 0: 60 s; < 0: no sweeper */
+	/* The sweeper also deletes webhook events older than this
+	 * (cs_store_webhook_prune); 0: none. */
+	int64_t webhook_retention_ms;
 };
 
 /** Start the threads. @param out caller owns, cs_scheduler_free() */

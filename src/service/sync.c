@@ -206,13 +206,16 @@ phase_done(struct run *r, const char *name)
 	r->phase_us = now;
 }
 
+/* The project's details and counts, from the cache or NMKR; *fresh says
+ * the counts were asked now (the walk may check its pages against them). */
 static int
-fetch_project(struct run *r, int64_t now, struct cs_error *err)
+fetch_project(struct run *r, int64_t now, bool *fresh, struct cs_error *err)
 {
 	struct cs_nmkr_project p;
 	struct cache_entry e;
 	int error;
 
+	*fresh = false;
 	if (cache_get(r->camp.nmkr_project_uid, now, &r->project))
 		return 0;
 	memset(&e, 0, sizeof(e));
@@ -230,6 +233,7 @@ fetch_project(struct run *r, int64_t now, struct cs_error *err)
 	e.at = now;
 	cache_put(&e);
 	r->project = e;
+	*fresh = true;
 	return 0;
 }
 
@@ -332,6 +336,34 @@ static void
 report_set_int(cJSON *o, const char *name, int64_t v)
 {
 	cJSON_ReplaceItemInObject(o, name, cJSON_CreateNumber((double)v));
+}
+
+/* What the sync spent at NMKR (its client was reset when it began);
+ * fetched: the fetch succeeded. */
+static void
+report_nmkr_usage(struct run *r, bool fetched)
+{
+	struct cs_nmkr_usage u;
+	cJSON *o;
+
+	cs_nmkr_usage(r->env->nmkr, &u);
+	o = cJSON_AddObjectToObject(r->report, "nmkrRequests");
+	cs_json_add_int(o, "sent", u.sent);
+	cs_json_add_int(o, "failed", u.failed);
+	cs_json_add_int(o, "refused", u.refused);
+	cJSON_AddBoolToObject(o, "circuitOpen", u.circuit_open);
+	cs_json_add_int(o, "walks", u.walks);
+	if (fetched && u.walks > 1 && u.walk_note[0] != '\0')
+		warnf(r, "%s: read %d times to have every NFT", u.walk_note,
+		    u.walks);
+	if (u.circuit_open)
+		warnf(r,
+		    "NMKR failed %d times in a row: the sync stopped asking "
+		    "(%lld request%s sent, %lld not sent)",
+		    CS_NMKR_BREAKER_FAILURES, (long long)u.sent,
+		    u.sent == 1 ? "" : "s", (long long)u.refused);
+	cs_metrics_sync_nmkr(
+	    u.sent, u.refused, u.circuit_open, u.walks > 1 ? u.walks - 1 : 0);
 }
 
 static void
@@ -723,7 +755,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	struct run r;
 	int64_t started_at = cs_now_ms(), log_id = 0;
 	size_t updated = 0, failed = 0;
-	bool planned = false;
+	bool planned = false, fresh = false;
 	char *text = NULL;
 	int error;
 
@@ -762,6 +794,9 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 			opts->on_claimed(r.run_id, opts->on_claimed_payload);
 	}
 	report_new(&r, started_at);
+	/* One budget per sync: the requests it sends are counted from here,
+	 * and a circuit opened by an earlier sync is closed. */
+	cs_nmkr_usage_reset(env->nmkr);
 
 	/* 2 and 3. NMKR's pages, and meanwhile the inventory (one walk of
 	 * the store: one query on SQLite, pages of 1,000 on PostgreSQL) on a
@@ -775,11 +810,14 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		read_inventory(&reader); /* no thread: read first, then */
 	else
 		reader_started = true;
-	error = fetch_project(&r, started_at, &fetch_err);
+	error = fetch_project(&r, started_at, &fresh, &fetch_err);
+	/* Counts from the cache may be minutes old: the walk asks again. */
 	if (error == 0)
 		error = cs_nmkr_list_nfts(env->nmkr, r.camp.nmkr_project_uid,
-		    &r.project.counts, &r.remote, on_pages, &r, &fetch_err);
+		    fresh ? &r.project.counts : NULL, &r.remote, on_pages, &r,
+		    &fetch_err);
 	phase_done(&r, "fetch");
+	report_nmkr_usage(&r, error == 0);
 	if (reader_started)
 		pthread_join(reader.thread, NULL);
 	r.reader = NULL;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sync (SPEC.md "The sync", steps 1 to 9): load the campaign, debounce
- * and claim it, fetch NMKR's list, read the inventory in one query, compare
- * and decide (core), apply everything in one transaction, attach recent
+ * The sync (docs/product.md "The sync", steps 1 to 9): load the campaign,
+ * debounce and claim it, fetch NMKR's list, read the inventory in one query,
+ * compare and decide (core), apply everything in one transaction, attach recent
  * webhook activity, verify on chain when a verifier is given, record the log
  * and return the SyncReport. A fetch that fails writes nothing but the
  * failed log row.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * On-chain verification of sold NFTs through Blockfrost (SPEC.md "The
+ * On-chain verification of sold NFTs through Blockfrost (docs/product.md "The
  * sync", step 8; docs/internals/verify.md). For each sold NFT with an asset
  * id, least recently checked first: GET /assets/{asset} and every page of
  * its holders. The result is `verified` (minted, quantity 1, holders known;

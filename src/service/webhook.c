@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * NMKR webhooks: verification (OpenSSL HMAC-SHA256, constant-time compare),
- * decoding (cJSON, names matched without regard to case as UPSTREAM.md
- * advises), and the sink that commits them in groups. See webhook.h.
+ * decoding (cJSON, names matched without regard to case as docs/upstream.md
+ * §1.7 advises), and the sink that commits them in groups. See webhook.h.
  */
 #include "service/webhook.h"
 
@@ -20,6 +20,7 @@
 
 #include "clients/nmkr.h"
 #include "core/notify.h"
+#include "core/webhook_rules.h"
 #include "service/metrics.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -30,7 +31,6 @@
 #include "util/banned.h"
 
 #define DEFAULT_BATCH 512
-#define MAX_NFTS 1000 /* per webhook: NMKR sells a handful at once */
 
 /* ---- Signatures ------------------------------------------------------- */
 
@@ -376,14 +376,28 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
+static void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	size_t i;
+
+	SHA256((const unsigned char *)data, len, digest);
+	for (i = 0; i < sizeof(digest); i++)
+		snprintf(out + i * 2, 3, "%02x", digest[i]);
+}
+
 /* The key that recognises a replay: event, tx and NFTs when NMKR names a
- * transaction, else the body's SHA-256. */
+ * transaction, else the body's SHA-256. A key longer than
+ * CS_WEBHOOK_MAX_KEY (many NFTs) is replaced by its own SHA-256, so that
+ * it fits a unique index (PostgreSQL's B-tree takes about 2.7 KB). */
 static char *
 dedupe_key(const char *event, const char *tx, char **uids, size_t n,
-    const char *body, size_t len)
+    const char *body_sha256)
 {
-	struct cs_buf b = CS_BUF_INIT(64 * 1024);
-	unsigned char digest[SHA256_DIGEST_LENGTH];
+	struct cs_buf b = CS_BUF_INIT(CS_WEBHOOK_MAX_NFTS * 64 + 512);
+	char hex[65];
 	size_t i;
 	int error = 0;
 
@@ -393,33 +407,48 @@ dedupe_key(const char *event, const char *tx, char **uids, size_t n,
 		for (i = 0; error == 0 && i < n; i++)
 			error = cs_buf_printf(
 			    &b, "%c%s", i == 0 ? ':' : ',', uids[i]);
-		if (error == 0)
+		if (error == 0 && b.len <= CS_WEBHOOK_MAX_KEY)
 			return cs_buf_take(&b, NULL);
+		if (error == 0) {
+			sha256_hex(b.ptr, b.len, hex);
+			cs_buf_dispose(&b);
+			return cs_xasprintf("key-sha256:%s", hex);
+		}
 		cs_buf_reset(&b);
 	}
-	SHA256((const unsigned char *)body, len, digest);
-	error = cs_buf_puts(&b, "sha256:");
-	for (i = 0; error == 0 && i < sizeof(digest); i++)
-		error = cs_buf_printf(&b, "%02x", digest[i]);
-	return cs_buf_take(&b, NULL);
+	cs_buf_dispose(&b);
+	return cs_xasprintf("sha256:%s", body_sha256);
 }
 
-/* Store an event that applies nothing (rejected, invalid, ...). */
+/*
+ * Store an event that applies nothing (rejected, invalid, ...). A refused
+ * event (not verified) keeps only the first CS_WEBHOOK_KEPT_PREFIX bytes
+ * of its body beside the whole body's digest and length: anyone can send
+ * one, and 1,000 bodies of 256 KiB must not cost 256 MB of disk.
+ */
 static int
 record_only(struct cs_webhook_sink *s, const char *body, size_t len,
     const char *project, const char *event, const char *outcome,
     const char *detail, int64_t campaign_id, bool verified, int64_t now,
     int64_t *event_id)
 {
+	char sha[65];
 	struct job j;
 	int error;
 
 	memset(&j, 0, sizeof(j));
+	if (body == NULL)
+		len = 0;
+	sha256_hex(body != NULL ? body : "", len, sha);
 	j.item.event.campaign_id = campaign_id;
 	j.item.event.project_uid = CS_UNCONST(project);
 	j.item.event.event_type = CS_UNCONST(event);
 	j.item.event.raw_body = CS_UNCONST(body != NULL ? body : "");
-	j.item.event.raw_len = len;
+	j.item.event.raw_len = !verified && len > CS_WEBHOOK_KEPT_PREFIX
+	                           ? CS_WEBHOOK_KEPT_PREFIX
+	                           : len;
+	j.item.event.body_sha256 = sha;
+	j.item.event.body_len = len;
 	j.item.event.verified = verified;
 	j.item.event.outcome = CS_UNCONST(outcome);
 	j.item.event.detail = CS_UNCONST(detail);
@@ -436,22 +465,51 @@ cs_webhook_record_refused(struct cs_webhook_sink *sink, const char *outcome,
 	int64_t id;
 
 	cs_metrics_webhook(outcome);
+	cs_metrics_webhook_refused(outcome);
 	if (record_only(sink, "", 0, NULL, NULL, outcome, detail, 0, false, now,
 	        &id) < 0)
 		cs_log_warn("webhook", "could not record a refused webhook");
 }
 
+/*
+ * A webhook refused before it was verified (malformed, unknown project,
+ * unsigned, bad signature): counted by reason and recorded as its digest
+ * and first bytes; unless the client is over its refusals, when it is
+ * answered 429 instead and not stored at all.
+ */
+static int
+refuse(struct cs_webhook_sink *s, struct cs_webhook_reply *out, bool over_limit,
+    const char *reason, const char *body, size_t len, const char *project,
+    const char *event, int64_t now)
+{
+	out->refused = true;
+	if (over_limit) {
+		cs_metrics_webhook_refused("rate_limited");
+		reply(out, 429, "rate_limited", "rate_limited",
+		    "too many refused webhooks from this address: this one "
+		    "(%s) was not recorded",
+		    reason);
+		return 0;
+	}
+	cs_metrics_webhook_refused(reason);
+	out->recorded = true;
+	return record_only(s, body, len, project, event, out->outcome,
+	    out->message, 0, false, now, &out->event_id);
+}
+
 int
 cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
     const char *body, size_t len, const char *payload_hash, int64_t now,
-    struct cs_webhook_reply *out)
+    bool over_limit, struct cs_webhook_reply *out)
 {
 	struct cs_error err = CS_ERROR_INIT;
-	const char *event, *project, *tx, *buyer;
+	const char *event, *project, *tx, *buyer, *sale_type, *outcome = NULL;
 	const cJSON *nfts, *item;
 	char **uids = NULL, *key = NULL, project_lc[CS_UID_LEN + 1];
+	char sha[65], detail[256];
 	cJSON *doc = NULL;
 	struct job j;
+	enum cs_sale_class sale;
 	int64_t campaign = 0, sold_at = 0;
 	size_t i, n = 0;
 	bool known = false, sell, release;
@@ -459,12 +517,13 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 
 	memset(out, 0, sizeof(*out));
 	memset(&j, 0, sizeof(j));
+	detail[0] = '\0';
 	doc = cJSON_ParseWithLength(body, len);
 	if (doc == NULL || !cJSON_IsObject(doc)) {
 		reply(out, 400, "invalid_json", "invalid",
 		    "the body is not a JSON object");
-		error = record_only(s, body, len, NULL, NULL, "invalid",
-		    out->message, 0, false, now, &out->event_id);
+		error = refuse(s, out, over_limit, "malformed", body, len, NULL,
+		    NULL, now);
 		goto out;
 	}
 	event = jstr(doc, "EventType");
@@ -472,8 +531,8 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	if (event == NULL || project == NULL || !cs_str_is_uuid(project)) {
 		reply(out, 400, "invalid_notification", "invalid",
 		    "EventType and ProjectUid are required");
-		error = record_only(s, body, len, NULL, event, "invalid",
-		    out->message, 0, false, now, &out->event_id);
+		error = refuse(s, out, over_limit, "malformed", body, len, NULL,
+		    event != NULL && strlen(event) <= 64 ? event : NULL, now);
 		goto out;
 	}
 	cs_str_copy(project_lc, project, sizeof(project_lc));
@@ -501,17 +560,17 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	if (!known) {
 		reply(out, 404, "unknown_project", "unknown_project",
 		    "no campaign has NMKR project %s", project_lc);
-		error = record_only(s, body, len, project_lc, event,
-		    "unknown_project", out->message, 0, false, now,
-		    &out->event_id);
+		error = refuse(s, out, over_limit, "unknown_project", body, len,
+		    project_lc, strlen(event) <= 64 ? event : NULL, now);
 		goto out;
 	}
 	if (campaign == 0) {
 		reply(out, 401, "bad_signature", "rejected",
 		    payload_hash == NULL ? "payloadHash is missing"
 		                         : "payloadHash does not match");
-		error = record_only(s, body, len, project_lc, event, "rejected",
-		    out->message, 0, false, now, &out->event_id);
+		error = refuse(s, out, over_limit,
+		    payload_hash == NULL ? "unsigned" : "bad_signature", body,
+		    len, project_lc, strlen(event) <= 64 ? event : NULL, now);
 		goto out;
 	}
 
@@ -519,6 +578,43 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	release = strcasecmp(event, "transactioncanceled") == 0 ||
 	          strcasecmp(event, "addressexpired") == 0;
 	tx = jstr(doc, "TxHash");
+	nfts = cJSON_GetObjectItem(doc, "NotificationSaleNfts");
+	/* Signed by NMKR, yet not what NMKR sends: refused whole (400), and
+	 * recorded, so that the next sync settles what it names. */
+	if (tx != NULL && *tx != '\0' && !cs_tx_hash_valid(tx)) {
+		reply(out, 400, "invalid_tx_hash", "invalid",
+		    "TxHash is not a Cardano transaction id (%d hex digits): "
+		    "nothing applied",
+		    CS_TX_HASH_LEN);
+		error = record_only(s, body, len, project_lc, event, "invalid",
+		    out->message, campaign, true, now, &out->event_id);
+		goto out;
+	}
+	if (cJSON_GetArraySize(nfts) > CS_WEBHOOK_MAX_NFTS) {
+		reply(out, 400, "too_many_nfts", "invalid",
+		    "the notification lists %d NFTs, more than %d: nothing "
+		    "applied; the next sync reads them",
+		    cJSON_GetArraySize(nfts), CS_WEBHOOK_MAX_NFTS);
+		error = record_only(s, body, len, project_lc, event, "invalid",
+		    out->message, campaign, true, now, &out->event_id);
+		goto out;
+	}
+	/* Only sales sell: NMKR confirms every transaction of the project
+	 * (payouts, refunds, mint-and-send, burns) with this event. */
+	if (sell) {
+		sale_type = jstr(doc, "SaleType");
+		sale = cs_sale_type_classify(sale_type);
+		outcome = cs_sale_class_outcome(sale);
+		if (sale != CS_SALE_IS_SALE) {
+			sell = false;
+			snprintf(detail, sizeof(detail), "SaleType %.64s %s",
+			    sale_type != NULL ? sale_type : "(none)",
+			    sale == CS_SALE_NOT_SALE
+			        ? "is not a sale: no NFT changed"
+			        : "is not known: no NFT changed, the next "
+			          "sync settles them");
+		}
+	}
 	buyer = jstr(doc, "ReceiverAddress");
 	if (buyer == NULL || *buyer == '\0')
 		buyer = jstr(doc, "StakeAddressReceiver");
@@ -527,19 +623,19 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	if (jstr(doc, "SaleDate") == NULL ||
 	    cs_time_parse_iso8601(jstr(doc, "SaleDate"), &sold_at) < 0)
 		sold_at = 0;
-	nfts = cJSON_GetObjectItem(doc, "NotificationSaleNfts");
 	uids = cs_xcalloc((size_t)cJSON_GetArraySize(nfts) + 1, sizeof(*uids));
 	cJSON_ArrayForEach(item, nfts) {
 		const char *uid = jstr(item, "NftUid");
 
-		if (uid == NULL || n == MAX_NFTS)
+		if (uid == NULL)
 			continue;
 		uids[n] = cs_xstrdup(uid);
 		cs_str_lower(uids[n]);
 		n++;
 	}
 	out->nfts = n;
-	key = dedupe_key(event, tx, uids, n, body, len);
+	sha256_hex(body, len, sha);
+	key = dedupe_key(event, tx, uids, n, sha);
 
 	j.item.event.campaign_id = campaign;
 	j.item.event.project_uid = project_lc;
@@ -548,8 +644,15 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	j.item.event.tx_hash = CS_UNCONST(tx);
 	j.item.event.raw_body = CS_UNCONST(body);
 	j.item.event.raw_len = len;
+	j.item.event.body_sha256 = sha;
+	j.item.event.body_len = len;
 	j.item.event.verified = true;
-	j.item.event.outcome = CS_UNCONST((sell || release) ? NULL : "ignored");
+	if (sell || release)
+		outcome = NULL;
+	else if (outcome == NULL)
+		outcome = "ignored";
+	j.item.event.outcome = CS_UNCONST(outcome);
+	j.item.event.detail = detail[0] != '\0' ? detail : NULL;
 	j.item.event.received_at = now;
 	j.item.log.nmkr_project_uid = project_lc;
 	j.item.log.campaign_id = campaign;
@@ -597,8 +700,9 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 		out->changed += j.results[i] == CS_APPLY_OK;
 	reply(out, 200, NULL, j.item.replay ? "replay" : j.item.event.outcome,
 	    "%s",
-	    j.item.replay ? "already received: nothing applied again"
-	                  : "recorded");
+	    j.item.replay       ? "already received: nothing applied again"
+	    : detail[0] != '\0' ? detail
+	                        : "recorded");
 out:
 	if (out->outcome != NULL)
 		cs_metrics_webhook(out->outcome);

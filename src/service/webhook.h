@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NMKR webhooks (SPEC.md "Webhooks", UPSTREAM.md 1.7): the body is
- * NotificationSaleClass, the query carries payloadHash = URL-encoded Base64
+ * NMKR webhooks (docs/product.md "Webhooks", docs/upstream.md §1.7): the body
+ * is NotificationSaleClass, the query carries payloadHash = URL-encoded Base64
  * of HMAC-SHA256 over the raw body with the project's secret. Verified in
  * constant time against the campaign's secret (and the previous one during
  * rotation); every event is stored; a replay applies nothing twice;
- * transactionconfirmed sells the listed NFTs, transactioncanceled and
- * addressexpired release reservations.
+ * transactionconfirmed sells the listed NFTs when its SaleType is a sale
+ * (core/webhook_rules.h), transactioncanceled and addressexpired release
+ * reservations. A refused event (not verified) is stored as its body's
+ * digest and first bytes only (docs/internals/webhooks.md).
  *
  * Writes go through a sink: one writer thread that commits the webhooks
  * queued meanwhile in one transaction (group commit), and answers each only
@@ -43,11 +45,14 @@ void cs_webhook_sink_free(struct cs_webhook_sink *sink);
 
 /* What the HTTP layer answers. */
 struct cs_webhook_reply {
-	int status;       /* 200, 400, 401, 404, 500, 503 */
+	int status;       /* 200, 400, 401, 404, 429, 500, 503 */
 	const char *code; /* error code for non-200 */
 	char message[256];
 	const char *outcome; /* applied, partial, failed, replay, ignored,
-	                        rejected, invalid, unknown_project, error */
+	                        not_a_sale, unknown_sale_type, rejected,
+	                        invalid, unknown_project, rate_limited, error */
+	bool refused;  /* not verified: counts against the client's refusals */
+	bool recorded; /* (refused) stored; false with 429 */
 	int64_t event_id;
 	int64_t sync_log_id;
 	size_t nfts;    /* listed in the event */
@@ -60,15 +65,20 @@ struct cs_webhook_reply {
  * @param body the raw body exactly as received (borrowed)
  * @param payload_hash the query's payloadHash, URL-decoded (may be NULL)
  * @param store a connection for reading campaigns (borrowed)
+ * @param over_limit the client is over its refused webhooks: a webhook
+ *        refused now is answered 429 (rate_limited) and not stored; one
+ *        that verifies is handled as always
  * @return 0 when *out says what to answer
  */
 CS_NODISCARD int cs_webhook_handle(struct cs_webhook_sink *sink,
     struct cs_store *store, const char *body, size_t len,
-    const char *payload_hash, int64_t now, struct cs_webhook_reply *out);
+    const char *payload_hash, int64_t now, bool over_limit,
+    struct cs_webhook_reply *out);
 
 /**
  * Record a webhook refused before it could be read (a body over the cap),
- * so that it is counted; nothing is applied.
+ * so that it is counted (cs_webhooks_total and cs_webhooks_refused_total
+ * by outcome as reason); nothing is applied.
  */
 void cs_webhook_record_refused(struct cs_webhook_sink *sink,
     const char *outcome, const char *detail, int64_t now);

@@ -228,6 +228,12 @@ struct cs_store_ops {
 	int (*webhook_list)(struct cs_store_conn *c, int64_t campaign_id,
 	    int64_t limit, bool with_body, cs_webhook_event_cb cb,
 	    void *payload, struct cs_error *err);
+	/* Delete at most limit events received before `before` that no
+	 * status_history row points at, oldest first, in one statement
+	 * (outside a transaction: it commits on its own); *deleted says how
+	 * many went. */
+	int (*webhook_prune)(struct cs_store_conn *c, int64_t before,
+	    int64_t limit, int64_t *deleted, struct cs_error *err);
 
 	/* Chain checks, one row per asset id; put inserts or replaces. */
 	int (*chain_get)(struct cs_store_conn *c, const char *asset_id,

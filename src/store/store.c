@@ -1868,6 +1868,12 @@ webhook_item(struct tx *tx, struct cs_webhook_apply *it, int64_t now,
 		it->replay = true;
 		ev->dedupe_key = NULL;
 		ev->outcome = CS_UNCONST("replay");
+		/* The first row has the whole body: a replay keeps its first
+		 * bytes (body_len and body_sha256 still describe it all). */
+		if (ev->body_len == 0)
+			ev->body_len = ev->raw_len;
+		if (ev->raw_len > CS_WEBHOOK_KEPT_PREFIX)
+			ev->raw_len = CS_WEBHOOK_KEPT_PREFIX;
 		error = ops->webhook_insert(tx->s->conn, ev, err);
 		return error;
 	}
@@ -2017,6 +2023,25 @@ cs_store_webhook_event_list(struct cs_store *store, int64_t campaign_id,
 	RETRY_WALK(error, w,
 	    store->ops->webhook_list(store->conn, campaign_id, limit, with_body,
 	        webhook_shim, &w, err));
+	return error;
+}
+
+int
+cs_store_webhook_prune(struct cs_store *store, int64_t before, int64_t *deleted,
+    struct cs_error *err)
+{
+	int64_t n = 0, total = 0;
+	int error;
+
+	do {
+		error = store->ops->webhook_prune(
+		    store->conn, before, CS_WEBHOOK_PRUNE_BATCH, &n, err);
+		if (error < 0)
+			break;
+		total += n;
+	} while (n == CS_WEBHOOK_PRUNE_BATCH);
+	if (deleted != NULL)
+		*deleted = total;
 	return error;
 }
 

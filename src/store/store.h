@@ -2,8 +2,8 @@
 /*
  * The store: every read and write of campaign-sync's data, behind one
  * interface with pluggable backends (SQLite, PostgreSQL), picked by URL
- * scheme. The rules of SPEC.md "Data" are enforced here for every caller, in
- * the same transaction as the change that needs them:
+ * scheme. The rules of docs/product.md "Data" are enforced here for every
+ * caller, in the same transaction as the change that needs them:
  *
  *  - a change of an NFT's status (or of its reservation or sale fields) writes
  *    a status_history row and bumps the NFT's version;
@@ -469,6 +469,19 @@ typedef int (*cs_webhook_event_cb)(
 CS_NODISCARD int cs_store_webhook_event_list(struct cs_store *store,
     int64_t campaign_id, int64_t limit, bool with_body, cs_webhook_event_cb cb,
     void *payload, struct cs_error *err);
+
+/**
+ * Delete the webhook events received before `before` that no status_history
+ * row points at: refused ones, replays, those that changed nothing. An
+ * event that changed an NFT stays as long as its history row does (and
+ * history rows are never deleted here). Runs in batches of
+ * CS_WEBHOOK_PRUNE_BATCH rows, each committed on its own, so that the
+ * webhook writer waits for one batch at most.
+ *
+ * @param deleted out, may be NULL: how many events went
+ */
+CS_NODISCARD int cs_store_webhook_prune(struct cs_store *store, int64_t before,
+    int64_t *deleted, struct cs_error *err);
 
 /* ---- Reservations ----------------------------------------------------- */
 

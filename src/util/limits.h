@@ -14,6 +14,14 @@
 #define CS_MAX_CSV_FIELD (16u * 1024u)           /* one CSV field */
 #define CS_MAX_SYNC_REPORT (32u * 1024u * 1024u) /* stored report JSON */
 
+/* Webhook events (docs/internals/webhooks.md). */
+#define CS_WEBHOOK_KEPT_PREFIX 256 /* bytes of a refused body kept */
+#define CS_WEBHOOK_MAX_NFTS 1000   /* NFTs one notification may list */
+#define CS_WEBHOOK_MAX_KEY 512     /* longer dedupe keys are hashed */
+#define CS_WEBHOOK_PRUNE_BATCH 1000
+#define CS_WEBHOOK_RETENTION_DEFAULT_S (30LL * 24 * 3600)
+#define CS_WEBHOOK_REFUSED_RATE_DEFAULT 60 /* per client a minute */
+
 /* Names and identifiers. */
 #define CS_UID_LEN 36   /* 8-4-4-4-12 GUID with dashes */
 #define CS_MAX_NAME 200 /* campaign and NFT names */
@@ -28,6 +36,11 @@
 #define CS_NMKR_MAX_PAGES 100000
 #define CS_NMKR_DEFAULT_INFLIGHT 4
 #define CS_NMKR_DETAILS_CACHE_MS (5 * 60 * 1000)
+#define CS_NMKR_RATE_LIMIT 800     /* requests per window per client IP */
+#define CS_NMKR_RATE_WINDOW_S 10   /* NMKR's rate-limit window */
+#define CS_NMKR_BREAKER_FAILURES 5 /* failed attempts in a row: stop */
+#define CS_NMKR_MAX_WALKS 3        /* reads of a list that moved */
+#define CS_NMKR_NOTE_MAX 512
 
 /* HTTP client. */
 #define CS_HTTP_CONNECT_TIMEOUT_MS 5000

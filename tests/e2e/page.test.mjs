@@ -14,8 +14,9 @@
 //
 // Environment: CS_BUILD_DIR (the CMake build folder), CS_E2E_OUT (where the
 // screenshots and logs go), CS_SOURCE_DIR, CS_CHROMIUM (/usr/bin/chromium).
-// Exit 0 on success, 1 on failure, 77 (skipped) without Chromium or
-// tests/e2e/node_modules (scripts/bootstrap installs both).
+// Exit 0 on success, 1 on failure, also without Chromium or
+// tests/e2e/node_modules (scripts/bootstrap installs both): a test that
+// cannot run says why and fails.
 import {spawn} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -28,7 +29,7 @@ const BUILD = process.env.CS_BUILD_DIR || path.join(SOURCE, "build/dev");
 const OUT = process.env.CS_E2E_OUT || path.join(BUILD, "e2e");
 const CHROMIUM = process.env.CS_CHROMIUM || "/usr/bin/chromium";
 const DEADLINE_MS = 150000; // below the CTest TIMEOUT, so that cleanup runs
-const SKIP = 77;
+const CANNOT_RUN = 1;
 
 const TOKEN = "e2e-admin-token-7f3a";
 const NMKR_KEY = "e2e-nmkr-key";
@@ -304,13 +305,13 @@ async function main() {
   try {
     puppeteer = (await import("puppeteer-core")).default;
   } catch {
-    console.log("SKIP: puppeteer-core is not installed in tests/e2e/node_modules (run scripts/bootstrap, " +
+    console.log("cannot run: puppeteer-core is not installed in tests/e2e/node_modules (run scripts/bootstrap test, " +
       "or: cd tests/e2e && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)");
-    return SKIP;
+    return CANNOT_RUN;
   }
   if (!fs.existsSync(CHROMIUM)) {
-    console.log(`SKIP: no Chromium at ${CHROMIUM} (scripts/bootstrap installs Debian's chromium)`);
-    return SKIP;
+    console.log(`cannot run: no Chromium at ${CHROMIUM} (scripts/bootstrap test installs Debian's chromium)`);
+    return CANNOT_RUN;
   }
   const serveBin = path.join(BUILD, "src/cli/campaign-sync");
   const nmkrBin = path.join(BUILD, "tools/fake-nmkr/fake-nmkr");
@@ -574,7 +575,8 @@ async function main() {
   await clickButton(page, ".page-head", "New campaign");
   await page.waitForSelector("#campaign-dialog[open]");
   await page.type("#cf-name", "Pilot Program");
-  await page.type("#cf-project", "aaaaaaaa-0000-4000-8000-000000000001");
+  // The CSV below is an export of PROJECT: its payment links say so.
+  await page.type("#cf-project", PROJECT);
   await page.select("#cf-network", "preprod");
   await page.type("#cf-max", "200");
   await assertLabelled(page, "campaign dialog");

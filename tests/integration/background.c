@@ -17,6 +17,7 @@
 #include "support/fakeproc.h"
 #include "support/fixture.h"
 #include "support/testhttp.h"
+#include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/xalloc.h"
@@ -137,6 +138,44 @@ count_pulls(const struct cs_sync_log *l, void *payload)
 	return 0;
 }
 
+/* Everything in f, from its start; caller frees. */
+static char *
+read_all(FILE *f)
+{
+	size_t len = 0, cap = 4096, n;
+	char *buf = cs_xmalloc(cap);
+
+	rewind(f);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len - 1 == 0)
+			buf = cs_xrealloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* The log lines about a campaign ("campaign ID<what>"). */
+static int
+count_lines(const char *log, int64_t campaign, const char *what)
+{
+	char needle[128];
+	const char *p = log;
+	int n = 0;
+
+	snprintf(needle, sizeof(needle), "campaign %lld%s", (long long)campaign,
+	    what);
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+/* Two instances (two schedulers, each with its own pool, as two serve
+ * processes have) take the same tick, driven with a fixed time: each
+ * active campaign is synced once, by one of them, and the other logs why
+ * it did not. Runs on SQLite and on PostgreSQL (integration.pg.*). */
 CS_TEST(background__two_instances_one_sync_per_tick)
 {
 	struct cs_scheduler_opts so;
@@ -147,6 +186,8 @@ CS_TEST(background__two_instances_one_sync_per_tick)
 	int64_t first, second, idle, at;
 	struct runs r;
 	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	FILE *logf;
+	char *log;
 
 	start_fake("30");
 	ASSERT_OK(cs_store_open(&s, url, TERR));
@@ -174,12 +215,30 @@ CS_TEST(background__two_instances_one_sync_per_tick)
 	so.owner = "instance-b";
 	ASSERT_OK(cs_scheduler_start(&b.sched, &so, TERR));
 
+	/* Both instances log into one file: one of them syncs each
+	 * campaign, the other says why it did not. */
+	logf = tmpfile();
+	ASSERT_TRUE(logf != NULL);
+	cs_log_setup(CS_LOG_DEBUG, CS_LOG_TEXT, logf);
 	at = cs_now_ms();
 	a.at = b.at = at;
 	ASSERT_EQ(pthread_create(&ta, NULL, run_tick, &a), 0);
 	ASSERT_EQ(pthread_create(&tb, NULL, run_tick, &b), 0);
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
+	cs_log_setup(CS_LOG_INFO, CS_LOG_TEXT, stderr);
+	log = read_all(logf);
+	fclose(logf);
+	ASSERT_EQ(count_lines(log, first, ": success"), 1);
+	ASSERT_EQ(count_lines(log, second, ": success"), 1);
+	ASSERT_EQ(count_lines(log, first, ": synced by another instance") +
+	              count_lines(log, first, ": a sync is already running"),
+	    1);
+	ASSERT_EQ(count_lines(log, second, ": synced by another instance") +
+	              count_lines(log, second, ": a sync is already running"),
+	    1);
+	ASSERT_EQ(count_lines(log, idle, ":"), 0);
+	free(log);
 
 	/* Each active campaign synced once for the tick, the inactive not. */
 	r.since = at;
@@ -302,4 +361,62 @@ CS_TEST(background__sweeper_asks_nmkr_first)
 	free(freed);
 	free(held);
 	free(asked);
+}
+
+static int
+count_event(const struct cs_webhook_event *e, void *payload)
+{
+	(void)e;
+	(*(size_t *)payload)++;
+	return 0;
+}
+
+static size_t
+events(struct cs_store *s)
+{
+	size_t n = 0;
+
+	ASSERT_OK(
+	    cs_store_webhook_event_list(s, 0, 0, false, count_event, &n, TERR));
+	return n;
+}
+
+/* The sweeper of serve prunes webhook events past the retention. */
+CS_TEST(background__sweeper_prunes_old_webhook_events)
+{
+	struct cs_scheduler_opts so;
+	struct cs_scheduler *sched = NULL;
+	struct cs_webhook_apply it[2];
+	struct cs_pool *pool = NULL;
+	struct cs_store *s = NULL;
+	int64_t now = cs_now_ms(), deadline;
+	size_t i;
+
+	url = cs_fixture_db_url("prune.db");
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	memset(it, 0, sizeof(it));
+	for (i = 0; i < 2; i++) {
+		it[i].event.raw_body = CS_UNCONST("{}");
+		it[i].event.raw_len = 2;
+		it[i].event.outcome = CS_UNCONST("rejected");
+	}
+	it[0].event.received_at = now - 3 * 3600 * 1000; /* 3 h old */
+	it[1].event.received_at = now;
+	ASSERT_OK(cs_store_webhook_apply(s, it, 2, now, TERR));
+	ASSERT_EQ(events(s), 2);
+
+	ASSERT_OK(cs_pool_new(&pool, url, 2, TERR));
+	memset(&so, 0, sizeof(so));
+	so.pool = pool;
+	so.owner = "pruner";
+	so.sweep_every_ms = 50;
+	so.webhook_retention_ms = 3600 * 1000; /* 1 h */
+	ASSERT_OK(cs_scheduler_start(&sched, &so, TERR));
+	deadline = cs_now_ms() + 5000;
+	while (events(s) > 1 && cs_now_ms() < deadline)
+		cs_sleep_ms(20);
+	cs_scheduler_free(sched);
+	ASSERT_EQ(events(s), 1);
+	cs_pool_free(pool);
+	cs_store_free(s);
 }

@@ -318,6 +318,27 @@ CS_TEST(cli__bad_input_changes_nothing)
 	ASSERT_STR_CONTAINS(r.err, "no NFTs");
 	run_free(&r);
 
+	/* The export of another NMKR project: refused whole. */
+	{
+		char *csv = csv_path();
+
+		expect_ok(cs("campaign", "create", "--name", "Elsewhere",
+		    "--project", "0b7e3c55-1111-4aaa-8bbb-123456789abc",
+		    "--max", "100"));
+		r = CS5("inventory", "import", "Elsewhere", "--csv", csv);
+		ASSERT_EQ(r.code, 65);
+		ASSERT_STR_CONTAINS(r.err,
+		    "an export of NMKR project "
+		    "9e2d000a-ed53-4db4-819b-25cdab41fd47");
+		ASSERT_STR_CONTAINS(
+		    r.err, "0b7e3c55-1111-4aaa-8bbb-123456789abc");
+		run_free(&r);
+		r = CS3("inventory", "list", "Elsewhere");
+		ASSERT_STR_CONTAINS(r.out, "no NFTs in Elsewhere");
+		run_free(&r);
+		free(csv);
+	}
+
 	expect_ok(CS2("campaign", "list"));
 	r = CS2("campaign", "frobnicate");
 	ASSERT_EQ(r.code, 64);
@@ -425,4 +446,32 @@ CS_TEST(cli__logs_empty_and_filters)
 	ASSERT_EQ(r.code, 0);
 	ASSERT_STR_EQ(r.out, "[]\n");
 	run_free(&r);
+}
+
+/* The webhook settings are read and checked at start, as every other. */
+CS_TEST(cli__webhook_settings_are_checked)
+{
+	static const char *const bad[] = {"3 weeks", "30x", "-1", "d", "1.5h"};
+	static const char *const good[] = {"0", "3600", "90m", "12h", "30d"};
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ASSERT_EQ(setenv("CS_WEBHOOK_RETENTION", bad[i], 1), 0);
+		r = CS2("campaign", "list");
+		ASSERT_EQ(r.code, 78);
+		ASSERT_STR_CONTAINS(r.err, "CS_WEBHOOK_RETENTION");
+		run_free(&r);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ASSERT_EQ(setenv("CS_WEBHOOK_RETENTION", good[i], 1), 0);
+		expect_ok(CS2("campaign", "list"));
+	}
+	ASSERT_EQ(setenv("CS_WEBHOOK_REFUSED_RATE", "many", 1), 0);
+	r = CS2("campaign", "list");
+	ASSERT_EQ(r.code, 78);
+	ASSERT_STR_CONTAINS(r.err, "CS_WEBHOOK_REFUSED_RATE");
+	run_free(&r);
+	ASSERT_EQ(setenv("CS_WEBHOOK_REFUSED_RATE", "0", 1), 0);
+	expect_ok(CS2("campaign", "list"));
 }

@@ -77,8 +77,8 @@ send(struct cs_webhook_sink *s, const char *secret, int64_t now)
 	    "\",\"TxHash\":\"%064d\",\"NotificationSaleNfts\":[]}",
 	    ++n);
 	cs_webhook_sign(secret, body, strlen(body), hash);
-	ASSERT_OK(
-	    cs_webhook_handle(s, store, body, strlen(body), hash, now, &r));
+	ASSERT_OK(cs_webhook_handle(
+	    s, store, body, strlen(body), hash, now, false, &r));
 	return r.status;
 }
 

@@ -11,8 +11,10 @@
 #include "test.h"
 
 #include <curl/curl.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "support/fakeproc.h"
 #include "support/openapi.h"
@@ -32,8 +34,9 @@
 /* ---- The servers ------------------------------------------------------- */
 
 static struct cs_fakeproc fake, srv, bf;
-static char bf_api[96];         /* fake-blockfrost's /api/v0 when one runs */
-static const char *serve_owner; /* serve --owner, when set */
+static char bf_api[96];          /* fake-blockfrost's /api/v0 when one runs */
+static const char *serve_owner;  /* serve --owner, when set */
+static const char *serve_env[3]; /* more environment for serve ("K=V") */
 #define BF_PID "api-test-blockfrost-3f9a1c"
 static cJSON *doc;         /* docs/openapi.yaml */
 static struct cs_buf seen; /* every body the server answered */
@@ -106,16 +109,19 @@ start_server(const char *key, const char *rate)
 	    "--no-schedule", NULL, NULL, NULL};
 	const char *env[] = {e_db, e_url, e_key, e_rate,
 	    "CS_ADMIN_TOKEN=" TOKEN, "NMKR_NETWORK=preprod",
-	    "CS_LOG_FORMAT=text", NULL, NULL, NULL};
+	    "CS_LOG_FORMAT=text", NULL, NULL, NULL, NULL, NULL, NULL};
+	size_t i, n = 7;
 
 	if (serve_owner != NULL) {
 		argv[6] = "--owner";
 		argv[7] = serve_owner;
 	}
 	if (bf_api[0] != '\0') {
-		env[7] = e_bf;
-		env[8] = "BLOCKFROST_PROJECT_ID=" BF_PID;
+		env[n++] = e_bf;
+		env[n++] = "BLOCKFROST_PROJECT_ID=" BF_PID;
 	}
+	for (i = 0; i < 3 && serve_env[i] != NULL; i++)
+		env[n++] = serve_env[i];
 	cs_fakeproc_start(&srv, argv, env);
 	free(e_bf);
 	free(bin);
@@ -393,9 +399,9 @@ member_schema(const cJSON *schema, const char *key, bool *free_form)
 }
 
 /*
- * SPEC.md: the JSON has exactly the fields described. The validator lets
- * members the schema does not name through (additionalProperties is not
- * false in the document), so look for them here: every member of every
+ * docs/product.md ("The sync"): the JSON has exactly the fields described. The
+ * validator lets members the schema does not name through (additionalProperties
+ * is not false in the document), so look for them here: every member of every
  * object must be in the document.
  */
 static void
@@ -1703,6 +1709,7 @@ CS_TEST(http_api__sync_blocking_report_and_debounce)
 	ASSERT_EQ(num(j, "pendingCount"), 0);
 	ASSERT_EQ(num(j, "errorCount"), 0);
 	ASSERT_TRUE(cJSON_IsObject(cJSON_GetObjectItem(j, "phases")));
+	ASSERT_GE(num(cJSON_GetObjectItem(j, "nmkrRequests"), "sent"), 2);
 	log_id = num(j, "syncLogId");
 	ASSERT_GT(log_id, 0);
 	resp_free(&r);
@@ -1739,6 +1746,9 @@ CS_TEST(http_api__sync_blocking_report_and_debounce)
 	cJSON_Delete(log);
 	API_ERR("POST", "/api/campaigns/999999/sync", NULL, 404, "not_found");
 	ASSERT_GE(metric("cs_syncs_total{result=\"success\"}"), 2);
+	/* Each sync's NMKR requests: at least its pages and counts. */
+	ASSERT_GE(metric("cs_sync_nmkr_requests_total"), 4);
+	ASSERT_EQ(metric("cs_sync_nmkr_circuit_open_total"), 0);
 	free(uid);
 	finish();
 }
@@ -3132,5 +3142,465 @@ CS_TEST(http_api__sync_events_long_progress)
 	for (i = 0; i < n; i++)
 		cJSON_Delete(ev[i].data);
 	resp_free(&r);
+	finish();
+}
+
+/* ---- Webhook events: meaning, size, limits (issues 12 and 13) ---------- */
+
+/* Members for the fake's webhook sender that make it sign and send body
+ * as it is. Caller frees. */
+static char *
+body_members(const char *body)
+{
+	cJSON *s = cJSON_CreateString(body);
+	char *quoted = cJSON_PrintUnformatted(s);
+	char *m = cs_xasprintf("\"event\":\"transactionconfirmed\","
+	                       "\"project\":\"" PROJECT "\",\"body\":%s,"
+	                       "\"applyState\":false",
+	    quoted);
+
+	cJSON_free(quoted);
+	cJSON_Delete(s);
+	return m;
+}
+
+/* The answer to a transactionconfirmed of uid with sale_type (NULL: the
+ * fake's default), checked against the document. */
+static cJSON *
+confirm_at(const char *file, int line, const char *uid, const char *sale_type,
+    int tx, long *status)
+{
+	char *m = cs_xasprintf(
+	    "\"event\":\"transactionconfirmed\",\"project\":\"" PROJECT "\","
+	    "\"nftUids\":[\"%s\"],\"txHash\":\"%064d\"%s%s%s",
+	    uid, tx, sale_type != NULL ? ",\"saleType\":\"" : "",
+	    sale_type != NULL ? sale_type : "", sale_type != NULL ? "\"" : "");
+	cJSON *j = webhook_at(file, line, m, status);
+
+	free(m);
+	return j;
+}
+
+#define CONFIRM(uid, sale_type, tx, status)                                    \
+	confirm_at(__FILE__, __LINE__, uid, sale_type, tx, status)
+
+/* The campaign's newest webhook event (caller deletes). */
+static cJSON *
+newest_event(int64_t id)
+{
+	cJSON *events =
+	    API("GET", P("/api/campaigns/%lld/webhooks?limit=1", (long long)id),
+	        NULL, 200);
+	cJSON *e = cJSON_DetachItemFromArray(events, 0);
+
+	ASSERT_TRUE(e != NULL);
+	cJSON_Delete(events);
+	return e;
+}
+
+CS_TEST(http_api__webhook_only_sales_sell)
+{
+	static const char *const sales[] = {"paidonftaddress",
+	    "paidonprojectaddress", "decentralmintandsale", "directsale",
+	    "auction"};
+	static const char *const not_sales[] = {"mintfromcustomeraddress",
+	    "mintfromnftmakeraddress", "decentralmintandsend",
+	    "paidtocustomeraddress", "royaltsplit",
+	    "doublepaymentsendbacktobuyer",
+	    "paidfailedtransactiontocustomeraddress", "burning",
+	    "consolitecustomeraddress", "paidfromnftaddress", "buymints",
+	    "refundmints", "unknown"};
+	int64_t id;
+	long status;
+	size_t i;
+	char *uid, *spare, *m;
+	double not_a_sale, unknown;
+	cJSON *j, *e;
+
+	start();
+	id = hooked_campaign("Sale types");
+	not_a_sale = metric("cs_webhooks_total{outcome=\"not_a_sale\"}");
+	unknown = metric("cs_webhooks_total{outcome=\"unknown_sale_type\"}");
+
+	/* Not a sale: recorded with the reason, no NFT changes. */
+	uid = uid_of(id, 1);
+	for (i = 0; i < sizeof(not_sales) / sizeof(not_sales[0]); i++) {
+		j = CONFIRM(uid, not_sales[i], (int)i + 1, &status);
+		ASSERT_EQ(status, 200);
+		ASSERT_STR_EQ(str(j, "outcome"), "not_a_sale");
+		ASSERT_EQ(num(j, "nfts"), 1);
+		ASSERT_EQ(num(j, "changed"), 0);
+		cJSON_Delete(j);
+		e = newest_event(id);
+		ASSERT_STR_EQ(str(e, "outcome"), "not_a_sale");
+		ASSERT_STR_CONTAINS(str(e, "detail"), not_sales[i]);
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(e, "syncLogId")));
+		cJSON_Delete(e);
+	}
+	j = nft(uid);
+	ASSERT_STR_EQ(str(j, "status"), "available");
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(j, "history")), 0);
+	cJSON_Delete(j);
+	/* Replayed, a non-sale is still a replay. */
+	j = CONFIRM(uid, "burning", 8, &status);
+	ASSERT_STR_EQ(str(j, "outcome"), "replay");
+	cJSON_Delete(j);
+	ASSERT_EQ(metric("cs_webhooks_total{outcome=\"not_a_sale\"}"),
+	    not_a_sale + (double)(sizeof(not_sales) / sizeof(not_sales[0])));
+
+	/* Each sale sells, whatever the case NMKR writes it in. */
+	for (i = 0; i < sizeof(sales) / sizeof(sales[0]); i++) {
+		spare = uid_of(id, (int64_t)i + 2);
+		j = CONFIRM(spare, sales[i], 100 + (int)i, &status);
+		ASSERT_EQ(status, 200);
+		ASSERT_STR_EQ(str(j, "outcome"), "applied");
+		ASSERT_EQ(num(j, "changed"), 1);
+		cJSON_Delete(j);
+		j = nft(spare);
+		ASSERT_STR_EQ(str(j, "status"), "sold");
+		cJSON_Delete(j);
+		free(spare);
+	}
+
+	/* Unknown (fiatpayment, a value outside the enum, none at all):
+	 * recorded, nothing changed, left to the next sync, which reads
+	 * what NMKR says (here: sold). */
+	spare = uid_of(id, 9);
+	j = CONFIRM(spare, "fiatpayment", 200, &status);
+	ASSERT_EQ(status, 200);
+	ASSERT_STR_EQ(str(j, "outcome"), "unknown_sale_type");
+	ASSERT_EQ(num(j, "changed"), 0);
+	cJSON_Delete(j);
+	j = CONFIRM(spare, "newsaletypeofnextyear", 201, &status);
+	ASSERT_STR_EQ(str(j, "outcome"), "unknown_sale_type");
+	cJSON_Delete(j);
+	e = newest_event(id);
+	ASSERT_STR_CONTAINS(str(e, "detail"), "newsaletypeofnextyear");
+	ASSERT_STR_CONTAINS(str(e, "detail"), "next sync");
+	cJSON_Delete(e);
+	m = body_members("{\"EventType\":\"transactionconfirmed\","
+	                 "\"ProjectUid\":\"" PROJECT "\",\"SaleType\":7,"
+	                 "\"NotificationSaleNfts\":[{\"NftUid\":\"x\"}]}");
+	j = WEBHOOK(m, &status);
+	ASSERT_EQ(status, 200);
+	ASSERT_STR_EQ(str(j, "outcome"), "unknown_sale_type");
+	cJSON_Delete(j);
+	free(m);
+	ASSERT_EQ(metric("cs_webhooks_total{outcome=\"unknown_sale_type\"}"),
+	    unknown + 3);
+	j = nft(spare);
+	ASSERT_STR_EQ(str(j, "status"), "available");
+	cJSON_Delete(j);
+	fake_state(spare, "sold");
+	cJSON_Delete(API(
+	    "POST", P("/api/campaigns/%lld/sync", (long long)id), NULL, 200));
+	j = nft(spare);
+	ASSERT_STR_EQ(str(j, "status"), "sold");
+	cJSON_Delete(j);
+	free(spare);
+	free(uid);
+	finish();
+}
+
+CS_TEST(http_api__webhook_tx_hash_and_nft_count_are_capped)
+{
+	struct cs_buf b = CS_BUF_INIT(1u << 20);
+	int64_t id;
+	long status;
+	size_t i;
+	char *uid, *m;
+	cJSON *j, *e;
+
+	start();
+	id = hooked_campaign("Caps");
+	uid = uid_of(id, 1);
+
+	/* A TxHash that is not 64 hex digits: refused, recorded. */
+	m = cs_xasprintf(
+	    "\"event\":\"transactionconfirmed\",\"project\":\"" PROJECT "\","
+	    "\"nftUids\":[\"%s\"],\"txHash\":\"%065d\",\"applyState\":false",
+	    uid, 1);
+	j = WEBHOOK(m, &status);
+	ASSERT_EQ(status, 400);
+	ASSERT_STR_EQ(err_code(j), "invalid_tx_hash");
+	cJSON_Delete(j);
+	free(m);
+	for (i = 0; i < 20000; i++)
+		ASSERT_OK(cs_buf_putc(&b, "0123456789abcdef"[i % 16]));
+	m = cs_xasprintf(
+	    "\"event\":\"transactionconfirmed\",\"project\":\"" PROJECT "\","
+	    "\"nftUids\":[\"%s\"],\"txHash\":\"%s\",\"applyState\":false",
+	    uid, cs_buf_cstr(&b));
+	j = WEBHOOK(m, &status);
+	ASSERT_EQ(status, 400);
+	ASSERT_STR_EQ(err_code(j), "invalid_tx_hash");
+	cJSON_Delete(j);
+	free(m);
+	e = newest_event(id);
+	ASSERT_STR_EQ(str(e, "outcome"), "invalid");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(e, "txHash")));
+	ASSERT_STR_CONTAINS(str(e, "detail"), "TxHash");
+	cJSON_Delete(e);
+
+	/* 1,001 NFTs: refused whole, not cut to 1,000. */
+	cs_buf_reset(&b);
+	ASSERT_OK(cs_buf_printf(&b,
+	    "{\"EventType\":\"transactionconfirmed\",\"ProjectUid\":\"" PROJECT
+	    "\",\"SaleType\":\"paidonftaddress\",\"TxHash\":\"%064d\","
+	    "\"NotificationSaleNfts\":[{\"NftUid\":\"%s\"}",
+	    7, uid));
+	for (i = 1; i < 1001; i++)
+		ASSERT_OK(cs_buf_printf(
+		    &b, ",{\"NftUid\":\"00000000-0000-4000-8000-%012zu\"}", i));
+	ASSERT_OK(cs_buf_puts(&b, "]}"));
+	m = body_members(cs_buf_cstr(&b));
+	j = WEBHOOK(m, &status);
+	ASSERT_EQ(status, 400);
+	ASSERT_STR_EQ(err_code(j), "too_many_nfts");
+	ASSERT_STR_CONTAINS(
+	    str(cJSON_GetObjectItem(j, "error"), "message"), "1001");
+	cJSON_Delete(j);
+	free(m);
+	j = nft(uid);
+	ASSERT_STR_EQ(str(j, "status"), "available");
+	cJSON_Delete(j);
+	e = newest_event(id);
+	ASSERT_STR_EQ(str(e, "outcome"), "invalid");
+	cJSON_Delete(e);
+
+	/* 1,000 are taken, every one (its replay key is hashed to fit). */
+	cs_buf_reset(&b);
+	ASSERT_OK(cs_buf_printf(&b,
+	    "{\"EventType\":\"transactionconfirmed\",\"ProjectUid\":\"" PROJECT
+	    "\",\"SaleType\":\"paidonftaddress\",\"TxHash\":\"%064d\","
+	    "\"NotificationSaleNfts\":[",
+	    8));
+	for (i = 1; i < 1000; i++)
+		ASSERT_OK(cs_buf_printf(
+		    &b, "{\"NftUid\":\"00000000-0000-4000-8000-%012zu\"},", i));
+	ASSERT_OK(cs_buf_printf(&b, "{\"NftUid\":\"%s\"}]}", uid));
+	m = body_members(cs_buf_cstr(&b));
+	j = WEBHOOK(m, &status);
+	ASSERT_EQ(status, 200);
+	ASSERT_STR_EQ(str(j, "outcome"), "partial");
+	ASSERT_EQ(num(j, "nfts"), 1000);
+	ASSERT_EQ(num(j, "changed"), 1);
+	cJSON_Delete(j);
+	j = WEBHOOK(m, &status);
+	ASSERT_STR_EQ(str(j, "outcome"), "replay");
+	cJSON_Delete(j);
+	free(m);
+	j = nft(uid);
+	ASSERT_STR_EQ(str(j, "status"), "sold");
+	cJSON_Delete(j);
+	cs_buf_dispose(&b);
+	free(uid);
+	finish();
+}
+
+/* Size of the database file and its WAL. */
+static long long
+db_bytes(void)
+{
+	char *db = cs_test_path("api.db"), *wal = cs_xasprintf("%s-wal", db);
+	struct stat st;
+	long long n = 0;
+
+	if (stat(db, &st) == 0)
+		n += (long long)st.st_size;
+	if (stat(wal, &st) == 0)
+		n += (long long)st.st_size;
+	free(db);
+	free(wal);
+	return n;
+}
+
+/* One integer from the database (serve stopped or not: WAL readers). */
+static long long
+db_int(const char *sql)
+{
+	char *db = cs_test_path("api.db");
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	ASSERT_EQ(
+	    sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	ASSERT_EQ(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	free(db);
+	return v;
+}
+
+/* A junk webhook of exactly the cap (read whole): kind 0 bad signature,
+ * 1 unsigned, 2 unknown project, 3 not JSON. */
+static char *
+junk_body(int kind)
+{
+	size_t cap = 256u * 1024u, n;
+	char *b = cs_xmalloc(cap + 1);
+
+	memset(b, 'j', cap);
+	b[cap] = '\0';
+	if (kind == 3)
+		return b;
+	n = (size_t)snprintf(b, cap,
+	    "{\"EventType\":\"transactionconfirmed\",\"ProjectUid\":\"%s\","
+	    "\"Pad\":\"",
+	    kind == 2 ? UNKNOWN_PROJECT : PROJECT);
+	b[n] = 'j'; /* snprintf's NUL */
+	b[cap - 2] = '"';
+	b[cap - 1] = '}';
+	return b;
+}
+
+CS_TEST(http_api__junk_webhooks_do_not_fill_the_disk)
+{
+	const char *paths[] = {"/webhooks/nmkr?payloadHash=AAAAAAAA",
+	    "/webhooks/nmkr", "/webhooks/nmkr?payloadHash=AAAA",
+	    "/webhooks/nmkr?payloadHash=AAAA"};
+	const long want[] = {401, 401, 404, 400};
+	char *bodies[4];
+	long long before, after;
+	struct resp r;
+	int i, k;
+
+	serve_env[0] = "CS_WEBHOOK_REFUSED_RATE=0"; /* the worst case */
+	start();
+	(void)hooked_campaign("Junk");
+	/* Measure from a checkpointed file: stop, measure, start again. */
+	ASSERT_EQ(cs_fakeproc_stop(&srv), 0);
+	before = db_bytes();
+	start_server(KEY, "0");
+	for (k = 0; k < 4; k++)
+		bodies[k] = junk_body(k);
+	for (i = 0; i < 1000; i++) {
+		k = i % 4;
+		r = CALL("POST", paths[k], bodies[k], NO_AUTH);
+		ASSERT_EQ(r.status, want[k]);
+		resp_free(&r);
+	}
+	ASSERT_EQ(
+	    metric("cs_webhooks_refused_total{reason=\"bad_signature\"}"), 250);
+	ASSERT_EQ(
+	    metric("cs_webhooks_refused_total{reason=\"unsigned\"}"), 250);
+	ASSERT_EQ(
+	    metric("cs_webhooks_refused_total{reason=\"unknown_project\"}"),
+	    250);
+	ASSERT_EQ(
+	    metric("cs_webhooks_refused_total{reason=\"malformed\"}"), 250);
+	ASSERT_EQ(cs_fakeproc_stop(&srv), 0);
+	after = db_bytes();
+	fprintf(stderr,
+	    "1,000 refused webhooks of 256 KiB: the database grew by %lld "
+	    "bytes (%lld -> %lld)\n",
+	    after - before, before, after);
+	ASSERT_LT(after - before, 5LL * 1000 * 1000);
+	/* Every one is recorded: its digest, length and first bytes. */
+	ASSERT_EQ(db_int("SELECT count(*) FROM webhook_events WHERE "
+	                 "verified = 0 AND body_len = 262144 AND "
+	                 "length(body_sha256) = 64"),
+	    1000);
+	ASSERT_EQ(
+	    db_int("SELECT max(length(raw_body)) FROM webhook_events"), 256);
+	for (k = 0; k < 4; k++)
+		free(bodies[k]);
+	start_server(KEY, "0");
+	finish();
+	serve_env[0] = NULL;
+}
+
+CS_TEST(http_api__refused_webhooks_are_limited_per_client)
+{
+	char *bad = junk_body(0), *over = cs_xmalloc(300u * 1024u), h[32];
+	double limited, bad_sig, too_big;
+	int64_t id;
+	long status;
+	struct resp r;
+	char *uid;
+	cJSON *j;
+	int i;
+
+	serve_env[0] = "CS_WEBHOOK_REFUSED_RATE=3";
+	start();
+	id = hooked_campaign("Limited");
+	uid = uid_of(id, 1);
+	limited = metric("cs_webhooks_refused_total{reason=\"rate_limited\"}");
+	bad_sig = metric("cs_webhooks_refused_total{reason=\"bad_signature\"}");
+	too_big = metric("cs_webhooks_refused_total{reason=\"too_big\"}");
+	/* Three refusals a minute are recorded... */
+	for (i = 0; i < 3; i++) {
+		r = CALL(
+		    "POST", "/webhooks/nmkr?payloadHash=AAAA", bad, NO_AUTH);
+		ASSERT_EQ(r.status, 401);
+		resp_free(&r);
+	}
+	/* ...the next is answered 429 and not stored. */
+	r = CALL("POST", "/webhooks/nmkr?payloadHash=AAAA", bad, NO_AUTH);
+	ASSERT_EQ(r.status, 429);
+	ASSERT_STR_EQ(err_code(r.json), "rate_limited");
+	ASSERT_TRUE(header(&r, "Retry-After", h, sizeof(h)) != NULL);
+	ASSERT_GT(strtol(h, NULL, 10), 0);
+	resp_free(&r);
+	/* A body over the cap: 413 as always, not stored either. */
+	memset(over, ' ', 300u * 1024u - 1);
+	over[0] = '{';
+	over[300u * 1024u - 2] = '}';
+	over[300u * 1024u - 1] = '\0';
+	r = CALL("POST", "/webhooks/nmkr?payloadHash=AAAA", over, NO_AUTH);
+	ASSERT_EQ(r.status, 413);
+	resp_free(&r);
+	/* A signed webhook from the same address is still heard. */
+	j = CONFIRM(uid, NULL, 1, &status);
+	ASSERT_EQ(status, 200);
+	ASSERT_STR_EQ(str(j, "outcome"), "applied");
+	cJSON_Delete(j);
+
+	ASSERT_EQ(metric("cs_webhooks_refused_total{reason=\"bad_signature\"}"),
+	    bad_sig + 3);
+	ASSERT_EQ(metric("cs_webhooks_refused_total{reason=\"rate_limited\"}"),
+	    limited + 2);
+	ASSERT_EQ(
+	    metric("cs_webhooks_refused_total{reason=\"too_big\"}"), too_big);
+	ASSERT_EQ(db_int("SELECT count(*) FROM webhook_events "
+	                 "WHERE verified = 0"),
+	    3);
+	free(uid);
+	free(bad);
+	free(over);
+	finish();
+	serve_env[0] = NULL;
+}
+
+CS_TEST(http_api__csv_of_another_project_is_refused)
+{
+	char *path = cs_xasprintf("%s/csv/lab-rat-100.csv", cs_test_fixtures());
+	char *csv = cs_test_read_file(path, NULL);
+	struct resp r;
+	int64_t id;
+	cJSON *page;
+
+	ASSERT_TRUE(csv != NULL);
+	start();
+	id = create_campaign("Elsewhere", UNKNOWN_PROJECT, 1000);
+	r = call_at(__FILE__, __LINE__, "POST",
+	    P("/api/campaigns/%lld/import", (long long)id), csv, "text/csv",
+	    ADMIN);
+	ASSERT_EQ(r.status, 400);
+	ASSERT_STR_EQ(err_code(r.json), "invalid");
+	ASSERT_STR_CONTAINS(
+	    str(cJSON_GetObjectItem(r.json, "error"), "message"),
+	    "an export of NMKR project " PROJECT);
+	resp_free(&r);
+	page =
+	    API("GET", P("/api/campaigns/%lld/nfts", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), 0);
+	cJSON_Delete(page);
+	free(csv);
+	free(path);
 	finish();
 }

@@ -546,81 +546,6 @@ CS_TEST(load__500_webhooks_during_a_sync)
 	free(hc.per_nft);
 }
 
-struct pulls {
-	size_t n;
-	int64_t first_at;
-};
-
-static int
-pull_cb(const struct cs_sync_log *l, void *payload)
-{
-	struct pulls *p = payload;
-
-	p->n++;
-	if (p->first_at == 0 || l->started_at < p->first_at)
-		p->first_at = l->started_at;
-	return 0;
-}
-
-static struct pulls
-pulls_of(struct cs_store *s, int64_t campaign)
-{
-	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
-	struct pulls p = {0, 0};
-
-	q.campaign_id = campaign;
-	q.type = CS_SYNC_API_PULL;
-	ASSERT_OK(cs_store_sync_log_list(s, &q, pull_cb, &p, TERR));
-	return p;
-}
-
-/* Two serve instances with the schedule every minute on one PostgreSQL:
- * at the tick each campaign is synced once, by one of them, and the other
- * says why it did not. Waits for the next minute (at most 60 s). */
-CS_TEST(load__two_instances_schedule_once_per_tick)
-{
-	struct cs_store *s = NULL;
-	struct pulls p;
-	char *log_a, *log_b, mine[96], theirs[96], running[96];
-	int64_t id, deadline;
-
-	if (!cs_fixture_db_is_pg())
-		CS_SKIP("several instances share PostgreSQL (docs/deploy.md)");
-	start_n("20", 2, "* * * * *");
-	id = campaign(20);
-	ASSERT_OK(cs_store_open(&s, db_url, TERR));
-	deadline = cs_now_ms() + 75 * 1000;
-	do {
-		cs_sleep_ms(250);
-		p = pulls_of(s, id);
-	} while (p.n == 0 && cs_now_ms() < deadline);
-	ASSERT_EQ(p.n, 1);
-	/* Both instances have had their go at the tick by now. */
-	cs_sleep_ms(3000);
-	ASSERT_EQ(pulls_of(s, id).n, 1);
-	ASSERT_EQ(cs_fakeproc_stop(&servers[0]), 0);
-	ASSERT_EQ(cs_fakeproc_stop(&servers[1]), 0);
-	log_a = cs_fakeproc_log(&servers[0]);
-	log_b = cs_fakeproc_log(&servers[1]);
-	snprintf(mine, sizeof(mine), "campaign %lld: success", (long long)id);
-	snprintf(theirs, sizeof(theirs),
-	    "campaign %lld: synced by another instance", (long long)id);
-	snprintf(running, sizeof(running),
-	    "campaign %lld: a sync is already running", (long long)id);
-	if (strstr(log_a, mine) != NULL) {
-		ASSERT_STR_NOT_CONTAINS(log_b, mine);
-		ASSERT_TRUE(strstr(log_b, theirs) != NULL ||
-		            strstr(log_b, running) != NULL);
-	} else {
-		ASSERT_STR_CONTAINS(log_b, mine);
-		ASSERT_TRUE(strstr(log_a, theirs) != NULL ||
-		            strstr(log_a, running) != NULL);
-	}
-	free(log_a);
-	free(log_b);
-	cs_store_free(s);
-}
-
 /* A password in CS_DATABASE_URL never reaches the log, though serve logs
  * the URL it opened. PostgreSQL only (a SQLite URL has none); the test
  * server trusts local connections, so any password is accepted. */
@@ -633,7 +558,7 @@ CS_TEST(load__database_password_is_not_logged)
 	char *url, *env_db, *log;
 
 	if (!cs_fixture_db_is_pg())
-		CS_SKIP("a SQLite URL has no password");
+		CS_CANNOT_RUN("a SQLite URL has no password");
 	url = cs_fixture_db_url("load.db");
 	/* In the query, and in the user part with a '?' in it (libpq reads
 	 * the user part up to the '@'). */
@@ -795,4 +720,83 @@ CS_TEST(load__crash_mid_sync_leaves_the_database_as_it_was)
 	                         "that are gone (this is instance-a)");
 	free(log);
 	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+}
+
+/* One signed sale listing n NFTs, sent to the server: its status and
+ * answer (caller frees). */
+static struct cs_test_resp
+send_many(const char *secret, char **uids, size_t n)
+{
+	struct cs_buf b = CS_BUF_INIT(1u << 20);
+	char sig[45], *enc, *u;
+	struct cs_test_resp r;
+	size_t i;
+
+	ASSERT_OK(cs_buf_printf(&b,
+	    "{\"EventType\":\"transactionconfirmed\",\"ProjectUid\":\"%s\","
+	    "\"SaleType\":\"paidonftaddress\",\"TxHash\":\"%064x\","
+	    "\"NotificationSaleNfts\":[",
+	    PROJECT, 77));
+	for (i = 0; i < n; i++)
+		ASSERT_OK(cs_buf_printf(
+		    &b, "%s{\"NftUid\":\"%s\"}", i == 0 ? "" : ",", uids[i]));
+	ASSERT_OK(cs_buf_puts(&b, "]}"));
+	cs_webhook_sign(secret, cs_buf_cstr(&b), b.len, sig);
+	enc = url_encode(sig);
+	u = cs_xasprintf(
+	    "%s/webhooks/nmkr?payloadHash=%s", server.base_url, enc);
+	r = cs_test_http("POST", u, cs_buf_cstr(&b), NULL);
+	free(u);
+	free(enc);
+	cs_buf_dispose(&b);
+	return r;
+}
+
+/* A sale of many NFTs at once is taken whole and recognised when it comes
+ * again, on every backend: its replay key must fit a unique index. */
+CS_TEST(load__one_webhook_sells_300_nfts)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_test_resp r;
+	struct cs_campaign c;
+	struct cs_store *s = NULL;
+	struct uids u;
+	char path[128];
+	size_t i;
+	int64_t id;
+
+	start("300");
+	id = campaign(300);
+	snprintf(
+	    path, sizeof(path), "/api/campaigns/%lld/webhook", (long long)id);
+	{
+		char body[256];
+
+		snprintf(body, sizeof(body), "{\"url\":\"%s/webhooks/nmkr\"}",
+		    server.base_url);
+		cJSON_Delete(api("POST", path, body, 200));
+	}
+	ASSERT_OK(cs_store_open(&s, db_url, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	u.v = cs_xcalloc(300, sizeof(*u.v));
+	u.n = 0;
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &q, uid_cb, &u, TERR));
+	ASSERT_EQ(u.n, 300);
+	r = send_many(c.webhook_secret, u.v, u.n);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_STR_CONTAINS(r.body, "\"outcome\":\"applied\"");
+	ASSERT_STR_CONTAINS(r.body, "\"changed\":300");
+	cs_test_resp_free(&r);
+	r = send_many(c.webhook_secret, u.v, u.n);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_STR_CONTAINS(r.body, "\"outcome\":\"replay\"");
+	cs_test_resp_free(&r);
+	for (i = 0; i < u.n; i++)
+		free(u.v[i]);
+	free(u.v);
+	cs_campaign_dispose(&c);
+	cs_store_free(s);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+	ASSERT_EQ(cs_fakeproc_stop(&fake), 0);
 }

@@ -123,6 +123,7 @@ CS_TEST(nmkr__lists_10000_with_4_in_flight)
 CS_TEST(nmkr__walk_continues_past_stale_counts)
 {
 	struct cs_nmkr_counts stale = {0};
+	struct cs_nmkr_usage u;
 	struct cs_remote_list list;
 	struct cs_nmkr *c;
 
@@ -133,7 +134,13 @@ CS_TEST(nmkr__walk_continues_past_stale_counts)
 	ASSERT_OK(
 	    cs_nmkr_list_nfts(c, PROJECT, &stale, &list, NULL, NULL, TERR));
 	ASSERT_EQ(list.items.len, 120);
-	ASSERT_EQ(requests_of("GetNfts"), 3);
+	/* Pages of 50: the second is full, so a third; 120 listed against
+	 * counts of 50 is a list that moved, so it is read again, GetCounts
+	 * first (120), in pages of 49: 3 more. */
+	ASSERT_EQ(requests_of("GetNfts"), 3 + 3);
+	ASSERT_EQ(requests_of("GetCounts"), 1);
+	cs_nmkr_usage(c, &u);
+	ASSERT_EQ(u.walks, 2);
 	cs_remote_list_dispose(&list);
 	cs_nmkr_free(c);
 }
@@ -214,8 +221,140 @@ CS_TEST(nmkr__permanent_500_fails_with_status)
 	    cs_nmkr_list_nfts(c, PROJECT, NULL, &list, NULL, NULL, TERR));
 	ASSERT_EQ(cs_test_err.http_status, 500);
 	ASSERT_STR_CONTAINS(cs_test_err.msg, "HTTP 500");
-	ASSERT_STR_CONTAINS(cs_test_err.msg, "5 attempts");
+	/* Five failed attempts in a row open the circuit: nothing more is
+	 * sent, what was in flight finishes. */
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "the circuit");
+	ASSERT_LE(requests_of("GetNfts"), 5 + 3);
 	ASSERT_EQ(list.items.len, 0); /* nothing partial */
+	cs_remote_list_dispose(&list);
+	cs_nmkr_free(c);
+}
+
+/* Every NMKR client of the process draws from one bucket: at 100
+ * requests per 10 s (a burst of 10, then 9 a second), two clients asking
+ * 15 times each wait about (30 - 10) / 9 s together; two buckets of their
+ * own would let each through in about 0.6 s. */
+CS_TEST(nmkr__clients_share_one_bucket)
+{
+	struct cs_nmkr_counts k;
+	struct cs_nmkr *a, *b;
+	int64_t t0, ms;
+	int i;
+
+	start_fake("10");
+	cs_nmkr_set_rate(100);
+	a = client(4);
+	b = client(4);
+	t0 = cs_mono_ms();
+	for (i = 0; i < 15; i++) {
+		ASSERT_OK(cs_nmkr_get_counts(a, PROJECT, &k, TERR));
+		ASSERT_OK(cs_nmkr_get_counts(b, PROJECT, &k, TERR));
+	}
+	ms = cs_mono_ms() - t0;
+	ASSERT_GE(ms, 1800);
+	ASSERT_LE(ms, 20000);
+	ASSERT_EQ(requests_of("GetCounts"), 30);
+	cs_nmkr_free(a);
+	cs_nmkr_free(b);
+}
+
+/* A transient failure is retried within the budget and the walk recovers;
+ * a success between failures starts the run of failures again. */
+CS_TEST(nmkr__transient_failures_do_not_open_the_circuit)
+{
+	struct cs_remote_list list;
+	struct cs_nmkr_usage u;
+	struct cs_nmkr *c;
+
+	start_fake("600");
+	control("POST", "/__fake/faults",
+	    "{\"endpoint\":\"GetNfts\",\"status\":503,\"times\":4}");
+	c = client(1);
+	cs_remote_list_init(&list);
+	ASSERT_OK(cs_nmkr_list_nfts(c, PROJECT, NULL, &list, NULL, NULL, TERR));
+	ASSERT_EQ(list.items.len, 600);
+	cs_nmkr_usage(c, &u);
+	ASSERT_FALSE(u.circuit_open);
+	ASSERT_EQ(u.failed, 4);
+	ASSERT_EQ(u.sent, 1 + 4 + 13); /* GetCounts, 4 failures, 13 pages */
+	ASSERT_EQ(u.walks, 1);
+	cs_remote_list_dispose(&list);
+	cs_nmkr_free(c);
+}
+
+/* Issue 12 section 4: NFT 3 is deleted right after page 2 is built. With
+ * 4 pages in flight, every page from 7 on is built after that and has moved
+ * up by one, so a live NFT is on no page (where depends on which of pages
+ * 1 to 6 were built before). The walk sees its pages and counts disagree,
+ * reads again with pages of 49 and has every live NFT. */
+CS_TEST(nmkr__deleted_mid_walk_is_read_again)
+{
+	struct cs_remote_list list;
+	struct cs_nmkr_usage u;
+	struct cs_nmkr *c;
+	char url[256], body[160];
+	const cJSON *it;
+	cJSON *live;
+	size_t i, found = 0;
+	const char *gone;
+
+	start_fake("2000");
+	snprintf(url, sizeof(url), "%s/__fake/nfts", fake.base_url);
+	live = cs_test_http_json("GET", url, NULL);
+	gone = cJSON_GetObjectItem(cJSON_GetArrayItem(live, 2), "uid")
+	           ->valuestring;
+	snprintf(
+	    body, sizeof(body), "{\"afterPage\":2,\"delete\":\"%s\"}", gone);
+	control("POST", "/__fake/walk-events", body);
+	c = client(4);
+	cs_remote_list_init(&list);
+	ASSERT_OK(cs_nmkr_list_nfts(c, PROJECT, NULL, &list, NULL, NULL, TERR));
+	ASSERT_EQ(list.items.len, 1999);
+	cJSON_ArrayForEach(it, live) {
+		const char *uid = cJSON_GetObjectItem(it, "uid")->valuestring;
+		bool listed = false;
+
+		for (i = 0; i < list.items.len && !listed; i++)
+			listed = strcmp(CS_VEC_AT(&list.items,
+			                    struct cs_remote_nft, i)
+			                    ->uid,
+			             uid) == 0;
+		ASSERT_TRUE(listed == (strcmp(uid, gone) != 0));
+		found += listed;
+	}
+	ASSERT_EQ(found, 1999);
+	cs_nmkr_usage(c, &u);
+	ASSERT_EQ(u.walks, 2);
+	/* The counts disagree with the pages, or (when a page in flight
+	 * beside page 2 was built after the deletion) two pages overlap. */
+	ASSERT_STR_CONTAINS(u.walk_note, "changed while it was read");
+	ASSERT_EQ(requests_of("GetCounts"), 2);
+	cJSON_Delete(live);
+	cs_remote_list_dispose(&list);
+	cs_nmkr_free(c);
+}
+
+/* A list that moves on every read is not used: one NFT is added after
+ * page 2 of each read, so no read agrees with its counts nor with the read
+ * before it. After three reads the walk fails; nothing partial is kept. */
+CS_TEST(nmkr__list_that_keeps_moving_fails)
+{
+	struct cs_remote_list list;
+	struct cs_nmkr_usage u;
+	struct cs_nmkr *c;
+
+	start_fake("300");
+	control("POST", "/__fake/walk-events",
+	    "{\"afterPage\":2,\"add\":1,\"times\":3}");
+	c = client(1);
+	cs_remote_list_init(&list);
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_nmkr_list_nfts(c, PROJECT, NULL, &list, NULL, NULL, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "kept changing while it was read");
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "3 reads disagreed");
+	ASSERT_EQ(list.items.len, 0);
+	cs_nmkr_usage(c, &u);
+	ASSERT_EQ(u.walks, 3);
 	cs_remote_list_dispose(&list);
 	cs_nmkr_free(c);
 }
@@ -239,6 +378,8 @@ CS_TEST(nmkr__bad_bodies_are_parse_errors)
 	    "{\"endpoint\":\"GetCounts\",\"truncate\":true,\"times\":-1}");
 	ASSERT_ERR(CS_EPARSE, cs_nmkr_get_counts(c, PROJECT, &k, TERR));
 	ASSERT_STR_CONTAINS(cs_test_err.msg, "truncated");
+	/* Five truncations in a row opened the circuit: a new budget. */
+	cs_nmkr_usage_reset(c);
 	control("DELETE", "/__fake/faults", NULL);
 	control("POST", "/__fake/faults",
 	    "{\"endpoint\":\"GetCounts\",\"oversize\":true,\"times\":1}");

@@ -52,7 +52,7 @@ setup(const char *n)
 	c.name = CS_UNCONST("Lab Rat");
 	c.nmkr_project_uid = CS_UNCONST(PROJECT);
 	c.network = CS_NETWORK_PREPROD;
-	c.max_nfts = 1000;
+	c.max_nfts = atoi(n) > 1000 ? atoi(n) : 1000;
 	ASSERT_OK(cs_store_campaign_create(store, &c, cs_now_ms(), TERR));
 	campaign = c.id;
 	ASSERT_OK(cs_import_from_nmkr(
@@ -362,6 +362,133 @@ CS_TEST(sync__seed_nmkr_500_changes_nothing)
 	teardown();
 }
 
+static bool has_warning(const cJSON *report, const char *needle);
+
+static int64_t
+fake_total(void)
+{
+	char url[512];
+	cJSON *j;
+	int64_t v;
+
+	snprintf(url, sizeof(url), "%s/__fake/stats", fake.base_url);
+	j = cs_test_http_json("GET", url, NULL);
+	v = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "total"));
+	cJSON_Delete(j);
+	return v;
+}
+
+/* Issue 12 section 4: a failing NMKR is not hammered. A permanent 500 on
+ * every page of a 2,000-NFT project (40 pages): the sync stops after a few
+ * consecutive failures and says how many requests it spent. */
+CS_TEST(sync__failing_nmkr_spends_a_small_budget)
+{
+	struct cs_sync_result r;
+	const cJSON *calls;
+	int64_t sent;
+
+	setup("2000");
+	control("POST", "/__fake/faults",
+	    "{\"endpoint\":\"GetNfts\",\"status\":500,\"times\":-1}");
+	control("POST", "/__fake/stats/reset", NULL);
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_FAILED);
+	sent = fake_total();
+	fprintf(stderr, "requests against a permanent 500, 2,000 NFTs: %lld\n",
+	    (long long)sent);
+	/* GetProjectDetails and GetCounts, then five failed attempts in a
+	 * row and what was in flight beside the fifth: 2 + 5 + 3 at most. */
+	ASSERT_LE(sent, 10);
+	calls = cJSON_GetObjectItem(r.report, "nmkrRequests");
+	ASSERT_TRUE(calls != NULL);
+	ASSERT_EQ(num(calls, "sent"), sent);
+	ASSERT_EQ(num(calls, "failed"), sent - 2);
+	ASSERT_GT(num(calls, "refused"), 0);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(calls, "circuitOpen")));
+	ASSERT_STR_CONTAINS(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(r.report, "errors"), 0)
+	        ->valuestring,
+	    "HTTP 500");
+	cs_sync_result_dispose(&r);
+
+	/* The next sync has a budget of its own: NMKR is back, it applies. */
+	control("DELETE", "/__fake/faults", NULL);
+	control("POST", "/__fake/stats/reset", NULL);
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	calls = cJSON_GetObjectItem(r.report, "nmkrRequests");
+	ASSERT_EQ(num(calls, "sent"), fake_total());
+	ASSERT_EQ(num(calls, "failed"), 0);
+	ASSERT_FALSE(cJSON_IsTrue(cJSON_GetObjectItem(calls, "circuitOpen")));
+	ASSERT_EQ(num(calls, "walks"), 1);
+	cs_sync_result_dispose(&r);
+	teardown();
+}
+
+/* Issue 12 section 4: an NFT deleted at NMKR while the sync walks the pages
+ * moves the later pages up by one (offset paging), so one live NFT is on no
+ * page. The sync must not report success over that hole: it reads again.
+ * 2,000 NFTs: with 4 pages in flight, pages 7 to 40 are surely built after
+ * the deletion (made once page 2 is built). */
+CS_TEST(sync__nft_deleted_mid_walk_leaves_no_hole)
+{
+	struct cs_sync_result r;
+	const cJSON *d, *calls;
+	char *gone, body[160];
+	int not_found = 0;
+
+	setup("2000");
+	gone = uid_of(3);
+	snprintf(
+	    body, sizeof(body), "{\"afterPage\":2,\"delete\":\"%s\"}", gone);
+	control("POST", "/__fake/walk-events", body);
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(r.report, "discrepancies")) {
+		ASSERT_STR_EQ(cJSON_GetObjectItem(d, "issue")->valuestring,
+		    "Not found in NMKR");
+		ASSERT_STR_EQ(
+		    cJSON_GetObjectItem(d, "nftUid")->valuestring, gone);
+		not_found++;
+	}
+	ASSERT_EQ(not_found, 1);
+	ASSERT_EQ(
+	    num(cJSON_GetObjectItem(r.report, "nmkrStats"), "total"), 1999);
+	calls = cJSON_GetObjectItem(r.report, "nmkrRequests");
+	ASSERT_GE(num(calls, "walks"), 2);
+	ASSERT_TRUE(has_warning(r.report, "changed while"));
+	cs_sync_result_dispose(&r);
+	free(gone);
+	teardown();
+}
+
+/* A list that moves during every read (an NFT added after page 2 of each
+ * of the three reads) fails the sync with the reason; nothing is applied. */
+CS_TEST(sync__list_that_keeps_moving_fails_the_sync)
+{
+	struct cs_sync_result r;
+	const cJSON *errs;
+	char *uid;
+
+	setup("2000");
+	uid = uid_of(5);
+	set_state(uid, "sold");
+	control("POST", "/__fake/walk-events",
+	    "{\"afterPage\":2,\"add\":1,\"times\":3}");
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_FAILED);
+	errs = cJSON_GetObjectItem(r.report, "errors");
+	ASSERT_STR_CONTAINS(cJSON_GetArrayItem(errs, 0)->valuestring,
+	    "kept changing while it was read");
+	ASSERT_EQ(
+	    num(cJSON_GetObjectItem(r.report, "nmkrRequests"), "walks"), 3);
+	ASSERT_EQ(status_of(uid, NULL), CS_NFT_AVAILABLE);
+	ASSERT_EQ(history(0).n, 0);
+	cs_sync_result_dispose(&r);
+	free(uid);
+	teardown();
+}
+
 static bool
 has_warning(const cJSON *report, const char *needle)
 {
@@ -559,6 +686,8 @@ CS_TEST(sync__cli_exit_codes)
 	code = cs_test_run(argv, env, NULL, &out, &errout);
 	ASSERT_EQ(code, 0);
 	ASSERT_STR_CONTAINS(out, "Sync of Lab Rat (campaign 1): success");
+	ASSERT_STR_CONTAINS(out, "NMKR requests: ");
+	ASSERT_STR_CONTAINS(out, " sent, 0 failed\n");
 	ASSERT_STR_CONTAINS(out, "Status mismatch");
 	ASSERT_STR_CONTAINS(out, "Updates (1 applied, 0 failed)");
 	ASSERT_STR_NOT_CONTAINS(out, KEY);

@@ -43,12 +43,13 @@ cs_fixture_store_url(void)
 		const char *dsn = getenv("CS_TEST_PG_DSN");
 
 		if (dsn == NULL || *dsn == '\0')
-			CS_SKIP("CS_TEST_PG_DSN is not set: PostgreSQL tests "
-			        "skipped (CI sets it)");
+			CS_CANNOT_RUN(
+			    "CS_TEST_PG_DSN is not set (make test starts "
+			    "a PostgreSQL cluster and sets it)");
 #ifdef CS_WITH_POSTGRES
 		return cs_fixture_pg_url(dsn);
 #else
-		CS_SKIP("built without the PostgreSQL backend");
+		CS_CANNOT_RUN("built without the PostgreSQL backend");
 #endif
 	}
 	fprintf(stderr, "unknown CS_TEST_STORE=%s\n", kind);
@@ -86,8 +87,8 @@ cs_fixture_db_url(const char *name)
 	}
 	dsn = getenv("CS_TEST_PG_DSN");
 	if (dsn == NULL || *dsn == '\0')
-		CS_SKIP("CS_TEST_PG_DSN is not set: PostgreSQL tests skipped "
-		        "(CI sets it)");
+		CS_CANNOT_RUN("CS_TEST_PG_DSN is not set (make test starts a "
+		              "PostgreSQL cluster and sets it)");
 #ifdef CS_WITH_POSTGRES
 	if (nmade == sizeof(made) / sizeof(made[0])) {
 		fprintf(stderr, "fixture: too many databases in one test\n");
@@ -97,7 +98,7 @@ cs_fixture_db_url(const char *name)
 	made[nmade].url = cs_fixture_pg_url(dsn);
 	return cs_xstrdup(made[nmade++].url);
 #else
-	CS_SKIP("built without the PostgreSQL backend");
+	CS_CANNOT_RUN("built without the PostgreSQL backend");
 #endif
 }
 

@@ -21,7 +21,7 @@
 /*
  * Treat "additionalProperties": false as true. NMKR's spec is a 2022 export
  * that marks every schema closed although the live API has added fields
- * since (UPSTREAM.md §0), so its newer fields must be allowed.
+ * since (docs/upstream.md §0), so its newer fields must be allowed.
  */
 #define CS_OPENAPI_ALLOW_EXTRA 0x1u
 

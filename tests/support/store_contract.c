@@ -11,6 +11,7 @@
 
 #include "store/store.h"
 #include "support/fixture.h"
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/xalloc.h"
@@ -145,7 +146,7 @@ CS_TEST(contract__open_beside_a_writer)
 	int v = 0;
 
 	if (strncmp(url, "sqlite:", 7) != 0 || strstr(url, ":memory:") != NULL)
-		CS_SKIP("a SQLite file only");
+		CS_CANNOT_RUN("a SQLite file only");
 	ASSERT_OK(cs_store_open(&s, url, TERR));
 	ASSERT_EQ(sqlite3_open(url + 7, &db), SQLITE_OK);
 	ASSERT_EQ(
@@ -1148,7 +1149,7 @@ CS_TEST(contract__sync_apply_refused_row_in_a_batch)
 
 	if (strcmp(url, "sqlite::memory:") == 0) {
 		free(url);
-		CS_SKIP("a trigger needs a second connection");
+		CS_CANNOT_RUN("a trigger needs a second connection");
 	}
 	ASSERT_OK(cs_store_open(&s, url, TERR));
 	id = make_campaign(s, "Lab Rat", 50);
@@ -1654,6 +1655,148 @@ CS_TEST(contract__webhook_apply_replay_and_isolation)
 	ASSERT_TRUE(items[0].replay);
 	free(u0);
 	free(u1);
+	cs_store_free(s);
+}
+
+/* The events left, oldest first: their outcomes, bodies and lengths. */
+struct kept_acc {
+	size_t n;
+	char outcomes[8][24];
+	size_t raw_len[8], body_len[8];
+	char sha[8][65];
+};
+
+static int
+kept_cb(const struct cs_webhook_event *e, void *payload)
+{
+	struct kept_acc *acc = payload;
+	size_t i;
+
+	if (acc->n == 8)
+		return 0;
+	/* Newest first: shift, so that index 0 is the oldest. */
+	for (i = acc->n; i > 0; i--) {
+		memcpy(acc->outcomes[i], acc->outcomes[i - 1], 24);
+		acc->raw_len[i] = acc->raw_len[i - 1];
+		acc->body_len[i] = acc->body_len[i - 1];
+		memcpy(acc->sha[i], acc->sha[i - 1], 65);
+	}
+	snprintf(acc->outcomes[0], 24, "%s", e->outcome);
+	acc->raw_len[0] = e->raw_len;
+	acc->body_len[0] = e->body_len;
+	snprintf(acc->sha[0], 65, "%s",
+	    e->body_sha256 != NULL ? e->body_sha256 : "");
+	acc->n++;
+	return 0;
+}
+
+CS_TEST(contract__webhook_prune_keeps_what_history_points_at)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	enum cs_apply_result r[1];
+	struct cs_webhook_apply it[5];
+	struct kept_acc acc;
+	struct cs_nft n;
+	char *u0 = cs_fixture_uid(29, 0);
+	char big[1024];
+	int64_t id = make_campaign(s, "Lab Rat", 10), deleted = -1;
+	int64_t day = 24LL * 3600 * 1000;
+	size_t i;
+
+	import_n(s, id, 2, 29, &res);
+	ch.nft_uid = u0;
+	ch.campaign_id = id;
+	ch.new_status = CS_NFT_SOLD;
+	ch.source = CS_SOURCE_WEBHOOK;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	/* Old: a sale that changed an NFT, its replay, a refused one, a
+	 * sale that changed nothing (no history row). New: a refused one. */
+	it[0] = webhook_item("old-sale", big, true, &ch, 1, r);
+	it[1] = webhook_item("old-sale", big, true, &ch, 1, r);
+	it[2] = webhook_item(NULL, "{\"junk\":1}", false, NULL, 0, NULL);
+	it[3] = webhook_item("old-noop", "{}", true, NULL, 0, NULL);
+	it[4] = webhook_item(NULL, "{\"junk\":2}", false, NULL, 0, NULL);
+	for (i = 0; i < 5; i++) {
+		it[i].event.received_at = NOW - (i < 4 ? 40 * day : day);
+		it[i].event.body_sha256 =
+		    CS_UNCONST("0123456789abcdef0123456789abcdef"
+		               "0123456789abcdef0123456789abcdef");
+		it[i].event.body_len = it[i].event.raw_len;
+	}
+	/* A refused body: its first bytes, and the whole one's length. */
+	it[2].event.body_len = 300000;
+	ASSERT_OK(cs_store_webhook_apply(s, it, 5, NOW, TERR));
+	ASSERT_TRUE(it[1].replay);
+
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(
+	    cs_store_webhook_event_list(s, 0, 0, true, kept_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 5);
+	ASSERT_STR_EQ(acc.outcomes[0], "applied");
+	ASSERT_EQ(acc.raw_len[0], sizeof(big) - 1);
+	ASSERT_EQ(acc.body_len[0], sizeof(big) - 1);
+	ASSERT_STR_EQ(acc.sha[0], it[0].event.body_sha256);
+	/* A replay keeps the first bytes; the first row has it all. */
+	ASSERT_STR_EQ(acc.outcomes[1], "replay");
+	ASSERT_EQ(acc.raw_len[1], CS_WEBHOOK_KEPT_PREFIX);
+	ASSERT_EQ(acc.body_len[1], sizeof(big) - 1);
+	ASSERT_STR_EQ(acc.outcomes[2], "rejected");
+	ASSERT_EQ(acc.raw_len[2], strlen("{\"junk\":1}"));
+	ASSERT_EQ(acc.body_len[2], 300000);
+
+	/* Prune what is older than 30 days. */
+	ASSERT_OK(cs_store_webhook_prune(s, NOW - 30 * day, &deleted, TERR));
+	ASSERT_EQ(deleted, 3);
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(
+	    cs_store_webhook_event_list(s, 0, 0, false, kept_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 2);
+	ASSERT_STR_EQ(acc.outcomes[0], "applied");  /* history points at it */
+	ASSERT_STR_EQ(acc.outcomes[1], "rejected"); /* the recent one */
+	/* The history row and the NFT are untouched. */
+	ASSERT_OK(cs_store_nft_get(s, u0, &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD);
+	ASSERT_EQ(history_of(s, n.id).n, 1);
+	ASSERT_EQ(history_of(s, n.id).last.webhook_event_id, it[0].event.id);
+	cs_nft_dispose(&n);
+	/* Again: nothing more goes; NULL deleted is fine. */
+	ASSERT_OK(cs_store_webhook_prune(s, NOW - 30 * day, &deleted, TERR));
+	ASSERT_EQ(deleted, 0);
+	ASSERT_OK(cs_store_webhook_prune(s, NOW, NULL, TERR));
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(
+	    cs_store_webhook_event_list(s, 0, 0, false, kept_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+	free(u0);
+	cs_store_free(s);
+}
+
+CS_TEST(contract__webhook_prune_in_batches)
+{
+	struct cs_store *s = open_store();
+	struct cs_webhook_apply *it;
+	size_t i, n = CS_WEBHOOK_PRUNE_BATCH * 2 + 5;
+	int64_t deleted = 0;
+	struct kept_acc acc;
+
+	it = cs_xcalloc(n, sizeof(*it));
+	for (i = 0; i < n; i++) {
+		it[i] = webhook_item(NULL, "{}", false, NULL, 0, NULL);
+		it[i].event.received_at = NOW - 1000 - (int64_t)i;
+	}
+	ASSERT_OK(cs_store_webhook_apply(s, it, n, NOW, TERR));
+	it[0] = webhook_item(NULL, "{}", false, NULL, 0, NULL);
+	ASSERT_OK(cs_store_webhook_apply(s, it, 1, NOW, TERR));
+	ASSERT_OK(cs_store_webhook_prune(s, NOW - 500, &deleted, TERR));
+	ASSERT_EQ(deleted, (int64_t)n);
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(
+	    cs_store_webhook_event_list(s, 0, 0, false, kept_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+	free(it);
 	cs_store_free(s);
 }
 

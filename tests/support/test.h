@@ -7,7 +7,10 @@
  * registered at load time; tests/CMakeLists.txt finds every CS_TEST( in a
  * source and adds it as its own CTest test, so each case runs in its own
  * process (ctest -j, named failures). A failed assertion prints both operands
- * with file:line and exits 1; CS_SKIP() exits 77 (SKIP_RETURN_CODE).
+ * with file:line and exits 1. There is no skip: a test that cannot run
+ * where it was started says why with CS_CANNOT_RUN() and fails, and a test
+ * that does not apply to a backend is not registered for it
+ * (cs_test_register's EXCLUDE in tests/CMakeLists.txt).
  */
 #ifndef CS_TEST_H
 #define CS_TEST_H
@@ -38,11 +41,11 @@ void cs_test_fail(const char *file, int line, const char *fmt, ...)
 /* A test CMake does not register by itself (a driver run with arguments). */
 #define CS_TEST_DRIVER(name) CS_TEST(name)
 
-#define CS_SKIP(...)                                                           \
+#define CS_CANNOT_RUN(...)                                                     \
 	do {                                                                   \
-		fprintf(stderr, "skip: " __VA_ARGS__);                         \
+		fprintf(stderr, "cannot run: " __VA_ARGS__);                   \
 		fputc('\n', stderr);                                           \
-		exit(77);                                                      \
+		exit(1);                                                       \
 	} while (0)
 
 #define ASSERT_TRUE(expr)                                                      \

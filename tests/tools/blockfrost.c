@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fake-blockfrost against UPSTREAM.md §2 and Blockfrost's official OpenAPI
+ * fake-blockfrost against docs/upstream.md §2 and Blockfrost's official OpenAPI
  * spec: assets, holders and transactions, the error bodies, the token
  * bucket, the daily quota, the auto-ban, the control interface, and
  * fake-nmkr minting its sold NFTs on it.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fake-nmkr against UPSTREAM.md §1 and NMKR's official (2022) OpenAPI spec:
- * every endpoint's happy path and error bodies, the quirks (401 texts, 406 vs
- * 400 limits, 406-then-404, zero counts, paging end), the rate limit and
+ * fake-nmkr against docs/upstream.md §1 and NMKR's official (2022) OpenAPI
+ * spec: every endpoint's happy path and error bodies, the quirks (401 texts,
+ * 406 vs 400 limits, 406-then-404, zero counts, paging end), the rate limit and
  * cache, every fault kind, the counters, the control interface and the
  * signed webhooks.
  */
@@ -1312,6 +1312,124 @@ CS_TEST(control__add_list_delete)
 	cs_fakeproc_stop(&p);
 }
 
+/* The ids of a GetNfts page, in order. */
+static size_t
+page_ids(const struct cs_fakeproc *p, int page, int64_t *ids, size_t max)
+{
+	struct th_resp r;
+	const cJSON *it;
+	cJSON *doc;
+	size_t n = 0;
+
+	get(&r, p, BEARER, "/v2/GetNfts/%s/all/50/%d?orderby=id", TH_PROJECT,
+	    page);
+	ASSERT_EQ(r.status, 200);
+	doc = th_json(&r);
+	cJSON_ArrayForEach(it, doc) {
+		ASSERT_TRUE(n < max);
+		ids[n++] = (int64_t)th_num(it, "id");
+	}
+	cJSON_Delete(doc);
+	th_resp_free(&r);
+	return n;
+}
+
+CS_TEST(control__walk_events_delete_and_add_mid_walk)
+{
+	static const char *const args[] = {"--nfts", "120", NULL};
+	struct cs_fakeproc p;
+	int64_t ids[60];
+	char uid[37], body[160];
+	cJSON *doc, *ev;
+
+	th_start_nmkr(&p, args);
+	th_nft_uid(TH_PROJECT, 3, uid);
+	snprintf(body, sizeof(body),
+	    "[{\"afterPage\":1,\"delete\":\"%s\"},"
+	    "{\"afterPage\":2,\"add\":1}]",
+	    uid);
+	doc = th_control(&p, "POST", "/__fake/walk-events", body, 200);
+	ev = cJSON_GetObjectItemCaseSensitive(doc, "events");
+	ASSERT_EQ(cJSON_GetArraySize(ev), 2);
+	ASSERT_STR_EQ(th_str(cJSON_GetArrayItem(ev, 0), "delete"), uid);
+	ASSERT_STR_EQ(th_str(cJSON_GetArrayItem(ev, 0), "project"), TH_PROJECT);
+	ASSERT_EQ(th_num(cJSON_GetArrayItem(ev, 1), "add"), 1);
+	ASSERT_EQ(th_num(doc, "fired"), 0);
+	cJSON_Delete(doc);
+
+	/* Page 1 is built before the deletion: NFT 3 (id 1003) is on it. */
+	ASSERT_EQ(page_ids(&p, 1, ids, 60), 50);
+	ASSERT_EQ(ids[2], 1003);
+	ASSERT_EQ(ids[49], 1050);
+	doc = th_control(&p, "GET", "/__fake/walk-events", NULL, 200);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "events")),
+	    1);
+	ASSERT_EQ(th_num(doc, "fired"), 1);
+	cJSON_Delete(doc);
+	/* The later pages moved up by one: id 1051 is on no page. */
+	ASSERT_EQ(page_ids(&p, 2, ids, 60), 50);
+	ASSERT_EQ(ids[0], 1052);
+	ASSERT_EQ(ids[49], 1101);
+	/* After page 2 one NFT was added, at the end (the highest id). */
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 20);
+	ASSERT_EQ(ids[0], 1102);
+	ASSERT_EQ(ids[19], 1121);
+	/* Each event fired once: page 1 again changes nothing. */
+	ASSERT_EQ(page_ids(&p, 1, ids, 60), 50);
+	ASSERT_EQ(ids[2], 1004);
+	doc = th_control(&p, "GET", "/__fake/nfts", NULL, 200);
+	ASSERT_EQ(cJSON_GetArraySize(doc), 120);
+	cJSON_Delete(doc);
+
+	/* Bad events; DELETE and reset forget pending ones. */
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":0,\"add\":1}", 400);
+	cJSON_Delete(doc);
+	doc = th_control(
+	    &p, "POST", "/__fake/walk-events", "{\"afterPage\":1}", 400);
+	cJSON_Delete(doc);
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":1,\"delete\":\"" TH_PROJECT "x\"}", 404);
+	cJSON_Delete(doc);
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":1,\"add\":2}", 200);
+	cJSON_Delete(doc);
+	doc = th_control(&p, "DELETE", "/__fake/walk-events", NULL, 200);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "events")),
+	    0);
+	cJSON_Delete(doc);
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":1,\"add\":2}", 200);
+	cJSON_Delete(doc);
+	doc = th_control(&p, "POST", "/__fake/reset", NULL, 200);
+	cJSON_Delete(doc);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 20);
+	doc = th_control(&p, "GET", "/__fake/walk-events", NULL, 200);
+	ASSERT_EQ(
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "events")),
+	    0);
+	cJSON_Delete(doc);
+	/* times: the next builds of the page, each one a change. */
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":1,\"add\":1,\"times\":0}", 400);
+	cJSON_Delete(doc);
+	doc = th_control(&p, "POST", "/__fake/walk-events",
+	    "{\"afterPage\":3,\"add\":1,\"times\":2}", 200);
+	ASSERT_EQ(
+	    th_num(cJSON_GetArrayItem(
+	               cJSON_GetObjectItemCaseSensitive(doc, "events"), 0),
+	        "times"),
+	    2);
+	cJSON_Delete(doc);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 20);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 21);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 22);
+	ASSERT_EQ(page_ids(&p, 3, ids, 60), 22);
+	ASSERT_EQ(cs_fakeproc_stop(&p), 0);
+}
+
 CS_TEST(seed__file_with_two_projects)
 {
 	const char *seed =
@@ -1643,6 +1761,50 @@ CS_TEST(webhook__canceled_releases_when_asked)
 	get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", uid);
 	ASSERT_STR_CONTAINS(r.body, "\"state\":\"free\"");
 	th_resp_free(&r);
+	th_receiver_stop(rx);
+	cs_fakeproc_stop(&p);
+}
+
+/* The sender sends any SaleType; only a sale changes the NFT at NMKR. */
+CS_TEST(webhook__only_a_sale_type_sells_at_the_fake)
+{
+	static const char *const args[] = {"--nfts", "3", "--sold", "0",
+	    "--webhook-secret", "secret-for-sale-types", NULL};
+	static const char *const types[] = {
+	    "doublepaymentsendbacktobuyer", "directsale", "burning"};
+	static const char *const want[] = {"free", "sold", "free"};
+	struct cs_fakeproc p;
+	struct th_receiver *rx;
+	struct th_resp r;
+	cJSON *doc, *sent;
+	char body[512], uid[37];
+	const char *raw;
+	size_t rawlen, i;
+
+	th_start_nmkr(&p, args);
+	rx = th_receiver_start(200);
+	for (i = 0; i < 3; i++) {
+		th_nft_uid(TH_PROJECT, (long)i + 1, uid);
+		snprintf(body, sizeof(body),
+		    "{\"url\":\"http://127.0.0.1:%d/h\",\"event\":"
+		    "\"transactionconfirmed\",\"nftUids\":[\"%s\"],"
+		    "\"saleType\":\"%s\"}",
+		    th_receiver_port(rx), uid, types[i]);
+		doc = th_control(&p, "POST", "/__fake/webhook", body, 200);
+		ASSERT_EQ(th_num(doc, "status"), 200);
+		cJSON_Delete(doc);
+		ASSERT_TRUE(th_receiver_wait(rx, (int)i + 1, 5000));
+		raw = th_receiver_body(rx, &rawlen);
+		sent = cJSON_ParseWithLength(raw, rawlen);
+		ASSERT_TRUE(sent != NULL);
+		ASSERT_STR_EQ(th_str(sent, "SaleType"), types[i]);
+		cJSON_Delete(sent);
+		get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", uid);
+		doc = th_json(&r);
+		ASSERT_STR_EQ(th_str(doc, "state"), want[i]);
+		cJSON_Delete(doc);
+		th_resp_free(&r);
+	}
 	th_receiver_stop(rx);
 	cs_fakeproc_stop(&p);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fake-blockfrost's API (UPSTREAM.md §2): /assets/{asset},
+ * fake-blockfrost's API (docs/upstream.md §2): /assets/{asset},
  * /assets/{asset}/addresses and /txs/{hash} under /api/v0 or the root, with
  * Blockfrost's error bodies and limits. Checks run in this order: auto-ban
  * (418), project_id (403), daily quota (402), token bucket (429), handler.

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fake-blockfrost: a stand-in for the Blockfrost Cardano API
- * (UPSTREAM.md §2) with its project_id check, per-client token bucket, daily
- * quota and auto-ban, and a control interface under /__fake/ to mint, move
- * and burn assets (docs/internals/fakes.md). The first stdout line is
+ * (docs/upstream.md §2) with its project_id check, per-client token bucket,
+ * daily quota and auto-ban, and a control interface under /__fake/ to mint,
+ * move and burn assets (docs/internals/fakes.md). The first stdout line is
  * "listening on 127.0.0.1:N"; logs go to stderr without the project id.
  */
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fake-nmkr's upstream API: the /v2 endpoints as UPSTREAM.md §1 describes
+ * fake-nmkr's upstream API: the /v2 endpoints as docs/upstream.md §1 describes
  * them, with NMKR's order of checks (rate limit, ASP.NET model validation,
  * API key, result cache, handler), its error bodies and its quirks (406 then
  * 404 for an unknown project, zeros for unknown GetCounts, 204 for no
@@ -448,7 +448,8 @@ get_nfts(struct fnmkr *f, struct cs_fake_resp *out, char **args,
 	p = cs_fnmkr__project(f, args[0]);
 	if (p == NULL) {
 		pthread_rwlock_unlock(&f->lock);
-		/* NMKR caches this answer with status 404 (UPSTREAM §1.3). */
+		/* NMKR caches this answer with status 404 (docs/upstream.md
+		 * §1.3). */
 		api_error(out, 406, 50, "Projectuid not known");
 		cache_put(f, cache_key, 404, out->body, out->len,
 		    out->content_type, now + FNMKR_UNKNOWN_PROJECT_TTL_MS, now);
@@ -465,6 +466,7 @@ get_nfts(struct fnmkr *f, struct cs_fake_resp *out, char **args,
 	text = cs_buf_take(&b, &len);
 	cs_fake_resp_take(out, 200, text, len);
 	out->content_type = CS_FAKE_JSON;
+	cs_fnmkr__walk_page_built(f, args[0], page);
 }
 
 static void

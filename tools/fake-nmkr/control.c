@@ -2,7 +2,7 @@
 /*
  * fake-nmkr's control interface under /__fake/ (NFT states, adding and
  * removing NFTs, resets, signed webhooks) and its outgoing calls: webhooks
- * signed as NMKR signs them (UPSTREAM §1.7) and mints/burns on
+ * signed as NMKR signs them (docs/upstream.md §1.7) and mints/burns on
  * fake-blockfrost so the chain agrees with the sales.
  */
 #include "nmkr.h"
@@ -542,6 +542,28 @@ write_sale_body(struct cs_jw *w, const struct webhook *wh,
 	cs_jw_obj_end(w);
 }
 
+/*
+ * Whether a confirmation of sale_type sells the NFTs it lists: the sale
+ * values of TransactionTypes (NMKR's source,
+ * NMKR.Shared/Enums/TransactionTypes.cs). Kept apart from the server's own
+ * table on purpose: the fake says what NMKR does, the server decides what
+ * it means.
+ */
+static bool
+is_sale_type(const char *sale_type)
+{
+	static const char *const sales[] = {"paidonftaddress",
+	    "paidonprojectaddress", "decentralmintandsale", "directsale",
+	    "auction"};
+	size_t i;
+
+	for (i = 0; i < sizeof(sales) / sizeof(sales[0]); i++) {
+		if (strcmp(sales[i], sale_type) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The secret NMKR would sign with for url, or NULL. Needs the lock. */
 static const char *
 pick_secret(
@@ -604,8 +626,11 @@ send_webhook(
 		    out, 400, "url (http or https) and event are required");
 		goto out;
 	}
+	/* A confirmed sale sells at NMKR; a confirmed payout, refund or
+	 * mint-and-send changes no NFT's sale state there. */
 	if (strcmp(wh.event, "transactionconfirmed") == 0)
-		wh.apply = apply == NULL || cJSON_IsTrue(apply);
+		wh.apply = apply == NULL ? is_sale_type(wh.sale_type)
+		                         : cJSON_IsTrue(apply);
 	else
 		wh.apply = cJSON_IsTrue(apply);
 	uids = cJSON_GetObjectItemCaseSensitive(doc, "nftUids");
@@ -758,8 +783,11 @@ cs_fnmkr__control(
 	           strcmp(m, "DELETE") == 0) {
 		cs_fnmkr__api_reset(f, false, true);
 		cs_fake_resp_copy(out, 200, "{\"ok\":true}");
+	} else if (n == 2 && strcmp(segs[1], "walk-events") == 0) {
+		cs_fnmkr__walk_control(f, out, req);
 	} else if (n == 2 && strcmp(segs[1], "reset") == 0 &&
 	           strcmp(m, "POST") == 0) {
+		cs_fnmkr__walk_reset();
 		cs_fnmkr__api_reset(f, true, true);
 		cs_fakehttp_reset(f->http, true, true, true);
 		cs_fake_resp_copy(out, 200, "{\"ok\":true}");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fake-nmkr: a stand-in for NMKR Studio API v2 (UPSTREAM.md §1) for tests,
+ * fake-nmkr: a stand-in for NMKR Studio API v2 (docs/upstream.md §1) for tests,
  * benchmarks and `campaign-sync demo`. It seeds projects from flags or a seed
  * file, serves the /v2 endpoints the sync uses, and has a control interface
  * under /__fake/ (docs/internals/fakes.md). The first stdout line is

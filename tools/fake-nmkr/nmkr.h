@@ -254,4 +254,20 @@ void cs_fnmkr__chain_sync(struct fnmkr *f, const char *const *uids, size_t n);
 CS_NODISCARD int cs_fnmkr__chain_sync_all(
     struct fnmkr *f, struct cs_error *err);
 
+/* Walk events (walk.c): a change made right after a GetNfts page. */
+
+/** GET, POST and DELETE /__fake/walk-events. */
+void cs_fnmkr__walk_control(
+    struct fnmkr *f, struct cs_fake_resp *out, const struct cs_fake_req *req);
+
+/** Forget every pending event. */
+void cs_fnmkr__walk_reset(void);
+
+/**
+ * GetNfts built page (1-based) of project_uid: apply the events due after
+ * it. Call without the store lock; takes it exclusive.
+ */
+void cs_fnmkr__walk_page_built(
+    struct fnmkr *f, const char *project_uid, int64_t page);
+
 #endif

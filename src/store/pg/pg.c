@@ -87,7 +87,8 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 
 #define WEBHOOK_COLS                                                           \
 	"id, campaign_id, project_uid, event_type, dedupe_key, tx_hash, "      \
-	"verified, outcome, detail, received_at, sync_log_id"
+	"verified, outcome, detail, received_at, sync_log_id, body_sha256, "   \
+	"COALESCE(body_len, length(raw_body))"
 
 #define RUN_COLS                                                               \
 	"id, campaign_id, owner, phase, done, total, started_at, "             \
@@ -171,6 +172,7 @@ enum stmt_id {
 	W_FINISH,
 	W_LIST,
 	W_LIST_BODY,
+	W_PRUNE,
 	K_GET,
 	K_PUT,
 	S_COUNT
@@ -453,10 +455,11 @@ static const struct stmt_def stmts[S_COUNT] = {
      * transaction: store.c then records the event as a replay. */
     [W_INSERT] = {"INSERT INTO webhook_events (campaign_id, project_uid, "
                   "event_type, dedupe_key, tx_hash, raw_body, verified, "
-                  "outcome, detail, received_at, sync_log_id) VALUES "
-                  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                  "outcome, detail, received_at, sync_log_id, "
+                  "body_sha256, body_len) VALUES "
+                  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
                   "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-        "ittttybttii"},
+        "ittttybttiiti"},
     [W_FINISH] = {"UPDATE webhook_events SET outcome = $2, detail = $3, "
                   "sync_log_id = NULLIF($4, 0) WHERE id = $1",
         "itti"},
@@ -468,6 +471,14 @@ static const struct stmt_def stmts[S_COUNT] = {
                      "FROM webhook_events "
                      "WHERE ($1 = 0 OR campaign_id = $1) "
                      "ORDER BY received_at DESC, id DESC LIMIT $2",
+        "ii"},
+    /* Oldest first, a batch at a time; an event a history row points at
+     * stays (status_history_by_webhook finds them). */
+    [W_PRUNE] = {"DELETE FROM webhook_events WHERE id IN (SELECT e.id "
+                 "FROM webhook_events e WHERE e.received_at < $1 "
+                 "AND NOT EXISTS (SELECT 1 FROM status_history h "
+                 "WHERE h.webhook_event_id = e.id) "
+                 "ORDER BY e.received_at LIMIT $2)",
         "ii"},
 
     [K_GET] = {"SELECT asset_id, nft_id, status, message, addresses, "
@@ -2583,6 +2594,8 @@ pg_webhook_insert(
 	p_text(&p, io->detail);
 	p_int(&p, io->received_at);
 	p_opt(&p, io->sync_log_id);
+	p_text(&p, io->body_sha256);
+	p_int(&p, (int64_t)(io->body_len > 0 ? io->body_len : io->raw_len));
 	error = exec_insert(c, W_INSERT, &p, &io->id, err);
 	if (error == CS_ECONFLICT)
 		return cs_error_set(err, CS_ECONFLICT,
@@ -2602,6 +2615,25 @@ pg_webhook_finish(struct cs_store_conn *c, int64_t id, const char *outcome,
 	p_text(&p, detail);
 	p_int(&p, sync_log_id);
 	return exec_one(c, W_FINISH, &p, err);
+}
+
+static int
+pg_webhook_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
+    int64_t *deleted, struct cs_error *err)
+{
+	struct params p = {0};
+	PGresult *res;
+	int error;
+
+	*deleted = 0;
+	p_int(&p, before);
+	p_int(&p, limit);
+	error = run(c, W_PRUNE, &p, &res, err);
+	if (error < 0)
+		return error;
+	*deleted = (int64_t)strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
 }
 
 static int
@@ -2636,10 +2668,12 @@ pg_webhook_list(struct cs_store_conn *c, int64_t campaign_id, int64_t limit,
 		e.detail = col_text(&r, 8);
 		e.received_at = col_i64(&r, 9);
 		e.sync_log_id = col_i64(&r, 10);
+		e.body_sha256 = col_text(&r, 11);
+		e.body_len = (size_t)col_i64(&r, 12);
 		if (with_body) {
 			/* Text results carry bytea hex-encoded. */
 			body = PQunescapeBytea(
-			    (const unsigned char *)PQgetvalue(res, r.i, 11),
+			    (const unsigned char *)PQgetvalue(res, r.i, 13),
 			    &len);
 			if (body == NULL) {
 				error = cs_error_set(
@@ -2773,6 +2807,7 @@ const struct cs_store_ops cs_store_pg_ops = {
     .webhook_insert = pg_webhook_insert,
     .webhook_finish = pg_webhook_finish,
     .webhook_list = pg_webhook_list,
+    .webhook_prune = pg_webhook_prune,
     .chain_get = pg_chain_get,
     .chain_put = pg_chain_put,
     .advisory_lock = pg_advisory_lock,

@@ -51,7 +51,8 @@ extern const struct cs_embedded_file cs_sqlite_migrations[];
 
 #define WEBHOOK_COLS                                                           \
 	"id, campaign_id, project_uid, event_type, dedupe_key, tx_hash, "      \
-	"verified, outcome, detail, received_at, sync_log_id"
+	"verified, outcome, detail, received_at, sync_log_id, body_sha256, "   \
+	"COALESCE(body_len, length(raw_body))"
 
 #define RUN_COLS                                                               \
 	"id, campaign_id, owner, phase, done, total, started_at, "             \
@@ -117,6 +118,7 @@ enum stmt_id {
 	W_FINISH,
 	W_LIST,
 	W_LIST_BODY,
+	W_PRUNE,
 	K_GET,
 	K_PUT,
 	S_COUNT
@@ -273,8 +275,9 @@ static const char *const sql[S_COUNT] = {
 
     [W_INSERT] = "INSERT INTO webhook_events (campaign_id, project_uid, "
                  "event_type, dedupe_key, tx_hash, raw_body, verified, "
-                 "outcome, detail, received_at, sync_log_id) VALUES "
-                 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 "outcome, detail, received_at, sync_log_id, "
+                 "body_sha256, body_len) VALUES "
+                 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     [W_FINISH] = "UPDATE webhook_events SET outcome = ?2, detail = ?3, "
                  "sync_log_id = NULLIF(?4, 0) WHERE id = ?1",
     [W_LIST] = "SELECT " WEBHOOK_COLS ", NULL FROM webhook_events "
@@ -283,6 +286,13 @@ static const char *const sql[S_COUNT] = {
     [W_LIST_BODY] = "SELECT " WEBHOOK_COLS ", raw_body FROM webhook_events "
                     "WHERE (?1 = 0 OR campaign_id = ?1) "
                     "ORDER BY received_at DESC, id DESC LIMIT ?2",
+    /* Oldest first, a batch at a time; an event a history row points at
+     * stays (status_history_by_webhook finds them). */
+    [W_PRUNE] = "DELETE FROM webhook_events WHERE id IN (SELECT e.id "
+                "FROM webhook_events e WHERE e.received_at < ?1 "
+                "AND NOT EXISTS (SELECT 1 FROM status_history h "
+                "WHERE h.webhook_event_id = e.id) "
+                "ORDER BY e.received_at LIMIT ?2)",
 
     [K_GET] = "SELECT asset_id, nft_id, status, message, addresses, "
               "checked_at FROM chain_checks WHERE asset_id = ?1",
@@ -1887,6 +1897,9 @@ sqlite_webhook_insert(
 	bind_text(st, 9, io->detail);
 	sqlite3_bind_int64(st, 10, io->received_at);
 	bind_opt(st, 11, io->sync_log_id);
+	bind_text(st, 12, io->body_sha256);
+	sqlite3_bind_int64(st, 13,
+	    (sqlite3_int64)(io->body_len > 0 ? io->body_len : io->raw_len));
 	error = exec_stmt(c, st, err);
 	if (error < 0)
 		return error;
@@ -1909,6 +1922,24 @@ sqlite_webhook_finish(struct cs_store_conn *c, int64_t id, const char *outcome,
 	bind_text(st, 3, detail);
 	sqlite3_bind_int64(st, 4, sync_log_id);
 	return exec_one(c, st, err);
+}
+
+static int
+sqlite_webhook_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
+    int64_t *deleted, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	*deleted = 0;
+	error = stmt(c, W_PRUNE, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 2, limit);
+	error = exec_stmt(c, st, err);
+	*deleted = error == 0 ? sqlite3_changes64(c->db) : 0;
+	return error;
 }
 
 static int
@@ -1938,10 +1969,12 @@ sqlite_webhook_list(struct cs_store_conn *c, int64_t campaign_id, int64_t limit,
 		e.detail = col_text(st, 8, &c->row);
 		e.received_at = sqlite3_column_int64(st, 9);
 		e.sync_log_id = sqlite3_column_int64(st, 10);
+		e.body_sha256 = col_text(st, 11, &c->row);
+		e.body_len = (size_t)sqlite3_column_int64(st, 12);
 		if (with_body) {
-			const void *b = sqlite3_column_blob(st, 11);
+			const void *b = sqlite3_column_blob(st, 13);
 
-			e.raw_len = (size_t)sqlite3_column_bytes(st, 11);
+			e.raw_len = (size_t)sqlite3_column_bytes(st, 13);
 			e.raw_body = cs_arena_alloc(&c->row, e.raw_len + 1);
 			if (e.raw_len > 0)
 				memcpy(e.raw_body, b, e.raw_len);
@@ -2073,6 +2106,7 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .webhook_insert = sqlite_webhook_insert,
     .webhook_finish = sqlite_webhook_finish,
     .webhook_list = sqlite_webhook_list,
+    .webhook_prune = sqlite_webhook_prune,
     .chain_get = sqlite_chain_get,
     .chain_put = sqlite_chain_put,
     .advisory_lock = NULL,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the Blockfrost decoders, from fixture bodies in
- * tests/fixtures/blockfrost/ (UPSTREAM.md section 2's examples), and of the
+ * tests/fixtures/blockfrost/ (docs/upstream.md §2's examples), and of the
  * asset id check.
  */
 #include "test.h"

@@ -92,3 +92,31 @@ CS_TEST(core_health__from_recent_syncs)
 	ASSERT_EQ(h.failed, 3);
 	ASSERT_STR_EQ(cs_health_name(h.health), "error");
 }
+
+CS_TEST(core_paylink__project_of_a_link)
+{
+	char p[33];
+
+	ASSERT_TRUE(
+	    cs_paylink_project("https://pay.preprod.nmkr.io/"
+	                       "?p=9E2D000AED534DB4819B25CDAB41FD47"
+	                       "&n=21a1cf7797c644f78978d707853669f5&tc=1",
+	        p));
+	ASSERT_STR_EQ(p, "9e2d000aed534db4819b25cdab41fd47");
+	ASSERT_TRUE(cs_paylink_project("https://pay.nmkr.io/?n=1&tc=1"
+	                               "&p=9e2d000aed534db4819b25cdab41fd47",
+	    p));
+	/* None, too short, too long, not hex, n= only, no query. */
+	ASSERT_FALSE(cs_paylink_project("https://pay.nmkr.io/?n=1", p));
+	ASSERT_FALSE(cs_paylink_project(
+	    "https://pay.nmkr.io/?p=9e2d000aed534db4819b25cdab41fd4", p));
+	ASSERT_FALSE(cs_paylink_project(
+	    "https://pay.nmkr.io/?p=9e2d000aed534db4819b25cdab41fd477", p));
+	ASSERT_FALSE(cs_paylink_project(
+	    "https://pay.nmkr.io/?p=9e2d000aed534db4819b25cdab41fdzz", p));
+	ASSERT_FALSE(cs_paylink_project(
+	    "https://pay.nmkr.io/?np=9e2d000aed534db4819b25cdab41fd47", p));
+	ASSERT_FALSE(cs_paylink_project("https://pay.nmkr.io/", p));
+	ASSERT_FALSE(cs_paylink_project("", p));
+	ASSERT_FALSE(cs_paylink_project(NULL, p));
+}

@@ -109,3 +109,36 @@ CS_TEST(service_csv__fixture_of_100)
 	cs_csv_rows_dispose(&rows);
 	free(data);
 }
+
+#define LINK(p, n) "https://pay.preprod.nmkr.io/?p=" p "&n=" n "&tc=1"
+#define P1 "9e2d000aed534db4819b25cdab41fd47"
+#define P2 "0b7e3c5511114aaa8bbb123456789abc"
+
+CS_TEST(service_csv__the_project_is_read_from_the_links)
+{
+	const char *csv =
+	    "Uid,Tokenname,State,SpecificPaymentGatewayLink\n" UID1
+	    ",A,free," LINK(P1,
+	        "5c810e70dc0e40ff98d067742f95918b") "\n" UID2 ",B,burned,\n";
+	const char *mixed =
+	    "Uid,Tokenname,State,SpecificPaymentGatewayLink\n" UID1
+	    ",A,free," LINK(
+	        P1, "5c810e70dc0e40ff98d067742f95918b") "\n" UID2
+	                                                ",B,burned," LINK(
+	                                                    P2, "x") "\n";
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_csv_rows rows;
+
+	ASSERT_OK(parse(csv, &rows));
+	ASSERT_STR_EQ(rows.project, P1);
+	cs_csv_rows_dispose(&rows);
+	/* Without links nothing says whose file it is. */
+	ASSERT_OK(parse("Uid,Tokenname\n" UID1 ",A\n", &rows));
+	ASSERT_STR_EQ(rows.project, "");
+	cs_csv_rows_dispose(&rows);
+	/* Two projects in one file: refused, naming the line. */
+	ASSERT_ERR(CS_EINVAL,
+	    cs_csv_parse_nmkr(mixed, strlen(mixed), 1000, 600000, &rows, &err));
+	ASSERT_STR_CONTAINS(cs_error_msg(&err), "line 3");
+	ASSERT_STR_CONTAINS(cs_error_msg(&err), "0b7e3c55-1111-4aaa-8bbb");
+}

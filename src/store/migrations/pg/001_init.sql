@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: MIT
--- The whole schema of SPEC.md "Data" in PostgreSQL's dialect: the tables,
+-- The whole schema of docs/product.md "Data" in PostgreSQL's dialect: the tables,
 -- columns, constraints and indexes of migrations/sqlite/001_init.sql, with
 -- BIGINT identity keys, BIGINT times (ms since the epoch), BOOLEAN flags and
 -- BYTEA webhook bodies. Created in the current schema (the first existing

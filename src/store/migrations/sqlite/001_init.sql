@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: MIT
--- The whole schema of SPEC.md "Data". Times are ms since the epoch.
+-- The whole schema of docs/product.md "Data". Times are ms since the epoch.
 -- Table and column names are the seed's, in snake_case.
 
 PRAGMA application_id = 1131636035; -- 'CSYC', marks the file as ours
