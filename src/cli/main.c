@@ -55,6 +55,9 @@ static const struct cs_cli_var variables[] = {
     {"CS_WEBHOOK_RETENTION", "how long webhook events are kept unless a status "
                              "change points at them seconds or a number with "
                              "s, m, h or d (default 30d; 0 keeps all)"},
+    {"CS_WEBHOOK_SECRET_GRACE",
+        "seconds a rotated-out webhook secret is still accepted after "
+        "webhook rotate (default 600; 0 refuses it at once)"},
     {"CS_FAKE_NMKR", "demo: the fake-nmkr program to run"},
     {"CS_FAKE_BLOCKFROST", "demo: the fake-blockfrost program to run"},
 };
