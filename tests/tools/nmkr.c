@@ -781,6 +781,47 @@ CS_TEST(notifications__update_keeps_entries_and_rotates_all)
 	cs_fakeproc_stop(&p);
 }
 
+/*
+ * NMKR never caches GetNotifications' 200 answers (only a failed key check,
+ * 401, for 60 s: NMKR's source, GetNotificationsController.cs and
+ * CheckCachedAccess.cs), so a read right after UpdateNotifications holds
+ * the new secrets even while the result cache is on.
+ */
+CS_TEST(notifications__never_served_from_the_cache)
+{
+	static const char *const args[] = {
+	    "--nfts", "3", "--cache-seconds", "20", NULL};
+	const char *body = "[{\"notificationType\":\"webhook\","
+	                   "\"address\":\"https://example.com/hook\","
+	                   "\"isActive\":true}]";
+	struct cs_fakeproc p;
+	struct th_resp r;
+	cJSON *a, *doc;
+
+	th_start_nmkr(&p, args);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 204);
+	th_resp_free(&r);
+	a = update_notifications(&p, TH_PROJECT, body, 200);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 200);
+	doc = th_json(&r);
+	th_resp_free(&r);
+	ASSERT_STR_EQ(th_str(cJSON_GetArrayItem(doc, 0), "secret"),
+	    th_str(cJSON_GetArrayItem(a, 0), "secret"));
+	cJSON_Delete(doc);
+	cJSON_Delete(a);
+	a = update_notifications(&p, TH_PROJECT, body, 200);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	doc = th_json(&r);
+	th_resp_free(&r);
+	ASSERT_STR_EQ(th_str(cJSON_GetArrayItem(doc, 0), "secret"),
+	    th_str(cJSON_GetArrayItem(a, 0), "secret"));
+	cJSON_Delete(doc);
+	cJSON_Delete(a);
+	cs_fakeproc_stop(&p);
+}
+
 /* ---- Rate limit and cache ----------------------------------------------- */
 
 CS_TEST(ratelimit__429_after_limit)
