@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/table.h"
+#include "core/wallet.h"
 #include "service/encode.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -70,7 +71,9 @@ static const struct option campaign_opts[] = {
 	"--reservation-minutes M   5 to 60 (default: NMKR's project "          \
 	"setting, else 10)\n"                                                  \
 	"--allowlist FILE          wallets allowed to reserve, one a "         \
-	"line ('-' clears)\n"                                                  \
+	"line ('-' clears):\n"                                                 \
+	"                          addr1/stake1 (mainnet) or addr_test1/\n"    \
+	"                          stake_test1 (preprod) addresses\n"          \
 	"--json                    print the campaign as JSON"
 
 static int
@@ -189,11 +192,16 @@ apply_flags(
 }
 
 /* Read an allow-list file: one address a line, blanks and #comments
- * skipped. "-" means an empty list. */
+ * skipped. "-" means an empty list. Each address must be one of network
+ * (core/wallet.h; the store checks it again): a bad one is named by its
+ * line. */
 static int
-read_allowlist(struct cs_cli *cli, const char *path, struct cs_vec *out)
+read_allowlist(struct cs_cli *cli, const char *path, enum cs_network network,
+    struct cs_vec *out)
 {
 	char line[CS_MAX_WALLET + 64];
+	enum cs_wallet_fault fault;
+	struct cs_wallet w;
 	size_t n = 0;
 	FILE *f;
 
@@ -216,6 +224,15 @@ read_allowlist(struct cs_cli *cli, const char *path, struct cs_vec *out)
 		cs_str_trim(line);
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
+		fault = cs_wallet_parse(
+		    line, network, CS_WALLET_PAYMENT_OR_STAKE, &w);
+		if (fault != CS_WALLET_OK) {
+			fclose(f);
+			return cs_cli_failf(cli, CS_EXIT_DATAERR,
+			    "%s line %zu: %s (the campaign is on %s)", path, n,
+			    cs_wallet_fault_msg(fault),
+			    cs_network_name(network));
+		}
 		slot = cs_vec_push(out);
 		*slot = cs_xstrdup(line);
 	}
@@ -239,9 +256,13 @@ set_allowlist(
 {
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_vec list = CS_VEC_INIT(char *);
+	struct cs_campaign c;
 	int code;
 
-	code = read_allowlist(cli, path, &list);
+	if (cs_store_campaign_get(store, id, &c, &err) < 0)
+		return cs_cli_fail(cli, &err);
+	code = read_allowlist(cli, path, c.network, &list);
+	cs_campaign_dispose(&c);
 	if (code == 0 && cs_store_allowlist_set(store, id,
 	                     (const char *const *)list.ptr, list.len, &err) < 0)
 		code = cs_cli_fail(cli, &err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "http/http.h"
+#include "service/sync.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/banned.h"
@@ -39,6 +40,11 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 	o->webhook_secret_grace_ms = cli->cfg.webhook_secret_grace_ms;
 	o->webhook_refused_rate = cli->cfg.webhook_refused_rate;
 	o->webhook_retention_ms = cli->cfg.webhook_retention_ms;
+	o->trusted_proxies = cli->cfg.trusted_proxies;
+	o->max_connections = cli->cfg.max_connections;
+	o->max_client_connections = cli->cfg.max_client_connections;
+	o->header_timeout_s = cli->cfg.header_timeout_s;
+	o->max_syncs = cli->cfg.max_syncs;
 	if (cli->cfg.nmkr_api_key != NULL) {
 		*nmkr = (struct cs_nmkr_opts)CS_NMKR_OPTS_INIT;
 		nmkr->api_key = cli->cfg.nmkr_api_key;
@@ -69,13 +75,9 @@ cs_cli_block_signals(sigset_t *set)
 static void
 default_owner(char *out, size_t size)
 {
-	char host[64];
-
-	if (gethostname(host, sizeof(host)) != 0)
-		cs_str_copy(host, "localhost", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	/* Cut in the host, never in the pid: a cut name is not parsed. */
-	snprintf(out, size, "serve@%.*s:%ld", 40, host, (long)getpid());
+	/* "serve@HOST:PID": another process on this host can tell that it
+	 * is gone and take its runs over (cs_sync_owner_gone()). */
+	cs_sync_owner_name(out, size, "serve");
 }
 
 int

@@ -4,13 +4,24 @@
  * TTY (phase, pages, NFTs), then the report as aligned tables (the seed's
  * sections) or --json. With BLOCKFROST_PROJECT_ID set, the sync verifies up
  * to --verify-limit sold NFTs on chain (never failing for it). Exit 0
- * success, 3 partial, 1 failed.
+ * success, 3 partial, 1 failed, 75 stopped by a signal.
+ *
+ * The run is claimed as "cli@HOST:PID", so a later sync on this host takes
+ * it over at once if this process dies. SIGINT, SIGTERM and SIGHUP stop
+ * the sync at its next phase boundary (nothing applied, the run closed as
+ * interrupted); if it has not stopped within CS_SYNC_STOP_GRACE_MS, or at
+ * a second signal, the run is closed on a connection of its own and the
+ * process exits 75 at once (a transaction under way is rolled back).
  */
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/table.h"
@@ -18,6 +29,8 @@
 #include "service/encode.h"
 #include "service/sync.h"
 #include "service/verify.h"
+#include "util/limits.h"
+#include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/banned.h"
@@ -278,26 +291,136 @@ struct flags {
 	int verify_limit;
 };
 
+/* The thread that waits for the stop signals (blocked in every thread). */
+struct stopper {
+	pthread_t thread;
+	sigset_t set;
+	struct cs_store *store; /* borrowed: its URL, for a connection */
+	atomic_bool stop;       /* the sync reads it (cs_sync_opts.stop) */
+	atomic_bool quit;       /* the command is done */
+	atomic_int signo;
+	atomic_llong run_id; /* the claimed run, 0 outside a sync */
+};
+
+/* Too late for the sync to stop by itself: close its run here, exit. */
+static void
+stop_now(struct stopper *s)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *own = NULL;
+	long long run = atomic_load(&s->run_id);
+
+	if (run != 0 && cs_store_open_like(&own, s->store, &err) == 0 &&
+	    cs_store_sync_run_close(
+	        own, run, "interrupted", 0, cs_now_ms(), &err) == 0)
+		fprintf(stderr,
+		    "campaign-sync: stopped: sync run %lld closed as "
+		    "interrupted\n",
+		    run);
+	else if (run != 0 && err.code != CS_ENOTFOUND)
+		fprintf(stderr, "campaign-sync: stopped; sync run %lld: %s\n",
+		    run, cs_error_msg(&err));
+	cs_store_free(own);
+	_exit(CS_EXIT_TEMPFAIL);
+}
+
+static void *
+watch(void *payload)
+{
+	struct stopper *s = payload;
+	const struct timespec tick = {0, 50 * 1000 * 1000};
+	int64_t deadline = 0;
+	int sig;
+
+	while (!atomic_load(&s->quit)) {
+		sig = sigtimedwait(&s->set, NULL, &tick);
+		if (sig > 0 && !atomic_load(&s->stop)) {
+			atomic_store(&s->signo, sig);
+			atomic_store(&s->stop, true);
+			fprintf(stderr,
+			    "campaign-sync: %s: stopping the sync at its next "
+			    "step (again to stop at once)\n",
+			    strsignal(sig));
+			deadline = cs_mono_ms() + CS_SYNC_STOP_GRACE_MS;
+			continue;
+		}
+		if (atomic_load(&s->quit))
+			break;
+		if (sig > 0 || (deadline != 0 && cs_mono_ms() >= deadline &&
+		                   atomic_load(&s->run_id) != 0))
+			stop_now(s);
+	}
+	return NULL;
+}
+
+/* Block the stop signals in this thread and every thread it starts, and
+ * wait for them on a thread of their own. */
+static void
+stopper_start(struct stopper *s)
+{
+	memset(s, 0, sizeof(*s));
+	atomic_init(&s->stop, false);
+	atomic_init(&s->quit, false);
+	atomic_init(&s->signo, 0);
+	atomic_init(&s->run_id, 0);
+	sigemptyset(&s->set);
+	sigaddset(&s->set, SIGINT);
+	sigaddset(&s->set, SIGTERM);
+	sigaddset(&s->set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &s->set, NULL);
+	if (pthread_create(&s->thread, NULL, watch, s) != 0) {
+		/* No watcher: the signals kill as before (the run is taken
+		 * over by the next sync on this host). */
+		pthread_sigmask(SIG_UNBLOCK, &s->set, NULL);
+		atomic_store(&s->quit, true);
+	}
+}
+
+static void
+stopper_end(struct stopper *s)
+{
+	if (atomic_exchange(&s->quit, true))
+		return;
+	pthread_join(s->thread, NULL);
+}
+
+static void
+remember_run(int64_t run_id, void *payload)
+{
+	struct stopper *s = payload;
+
+	atomic_store(&s->run_id, (long long)run_id);
+}
+
 static int
 sync_one(struct cs_cli *cli, struct cs_sync_env *env, const struct flags *fl,
-    const struct cs_campaign *c, cJSON *all_reports)
+    struct stopper *st, const struct cs_campaign *c, cJSON *all_reports)
 {
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_sync_result res;
 	struct cs_sync_opts o;
 	struct bar bar = {stderr, false};
-	int code;
+	int code, error;
 
+	if (atomic_load(&st->stop))
+		return cs_cli_failf(cli, CS_EXIT_TEMPFAIL,
+		    "%s: not synced: stopped by %s", c->name,
+		    strsignal(atomic_load(&st->signo)));
 	cs_sync_opts_init(&o);
 	o.type = CS_SYNC_MANUAL;
 	o.dry_run = fl->dry_run;
 	o.force = fl->force;
 	o.verify_limit = fl->verify_limit;
+	o.stop = &st->stop;
+	o.on_claimed = remember_run;
+	o.on_claimed_payload = st;
 	if (!fl->quiet && isatty(fileno(stderr))) {
 		o.progress = draw;
 		o.payload = &bar;
 	}
-	if (cs_sync_campaign(env, c->id, &o, &res, &err) < 0) {
+	error = cs_sync_campaign(env, c->id, &o, &res, &err);
+	atomic_store(&st->run_id, 0);
+	if (error < 0) {
 		if (err.code == CS_ECONFLICT && res.running.phase != NULL)
 			code = cs_cli_failf(cli, CS_EXIT_TEMPFAIL,
 			    "%s: a sync is already running (%s, %lld/%lld, "
@@ -321,6 +444,13 @@ sync_one(struct cs_cli *cli, struct cs_sync_env *env, const struct flags *fl,
 		print_report(cli->out, c, &res);
 	}
 	code = exit_for(res.status);
+	if (res.interrupted || atomic_load(&st->stop))
+		code =
+		    cs_cli_failf(cli, CS_EXIT_TEMPFAIL, "%s: sync stopped%s%s",
+		        c->name, atomic_load(&st->signo) != 0 ? " by " : "",
+		        atomic_load(&st->signo) != 0
+		            ? strsignal(atomic_load(&st->signo))
+		            : "");
 	cs_sync_result_dispose(&res);
 	return code;
 }
@@ -370,7 +500,9 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct cs_error err = CS_ERROR_INIT;
+	char owner[64];
 	struct cs_sync_env env;
+	struct stopper st;
 	struct cs_campaign c;
 	struct active *act = NULL;
 	struct flags fl;
@@ -417,7 +549,8 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "usage: campaign-sync sync CAMPAIGN|--all [--json] "
 		    "[--dry-run] [--force] [--verify-limit N]");
-	env.owner = "cli";
+	cs_sync_owner_name(owner, sizeof(owner), "cli");
+	env.owner = owner;
 	env.store = cs_cli_store(cli, &code);
 	if (env.store == NULL)
 		return code;
@@ -441,8 +574,11 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 			cs_campaign_dispose(&c);
 		return code;
 	}
+	/* From here a signal stops the sync cleanly. */
+	stopper_start(&st);
+	st.store = env.store;
 	if (!fl.all) {
-		code = sync_one(cli, &env, &fl, &c, NULL);
+		code = sync_one(cli, &env, &fl, &st, &c, NULL);
 		cs_campaign_dispose(&c);
 		goto out;
 	}
@@ -454,7 +590,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	}
 	if (fl.json)
 		reports = cJSON_CreateArray();
-	for (i = 0; i < act->n; i++) {
+	for (i = 0; i < act->n && !atomic_load(&st.stop); i++) {
 		if (cs_store_campaign_get(env.store, act->ids[i], &c, &err) <
 		    0) {
 			code = cs_cli_fail(cli, &err);
@@ -462,7 +598,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 		}
 		if (!fl.json && i > 0)
 			fputc('\n', cli->out);
-		one = sync_one(cli, &env, &fl, &c, reports);
+		one = sync_one(cli, &env, &fl, &st, &c, reports);
 		code = i == 0 ? one : worse(code, one);
 		cs_campaign_dispose(&c);
 	}
@@ -471,6 +607,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	if (act->n == 0 && !fl.json)
 		fprintf(cli->out, "no active campaigns to sync\n");
 out:
+	stopper_end(&st);
 	cJSON_Delete(reports);
 	free(act);
 	cs_verifier_free(env.verifier);

@@ -65,6 +65,44 @@ retention(const char *v, int64_t *out_ms)
 	return 0;
 }
 
+/* A positive count from the environment, or 0 when unset. */
+static int
+count(const char *var, int64_t max, unsigned *out, struct cs_error *err)
+{
+	const char *v = env(var);
+	int64_t n;
+
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (cs_str_to_i64(v, 1, max, &n) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "%s must be a number from 1 to %lld, not '%s'", var,
+		    (long long)max, v);
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* serve's HTTP limits (README, configuration). */
+static int
+http_limits(struct cs_config *cfg, struct cs_error *err)
+{
+	int error;
+
+	cfg->trusted_proxies = env("CS_TRUSTED_PROXIES");
+	error =
+	    count("CS_MAX_CONNECTIONS", 1000000, &cfg->max_connections, err);
+	if (error == 0)
+		error = count("CS_MAX_CLIENT_CONNECTIONS", 1000000,
+		    &cfg->max_client_connections, err);
+	if (error == 0)
+		error = count(
+		    "CS_HEADER_TIMEOUT", 3600, &cfg->header_timeout_s, err);
+	if (error == 0)
+		error = count("CS_MAX_SYNCS", 1000, &cfg->max_syncs, err);
+	return error;
+}
+
 int
 cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 {
@@ -161,7 +199,7 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 		return cs_error_set(err, CS_EINVAL,
 		    "CS_LOG_LEVEL must be debug, info, warn or error, not '%s'",
 		    v);
-	return 0;
+	return http_limits(cfg, err);
 }
 
 /* Register the passwords of a database URL as they are written there. */

@@ -34,6 +34,12 @@ struct cs_config {
 	/* CS_WEBHOOK_REFUSED_RATE: refused webhooks a minute per client
 	 * before 429; 0 off. */
 	long webhook_refused_rate;
+	/* The HTTP layer's limits (serve); 0: the server's default. */
+	const char *trusted_proxies;     /* CS_TRUSTED_PROXIES */
+	unsigned max_connections;        /* CS_MAX_CONNECTIONS */
+	unsigned max_client_connections; /* CS_MAX_CLIENT_CONNECTIONS */
+	unsigned header_timeout_s;       /* CS_HEADER_TIMEOUT */
+	unsigned max_syncs;              /* CS_MAX_SYNCS */
 };
 
 /**

@@ -58,6 +58,17 @@ static const struct cs_cli_var variables[] = {
     {"CS_WEBHOOK_SECRET_GRACE",
         "seconds a rotated-out webhook secret is still accepted after "
         "webhook rotate (default 600; 0 refuses it at once)"},
+    {"CS_TRUSTED_PROXIES",
+        "reverse proxies whose X-Forwarded-For names the client: addresses and "
+        "networks, e.g. 127.0.0.1, 10.0.0.0/8 (default none)"},
+    {"CS_MAX_CONNECTIONS", "open connections of serve in all (default 4096)"},
+    {"CS_MAX_CLIENT_CONNECTIONS",
+        "open connections per client address, an IPv6 /64 counting as one; "
+        "trusted proxies are not capped (default 64)"},
+    {"CS_HEADER_TIMEOUT", "seconds a connection has to send a request's "
+                          "headers before it is closed (default 5)"},
+    {"CS_MAX_SYNCS", "syncs run at once for HTTP requests; the next is "
+                     "answered 503 with Retry-After (default 4)"},
     {"CS_FAKE_NMKR", "demo: the fake-nmkr program to run"},
     {"CS_FAKE_BLOCKFROST", "demo: the fake-blockfrost program to run"},
 };
@@ -80,7 +91,8 @@ static const struct cs_cmd commands[] = {
         "sync CAMPAIGN|--all [--json] [--dry-run] [--force] "
         "[--verify-limit N]",
         "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
-        "1 failed",
+        "1 failed, 75 stopped (Ctrl-C, SIGTERM, SIGHUP: nothing applied, "
+        "the run closed as interrupted)",
         "CAMPAIGN          id or name\n"
         "--all             every active campaign\n"
         "--json            print the SyncReport as JSON\n"

@@ -264,7 +264,7 @@ struct cs_sync_run {
 	int64_t started_at;
 	int64_t heartbeat_at;
 	int64_t finished_at; /* 0 while running */
-	char *outcome;       /* success, partial, failed, abandoned */
+	char *outcome; /* success, partial, failed, abandoned, interrupted */
 	int64_t sync_log_id;
 };
 

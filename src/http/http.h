@@ -42,6 +42,21 @@ struct cs_server_opts {
 	/* How long a rotated-out webhook secret is accepted after the
 	 * rotation (CS_WEBHOOK_SECRET_GRACE); 0: 600 s; < 0: not at all. */
 	int64_t webhook_secret_grace_ms;
+	/* The HTTP layer; 0 picks the default. */
+	const char *trusted_proxies;     /* CS_TRUSTED_PROXIES; NULL: none */
+	unsigned http_threads;           /* event loop threads; 0: 2 */
+	unsigned http_workers;           /* handler threads; 0: 64 */
+	unsigned max_connections;        /* in all; 0: 4096 */
+	unsigned max_client_connections; /* per client address; 0: 64 */
+	unsigned header_timeout_s;       /* to send a request's headers; 0: 5 */
+	unsigned idle_timeout_s; /* idle connection, between requests; 0: 30 */
+	unsigned max_syncs;      /* syncs run for HTTP requests; 0: 4 */
+	int64_t pool_wait_ms; /* a handler's wait for a connection; 0: 10 s */
+	/* Benchmarks only (bench/floor_serve.c; no flag or variable sets it):
+	 * POST /webhooks/nmkr answers 200 at once, verifying and storing
+	 * nothing, so that bench/run measures the floor of the webhook rate
+	 * through the same server. */
+	bool bench_floor;
 };
 
 void cs_server_opts_init(struct cs_server_opts *o);

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,6 +22,9 @@
 #include "util/error.h"
 
 struct cs_ratelimit;
+struct cs_proxies;
+struct cs_conns;
+struct cs_workers;
 
 struct cs_server {
 	struct cs_server_opts opts;
@@ -45,6 +49,26 @@ struct cs_server {
 	pthread_cond_t idle;
 	int async_running;
 	bool stopping;
+
+	/* The event loop (server.c): CS_TRUSTED_PROXIES, the connections
+	 * per client and their header deadlines, the handler threads and
+	 * the connections asleep (suspended) until a time. */
+	struct cs_proxies *proxies;
+	struct cs_conns *conns;
+	struct cs_workers *workers;
+	/* Syncs running for HTTP requests, background or not (at most
+	 * opts.max_syncs). */
+	int syncs_running;
+	/* /healthz answers from the last check of the health thread. */
+	pthread_mutex_t health_lock;
+	pthread_cond_t health_wake;
+	pthread_t health_thread;
+	bool health_started;
+	bool health_quit;
+	int health_version;
+	int64_t health_ok_ms; /* monotonic time of the last good check */
+	char health_error[160];
+	const char *health_backend;
 };
 
 /* Route flags. */
@@ -64,7 +88,7 @@ struct cs_req {
 	int nparams;
 	const char *body;
 	size_t body_len;
-	char client[64];
+	char client[64];        /* cs_req_client() */
 	struct cs_store *store; /* borrowed from the pool on first use */
 	int64_t now;
 	/* The response, once a reply helper ran. */
@@ -181,6 +205,37 @@ void cs_route_review_resolve(struct cs_req *r);
 void cs_route_reserve(struct cs_req *r);
 void cs_route_webhook_nmkr(struct cs_req *r);
 
+/* ---- Client addresses (client.c) -------------------------------------- */
+
+/**
+ * The client a request comes from, as the per-client rate limits and caps
+ * count it: the address of the TCP peer, or, when that peer is a trusted
+ * proxy (CS_TRUSTED_PROXIES), the last address of X-Forwarded-For that is
+ * not one (each trusted hop vouches for the one before it; a hop that is
+ * not an address stops the walk). Printed as inet_ntop() does, IPv4-mapped
+ * IPv6 as IPv4. Computed once per request by the server.
+ */
+const char *cs_req_client(const struct cs_req *r);
+
+/** The computation behind cs_req_client(): out gets "?" when peer is not
+ * IPv4 or IPv6. forwarded_for may be NULL. */
+void cs_client_address(const struct cs_proxies *p, const struct sockaddr *peer,
+    const char *forwarded_for, char *out, size_t size);
+
+/** Parse CS_TRUSTED_PROXIES: addresses and CIDR networks separated by
+ * commas or spaces ("10.0.0.1, 10.0.0.0/8 fd00::/8"). NULL or "": none.
+ * @param out caller owns, cs_proxies_free() */
+CS_NODISCARD int cs_proxies_parse(
+    const char *list, struct cs_proxies **out, struct cs_error *err);
+
+void cs_proxies_free(struct cs_proxies *p);
+
+/** Whether sa is a trusted proxy (p may be NULL: none is). */
+bool cs_proxies_trust(const struct cs_proxies *p, const struct sockaddr *sa);
+
+/** sa as 16 bytes (IPv4 as IPv4-mapped IPv6); false if neither family. */
+bool cs_client_key(const struct sockaddr *sa, unsigned char out[16]);
+
 /* ---- Rate limiting (ratelimit.c) -------------------------------------- */
 
 struct cs_ratelimit *cs_ratelimit_new(long per_minute);
@@ -199,6 +254,26 @@ int cs_ratelimit_peek(
 void cs_route_webhook_too_big(struct cs_req *r);
 
 /* ---- Sync runs in the background (routes_sync.c) ---------------------- */
+
+/** Take one of the opts.max_syncs slots of syncs run for HTTP requests;
+ * false, with a 503 and Retry-After, when all are taken. */
+bool cs_server_sync_begin(struct cs_req *r);
+
+/** Give a slot of cs_server_sync_begin() back. */
+void cs_server_sync_end(struct cs_server *s);
+
+/**
+ * Suspend conn (from its access handler or content reader) and resume it
+ * after ms milliseconds, so that a stream that waits holds no thread of
+ * the event loop. False when the server is stopping: nothing suspended.
+ */
+bool cs_server_sleep(
+    struct cs_server *s, struct MHD_Connection *conn, int64_t ms);
+
+/** The last database check of the health thread: true when it answered
+ * within the last few seconds; else error says why. */
+bool cs_server_health(struct cs_server *s, int *version, const char **backend,
+    char *error, size_t size);
 
 /** An NMKR client for a request (NULL and a reply when not configured). */
 struct cs_nmkr *cs_req_nmkr(struct cs_req *r);

@@ -185,9 +185,20 @@ cs_req_store(struct cs_req *r)
 
 	if (r->store != NULL)
 		return r->store;
-	if (cs_pool_get(r->srv->pool, &r->store, &err) < 0) {
-		cs_reply_error(r, 503, "unavailable",
-		    "the database cannot be reached: %s", cs_error_msg(&err));
+	/* A deadline: with every connection out (long syncs, a burst), the
+	 * client hears 503 and when to come back rather than waiting. */
+	if (cs_pool_get_wait(
+	        r->srv->pool, &r->store, r->srv->opts.pool_wait_ms, &err) < 0) {
+		if (err.code == CS_EAGAIN) {
+			cs_reply_error(r, 503, "busy",
+			    "the server is busy (%s); try again",
+			    cs_error_msg(&err));
+			cs_reply_header(r, "Retry-After", "2");
+		} else {
+			cs_reply_error(r, 503, "unavailable",
+			    "the database cannot be reached: %s",
+			    cs_error_msg(&err));
+		}
 		return NULL;
 	}
 	return r->store;

@@ -36,9 +36,9 @@ cs_route_reserve(struct cs_req *r)
 	wallet = cJSON_GetObjectItemCaseSensitive(body, "wallet");
 	if (!cJSON_IsString(wallet) || wallet->valuestring[0] == '\0' ||
 	    strlen(wallet->valuestring) > CS_MAX_WALLET) {
-		cs_reply_error(r, 400, "invalid",
-		    "wallet is required: the buyer's stake or payment "
-		    "address");
+		cs_reply_error(r, 400, "invalid_wallet",
+		    "wallet is required: the buyer's Cardano address "
+		    "(addr1... on mainnet, addr_test1... on preprod)");
 		goto out;
 	}
 	store = cs_req_store(r);
@@ -49,6 +49,13 @@ cs_route_reserve(struct cs_req *r)
 	if (error == CS_ECONFLICT) {
 		cs_reply_error(r, why == CS_RESERVE_NOT_ELIGIBLE ? 403 : 409,
 		    cs_reserve_outcome_name(why), "%s", cs_error_msg(&err));
+		goto out;
+	}
+	if (error == CS_EINVAL) {
+		/* Not an address of the campaign's network (core/wallet.h):
+		 * the message says why, never echoing the input. */
+		cs_reply_error(
+		    r, 400, "invalid_wallet", "%s", cs_error_msg(&err));
 		goto out;
 	}
 	if (error < 0) {
@@ -77,7 +84,8 @@ refusals_wait(struct cs_req *r)
 {
 	if (r->srv->refusals == NULL)
 		return 0;
-	return cs_ratelimit_peek(r->srv->refusals, r->client, cs_mono_us());
+	return cs_ratelimit_peek(
+	    r->srv->refusals, cs_req_client(r), cs_mono_us());
 }
 
 static void
@@ -85,7 +93,7 @@ refusal_taken(struct cs_req *r)
 {
 	if (r->srv->refusals != NULL)
 		(void)cs_ratelimit_take(
-		    r->srv->refusals, r->client, cs_mono_us());
+		    r->srv->refusals, cs_req_client(r), cs_mono_us());
 }
 
 void
@@ -105,18 +113,17 @@ void
 cs_route_webhook_nmkr(struct cs_req *r)
 {
 	struct cs_webhook_reply w;
-	struct cs_store *store;
 	cJSON *body;
 	char secs[16];
 	int wait;
 
-	store = cs_req_store(r);
-	if (store == NULL)
-		return;
-	/* A client over its refused webhooks is still heard: a webhook that
-	 * verifies is handled; one refused is answered 429, not stored. */
+	/* No pooled connection (NULL: the sink's own for the secrets): the
+	 * wait for the group commit holds none, so every webhook in flight
+	 * can join the same commit. A client over its refused webhooks is
+	 * still heard: a webhook that verifies is handled; one refused is
+	 * answered 429, not stored. */
 	wait = refusals_wait(r);
-	if (cs_webhook_handle(r->srv->sink, store, r->body, r->body_len,
+	if (cs_webhook_handle(r->srv->sink, NULL, r->body, r->body_len,
 	        cs_req_query(r, "payloadHash"), r->now, wait > 0, &w) < 0 ||
 	    w.status == 0) {
 		cs_reply_error(

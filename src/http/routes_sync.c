@@ -142,7 +142,8 @@ job_run(void *payload)
 	bool free_it;
 
 	memset(&env, 0, sizeof(env));
-	j->error = cs_pool_get(s->pool, &store, &j->err);
+	j->error =
+	    cs_pool_get_wait(s->pool, &store, s->opts.pool_wait_ms, &j->err);
 	if (j->error == 0)
 		j->error = cs_nmkr_new(&nmkr, &s->nmkr, &j->err);
 	if (j->error == 0) {
@@ -172,6 +173,7 @@ job_run(void *payload)
 	pthread_mutex_unlock(&j->lock);
 	if (free_it)
 		job_free(j);
+	cs_server_sync_end(s);
 	pthread_mutex_lock(&s->lock);
 	if (--s->async_running == 0)
 		pthread_cond_broadcast(&s->idle);
@@ -199,6 +201,7 @@ sync_async(struct cs_req *r, int64_t id)
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->lock);
 		job_free(j);
+		cs_server_sync_end(s);
 		cs_reply_error(r, 503, "stopping", "the server is stopping");
 		return;
 	}
@@ -213,6 +216,7 @@ sync_async(struct cs_req *r, int64_t id)
 			pthread_cond_broadcast(&s->idle);
 		pthread_mutex_unlock(&s->lock);
 		job_free(j);
+		cs_server_sync_end(s);
 		cs_reply_error(r, 503, "busy", "cannot start a sync now");
 		return;
 	}
@@ -265,16 +269,20 @@ cs_route_sync(struct cs_req *r)
 		    "NMKR_API_KEY is not set on this server");
 		return;
 	}
+	/* Each sync holds a database connection and a handler thread for
+	 * its whole run: a few at once, and the rest of the API answers. */
+	if (!cs_server_sync_begin(r))
+		return;
 	if (cs_req_flag(r, "async") && !cs_req_flag(r, "dryRun")) {
-		sync_async(r, id);
+		sync_async(r, id); /* the job gives the slot back */
 		return;
 	}
 	store = cs_req_store(r);
-	if (store == NULL)
+	nmkr = store != NULL ? cs_req_nmkr(r) : NULL;
+	if (nmkr == NULL) {
+		cs_server_sync_end(r->srv);
 		return;
-	nmkr = cs_req_nmkr(r);
-	if (nmkr == NULL)
-		return;
+	}
 	memset(&env, 0, sizeof(env));
 	env.store = store;
 	env.nmkr = nmkr;
@@ -295,6 +303,7 @@ cs_route_sync(struct cs_req *r)
 	cs_sync_result_dispose(&res);
 	cs_verifier_free(env.verifier);
 	cs_nmkr_free(nmkr);
+	cs_server_sync_end(r->srv);
 }
 
 void
@@ -322,6 +331,7 @@ cs_route_sync_progress(struct cs_req *r)
 
 struct stream {
 	struct cs_server *srv;
+	struct MHD_Connection *conn;
 	int64_t campaign_id;
 	int64_t run_id;    /* the run followed; 0 until one is seen */
 	char *last;        /* the last progress sent, whole */
@@ -365,7 +375,11 @@ poll_run(struct stream *st)
 	char *text;
 
 	memset(&run, 0, sizeof(run));
-	if (cs_pool_get(st->srv->pool, &store, &err) < 0) {
+	/* On the event loop: never wait for a connection, look again at the
+	 * next poll. */
+	if (cs_pool_get_wait(st->srv->pool, &store, 0, &err) < 0) {
+		if (err.code == CS_EAGAIN)
+			return;
 		event(st, "error", "{\"code\":\"unavailable\"}");
 		st->ended = true;
 		return;
@@ -413,7 +427,8 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	int64_t now;
 
 	(void)pos;
-	/* A thread per connection: waiting here holds up nobody else. */
+	/* On the event loop: when nothing is new, the connection sleeps
+	 * (suspended, no thread held) and is read again SSE_POLL_MS later. */
 	while (st->off == st->out.len) {
 		cs_buf_reset(&st->out);
 		st->off = 0;
@@ -432,8 +447,12 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 				    0)
 					st->ended = true;
 				st->quiet_since_ms = now;
-			} else {
-				cs_sleep_ms(SSE_POLL_MS);
+			} else if (cs_server_sleep(
+			               st->srv, st->conn, SSE_POLL_MS)) {
+				return 0;
+			} else { /* stopping */
+				event(st, "bye", "{}");
+				st->ended = true;
 			}
 		} else {
 			st->quiet_since_ms = now;
@@ -468,6 +487,7 @@ cs_route_sync_events(struct cs_req *r)
 		return;
 	st = cs_xcalloc(1, sizeof(*st));
 	st->srv = r->srv;
+	st->conn = r->conn;
 	st->campaign_id = id;
 	st->started_ms = st->quiet_since_ms = cs_mono_ms();
 	cs_buf_init(&st->out, CS_MAX_SYNC_REPORT);

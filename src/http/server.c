@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The libmicrohttpd glue: a thread per connection (a handler may wait on
- * the database or on the webhook writer's commit without holding up other
- * connections), the route table, admin tokens compared in constant time,
- * body caps (413), the per-client rate limit of public routes, and an
- * orderly stop. See http.h.
+ * The libmicrohttpd glue. libmicrohttpd's event loop (epoll, a few
+ * threads) reads and writes every connection, so an idle connection costs
+ * no thread; handlers that wait (on the database, on the webhook writer's
+ * commit, on NMKR) run on a pool of handler threads while their connection
+ * is suspended, and resume it with the answer; /healthz, /metrics and the
+ * static files answer at once on the event loop. Connections are capped
+ * per client address (trusted proxies excepted) and in all; one that has
+ * not sent its headers within the header timeout is closed. Then the route
+ * table, admin tokens compared in constant time, body caps (413), the
+ * per-client rate limit of public routes, and an orderly stop. See http.h.
  */
 #include "http/internal.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -17,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "service/metrics.h"
 #include "service/sync.h"
@@ -28,13 +37,71 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* Per connection, from the first call of the access handler to the end. */
+/* Per request, from the first call of the access handler to the end. */
 struct conn_ctx {
+	struct cs_req req;
 	const struct cs_route *route;
 	struct cs_buf body;
 	bool too_big;
 	bool answered; /* refused before the body was read */
+	bool done;     /* a handler thread answered: send req's response */
+	/* A webhook refused as too big: a handler thread records it before
+	 * the 413 goes out (recording waits for the writer's commit, which
+	 * the event loop must not). */
+	bool record_too_big;
+	struct conn_ctx *next; /* in the handler threads' queue */
 };
+
+/* Per TCP connection (libmicrohttpd's socket context): what the per-client
+ * cap counts and the header deadline. */
+struct track {
+	struct track *prev, *next;
+	int fd;
+	unsigned char key[16];
+	bool counted;        /* in its client's count (not a trusted proxy) */
+	int64_t deadline_ms; /* monotonic; 0 while a request is handled */
+};
+
+struct count {
+	unsigned char key[16];
+	unsigned n;
+	struct count *next;
+};
+
+#define COUNT_BUCKETS 1024
+
+struct cs_conns {
+	pthread_mutex_t lock;
+	struct track *head;
+	struct count *buckets[COUNT_BUCKETS];
+};
+
+struct sleeper {
+	struct MHD_Connection *conn;
+	int64_t due_ms;
+	struct sleeper *next;
+};
+
+struct cs_workers {
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* handler threads wait for requests */
+	pthread_cond_t idle; /* stop() waits for the queue to empty */
+	pthread_cond_t tick; /* wakes the ticker to quit */
+	struct conn_ctx *head, *tail;
+	size_t busy;     /* handlers running */
+	size_t sleeping; /* suspended by cs_server_sleep, until resumed */
+	struct sleeper *sleepers;
+	bool no_suspend; /* stopping: nothing may be suspended any more */
+	bool quit;
+	pthread_t *threads;
+	size_t nthreads;
+	pthread_t ticker;
+	bool ticker_started;
+};
+
+#define TICK_MS 50
+#define HEALTH_EVERY_MS 1000
+#define HEALTH_STALE_MS 5000
 
 void
 cs_server_opts_init(struct cs_server_opts *o)
@@ -47,6 +114,12 @@ cs_server_opts_init(struct cs_server_opts *o)
 	o->pool_size = 16;
 	o->webhook_refused_rate = CS_WEBHOOK_REFUSED_RATE_DEFAULT;
 	o->webhook_retention_ms = CS_WEBHOOK_RETENTION_DEFAULT_S * 1000;
+}
+
+static unsigned
+or_default(unsigned v, unsigned def)
+{
+	return v > 0 ? v : def;
 }
 
 int
@@ -128,25 +201,198 @@ bad:
 	    listen);
 }
 
+/* The client of a request: cs_client_address() of its peer and, from a
+ * trusted proxy, its X-Forwarded-For. */
 static void
-client_address(struct MHD_Connection *conn, char *out, size_t size)
+request_client(
+    struct cs_server *s, struct MHD_Connection *conn, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
+	const struct sockaddr *peer = NULL;
+	const char *xff = NULL;
 
-	cs_str_copy(out, "?", size);
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || ci->client_addr == NULL)
+	if (ci != NULL)
+		peer = ci->client_addr;
+	if (peer != NULL && cs_proxies_trust(s->proxies, peer))
+		xff = MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	cs_client_address(s->proxies, peer, xff, out, size);
+}
+
+/* ---- Connections per client, header deadlines ------------------------- */
+
+/* What the per-client cap counts: the address; for IPv6 its /64, which
+ * one subscriber usually has whole. */
+static bool
+cap_key(const struct sockaddr *sa, unsigned char out[16])
+{
+	static const unsigned char mapped[12] = {
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (!cs_client_key(sa, out))
+		return false;
+	if (memcmp(out, mapped, sizeof(mapped)) != 0)
+		memset(out + 8, 0, 8);
+	return true;
+}
+
+static struct count **
+count_slot(struct cs_conns *c, const unsigned char key[16])
+{
+	struct count **pp;
+	unsigned h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ key[i]) * 16777619u;
+	for (pp = &c->buckets[h % COUNT_BUCKETS]; *pp != NULL;
+	     pp = &(*pp)->next) {
+		if (memcmp((*pp)->key, key, 16) == 0)
+			break;
+	}
+	return pp;
+}
+
+/* libmicrohttpd asks before it takes a connection: refuse a client that
+ * holds its share already. Counted when the connection starts, so two
+ * event threads accepting at once may let a client have one or two
+ * more. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct cs_server *s = cls;
+	unsigned char key[16];
+	struct count **pp;
+	unsigned n;
+
+	(void)addrlen;
+	if (cs_proxies_trust(s->proxies, addr) || !cap_key(addr, key))
+		return MHD_YES;
+	pthread_mutex_lock(&s->conns->lock);
+	pp = count_slot(s->conns, key);
+	n = *pp != NULL ? (*pp)->n : 0;
+	pthread_mutex_unlock(&s->conns->lock);
+	if (n < s->opts.max_client_connections)
+		return MHD_YES;
+	return MHD_NO;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct cs_server *s = cls;
+	struct cs_conns *c = s->conns;
+	const union MHD_ConnectionInfo *ci;
+	struct track *t = *socket_context;
+	struct count **pp, *cnt;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		t = cs_xcalloc(1, sizeof(*t));
+		ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t->fd = ci != NULL ? ci->connect_fd : -1;
+		ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		t->counted = ci != NULL &&
+		             !cs_proxies_trust(s->proxies, ci->client_addr) &&
+		             cap_key(ci->client_addr, t->key);
+		t->deadline_ms =
+		    cs_mono_ms() + (int64_t)s->opts.header_timeout_s * 1000;
+		pthread_mutex_lock(&c->lock);
+		t->next = c->head;
+		if (c->head != NULL)
+			c->head->prev = t;
+		c->head = t;
+		if (t->counted) {
+			pp = count_slot(c, t->key);
+			if (*pp == NULL) {
+				*pp = cs_xcalloc(1, sizeof(**pp));
+				memcpy((*pp)->key, t->key, 16);
+			}
+			(*pp)->n++;
+		}
+		pthread_mutex_unlock(&c->lock);
+		*socket_context = t;
 		return;
-	sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET,
-		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    out, (socklen_t)size);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    out, (socklen_t)size);
+	}
+	if (t == NULL)
+		return;
+	/* Closed: libmicrohttpd closes the socket after this returns, so
+	 * the ticker never shuts down a descriptor that was reused. */
+	pthread_mutex_lock(&c->lock);
+	if (t->prev != NULL)
+		t->prev->next = t->next;
+	else
+		c->head = t->next;
+	if (t->next != NULL)
+		t->next->prev = t->prev;
+	if (t->counted) {
+		pp = count_slot(c, t->key);
+		if (*pp != NULL && --(*pp)->n == 0) {
+			cnt = *pp;
+			*pp = cnt->next;
+			free(cnt);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* A request's headers are in (deadline 0), or it ended and the next one's
+ * headers are awaited (a deadline). */
+static void
+set_deadline(struct cs_server *s, struct MHD_Connection *conn, int64_t ms)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct track *t;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	t = ci != NULL ? ci->socket_context : NULL;
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&s->conns->lock);
+	t->deadline_ms = ms > 0 ? cs_mono_ms() + ms : 0;
+	pthread_mutex_unlock(&s->conns->lock);
+}
+
+/* Close the connections past their header deadline: shut the socket
+ * down, and the event loop sees it end and closes it. */
+static void
+sweep_deadlines(struct cs_server *s)
+{
+	int64_t now = cs_mono_ms();
+	struct track *t;
+
+	pthread_mutex_lock(&s->conns->lock);
+	for (t = s->conns->head; t != NULL; t = t->next) {
+		if (t->deadline_ms != 0 && now >= t->deadline_ms &&
+		    t->fd >= 0) {
+			shutdown(t->fd, SHUT_RDWR);
+			t->deadline_ms = 0;
+		}
+	}
+	pthread_mutex_unlock(&s->conns->lock);
+}
+
+static void
+conns_free(struct cs_conns *c)
+{
+	struct count *cnt;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < COUNT_BUCKETS; i++) {
+		while ((cnt = c->buckets[i]) != NULL) {
+			c->buckets[i] = cnt->next;
+			free(cnt);
+		}
+	}
+	pthread_mutex_destroy(&c->lock);
+	free(c);
 }
 
 /* ---- Authentication --------------------------------------------------- */
@@ -228,7 +474,8 @@ admit(struct cs_server *s, struct cs_req *r, struct conn_ctx *ctx)
 		return false;
 	}
 	if ((ctx->route->flags & CS_ROUTE_LIMITED) && s->ratelimit != NULL) {
-		wait = cs_ratelimit_take(s->ratelimit, r->client, cs_mono_us());
+		wait = cs_ratelimit_take(
+		    s->ratelimit, cs_req_client(r), cs_mono_us());
 		if (wait > 0) {
 			char secs[16];
 
@@ -246,14 +493,169 @@ admit(struct cs_server *s, struct cs_req *r, struct conn_ctx *ctx)
 	if (cl != NULL && cs_str_to_i64(cl, 0, INT64_MAX, &len) == 0 &&
 	    (uint64_t)len > body_cap(ctx->route->flags)) {
 		/* Counted and recorded as when the body runs over. */
-		if (ctx->route->flags & CS_ROUTE_WEBHOOK)
-			cs_route_webhook_too_big(r);
+		ctx->record_too_big =
+		    (ctx->route->flags & CS_ROUTE_WEBHOOK) != 0;
 		cs_reply_error(r, 413, "too_big", "the body is over %zu bytes",
 		    body_cap(ctx->route->flags));
 		return false;
 	}
 	cs_buf_init(&ctx->body, body_cap(ctx->route->flags));
 	return true;
+}
+
+/* Handlers that never wait answer on the event loop; the others run on a
+ * handler thread. */
+static bool
+runs_inline(const struct cs_route *route)
+{
+	return route->handler == cs_route_healthz ||
+	       route->handler == cs_route_metrics ||
+	       route->handler == cs_route_openapi ||
+	       route->handler == cs_route_web;
+}
+
+/* Suspend the connection and queue its request for a handler thread;
+ * false when stopping (nothing queued). */
+static bool
+dispatch(struct cs_server *s, struct conn_ctx *ctx)
+{
+	struct cs_workers *w = s->workers;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->no_suspend) {
+		pthread_mutex_unlock(&w->lock);
+		return false;
+	}
+	MHD_suspend_connection(ctx->req.conn);
+	ctx->next = NULL;
+	if (w->tail != NULL)
+		w->tail->next = ctx;
+	else
+		w->head = ctx;
+	w->tail = ctx;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->lock);
+	return true;
+}
+
+static void *
+worker_main(void *payload)
+{
+	struct cs_server *s = payload;
+	struct cs_workers *w = s->workers;
+	struct conn_ctx *ctx;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (w->head == NULL && !w->quit)
+			pthread_cond_wait(&w->work, &w->lock);
+		if (w->head == NULL)
+			break;
+		ctx = w->head;
+		w->head = ctx->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		w->busy++;
+		pthread_mutex_unlock(&w->lock);
+		if (ctx->record_too_big) /* the 413 is made already */
+			cs_route_webhook_too_big(&ctx->req);
+		else
+			ctx->route->handler(&ctx->req);
+		if (ctx->req.store != NULL)
+			cs_pool_put(s->pool, ctx->req.store);
+		ctx->req.store = NULL;
+		ctx->done = true;
+		/* The event loop takes it from here; ctx is its again. */
+		MHD_resume_connection(ctx->req.conn);
+		pthread_mutex_lock(&w->lock);
+		w->busy--;
+		pthread_cond_broadcast(&w->idle);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+bool
+cs_server_sleep(struct cs_server *s, struct MHD_Connection *conn, int64_t ms)
+{
+	struct cs_workers *w = s->workers;
+	struct sleeper *z;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->no_suspend) {
+		pthread_mutex_unlock(&w->lock);
+		return false;
+	}
+	MHD_suspend_connection(conn);
+	z = cs_xcalloc(1, sizeof(*z));
+	z->conn = conn;
+	z->due_ms = cs_mono_ms() + ms;
+	z->next = w->sleepers;
+	w->sleepers = z;
+	w->sleeping++;
+	pthread_mutex_unlock(&w->lock);
+	return true;
+}
+
+/* Resume the sleepers that are due (all of them when stopping). */
+static void
+wake_sleepers(struct cs_workers *w)
+{
+	struct sleeper *due = NULL, **pp, *z;
+	int64_t now = cs_mono_ms();
+	size_t n = 0;
+
+	pthread_mutex_lock(&w->lock);
+	for (pp = &w->sleepers; (z = *pp) != NULL;) {
+		if (z->due_ms <= now || w->no_suspend) {
+			*pp = z->next;
+			z->next = due;
+			due = z;
+		} else {
+			pp = &z->next;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	while ((z = due) != NULL) {
+		due = z->next;
+		MHD_resume_connection(z->conn);
+		free(z);
+		n++;
+	}
+	if (n > 0) {
+		pthread_mutex_lock(&w->lock);
+		w->sleeping -= n;
+		pthread_cond_broadcast(&w->idle);
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+/* Every TICK_MS: header deadlines, sleepers. */
+static void *
+ticker_main(void *payload)
+{
+	struct cs_server *s = payload;
+	struct cs_workers *w = s->workers;
+	struct timespec ts;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		if (w->quit) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->tick, &w->lock, &ts);
+		pthread_mutex_unlock(&w->lock);
+		sweep_deadlines(s);
+		wake_sleepers(w);
+	}
+	return NULL;
 }
 
 static enum MHD_Result
@@ -263,25 +665,39 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct cs_server *s = cls;
 	struct conn_ctx *ctx = *con_cls;
-	struct cs_req r;
+	struct cs_req *r;
 	enum MHD_Result ret;
 
 	(void)version;
-	memset(&r, 0, sizeof(r));
-	r.srv = s;
-	r.conn = conn;
-	r.method = method;
-	r.path = url;
-	r.now = cs_now_ms();
-	client_address(conn, r.client, sizeof(r.client));
+	(void)upload_data;
 	if (ctx == NULL) {
+		/* The headers are in: no header deadline while the request
+		 * is handled. */
+		set_deadline(s, conn, 0);
 		ctx = cs_xcalloc(1, sizeof(*ctx));
 		*con_cls = ctx;
-		if (!admit(s, &r, ctx)) {
+		r = &ctx->req;
+		r->srv = s;
+		r->conn = conn;
+		r->method = method;
+		r->path = url;
+		r->now = cs_now_ms();
+		request_client(s, conn, r->client, sizeof(r->client));
+		if (!admit(s, r, ctx)) {
+			/* libmicrohttpd calls again, as the first time, when
+			 * the handler thread resumes the connection. */
+			if (ctx->record_too_big && dispatch(s, ctx))
+				return MHD_YES;
 			ctx->answered = true;
-			return send_reply(&r);
+			return send_reply(r);
 		}
 		return MHD_YES;
+	}
+	r = &ctx->req;
+	if (ctx->done) { /* a handler thread answered */
+		ctx->answered = true;
+		ctx->done = false;
+		return send_reply(r);
 	}
 	if (ctx->answered)
 		return MHD_YES; /* drain what the client still sends */
@@ -293,35 +709,55 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	/* The whole request is here. */
-	cs_router_match(method, url, &r, &(bool){false});
 	if (ctx->too_big) {
-		if (ctx->route->flags & CS_ROUTE_WEBHOOK)
-			cs_route_webhook_too_big(&r);
-		cs_reply_error(&r, 413, "too_big", "the body is over %zu bytes",
+		cs_reply_error(r, 413, "too_big", "the body is over %zu bytes",
 		    ctx->body.max);
-		return send_reply(&r);
+		ctx->record_too_big =
+		    (ctx->route->flags & CS_ROUTE_WEBHOOK) != 0;
+		if (ctx->record_too_big && dispatch(s, ctx))
+			return MHD_YES;
+		return send_reply(r);
 	}
-	r.body = cs_buf_cstr(&ctx->body);
-	r.body_len = ctx->body.len;
-	ctx->route->handler(&r);
-	ret = send_reply(&r);
-	if (r.store != NULL)
-		cs_pool_put(s->pool, r.store);
-	return ret;
+	r->body = cs_buf_cstr(&ctx->body);
+	r->body_len = ctx->body.len;
+	if (s->opts.bench_floor &&
+	    ctx->route->handler == cs_route_webhook_nmkr) {
+		cs_reply_bytes(
+		    r, 200, "application/json", "{\"outcome\":\"floor\"}", 19);
+		return send_reply(r);
+	}
+	if (runs_inline(ctx->route)) {
+		ctx->route->handler(r);
+		ret = send_reply(r);
+		if (r->store != NULL)
+			cs_pool_put(s->pool, r->store);
+		r->store = NULL;
+		return ret;
+	}
+	if (!dispatch(s, ctx)) {
+		cs_reply_error(r, 503, "stopping", "the server is stopping");
+		cs_reply_header(r, "Retry-After", "5");
+		return send_reply(r);
+	}
+	return MHD_YES;
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct cs_server *s = cls;
 	struct conn_ctx *ctx = *con_cls;
 
-	(void)cls;
-	(void)conn;
-	(void)toe;
+	/* The next request's headers must come within the idle timeout, a
+	 * trickle of bytes or not. */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		set_deadline(s, conn, (int64_t)s->opts.idle_timeout_s * 1000);
 	if (ctx == NULL)
 		return;
 	cs_buf_dispose(&ctx->body);
+	if (ctx->req.resp != NULL)
+		MHD_destroy_response(ctx->req.resp);
 	free(ctx);
 	*con_cls = NULL;
 }
@@ -338,6 +774,116 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
 	cs_log_warn("http", "%s", msg);
+}
+
+/* ---- Syncs for HTTP requests ------------------------------------------ */
+
+bool
+cs_server_sync_begin(struct cs_req *r)
+{
+	struct cs_server *s = r->srv;
+	bool ok;
+
+	pthread_mutex_lock(&s->lock);
+	ok = s->syncs_running < (int)s->opts.max_syncs;
+	if (ok)
+		s->syncs_running++;
+	pthread_mutex_unlock(&s->lock);
+	if (!ok) {
+		cs_reply_error(r, 503, "too_many_syncs",
+		    "%u syncs are running already, the most this server runs "
+		    "at once (CS_MAX_SYNCS); try again later",
+		    s->opts.max_syncs);
+		cs_reply_header(r, "Retry-After", "10");
+	}
+	return ok;
+}
+
+void
+cs_server_sync_end(struct cs_server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->syncs_running--;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- Health ----------------------------------------------------------- */
+
+static void
+health_check(struct cs_server *s, struct cs_store *store)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int version = 0;
+	int error;
+
+	error = cs_store_schema_version(store, &version, &err);
+	pthread_mutex_lock(&s->health_lock);
+	if (error == 0) {
+		s->health_ok_ms = cs_mono_ms();
+		s->health_version = version;
+		s->health_backend = cs_store_backend_name(store);
+		s->health_error[0] = '\0';
+	} else {
+		cs_str_copy(s->health_error, cs_error_msg(&err),
+		    sizeof(s->health_error));
+	}
+	pthread_mutex_unlock(&s->health_lock);
+}
+
+/* Checks the database once a second on its own connection, so that
+ * /healthz answers at once, whatever holds the pool. */
+static void *
+health_main(void *payload)
+{
+	struct cs_server *s = payload;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store = NULL;
+	struct timespec ts;
+	bool quit = false;
+
+	while (!quit) {
+		if (store == NULL &&
+		    cs_store_open(&store, s->opts.database_url, &err) < 0) {
+			pthread_mutex_lock(&s->health_lock);
+			cs_str_copy(s->health_error, cs_error_msg(&err),
+			    sizeof(s->health_error));
+			pthread_mutex_unlock(&s->health_lock);
+			cs_error_clear(&err);
+		}
+		if (store != NULL)
+			health_check(s, store);
+		pthread_mutex_lock(&s->health_lock);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += HEALTH_EVERY_MS / 1000;
+		if (!s->health_quit)
+			pthread_cond_timedwait(
+			    &s->health_wake, &s->health_lock, &ts);
+		quit = s->health_quit;
+		pthread_mutex_unlock(&s->health_lock);
+	}
+	cs_store_free(store);
+	return NULL;
+}
+
+bool
+cs_server_health(struct cs_server *s, int *version, const char **backend,
+    char *error, size_t size)
+{
+	int64_t age;
+	bool ok;
+
+	pthread_mutex_lock(&s->health_lock);
+	age = cs_mono_ms() - s->health_ok_ms;
+	ok = s->health_ok_ms != 0 && age <= HEALTH_STALE_MS;
+	*version = s->health_version;
+	*backend = s->health_backend;
+	if (s->health_error[0] != '\0')
+		cs_str_copy(error, s->health_error, size);
+	else
+		snprintf(error, size, "no answer for %lld s",
+		    (long long)(age / 1000));
+	pthread_mutex_unlock(&s->health_lock);
+	return ok;
 }
 
 /* ---- Start and stop --------------------------------------------------- */
@@ -368,6 +914,9 @@ recover(struct cs_server *s, struct cs_error *err)
 	if (error == 0)
 		error =
 		    cs_sync_recover(store, s->owner, cs_now_ms(), &closed, err);
+	if (error == 0)
+		health_check(
+		    s, store); /* /healthz has an answer from the start */
 	cs_pool_put(s->pool, store);
 	if (closed > 0)
 		cs_log_info("serve",
@@ -375,6 +924,82 @@ recover(struct cs_server *s, struct cs_error *err)
 		    "gone (this is %s)",
 		    closed, closed == 1 ? "" : "s", s->owner);
 	return error;
+}
+
+/* Raise the soft limit of open files to the hard one: each connection is
+ * a descriptor. The connection limit stays under what is allowed. */
+static unsigned
+connection_limit(unsigned wanted)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return wanted;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return wanted;
+	/* The database, the logs, the handlers' own sockets. */
+	room = rl.rlim_cur > 256 ? rl.rlim_cur - 256 : rl.rlim_cur / 2;
+	if ((rlim_t)wanted > room) {
+		cs_log_warn("serve",
+		    "at most %llu connections: the limit of open files is "
+		    "%llu",
+		    (unsigned long long)room, (unsigned long long)rl.rlim_cur);
+		return (unsigned)room;
+	}
+	return wanted;
+}
+
+/* glibc gives the top of a thread's heap back to the kernel as soon as
+ * 128 KiB are free there (madvise), and each time every CPU running the
+ * process flushes its TLB: with 64 handler threads allocating and freeing
+ * per request, that was a third of serve's time under webhook load (perf,
+ * bench/run webhooks). Keep up to 64 MiB free per heap instead. */
+static void
+tune_malloc(void)
+{
+#ifdef M_TRIM_THRESHOLD
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
+static int
+start_threads(struct cs_server *s, struct cs_error *err)
+{
+	struct cs_workers *w;
+	pthread_condattr_t attr;
+	size_t i;
+
+	tune_malloc();
+	w = cs_xcalloc(1, sizeof(*w));
+	s->workers = w;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->idle, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->tick, &attr);
+	pthread_cond_init(&s->health_wake, &attr);
+	pthread_condattr_destroy(&attr);
+	w->threads = cs_xcalloc(s->opts.http_workers, sizeof(*w->threads));
+	for (i = 0; i < s->opts.http_workers; i++) {
+		if (pthread_create(&w->threads[i], NULL, worker_main, s) != 0)
+			return cs_error_set(
+			    err, CS_ERROR, "cannot start the handler threads");
+		w->nthreads++;
+	}
+	if (pthread_create(&w->ticker, NULL, ticker_main, s) != 0)
+		return cs_error_set(err, CS_ERROR, "cannot start a thread");
+	w->ticker_started = true;
+	if (pthread_create(&s->health_thread, NULL, health_main, s) != 0)
+		return cs_error_set(err, CS_ERROR, "cannot start a thread");
+	s->health_started = true;
+	return 0;
 }
 
 int
@@ -403,6 +1028,20 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		    opts->listen);
 	s = cs_xcalloc(1, sizeof(*s));
 	s->opts = *opts;
+	s->opts.pool_size = opts->pool_size > 0 ? opts->pool_size : 16;
+	s->opts.http_threads = or_default(opts->http_threads, 2);
+	/* Most of them wait on the webhook writer's commit; the more wait,
+	 * the more webhooks each commit carries. */
+	s->opts.http_workers = or_default(opts->http_workers, 64);
+	s->opts.max_connections =
+	    connection_limit(or_default(opts->max_connections, 4096));
+	s->opts.max_client_connections =
+	    or_default(opts->max_client_connections, 64);
+	s->opts.header_timeout_s = or_default(opts->header_timeout_s, 5);
+	s->opts.idle_timeout_s = or_default(opts->idle_timeout_s, 30);
+	s->opts.max_syncs = or_default(opts->max_syncs, 4);
+	if (s->opts.pool_wait_ms <= 0)
+		s->opts.pool_wait_ms = 10000;
 	if (opts->admin_token != NULL) {
 		s->admin_token = cs_xstrdup(opts->admin_token);
 	} else {
@@ -424,8 +1063,14 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->idle, NULL);
-	error = cs_pool_new(&s->pool, opts->database_url,
-	    opts->pool_size > 0 ? opts->pool_size : 16, err);
+	pthread_mutex_init(&s->health_lock, NULL);
+	s->conns = cs_xcalloc(1, sizeof(*s->conns));
+	pthread_mutex_init(&s->conns->lock, NULL);
+	error = cs_proxies_parse(opts->trusted_proxies, &s->proxies, err);
+	if (error < 0)
+		goto fail;
+	error =
+	    cs_pool_new(&s->pool, opts->database_url, s->opts.pool_size, err);
 	if (error < 0)
 		goto fail;
 	error = recover(s, err);
@@ -441,13 +1086,20 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		s->ratelimit = cs_ratelimit_new(opts->public_rate);
 	if (opts->webhook_refused_rate > 0)
 		s->refusals = cs_ratelimit_new(opts->webhook_refused_rate);
-	s->daemon = MHD_start_daemon(
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	        MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
-	    0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-	    NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_END);
+	error = start_threads(s, err);
+	if (error < 0)
+		goto fail;
+	s->daemon =
+	    MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
+	                         MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+	        0, on_accept, s, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
+	        on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+	        MHD_OPTION_THREAD_POOL_SIZE, s->opts.http_threads,
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	        MHD_OPTION_CONNECTION_LIMIT, s->opts.max_connections,
+	        MHD_OPTION_CONNECTION_TIMEOUT, s->opts.idle_timeout_s,
+	        MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		error = cs_error_set(err, CS_ERROR,
 		    "cannot listen on %s (in use, or not an address of this "
@@ -488,9 +1140,61 @@ fail:
 	return error;
 }
 
+/* Wait until no request is queued or handled and no connection sleeps,
+ * with nothing suspended from now on (at most 60 s: a handler stuck on an
+ * upstream is not waited for forever). */
+static void
+drain_workers(struct cs_workers *w)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 60;
+	pthread_mutex_lock(&w->lock);
+	w->no_suspend = true;
+	pthread_cond_broadcast(&w->tick);
+	while (w->head != NULL || w->busy > 0 || w->sleeping > 0) {
+		if (pthread_cond_timedwait(&w->idle, &w->lock, &ts) != 0)
+			break;
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void
+stop_threads(struct cs_server *s)
+{
+	struct cs_workers *w = s->workers;
+	size_t i;
+
+	if (s->health_started) {
+		pthread_mutex_lock(&s->health_lock);
+		s->health_quit = true;
+		pthread_cond_broadcast(&s->health_wake);
+		pthread_mutex_unlock(&s->health_lock);
+		pthread_join(s->health_thread, NULL);
+		s->health_started = false;
+	}
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	w->no_suspend = true;
+	pthread_cond_broadcast(&w->work);
+	pthread_cond_broadcast(&w->tick);
+	pthread_mutex_unlock(&w->lock);
+	for (i = 0; i < w->nthreads; i++)
+		pthread_join(w->threads[i], NULL);
+	w->nthreads = 0;
+	if (w->ticker_started)
+		pthread_join(w->ticker, NULL);
+	w->ticker_started = false;
+}
+
 void
 cs_server_stop(struct cs_server *s)
 {
+	MHD_socket listen_fd = MHD_INVALID_SOCKET;
+
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&s->lock);
@@ -500,18 +1204,26 @@ cs_server_stop(struct cs_server *s)
 	}
 	s->stopping = true;
 	pthread_mutex_unlock(&s->lock);
-	/* No new connections; those open finish their requests. */
+	/* No new connections; those open finish their requests. The
+	 * listening socket is ours to close once the daemon is stopped. */
 	if (s->daemon != NULL)
-		MHD_quiesce_daemon(s->daemon);
+		listen_fd = MHD_quiesce_daemon(s->daemon);
 	pthread_mutex_lock(&s->lock);
 	while (s->async_running > 0)
 		pthread_cond_wait(&s->idle, &s->lock);
 	pthread_mutex_unlock(&s->lock);
 	cs_scheduler_free(s->scheduler);
 	s->scheduler = NULL;
+	/* libmicrohttpd must not stop with a connection suspended: the
+	 * handlers finish, the streams say goodbye. */
+	if (s->workers != NULL)
+		drain_workers(s->workers);
 	if (s->daemon != NULL)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
+	if (listen_fd != MHD_INVALID_SOCKET)
+		close(listen_fd);
+	stop_threads(s);
 	cs_webhook_sink_free(s->sink);
 	s->sink = NULL;
 }
@@ -519,15 +1231,30 @@ cs_server_stop(struct cs_server *s)
 void
 cs_server_free(struct cs_server *s)
 {
+	struct cs_workers *w;
+
 	if (s == NULL)
 		return;
 	cs_server_stop(s);
+	w = s->workers;
+	if (w != NULL) {
+		free(w->threads);
+		pthread_cond_destroy(&w->tick);
+		pthread_cond_destroy(&w->idle);
+		pthread_cond_destroy(&w->work);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		pthread_cond_destroy(&s->health_wake);
+	}
+	conns_free(s->conns);
+	cs_proxies_free(s->proxies);
 	cs_pool_free(s->pool);
 	cs_ratelimit_free(s->ratelimit);
 	cs_ratelimit_free(s->refusals);
 	if (s->admin_token != NULL)
 		OPENSSL_cleanse(s->admin_token, strlen(s->admin_token));
 	free(s->admin_token);
+	pthread_mutex_destroy(&s->health_lock);
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -2,8 +2,10 @@
 /* Store connection pool; see pool.h. */
 #include "service/pool.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -22,6 +24,7 @@ int
 cs_pool_new(
     struct cs_pool **out, const char *url, size_t size, struct cs_error *err)
 {
+	pthread_condattr_t attr;
 	struct cs_pool *p;
 	struct cs_store *s = NULL;
 	int error;
@@ -35,7 +38,10 @@ cs_pool_new(
 	p->size = size > 0 ? size : 1;
 	p->idle = cs_xcalloc(p->size, sizeof(*p->idle));
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cond, &attr);
+	pthread_condattr_destroy(&attr);
 	p->idle[p->nidle++] = s;
 	p->open = 1;
 	*out = p;
@@ -59,12 +65,39 @@ cs_pool_free(struct cs_pool *p)
 int
 cs_pool_get(struct cs_pool *p, struct cs_store **out, struct cs_error *err)
 {
+	return cs_pool_get_wait(p, out, -1, err);
+}
+
+int
+cs_pool_get_wait(struct cs_pool *p, struct cs_store **out, int64_t wait_ms,
+    struct cs_error *err)
+{
+	struct timespec until;
 	int error;
 
 	*out = NULL;
+	if (wait_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += (time_t)(wait_ms / 1000);
+		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
 	pthread_mutex_lock(&p->lock);
-	while (p->nidle == 0 && p->open >= p->size)
-		pthread_cond_wait(&p->cond, &p->lock);
+	while (p->nidle == 0 && p->open >= p->size) {
+		if (wait_ms == 0 || (wait_ms > 0 &&
+		                        pthread_cond_timedwait(&p->cond,
+		                            &p->lock, &until) == ETIMEDOUT &&
+		                        p->nidle == 0 && p->open >= p->size)) {
+			pthread_mutex_unlock(&p->lock);
+			return cs_error_set(err, CS_EAGAIN,
+			    "all %zu database connections are in use", p->size);
+		}
+		if (wait_ms < 0)
+			pthread_cond_wait(&p->cond, &p->lock);
+	}
 	if (p->nidle > 0) {
 		*out = p->idle[--p->nidle];
 		pthread_mutex_unlock(&p->lock);

@@ -20,6 +20,7 @@
 #include "core/reconcile.h"
 #include "service/encode.h"
 #include "service/metrics.h"
+#include "service/sync_run.h"
 #include "service/verify.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -122,7 +123,9 @@ struct run {
 	size_t nlocal, caplocal;
 	struct cs_arena local_arena;
 	struct cache_entry project;
-	struct reader *reader; /* while the inventory is read on a thread */
+	struct reader *reader;   /* while the inventory is read on a thread */
+	struct cs_heartbeat *hb; /* while the run is claimed */
+	bool interrupted;        /* opts->stop, or the run taken over */
 };
 
 /* The inventory read that runs beside the fetch. Until done is set the
@@ -677,6 +680,36 @@ record_failure(struct run *r, int64_t started_at, const struct cs_error *why,
 	cJSON_Delete(errs);
 }
 
+/* Whether the sync must stop before its apply: opts->stop was set (a
+ * signal), or the heartbeat found the run closed by another process. It
+ * then writes its failed log row, and the run is closed as interrupted. */
+static bool
+interrupted(struct run *r, int64_t started_at, int64_t *log_id)
+{
+	struct cs_error why = CS_ERROR_INIT;
+
+	if (r->opts->stop != NULL && atomic_load(r->opts->stop))
+		cs_error_set(&why, CS_ERROR,
+		    "interrupted (the process was asked to stop) before "
+		    "anything was applied: nothing written");
+	else if (cs_sync__heartbeat_lost(r->hb))
+		cs_error_set(&why, CS_ERROR,
+		    "sync run %lld was closed by another process before "
+		    "anything was applied: nothing written",
+		    (long long)r->run_id);
+	else
+		return false;
+	r->interrupted = true;
+	cs_log_warn("sync", "campaign %lld: %s", (long long)r->camp.id,
+	    cs_error_msg(&why));
+	cJSON_AddItemToArray(r->errors, cJSON_CreateString(cs_error_msg(&why)));
+	cJSON_ReplaceItemInObject(
+	    r->report, "success", cJSON_CreateBool(false));
+	if (!r->opts->dry_run)
+		record_failure(r, started_at, &why, log_id);
+	return true;
+}
+
 /* The last finished, not failed, sync of the campaign within the window. */
 static int
 debounced(struct run *r, int64_t now, struct cs_sync_result *out)
@@ -779,10 +812,8 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		goto out;
 	}
 	if (!opts->dry_run) {
-		error = cs_store_sync_run_claim(env->store, campaign_id,
-		    env->owner != NULL ? env->owner : "cli", started_at,
-		    CS_SYNC_RUN_STALE_MS, opts->tick, &r.run_id, &out->running,
-		    err);
+		error = cs_sync__claim(env, &r.camp, opts, started_at,
+		    &r.run_id, &out->running, err);
 		if (error == CS_EINVAL && opts->tick != 0) {
 			out->skipped = true;
 			error = 0;
@@ -790,6 +821,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		}
 		if (error < 0)
 			goto out;
+		cs_sync__heartbeat_start(&r.hb, env->store, r.run_id);
 		if (opts->on_claimed != NULL)
 			opts->on_claimed(r.run_id, opts->on_claimed_payload);
 	}
@@ -826,6 +858,10 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		*err = reader.err;
 		error = reader.error;
 		goto out;
+	}
+	if (error == 0 && interrupted(&r, started_at, &log_id)) {
+		out->status = CS_SYNC_FAILED;
+		goto finish;
 	}
 	if (error < 0) {
 		/* Nothing but the failed log row is written. */
@@ -888,7 +924,8 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	phase_done(&r, "webhooks");
 
 	/* 8. The chain: see verify.c (optional; never fails the sync). */
-	if (env->verifier != NULL && !opts->dry_run && opts->verify_limit > 0) {
+	if (env->verifier != NULL && !opts->dry_run && opts->verify_limit > 0 &&
+	    (opts->stop == NULL || !atomic_load(opts->stop))) {
 		int limit = opts->verify_limit < CS_VERIFY_PER_SYNC_MAX
 		                ? opts->verify_limit
 		                : CS_VERIFY_PER_SYNC_MAX;
@@ -939,13 +976,20 @@ finish:
 	r.report = NULL;
 	error = 0;
 out:
+	/* No beat after the run is closed: it would find it closed. */
+	cs_sync__heartbeat_stop(r.hb);
+	out->interrupted = r.interrupted;
 	if (r.run_id != 0) {
 		struct cs_error ferr = CS_ERROR_INIT;
-		const char *outcome =
-		    error < 0 ? "failed" : cs_sync_status_name(out->status);
+		const char *outcome = r.interrupted ? "interrupted"
+		                      : error < 0
+		                          ? "failed"
+		                          : cs_sync_status_name(out->status);
 
-		if (cs_store_sync_run_finish(env->store, r.run_id, outcome,
-		        log_id, cs_now_ms(), &ferr) < 0)
+		/* A run taken over is someone else's to close. */
+		if (cs_store_sync_run_close(env->store, r.run_id, outcome,
+		        log_id, cs_now_ms(), &ferr) < 0 &&
+		    ferr.code != CS_ENOTFOUND)
 			cs_log_error("sync", "run %lld: %s",
 			    (long long)r.run_id, cs_error_msg(&ferr));
 	}

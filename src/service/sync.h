@@ -11,7 +11,9 @@
 #define CS_SERVICE_SYNC_H
 
 #include <cjson/cJSON.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clients/nmkr.h"
@@ -60,6 +62,11 @@ struct cs_sync_opts {
 	/* A scheduler tick: skip the campaign if a run started since then
 	 * (another instance served this tick). 0: no such check. */
 	int64_t tick;
+	/* When set (a signal, from another thread), the sync stops at its
+	 * next phase boundary before the apply: nothing is written but a
+	 * failed log row, and the run is closed as "interrupted". May be
+	 * NULL. */
+	const atomic_bool *stop;
 };
 
 /** Defaults: manual, debounce 10 s, grace 2 min, 10 chain checks. */
@@ -72,6 +79,7 @@ struct cs_sync_result {
 	int64_t sync_log_id;
 	cJSON *report; /* the SyncReport; owned, cs_sync_result_dispose */
 	struct cs_sync_run running; /* when the sync was refused (409) */
+	bool interrupted; /* stopped by opts->stop, or its run taken over */
 };
 
 void cs_sync_result_dispose(struct cs_sync_result *r);
@@ -95,6 +103,19 @@ CS_NODISCARD int cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
  * and runs no process any more. Anything else may be alive.
  */
 bool cs_sync_owner_dead(const char *run_owner, const char *self);
+
+/**
+ * This process's name in sync_runs: "NAME@HOST:PID" (the host cut to 40
+ * bytes), so that another process on this host can tell it is gone.
+ */
+void cs_sync_owner_name(char *out, size_t size, const char *name);
+
+/**
+ * Whether owner is "NAME@HOST:PID" of this host with a PID that is not
+ * this process's and runs nothing: its run can be taken over at once.
+ * Anything else (another host, another form, a live PID) may be alive.
+ */
+bool cs_sync_owner_gone(const char *owner);
 
 /**
  * Close, as abandoned, the unfinished runs whose owners are certainly dead

@@ -181,14 +181,15 @@ struct job {
 	bool done;
 	int error; /* the batch's transaction failed */
 	struct job *next;
+	pthread_cond_t *wake; /* its submitter waits on it */
 };
 
 struct cs_webhook_sink {
 	struct cs_store *store;
+	struct cs_store *reader; /* the secrets, for callers without one */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t work; /* the writer waits for jobs */
-	pthread_cond_t done; /* submitters wait for theirs */
 	struct job *head, *tail;
 	bool stopping;
 	size_t max_batch;
@@ -214,14 +215,15 @@ commit_batch(struct cs_webhook_sink *s, struct job **jobs, size_t n)
 		    "recorded: %s",
 		    n, cs_error_msg(&err));
 	pthread_mutex_lock(&s->lock);
+	/* Wake the batch's submitters only, not every one waiting. */
 	for (i = 0; i < n; i++) {
 		jobs[i]->item = items[i];
 		jobs[i]->error = error;
 		jobs[i]->done = true;
+		pthread_cond_signal(jobs[i]->wake);
 	}
 	s->batches++;
 	s->items += n;
-	pthread_cond_broadcast(&s->done);
 	pthread_mutex_unlock(&s->lock);
 	free(items);
 }
@@ -265,14 +267,16 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 	*out = NULL;
 	s = cs_xcalloc(1, sizeof(*s));
 	error = cs_store_open(&s->store, opts->store_url, err);
+	if (error == 0)
+		error = cs_store_open(&s->reader, opts->store_url, err);
 	if (error < 0) {
+		cs_store_free(s->store);
 		free(s);
 		return error;
 	}
 	s->max_batch = opts->max_batch > 0 ? opts->max_batch : DEFAULT_BATCH;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);
-	pthread_cond_init(&s->done, NULL);
 	pthread_mutex_init(&s->secrets.lock, NULL);
 	cs_vec_init(&s->secrets.list, sizeof(struct secret));
 	s->secrets.ttl_ms =
@@ -286,6 +290,7 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 		s->secrets.ttl_ms =
 		    s->secrets.grace_ms > 0 ? s->secrets.grace_ms : 1;
 	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
+		cs_store_free(s->reader);
 		cs_store_free(s->store);
 		free(s);
 		return cs_error_set(
@@ -314,9 +319,9 @@ cs_webhook_sink_free(struct cs_webhook_sink *s)
 	secrets_clear(&s->secrets);
 	cs_vec_dispose(&s->secrets.list);
 	pthread_mutex_destroy(&s->secrets.lock);
-	pthread_cond_destroy(&s->done);
 	pthread_cond_destroy(&s->work);
 	pthread_mutex_destroy(&s->lock);
+	cs_store_free(s->reader);
 	cs_store_free(s->store);
 	free(s);
 }
@@ -325,11 +330,15 @@ cs_webhook_sink_free(struct cs_webhook_sink *s)
 static int
 submit(struct cs_webhook_sink *s, struct job *j)
 {
+	pthread_cond_t wake;
+
 	pthread_mutex_lock(&s->lock);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->lock);
 		return CS_EAGAIN;
 	}
+	pthread_cond_init(&wake, NULL);
+	j->wake = &wake;
 	j->next = NULL;
 	if (s->tail != NULL)
 		s->tail->next = j;
@@ -338,8 +347,9 @@ submit(struct cs_webhook_sink *s, struct job *j)
 	s->tail = j;
 	pthread_cond_signal(&s->work);
 	while (!j->done)
-		pthread_cond_wait(&s->done, &s->lock);
+		pthread_cond_wait(&wake, &s->lock);
 	pthread_mutex_unlock(&s->lock);
+	pthread_cond_destroy(&wake);
 	return j->error;
 }
 
@@ -518,6 +528,8 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	memset(out, 0, sizeof(*out));
 	memset(&j, 0, sizeof(j));
 	detail[0] = '\0';
+	if (store == NULL)
+		store = s->reader; /* used under secrets.lock only */
 	doc = cJSON_ParseWithLength(body, len);
 	if (doc == NULL || !cJSON_IsObject(doc)) {
 		reply(out, 400, "invalid_json", "invalid",

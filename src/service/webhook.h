@@ -64,7 +64,9 @@ struct cs_webhook_reply {
  *
  * @param body the raw body exactly as received (borrowed)
  * @param payload_hash the query's payloadHash, URL-decoded (may be NULL)
- * @param store a connection for reading campaigns (borrowed)
+ * @param store a connection for reading campaigns (borrowed), or NULL: the
+ *        sink's own (so that a caller waiting for the commit holds no
+ *        connection of a pool)
  * @param over_limit the client is over its refused webhooks: a webhook
  *        refused now is answered 429 (rate_limited) and not stored; one
  *        that verifies is handled as always

@@ -256,6 +256,16 @@ struct cs_store_ops {
 	    struct cs_error *err);
 	int (*run_latest)(struct cs_store_conn *c, int64_t campaign_id,
 	    struct cs_sync_run *out, struct cs_error *err);
+	/* Must provide. heartbeat_at = now on the run while it is
+	 * unfinished; CS_ENOTFOUND once it is finished (closed by another
+	 * process: its claim is lost). */
+	int (*run_heartbeat)(struct cs_store_conn *c, int64_t id, int64_t now,
+	    struct cs_error *err);
+	/* Must provide. As run_finish, only while the run is unfinished;
+	 * CS_ENOTFOUND when it was finished already. */
+	int (*run_close)(struct cs_store_conn *c, int64_t id,
+	    const char *outcome, int64_t sync_log_id, int64_t now,
+	    struct cs_error *err);
 
 	/* Optional: an exclusive lock on key held until the transaction ends
 	 * (pg_advisory_xact_lock), so that instances sharing one database

@@ -7,10 +7,12 @@
  */
 #include "store/store.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/paylink.h"
+#include "core/wallet.h"
 #include "store/backend.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -25,6 +27,7 @@
 struct cs_store {
 	const struct cs_store_ops *ops;
 	struct cs_store_conn *conn;
+	char *url; /* for cs_store_open_like() */
 	bool in_tx;
 	/* The transactions' scratch memory, reset after each: its first
 	 * block is reused, so a busy writer does not allocate per commit. */
@@ -154,6 +157,7 @@ cs_store_open(struct cs_store **out, const char *url, struct cs_error *err)
 		    "postgres://...)");
 	s = cs_xcalloc(1, sizeof(*s));
 	s->ops = ops;
+	s->url = cs_xstrdup(url);
 	cs_arena_init(&s->scratch);
 	error = ops->open(&s->conn, url, err);
 	if (error < 0)
@@ -176,7 +180,20 @@ cs_store_free(struct cs_store *store)
 	if (store->conn != NULL)
 		store->ops->close(store->conn);
 	cs_arena_dispose(&store->scratch);
+	free(store->url);
 	free(store);
+}
+
+int
+cs_store_open_like(
+    struct cs_store **out, const struct cs_store *like, struct cs_error *err)
+{
+	*out = NULL;
+	if (strstr(like->url, ":memory:") != NULL ||
+	    strstr(like->url, "mode=memory") != NULL)
+		return cs_error_set(err, CS_EINVAL,
+		    "an in-memory database has no second connection");
+	return cs_store_open(out, like->url, err);
 }
 
 const char *
@@ -618,17 +635,43 @@ struct allowlist_args {
 	size_t n;
 };
 
+/* Entries are checked against the campaign's network (read in the same
+ * transaction) and stored in their canonical form (core/wallet.h); a bad
+ * entry rolls the whole list back. */
 static int
 allowlist_tx(struct tx *tx, void *payload, struct cs_error *err)
 {
 	struct allowlist_args *a = payload;
+	enum cs_wallet_fault f;
+	struct cs_campaign camp;
+	struct cs_wallet w;
 	size_t i;
 	int error;
 
+	memset(&camp, 0, sizeof(camp));
+	error = tx->s->ops->campaign_get(
+	    tx->s->conn, a->campaign_id, false, &camp, err);
+	if (error < 0)
+		return error;
 	error = tx->s->ops->allowlist_clear(tx->s->conn, a->campaign_id, err);
-	for (i = 0; error == 0 && i < a->n; i++)
-		error = tx->s->ops->allowlist_add(
-		    tx->s->conn, a->campaign_id, a->addresses[i], err);
+	for (i = 0; error == 0 && i < a->n; i++) {
+		f = cs_wallet_parse(a->addresses[i], camp.network,
+		    CS_WALLET_PAYMENT_OR_STAKE, &w);
+		if (f != CS_WALLET_OK)
+			error = cs_error_set(err, CS_EINVAL,
+			    "allow-list entry %zu: %s (this campaign is on "
+			    "%s: %s1... or %s1...)",
+			    i + 1, cs_wallet_fault_msg(f),
+			    cs_network_name(camp.network),
+			    camp.network == CS_NETWORK_MAINNET ? "addr"
+			                                       : "addr_test",
+			    camp.network == CS_NETWORK_MAINNET ? "stake"
+			                                       : "stake_test");
+		else
+			error = tx->s->ops->allowlist_add(
+			    tx->s->conn, a->campaign_id, w.address, err);
+	}
+	cs_campaign_dispose(&camp);
 	return error;
 }
 
@@ -653,10 +696,18 @@ int
 cs_store_allowlist_has(struct cs_store *store, int64_t campaign_id,
     const char *address, bool *out, struct cs_error *err)
 {
+	char canon[CS_MAX_WALLET + 1];
+	size_t i;
 	int error;
 
+	if (address == NULL)
+		return cs_error_set(err, CS_EINVAL, "no address");
+	/* Entries are stored in lower case (core/wallet.h). */
+	for (i = 0; address[i] != '\0' && i < CS_MAX_WALLET; i++)
+		canon[i] = (char)tolower((unsigned char)address[i]);
+	canon[i] = '\0';
 	RETRY(error, store->ops->allowlist_has(
-	                 store->conn, campaign_id, address, out, err));
+	                 store->conn, campaign_id, canon, out, err));
 	return error;
 }
 
@@ -1825,6 +1876,27 @@ cs_store_sync_run_finish(struct cs_store *store, int64_t run_id,
 }
 
 int
+cs_store_sync_run_heartbeat(
+    struct cs_store *store, int64_t run_id, int64_t now, struct cs_error *err)
+{
+	int error;
+
+	RETRY(error, store->ops->run_heartbeat(store->conn, run_id, now, err));
+	return error;
+}
+
+int
+cs_store_sync_run_close(struct cs_store *store, int64_t run_id,
+    const char *outcome, int64_t sync_log_id, int64_t now, struct cs_error *err)
+{
+	int error;
+
+	RETRY(error, store->ops->run_close(
+	                 store->conn, run_id, outcome, sync_log_id, now, err));
+	return error;
+}
+
+int
 cs_store_sync_run_active(struct cs_store *store, int64_t campaign_id,
     struct cs_sync_run *out, struct cs_error *err)
 {
@@ -2091,6 +2163,8 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	struct cs_campaign camp;
 	struct cs_nft pick;
 	enum cs_apply_result r;
+	enum cs_wallet_fault f;
+	struct cs_wallet w;
 	int64_t held = 0;
 	bool listed;
 	int error, rc;
@@ -2108,6 +2182,17 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	    ops->campaign_get(tx->s->conn, a->campaign_id, false, &camp, err);
 	if (error < 0)
 		return error;
+	/* Which strings are a wallet is core's rule (core/wallet.h); from
+	 * here on the wallet is its canonical form. */
+	f = cs_wallet_parse(
+	    a->wallet, camp.network, CS_WALLET_PAYMENT_ONLY, &w);
+	if (f != CS_WALLET_OK) {
+		error = cs_error_set(err, CS_EINVAL,
+		    "wallet: %s (this campaign is on %s: %s1...)",
+		    cs_wallet_fault_msg(f), cs_network_name(camp.network),
+		    camp.network == CS_NETWORK_MAINNET ? "addr" : "addr_test");
+		goto out;
+	}
 	if (camp.status != CS_CAMPAIGN_ACTIVE) {
 		error = refuse(
 		    a, CS_RESERVE_INACTIVE, err, "the campaign is not active");
@@ -2120,8 +2205,13 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 		goto out;
 	}
 	if (camp.has_allowlist) {
+		/* Listed by its address, or by the stake address a base
+		 * address delegates to. */
 		error = ops->allowlist_has(
-		    tx->s->conn, a->campaign_id, a->wallet, &listed, err);
+		    tx->s->conn, a->campaign_id, w.address, &listed, err);
+		if (error == 0 && !listed && w.stake[0] != '\0')
+			error = ops->allowlist_has(
+			    tx->s->conn, a->campaign_id, w.stake, &listed, err);
 		if (error < 0)
 			goto out;
 		if (!listed) {
@@ -2132,7 +2222,7 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	}
 	if (!camp.allow_multiple) {
 		error = ops->nft_wallet_count(
-		    tx->s->conn, a->campaign_id, a->wallet, a->now, &held, err);
+		    tx->s->conn, a->campaign_id, w.address, a->now, &held, err);
 		if (error < 0)
 			goto out;
 		if (held > 0) {
@@ -2155,7 +2245,7 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	ch.expected_version = pick.version;
 	ch.new_status = CS_NFT_RESERVED;
 	ch.source = CS_SOURCE_USER;
-	ch.reserved_by = a->wallet;
+	ch.reserved_by = w.address;
 	ch.reserved_until = a->now + (int64_t)a->minutes * 60 * 1000;
 	ch.detail = "reserved for a wallet";
 	r = apply_change(tx, &ch, a->now, a->out, err, &rc);

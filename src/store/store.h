@@ -45,6 +45,16 @@ void cs_store_free(struct cs_store *store);
 /** "sqlite" or "postgres". */
 const char *cs_store_backend_name(const struct cs_store *store);
 
+/**
+ * Open another connection to like's database (for another thread).
+ *
+ * @param out caller owns *out, free with cs_store_free()
+ * @return 0, CS_EINVAL for an in-memory SQLite database (a second
+ *         connection would be another database), or cs_store_open()'s
+ */
+CS_NODISCARD int cs_store_open_like(
+    struct cs_store **out, const struct cs_store *like, struct cs_error *err);
+
 /** Highest applied migration number. */
 CS_NODISCARD int cs_store_schema_version(
     struct cs_store *store, int *out, struct cs_error *err);
@@ -427,6 +437,23 @@ CS_NODISCARD int cs_store_sync_run_finish(struct cs_store *store,
  * CS_ENOTFOUND; out: caller owns, cs_sync_run_dispose() */
 CS_NODISCARD int cs_store_sync_run_latest(struct cs_store *store,
     int64_t campaign_id, struct cs_sync_run *out, struct cs_error *err);
+
+/**
+ * Refresh an unfinished run's heartbeat (a thread beside the sync, on a
+ * connection of its own). @return 0, or CS_ENOTFOUND when the run is
+ * finished: another process closed it, the claim is lost
+ */
+CS_NODISCARD int cs_store_sync_run_heartbeat(
+    struct cs_store *store, int64_t run_id, int64_t now, struct cs_error *err);
+
+/**
+ * Close a run as cs_store_sync_run_finish() does, only if it is still
+ * unfinished: for a run taken over from a dead owner, or closed by a
+ * process being stopped. @return 0, or CS_ENOTFOUND when it was finished
+ */
+CS_NODISCARD int cs_store_sync_run_close(struct cs_store *store, int64_t run_id,
+    const char *outcome, int64_t sync_log_id, int64_t now,
+    struct cs_error *err);
 
 /** The running sync of a campaign. @return 0 or CS_ENOTFOUND */
 CS_NODISCARD int cs_store_sync_run_active(struct cs_store *store,

@@ -52,7 +52,14 @@
 
 /* Sync. */
 #define CS_SYNC_DEBOUNCE_MS 10000
-#define CS_SYNC_RUN_STALE_MS (10 * 60 * 1000) /* a run not heard from */
+/* A running sync's heartbeat (a thread of its own: see sync_run.c); a run
+ * of another host not heard from for three beats is taken over. A run
+ * whose owner on this host is dead is taken over at once. */
+#define CS_SYNC_HEARTBEAT_MS 10000
+#define CS_SYNC_RUN_STALE_MS (3 * CS_SYNC_HEARTBEAT_MS)
+/* A CLI sync stopped by a signal: the time it has to stop at its next
+ * phase boundary before its run is closed for it and it exits. */
+#define CS_SYNC_STOP_GRACE_MS 3000
 #define CS_RESERVATION_GRACE_MS (2 * 60 * 1000)
 #define CS_RECENT_WEBHOOKS 10
 
@@ -63,10 +70,9 @@
 #define CS_BF_MAX_HOLDER_PAGES 100 /* 10,000 holders read at most */
 #define CS_BF_TOTAL_TIMEOUT_MS 10000
 #define CS_VERIFY_PER_SYNC 10
-/* At most per sync: the chain step runs inside the claimed run and writes
- * no heartbeat, so it must end well within CS_SYNC_RUN_STALE_MS (200 NFTs
- * at Blockfrost's 10 requests/s take about 40 s); `verify --all` does
- * more, outside any sync. */
+/* At most per sync: the chain step runs inside the claimed run (200 NFTs
+ * at Blockfrost's 10 requests/s take about 40 s; the heartbeat thread keeps
+ * the run fresh meanwhile); `verify --all` does more, outside any sync. */
 #define CS_VERIFY_PER_SYNC_MAX 200
 #define CS_CHAIN_CACHE_MS (60 * 60 * 1000)
 

@@ -309,9 +309,9 @@ CS_TEST(background__sweeper_asks_nmkr_first)
 	id = campaign(s, "first", true);
 	no = nmkr_opts();
 	ASSERT_OK(cs_nmkr_new(&n, &no, TERR));
-	sold = reserve_expired(s, id, "stake_test1a");
-	freed = reserve_expired(s, id, "stake_test1b");
-	held = reserve_expired(s, id, "stake_test1c");
+	sold = reserve_expired(s, id, cs_fixture_wallet_mainnet(1));
+	freed = reserve_expired(s, id, cs_fixture_wallet_mainnet(2));
+	held = reserve_expired(s, id, cs_fixture_wallet_mainnet(3));
 	fake_state(sold, "{\"state\":\"sold\",\"receiverAddress\":"
 	                 "\"addr_test1buyer\",\"txHash\":\"ab\"}");
 	fake_state(held, "{\"state\":\"reserved\",\"reservedSeconds\":600}");
@@ -336,7 +336,7 @@ CS_TEST(background__sweeper_asks_nmkr_first)
 	cs_nft_dispose(&x);
 
 	/* NMKR unreachable: keep, ask again next round. */
-	asked = reserve_expired(s, id, "stake_test1d");
+	asked = reserve_expired(s, id, cs_fixture_wallet_mainnet(4));
 	{
 		char u[256];
 

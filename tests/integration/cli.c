@@ -6,12 +6,14 @@
  */
 #include "test.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
 #include "support/fakeproc.h"
+#include "support/fixture.h"
 #include "util/xalloc.h"
 
 #define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
@@ -474,4 +476,74 @@ CS_TEST(cli__webhook_settings_are_checked)
 	run_free(&r);
 	ASSERT_EQ(setenv("CS_WEBHOOK_REFUSED_RATE", "0", 1), 0);
 	expect_ok(CS2("campaign", "list"));
+}
+
+/* An allow-list file holds addresses of the campaign's network; a bad
+ * line is named and nothing changes; entries are stored lower case. */
+CS_TEST(cli__allowlist_file_is_checked)
+{
+	char *good = cs_test_path("good.txt"), *bad = cs_test_path("bad.txt");
+	char *text, *upper_stake = cs_xstrdup(cs_fixture_stake(1));
+	struct run r;
+	cJSON *j;
+	size_t i;
+
+	for (i = 0; upper_stake[i] != '\0'; i++)
+		upper_stake[i] = (char)toupper((unsigned char)upper_stake[i]);
+	expect_ok(cs("campaign", "create", "--name", "Listed", "--project",
+	    PROJECT, "--max", "5", "--network", "preprod"));
+	text = cs_xasprintf(
+	    "# buyers\n%s\n\n%s\n", upper_stake, cs_fixture_wallet(2));
+	cs_test_write_file(good, text, strlen(text));
+	free(text);
+	text = cs_xasprintf("%s\nstake_test1nonsense\n", cs_fixture_wallet(3));
+	cs_test_write_file(bad, text, strlen(text));
+	free(text);
+
+	expect_ok(CS5("campaign", "update", "Listed", "--allowlist", good));
+	r = CS5("campaign", "update", "Listed", "--allowlist", bad);
+	ASSERT_EQ(r.code, 65);
+	ASSERT_STR_CONTAINS(r.err, "bad.txt line 2: not a bech32");
+	run_free(&r);
+	/* The mainnet form of a wallet on a preprod campaign. */
+	text = cs_xasprintf("%s\n", cs_fixture_wallet_mainnet(3));
+	cs_test_write_file(bad, text, strlen(text));
+	free(text);
+	r = CS5("campaign", "update", "Listed", "--allowlist", bad);
+	ASSERT_EQ(r.code, 65);
+	ASSERT_STR_CONTAINS(r.err, "other network");
+	run_free(&r);
+
+	r = CS4("campaign", "show", "Listed", "--json");
+	ASSERT_EQ(r.code, 0);
+	j = json_of(&r);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "hasAllowlist")));
+	cJSON_Delete(j);
+	run_free(&r);
+	/* The good list stayed, in lower case. */
+	{
+		char *path = cs_test_path("cs.db");
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+
+		ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+		ASSERT_EQ(sqlite3_prepare_v2(db,
+		              "SELECT address FROM campaign_allowlist "
+		              "ORDER BY address",
+		              -1, &st, NULL),
+		    SQLITE_OK);
+		ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+		ASSERT_STR_EQ((const char *)sqlite3_column_text(st, 0),
+		    cs_fixture_wallet(2));
+		ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+		ASSERT_STR_EQ((const char *)sqlite3_column_text(st, 0),
+		    cs_fixture_stake(1));
+		ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		free(path);
+	}
+	free(upper_stake);
+	free(good);
+	free(bad);
 }

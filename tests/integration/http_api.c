@@ -10,13 +10,16 @@
  */
 #include "test.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/wallet.h"
 #include "support/fakeproc.h"
+#include "support/fixture.h"
 #include "support/openapi.h"
 #include "support/testhttp.h"
 #include "support/yaml.h"
@@ -30,6 +33,8 @@
 #define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
 #define UNKNOWN_PROJECT "0b7e3c55-1111-4aaa-8bbb-123456789abc"
 #define STAKE "stake_test1uqfu74w3wh4gfzu8m6e7j987h4lq9r3t7ef5gaw497uu85qsqfy27"
+/* Valid preprod addresses (support/fixture.h). */
+#define W(n) cs_fixture_wallet(n)
 
 /* ---- The servers ------------------------------------------------------- */
 
@@ -648,6 +653,14 @@ static const char *
 err_code(const cJSON *j)
 {
 	return str(cJSON_GetObjectItem(j, "error"), "code");
+}
+
+static const char *
+err_msg(const cJSON *j)
+{
+	const char *m = str(cJSON_GetObjectItem(j, "error"), "message");
+
+	return m != NULL ? m : "";
 }
 
 /* ---- Fixtures ---------------------------------------------------------- */
@@ -2247,7 +2260,7 @@ CS_TEST(http_api__allowlist)
 	start();
 	id = campaign_with_nfts("Listed");
 	c = API("PUT", P("/api/campaigns/%lld/allowlist", (long long)id),
-	    "{\"addresses\":[\"" STAKE "\",\"stake_test1other\"]}", 200);
+	    P("{\"addresses\":[\"" STAKE "\",\"%s\"]}", W(2)), 200);
 	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(c, "hasAllowlist")));
 	cJSON_Delete(c);
 	c = API(
@@ -2268,6 +2281,13 @@ CS_TEST(http_api__allowlist)
 	    P("{\"addresses\":[\"%s\"]}", long_addr), 400, NULL);
 	API_ERR("PUT", P("/api/campaigns/%lld/allowlist", (long long)id),
 	    "{\"addresses\":", 400, "invalid_json");
+	/* Entries are Cardano addresses of the campaign's network. */
+	API_ERR("PUT", P("/api/campaigns/%lld/allowlist", (long long)id),
+	    "{\"addresses\":[\"" STAKE "\",\"stake_test1other\"]}", 400,
+	    "invalid");
+	API_ERR("PUT", P("/api/campaigns/%lld/allowlist", (long long)id),
+	    P("{\"addresses\":[\"%s\"]}", cs_fixture_wallet_mainnet(1)), 400,
+	    "invalid");
 	API_ERR("PUT", "/api/campaigns/999999/allowlist", "{\"addresses\":[]}",
 	    404, "not_found");
 	/* The failed calls changed nothing; an empty list clears it. */
@@ -2323,16 +2343,16 @@ CS_TEST(http_api__reservations)
 
 	start_with("3", "0");
 	id = campaign_with_nfts("Reserve");
-	cJSON_Delete(RESERVE(id, "stake_test1a", 409, "campaign_inactive"));
+	cJSON_Delete(RESERVE(id, W(1), 409, "campaign_inactive"));
 	cJSON_Delete(API("POST",
 	    P("/api/campaigns/%lld/activate", (long long)id), NULL, 200));
 	before = metric("cs_reservations_total{outcome=\"reserved\"}");
 
 	t0 = cs_now_ms();
-	j = RESERVE(id, "stake_test1a", 201, NULL);
+	j = RESERVE(id, W(1), 201, NULL);
 	ASSERT_EQ(num(j, "campaignId"), id);
 	ASSERT_EQ(num(j, "nftNumber"), 1);
-	ASSERT_STR_EQ(str(j, "wallet"), "stake_test1a");
+	ASSERT_STR_EQ(str(j, "wallet"), W(1));
 	ASSERT_STR_CONTAINS(
 	    str(j, "paymentUrl"), "https://pay.preprod.nmkr.io/");
 	ASSERT_TRUE(str(j, "name") != NULL && str(j, "name")[0] != '\0');
@@ -2340,14 +2360,14 @@ CS_TEST(http_api__reservations)
 	ASSERT_GE(num(j, "reservedUntil"), t0 + 10 * 60000 - 1000);
 	ASSERT_LE(num(j, "reservedUntil"), cs_now_ms() + 10 * 60000 + 1000);
 	cJSON_Delete(j);
-	cJSON_Delete(RESERVE(id, "stake_test1a", 409, "wallet_limit"));
-	j = RESERVE(id, "stake_test1b", 201, NULL);
+	cJSON_Delete(RESERVE(id, W(1), 409, "wallet_limit"));
+	j = RESERVE(id, W(2), 201, NULL);
 	ASSERT_EQ(num(j, "nftNumber"), 2);
 	cJSON_Delete(j);
-	j = RESERVE(id, "stake_test1c", 201, NULL);
+	j = RESERVE(id, W(3), 201, NULL);
 	ASSERT_EQ(num(j, "nftNumber"), 3);
 	cJSON_Delete(j);
-	cJSON_Delete(RESERVE(id, "stake_test1d", 409, "sold_out"));
+	cJSON_Delete(RESERVE(id, W(4), 409, "sold_out"));
 	c = API("GET", P("/api/campaigns/%lld", (long long)id), NULL, 200);
 	ASSERT_EQ(num(c, "reservedNFTs"), 3);
 	ASSERT_EQ(num(c, "availableNFTs"), 0);
@@ -2378,7 +2398,61 @@ CS_TEST(http_api__reservations)
 	r = reserve_at(__FILE__, __LINE__, id, NULL);
 	ASSERT_EQ(r.status, 400);
 	resp_free(&r);
-	cJSON_Delete(RESERVE(999999, "stake_test1a", 404, "not_found"));
+	cJSON_Delete(RESERVE(999999, W(1), 404, "not_found"));
+	finish();
+}
+
+/* Only Cardano addresses of the campaign's network are wallets, and one
+ * address is one buyer whatever its case (issue 13, finding 4). */
+CS_TEST(http_api__reservation_wallets)
+{
+	char up[CS_WALLET_MAX_CHARS + 1], typo[CS_WALLET_MAX_CHARS + 1];
+	struct resp r;
+	int64_t id;
+	size_t i;
+	cJSON *j, *c;
+
+	start_with("5", "0");
+	id = campaign_with_nfts("Wallets");
+	cJSON_Delete(API("POST",
+	    P("/api/campaigns/%lld/activate", (long long)id), NULL, 200));
+	snprintf(typo, sizeof(typo), "%s", W(1));
+	typo[strlen(typo) - 1] = typo[strlen(typo) - 1] == 'q' ? 'p' : 'q';
+	cJSON_Delete(RESERVE(id, "x", 400, "invalid_wallet"));
+	j = RESERVE(id, "<script>alert(1)</script>", 400, "invalid_wallet");
+	ASSERT_STR_NOT_CONTAINS(err_msg(j), "script");
+	cJSON_Delete(j);
+	j = RESERVE(id, typo, 400, "invalid_wallet");
+	ASSERT_STR_CONTAINS(err_msg(j), "checksum");
+	cJSON_Delete(j);
+	j = RESERVE(id, cs_fixture_wallet_mainnet(1), 400, "invalid_wallet");
+	ASSERT_STR_CONTAINS(err_msg(j), "other network");
+	ASSERT_STR_CONTAINS(err_msg(j), "preprod");
+	cJSON_Delete(j);
+	j = RESERVE(id, STAKE, 400, "invalid_wallet");
+	ASSERT_STR_CONTAINS(err_msg(j), "stake address");
+	cJSON_Delete(j);
+	r = reserve_at(__FILE__, __LINE__, id, "{\"wallet\":\"\"}");
+	ASSERT_EQ(r.status, 400);
+	ASSERT_STR_EQ(err_code(r.json), "invalid_wallet");
+	resp_free(&r);
+	/* Nothing was reserved by all that. */
+	c = API("GET", P("/api/campaigns/%lld", (long long)id), NULL, 200);
+	ASSERT_EQ(num(c, "reservedNFTs"), 0);
+	cJSON_Delete(c);
+
+	/* The same address in upper case is the same buyer. */
+	for (i = 0; W(1)[i] != '\0'; i++)
+		up[i] = (char)toupper((unsigned char)W(1)[i]);
+	up[i] = '\0';
+	j = RESERVE(id, up, 201, NULL);
+	ASSERT_STR_EQ(str(j, "wallet"), W(1));
+	cJSON_Delete(j);
+	cJSON_Delete(RESERVE(id, W(1), 409, "wallet_limit"));
+	cJSON_Delete(RESERVE(id, up, 409, "wallet_limit"));
+	c = API("GET", P("/api/campaigns/%lld", (long long)id), NULL, 200);
+	ASSERT_EQ(num(c, "reservedNFTs"), 1);
+	cJSON_Delete(c);
 	finish();
 }
 
@@ -2393,22 +2467,23 @@ CS_TEST(http_api__reservations_allowlist_and_multiple)
 	    "{\"allowMultiple\":true,\"reservationMinutes\":5}", 200));
 	cJSON_Delete(API("POST",
 	    P("/api/campaigns/%lld/activate", (long long)id), NULL, 200));
+	/* A stake address admits the base addresses delegating to it. */
 	cJSON_Delete(
 	    API("PUT", P("/api/campaigns/%lld/allowlist", (long long)id),
-	        "{\"addresses\":[\"" STAKE "\"]}", 200));
-	cJSON_Delete(RESERVE(id, "stake_test1notlisted", 403, "not_eligible"));
-	j = RESERVE(id, STAKE, 201, NULL);
+	        P("{\"addresses\":[\"%s\"]}", cs_fixture_stake(1)), 200));
+	cJSON_Delete(RESERVE(id, W(2), 403, "not_eligible"));
+	j = RESERVE(id, W(1), 201, NULL);
 	ASSERT_EQ(num(j, "nftNumber"), 1);
 	ASSERT_LE(num(j, "reservedUntil"), cs_now_ms() + 5 * 60000 + 1000);
 	cJSON_Delete(j);
 	/* allowMultiple: the same wallet again. */
-	j = RESERVE(id, STAKE, 201, NULL);
+	j = RESERVE(id, W(1), 201, NULL);
 	ASSERT_EQ(num(j, "nftNumber"), 2);
 	cJSON_Delete(j);
 	/* Outside the sale dates: inactive. */
 	cJSON_Delete(API("PATCH", P("/api/campaigns/%lld", (long long)id),
 	    "{\"endDate\":1000}", 200));
-	cJSON_Delete(RESERVE(id, STAKE, 409, "campaign_inactive"));
+	cJSON_Delete(RESERVE(id, W(1), 409, "campaign_inactive"));
 	finish();
 }
 
@@ -3043,7 +3118,7 @@ CS_TEST(http_api__without_an_nmkr_key)
 	resp_free(&r);
 	cJSON_Delete(API("POST",
 	    P("/api/campaigns/%lld/activate", (long long)id), NULL, 200));
-	cJSON_Delete(RESERVE(id, STAKE, 201, NULL));
+	cJSON_Delete(RESERVE(id, W(1), 201, NULL));
 	free(csv);
 	free(path);
 	finish();

@@ -39,7 +39,7 @@ start_serve(struct cs_fakeproc *p, const char *owner, const char *schedule)
 	char *cs = cs_build_path("src/cli/campaign-sync");
 	const char *argv[8] = {cs, "serve", "--listen", "127.0.0.1:0"};
 	char *env_db, *env_url, *env_sched = NULL;
-	const char *env[9];
+	const char *env[10];
 	size_t n = 4;
 
 	if (owner != NULL) {
@@ -58,12 +58,15 @@ start_serve(struct cs_fakeproc *p, const char *owner, const char *schedule)
 	env[4] = "CS_PUBLIC_RATE=0";
 	env[5] = "CS_LOG_FORMAT=text";
 	env[6] = "CS_LOG_LEVEL=debug";
-	env[7] = NULL;
+	/* Every client of these tests is 127.0.0.1, 200 connections at
+	 * once: over the per-client cap of a real server. */
+	env[7] = "CS_MAX_CLIENT_CONNECTIONS=1000";
+	env[8] = NULL;
 	if (schedule != NULL) {
 		env_sched = cs_xasprintf("CS_SYNC_SCHEDULE=%s", schedule);
-		env[7] = env_sched;
+		env[8] = env_sched;
 	}
-	env[8] = NULL;
+	env[9] = NULL;
 	cs_fakeproc_start(p, argv, env);
 	free(env_sched);
 	free(env_db);
@@ -253,8 +256,8 @@ race(size_t instances)
 	for (i = 0; i < 200; i++) {
 		urls[i] = cs_xasprintf("%s/api/campaigns/%lld/reservations",
 		    servers[i % instances].base_url, (long long)id);
-		bodies[i] =
-		    cs_xasprintf("{\"wallet\":\"stake_test1wallet%03zu\"}", i);
+		bodies[i] = cs_xasprintf("{\"wallet\":\"%s\"}",
+		    cs_fixture_wallet_mainnet((unsigned)i));
 	}
 	burst(b, 200, urls, bodies);
 	cs_strmap_init(&seen);

@@ -536,8 +536,8 @@ CS_TEST(sync__policy_cases)
 	/* A live local reservation (the lowest number: #1). */
 	ASSERT_OK(cs_store_campaign_set_status(
 	    store, campaign, CS_CAMPAIGN_ACTIVE, cs_now_ms(), TERR));
-	ASSERT_OK(cs_store_reservation_take(
-	    store, campaign, "stake_test1a", 10, cs_now_ms(), &n, &why, TERR));
+	ASSERT_OK(cs_store_reservation_take(store, campaign,
+	    cs_fixture_wallet(1), 10, cs_now_ms(), &n, &why, TERR));
 	ASSERT_STR_EQ(n.nft_uid, reserved_here);
 	cs_nft_dispose(&n);
 	/* Sold here by an operator; NMKR still says free. */

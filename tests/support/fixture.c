@@ -2,12 +2,14 @@
 /* Shared test data; see fixture.h. */
 #include "support/fixture.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/wallet.h"
 #include "test.h"
 #include "util/xalloc.h"
 
@@ -20,6 +22,58 @@ cs_fixture_uid(unsigned seed, unsigned i)
 
 	return cs_xasprintf("%08x-%04x-4%03x-8%03x-%04x%08x", a ^ i, b & 0xffff,
 	    (b >> 16) & 0xfff, c & 0xfff, (c >> 16) & 0xffff, d ^ seed);
+}
+
+/* kind 0: preprod payment, 1: preprod stake, 2: mainnet payment. */
+static const char *
+fixture_address(unsigned kind, unsigned n)
+{
+	static char *cache[3][CS_FIXTURE_WALLETS];
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	uint8_t b[57];
+	uint32_t st = n * 2246822519u + 7u;
+	char out[CS_WALLET_MAX_CHARS + 1];
+	const char *hrp = kind == 0   ? "addr_test"
+	                  : kind == 1 ? "stake_test"
+	                              : "addr";
+	size_t i, len = 57;
+
+	ASSERT_LT(n, CS_FIXTURE_WALLETS);
+	pthread_mutex_lock(&lock);
+	if (cache[kind][n] == NULL) {
+		for (i = 1; i < 57; i++)
+			b[i] = (uint8_t)cs_test_rand(&st);
+		b[0] = kind == 2 ? 0x01 : 0x00; /* base address, key/key */
+		if (kind == 1) {
+			/* Stake key address: header 0xe0 | tag, the base
+			 * address's second hash. */
+			memmove(b + 1, b + 29, 28);
+			b[0] = 0xe0;
+			len = 29;
+		}
+		ASSERT_OK(cs_bech32_encode(out, sizeof(out), hrp, b, len));
+		cache[kind][n] = cs_xstrdup(out);
+	}
+	pthread_mutex_unlock(&lock);
+	return cache[kind][n];
+}
+
+const char *
+cs_fixture_wallet(unsigned n)
+{
+	return fixture_address(0, n);
+}
+
+const char *
+cs_fixture_stake(unsigned n)
+{
+	return fixture_address(1, n);
+}
+
+const char *
+cs_fixture_wallet_mainnet(unsigned n)
+{
+	return fixture_address(2, n);
 }
 
 char *

@@ -6,6 +6,18 @@
 /** A GUID derived from (seed, i), the same every run; caller frees. */
 char *cs_fixture_uid(unsigned seed, unsigned i);
 
+/* Wallet addresses for tests, valid bech32 (core/wallet.h), the same every
+ * run: a CIP-19 base address (type 0) whose key hashes derive from n, and
+ * the stake address of its delegation part. Borrowed: each (kind, n) string
+ * lives until the process exits; any thread may ask. n < 4096. */
+#define CS_FIXTURE_WALLETS 4096
+/** A preprod payment address (addr_test1...). */
+const char *cs_fixture_wallet(unsigned n);
+/** The stake address (stake_test1...) cs_fixture_wallet(n) delegates to. */
+const char *cs_fixture_stake(unsigned n);
+/** A mainnet payment address (addr1...). */
+const char *cs_fixture_wallet_mainnet(unsigned n);
+
 /**
  * The store URL of this run, from CS_TEST_STORE: "memory" (default),
  * "file" (a new SQLite file in the test's temp dir) or "pg" (a fresh schema

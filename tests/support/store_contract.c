@@ -17,6 +17,9 @@
 #include "util/xalloc.h"
 
 #define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
+/* Valid preprod addresses (support/fixture.h). */
+#define W(n) cs_fixture_wallet(n)
+#define STAKE(n) cs_fixture_stake(n)
 #define NOW 1764000000000LL
 
 static struct cs_store *
@@ -1391,6 +1394,44 @@ CS_TEST(contract__sync_run_claim)
 	cs_store_free(s);
 }
 
+/* The heartbeat and the conditional close: what lets a run be taken
+ * over from a dead owner, and lets a live one notice it was. */
+CS_TEST(contract__sync_run_heartbeat_and_close)
+{
+	struct cs_store *s = open_store();
+	struct cs_sync_run running;
+	int64_t run = 0, run2 = 0;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "cli@host-a:4242", NOW, 30000, 0, &run, NULL, TERR));
+	/* Beats keep the run fresh: past the stale limit from its start,
+	 * not from its last beat. */
+	ASSERT_OK(cs_store_sync_run_heartbeat(s, run, NOW + 25000, TERR));
+	ASSERT_ERR(CS_ECONFLICT, cs_store_sync_run_claim(s, id, "b",
+	                             NOW + 50000, 30000, 0, &run2, NULL, TERR));
+	ASSERT_OK(cs_store_sync_run_active(s, id, &running, TERR));
+	ASSERT_EQ(running.heartbeat_at, NOW + 25000);
+	ASSERT_STR_EQ(running.phase, "starting"); /* a beat is no progress */
+	cs_sync_run_dispose(&running);
+	/* Closed by someone else: the owner's next beat learns it. */
+	ASSERT_OK(
+	    cs_store_sync_run_close(s, run, "abandoned", 0, NOW + 50001, TERR));
+	ASSERT_ERR(CS_ENOTFOUND,
+	    cs_store_sync_run_heartbeat(s, run, NOW + 50002, TERR));
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_sync_run_close(s, run, "interrupted",
+	                             0, NOW + 50003, TERR));
+	ASSERT_OK(cs_store_sync_run_latest(s, id, &running, TERR));
+	ASSERT_STR_EQ(running.outcome, "abandoned");
+	ASSERT_EQ(running.finished_at, NOW + 50001);
+	cs_sync_run_dispose(&running);
+	ASSERT_OK(cs_store_sync_run_claim(
+	    s, id, "b", NOW + 50004, 30000, 0, &run2, NULL, TERR));
+	ASSERT_ERR(CS_ENOTFOUND,
+	    cs_store_sync_run_heartbeat(s, 999999, NOW + 50005, TERR));
+	cs_store_free(s);
+}
+
 CS_TEST(contract__repair_links_follow_network)
 {
 	struct cs_store *s = open_store();
@@ -1420,15 +1461,17 @@ CS_TEST(contract__repair_links_follow_network)
 CS_TEST(contract__allowlist_and_secret)
 {
 	struct cs_store *s = open_store();
-	const char *list[] = {"stake1a", "stake1b", "stake1a"};
+	const char *list[] = {STAKE(1), W(2), STAKE(1)};
 	struct cs_campaign c;
 	bool has = false;
 	int64_t id = make_campaign(s, "Lab Rat", 10);
 
 	ASSERT_OK(cs_store_allowlist_set(s, id, list, 3, TERR));
-	ASSERT_OK(cs_store_allowlist_has(s, id, "stake1b", &has, TERR));
+	ASSERT_OK(cs_store_allowlist_has(s, id, W(2), &has, TERR));
 	ASSERT_TRUE(has);
-	ASSERT_OK(cs_store_allowlist_has(s, id, "stake1c", &has, TERR));
+	ASSERT_OK(cs_store_allowlist_has(s, id, STAKE(1), &has, TERR));
+	ASSERT_TRUE(has);
+	ASSERT_OK(cs_store_allowlist_has(s, id, STAKE(3), &has, TERR));
 	ASSERT_FALSE(has);
 	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
 	ASSERT_TRUE(c.has_allowlist);
@@ -1814,8 +1857,8 @@ CS_TEST(contract__webhook_release_only_if_reserved)
 	import_n(s, id, 2, 19, &res);
 	ASSERT_OK(
 	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
-	ASSERT_OK(cs_store_reservation_take(
-	    s, id, "stake1w", 10, NOW, &n, &why, TERR));
+	ASSERT_OK(
+	    cs_store_reservation_take(s, id, W(9), 10, NOW, &n, &why, TERR));
 	ch.nft_uid = n.nft_uid;
 	ch.campaign_id = id;
 	ch.new_status = CS_NFT_AVAILABLE;
@@ -1847,39 +1890,39 @@ CS_TEST(contract__reservations)
 	struct cs_nft n;
 	struct nft_acc acc;
 	enum cs_reserve_outcome why;
-	const char *list[] = {"stake1a", "stake1b", "stake1c"};
+	const char *list[] = {W(1), W(2), W(3)};
 	int64_t id = make_campaign(s, "Lab Rat", 10);
 
 	import_n(s, id, 2, 20, &res);
-	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1a", 10,
-	                             NOW, &n, &why, TERR));
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_reservation_take(s, id, W(1), 10, NOW, &n, &why, TERR));
 	ASSERT_EQ(why, CS_RESERVE_INACTIVE);
 	ASSERT_OK(
 	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
 	ASSERT_OK(cs_store_allowlist_set(s, id, list, 3, TERR));
-	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1z", 10,
-	                             NOW, &n, &why, TERR));
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_reservation_take(s, id, W(26), 10, NOW, &n, &why, TERR));
 	ASSERT_EQ(why, CS_RESERVE_NOT_ELIGIBLE);
 
-	ASSERT_OK(cs_store_reservation_take(
-	    s, id, "stake1a", 10, NOW, &n, &why, TERR));
+	ASSERT_OK(
+	    cs_store_reservation_take(s, id, W(1), 10, NOW, &n, &why, TERR));
 	ASSERT_EQ(why, CS_RESERVE_OK);
 	ASSERT_EQ(n.nft_number, 1); /* lowest number first */
 	ASSERT_EQ(n.status, CS_NFT_RESERVED);
-	ASSERT_STR_EQ(n.reserved_by, "stake1a");
+	ASSERT_STR_EQ(n.reserved_by, W(1));
 	ASSERT_EQ(n.reserved_until, NOW + 600000);
 	ASSERT_EQ(n.last_modified_by, CS_SOURCE_USER);
 	ASSERT_TRUE(n.payment_url != NULL);
 	cs_nft_dispose(&n);
-	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1a", 10,
-	                             NOW, &n, &why, TERR));
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_reservation_take(s, id, W(1), 10, NOW, &n, &why, TERR));
 	ASSERT_EQ(why, CS_RESERVE_WALLET_LIMIT);
-	ASSERT_OK(cs_store_reservation_take(
-	    s, id, "stake1b", 10, NOW, &n, &why, TERR));
+	ASSERT_OK(
+	    cs_store_reservation_take(s, id, W(2), 10, NOW, &n, &why, TERR));
 	ASSERT_EQ(n.nft_number, 2);
 	cs_nft_dispose(&n);
-	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(s, id, "stake1c", 10,
-	                             NOW, &n, &why, TERR));
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_reservation_take(s, id, W(3), 10, NOW, &n, &why, TERR));
 	ASSERT_EQ(why, CS_RESERVE_SOLD_OUT);
 	assert_counts(s, id, 2, 0, 2, 0);
 
@@ -1901,9 +1944,177 @@ CS_TEST(contract__reservations)
 	cs_campaign_dispose(&c);
 	ASSERT_ERR(CS_EINVAL,
 	    cs_store_reservation_take(s, id, "", 10, NOW, &n, &why, TERR));
-	ASSERT_ERR(CS_ENOTFOUND, cs_store_reservation_take(s, 999, "stake1a",
-	                             10, NOW, &n, &why, TERR));
+	ASSERT_ERR(CS_ENOTFOUND,
+	    cs_store_reservation_take(s, 999, W(1), 10, NOW, &n, &why, TERR));
 	cs_store_free(s);
+}
+
+/* Upper case of a string, in a buffer the test owns. */
+static char *
+upper(const char *in)
+{
+	char *out = cs_xstrdup(in);
+	size_t i;
+
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] >= 'a' && out[i] <= 'z')
+			out[i] = (char)(out[i] - 'a' + 'A');
+	return out;
+}
+
+/* Only Cardano addresses of the campaign's network are wallets; one
+ * address is one buyer whatever its case (issue 13, finding 4). */
+CS_TEST(contract__reservation_wallets)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	enum cs_reserve_outcome why;
+	struct cs_nft n;
+	char *up = upper(W(1)), *bad = cs_xstrdup(W(2));
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 4, 21, &res);
+	ASSERT_OK(
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	/* Anything that is not an address of preprod. */
+	ASSERT_ERR(CS_EINVAL,
+	    cs_store_reservation_take(s, id, "x", 10, NOW, &n, &why, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "not a bech32");
+	ASSERT_ERR(CS_EINVAL,
+	    cs_store_reservation_take(
+	        s, id, "<script>alert(1)</script>", 10, NOW, &n, &why, TERR));
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'q' ? 'p' : 'q';
+	ASSERT_ERR(CS_EINVAL,
+	    cs_store_reservation_take(s, id, bad, 10, NOW, &n, &why, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "checksum");
+	ASSERT_ERR(CS_EINVAL,
+	    cs_store_reservation_take(
+	        s, id, cs_fixture_wallet_mainnet(1), 10, NOW, &n, &why, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "other network");
+	ASSERT_ERR(CS_EINVAL, cs_store_reservation_take(
+	                          s, id, STAKE(1), 10, NOW, &n, &why, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "stake address");
+	assert_counts(s, id, 4, 4, 0, 0);
+
+	/* Upper case is the same buyer: stored lower case, one per wallet. */
+	ASSERT_OK(
+	    cs_store_reservation_take(s, id, up, 10, NOW, &n, &why, TERR));
+	ASSERT_STR_EQ(n.reserved_by, W(1));
+	cs_nft_dispose(&n);
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_reservation_take(s, id, W(1), 10, NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_WALLET_LIMIT);
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_reservation_take(s, id, up, 10, NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_WALLET_LIMIT);
+	assert_counts(s, id, 4, 3, 1, 0);
+	free(up);
+	free(bad);
+	cs_store_free(s);
+}
+
+/* Allow-list entries: validated against the campaign's network, stored
+ * lower case; a stake address admits the base addresses delegating to it. */
+CS_TEST(contract__allowlist_wallets)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	enum cs_reserve_outcome why;
+	struct cs_nft n;
+	char *up_stake = upper(STAKE(5)), *up_wallet = upper(W(6));
+	const char *list[] = {up_stake, up_wallet};
+	const char *bad[] = {W(7), "stake_test1a"};
+	const char *other_net[] = {cs_fixture_wallet_mainnet(7)};
+	bool has = false;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 4, 22, &res);
+	ASSERT_OK(
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	ASSERT_OK(cs_store_allowlist_set(s, id, list, 2, TERR));
+	ASSERT_OK(cs_store_allowlist_has(s, id, STAKE(5), &has, TERR));
+	ASSERT_TRUE(has);
+	ASSERT_OK(cs_store_allowlist_has(s, id, W(6), &has, TERR));
+	ASSERT_TRUE(has);
+	/* A bad entry refuses the whole list; the old one stays. */
+	ASSERT_ERR(CS_EINVAL, cs_store_allowlist_set(s, id, bad, 2, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "allow-list entry 2");
+	ASSERT_ERR(
+	    CS_EINVAL, cs_store_allowlist_set(s, id, other_net, 1, TERR));
+	ASSERT_STR_CONTAINS(cs_test_err.msg, "other network");
+	ASSERT_OK(cs_store_allowlist_has(s, id, W(6), &has, TERR));
+	ASSERT_TRUE(has);
+
+	/* W(5) delegates to STAKE(5): admitted by the stake entry. */
+	ASSERT_OK(
+	    cs_store_reservation_take(s, id, W(5), 10, NOW, &n, &why, TERR));
+	ASSERT_STR_EQ(n.reserved_by, W(5));
+	cs_nft_dispose(&n);
+	/* W(6) is listed by its own address. */
+	ASSERT_OK(
+	    cs_store_reservation_take(s, id, W(6), 10, NOW, &n, &why, TERR));
+	cs_nft_dispose(&n);
+	/* W(7) delegates elsewhere and is not listed. */
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_reservation_take(s, id, W(7), 10, NOW, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_NOT_ELIGIBLE);
+	free(up_stake);
+	free(up_wallet);
+	cs_store_free(s);
+}
+
+/* Migration 004 lowers the wallets stored before wallets had one form:
+ * an upper-case reservation then holds one-per-wallet, and allow-list
+ * entries differing only in case become one. */
+CS_TEST(contract__migration_lowers_wallets)
+{
+	struct cs_store *s = NULL;
+	struct cs_import_result res;
+	enum cs_reserve_outcome why;
+	struct cs_nft n;
+	char *url = cs_fixture_db_url("wallet-case.db");
+	char *up_w = upper(W(1)), *up_s = upper(STAKE(5)), *mixed, *sql;
+	int64_t id;
+
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	id = make_campaign(s, "Lab Rat", 10);
+	import_n(s, id, 3, 23, &res);
+	ASSERT_OK(
+	    cs_store_campaign_set_status(s, id, CS_CAMPAIGN_ACTIVE, NOW, TERR));
+	cs_store_free(s);
+	/* As an older version stored them: the buyer's address in upper
+	 * case, on the allow-list too, and one stake address three times in
+	 * different cases. */
+	mixed = cs_xstrdup(STAKE(5));
+	mixed[0] = 'S';
+	sql = cs_xasprintf(
+	    "UPDATE nfts SET status = 'reserved', reserved_by = '%s', "
+	    "claimed_by = '%s', reserved_until = %lld WHERE campaign_id = "
+	    "%lld AND nft_number = 1; "
+	    "INSERT INTO campaign_allowlist (campaign_id, address) VALUES "
+	    "(%lld, '%s'), (%lld, '%s'), (%lld, '%s'), (%lld, '%s'); "
+	    "DELETE FROM schema_migrations WHERE version = 4;",
+	    up_w, up_w, (long long)(NOW + 600000), (long long)id, (long long)id,
+	    up_s, (long long)id, mixed, (long long)id, STAKE(5), (long long)id,
+	    up_w);
+	cs_fixture_db_exec(url, sql);
+
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	/* Listed (lowered) and holding one (lowered): one per wallet. */
+	ASSERT_ERR(CS_ECONFLICT, cs_store_reservation_take(
+	                             s, id, W(1), 10, NOW + 1, &n, &why, TERR));
+	ASSERT_EQ(why, CS_RESERVE_WALLET_LIMIT);
+	/* The stake entry, lowered, admits the address delegating to it. */
+	ASSERT_OK(cs_store_reservation_take(
+	    s, id, W(5), 10, NOW + 1, &n, &why, TERR));
+	ASSERT_STR_EQ(n.reserved_by, W(5));
+	cs_nft_dispose(&n);
+	cs_store_free(s);
+	free(sql);
+	free(mixed);
+	free(up_s);
+	free(up_w);
+	free(url);
 }
 
 CS_TEST(contract__chain_checks_rotation)

@@ -168,6 +168,8 @@ enum stmt_id {
 	U_UPDATE,
 	U_FINISH,
 	U_LATEST,
+	U_HEARTBEAT,
+	U_CLOSE,
 	W_INSERT,
 	W_FINISH,
 	W_LIST,
@@ -450,6 +452,13 @@ static const struct stmt_def stmts[S_COUNT] = {
                   "WHERE campaign_id = $1 "
                   "ORDER BY started_at DESC, id DESC LIMIT 1",
         "i"},
+    [U_HEARTBEAT] = {"UPDATE sync_runs SET heartbeat_at = $2 "
+                     "WHERE id = $1 AND finished_at IS NULL",
+        "ii"},
+    [U_CLOSE] = {"UPDATE sync_runs SET finished_at = $2, outcome = $3, "
+                 "sync_log_id = NULLIF($4, 0), heartbeat_at = $2 "
+                 "WHERE id = $1 AND finished_at IS NULL",
+        "iiti"},
 
     /* A taken dedupe key is a conflict that must not abort the
      * transaction: store.c then records the event as a replay. */
@@ -2559,6 +2568,30 @@ pg_run_finish(struct cs_store_conn *c, int64_t id, const char *outcome,
 }
 
 static int
+pg_run_heartbeat(
+    struct cs_store_conn *c, int64_t id, int64_t now, struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, id);
+	p_int(&p, now);
+	return exec_one(c, U_HEARTBEAT, &p, err);
+}
+
+static int
+pg_run_close(struct cs_store_conn *c, int64_t id, const char *outcome,
+    int64_t sync_log_id, int64_t now, struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, id);
+	p_int(&p, now);
+	p_text(&p, outcome);
+	p_int(&p, sync_log_id);
+	return exec_one(c, U_CLOSE, &p, err);
+}
+
+static int
 pg_run_latest(struct cs_store_conn *c, int64_t campaign_id,
     struct cs_sync_run *out, struct cs_error *err)
 {
@@ -2804,6 +2837,8 @@ const struct cs_store_ops cs_store_pg_ops = {
     .run_update = pg_run_update,
     .run_finish = pg_run_finish,
     .run_latest = pg_run_latest,
+    .run_heartbeat = pg_run_heartbeat,
+    .run_close = pg_run_close,
     .webhook_insert = pg_webhook_insert,
     .webhook_finish = pg_webhook_finish,
     .webhook_list = pg_webhook_list,

@@ -32,3 +32,37 @@ CS_TEST(service_owner__who_is_dead)
 	ASSERT_FALSE(cs_sync_owner_dead("serve@host-a:12x", self));
 	ASSERT_FALSE(cs_sync_owner_dead(NULL, self));
 }
+
+/* Which runs a sync about to be refused may take over at once: only an
+ * owner of this host whose process is gone. */
+CS_TEST(service_owner__gone_is_this_host_and_no_process)
+{
+	char self[64], host[64], owner[96];
+
+	cs_sync_owner_name(self, sizeof(self), "cli");
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	snprintf(owner, sizeof(owner), "cli@%.40s:%ld", host, (long)getpid());
+	ASSERT_STR_EQ(self, owner);
+	/* Ourselves, a live parent: alive. */
+	ASSERT_FALSE(cs_sync_owner_gone(self));
+	snprintf(
+	    owner, sizeof(owner), "serve@%.40s:%ld", host, (long)getppid());
+	ASSERT_FALSE(cs_sync_owner_gone(owner));
+	/* This host, no such process: gone, whatever the name. */
+	snprintf(owner, sizeof(owner), "serve@%.40s:" NO_SUCH_PID, host);
+	ASSERT_TRUE(cs_sync_owner_gone(owner));
+	snprintf(owner, sizeof(owner), "cli@%.40s:" NO_SUCH_PID, host);
+	ASSERT_TRUE(cs_sync_owner_gone(owner));
+	/* Another host, or a name that says no host: never judged here. */
+	ASSERT_FALSE(cs_sync_owner_gone("cli@another-host:" NO_SUCH_PID));
+	snprintf(owner, sizeof(owner), "cli@%.40sx:" NO_SUCH_PID, host);
+	ASSERT_FALSE(cs_sync_owner_gone(owner));
+	ASSERT_FALSE(cs_sync_owner_gone("cli"));
+	ASSERT_FALSE(cs_sync_owner_gone("instance-a"));
+	ASSERT_FALSE(cs_sync_owner_gone(NULL));
+	snprintf(owner, sizeof(owner), "cli@%.40s:", host);
+	ASSERT_FALSE(cs_sync_owner_gone(owner));
+	snprintf(owner, sizeof(owner), "cli@%.40s:12x", host);
+	ASSERT_FALSE(cs_sync_owner_gone(owner));
+}
