@@ -115,6 +115,7 @@ enum stmt_id {
 	M_UNLOCK,
 	M_STATE,
 	M_RECORD,
+	M_APPLIED,
 	C_INSERT,
 	C_GET,
 	C_GET_LOCK,
@@ -221,6 +222,12 @@ static const struct stmt_def stmts[S_COUNT] = {
     [M_RECORD] = {"INSERT INTO schema_migrations (version, name, "
                   "applied_at) VALUES ($1, $2, $3)",
         "iti"},
+    /* Whether one version is recorded: numbers are handed out to
+     * branches that merge in any order, so a lower one may come after a
+     * higher one was applied. */
+    [M_APPLIED] = {"SELECT COUNT(*) FROM schema_migrations WHERE version = "
+                   "$1",
+        "i"},
 
     [C_INSERT] = {"INSERT INTO campaigns (name, description, "
                   "nmkr_project_uid, network, status, max_nfts, start_date, "
@@ -1110,11 +1117,12 @@ static int
 migrate_one(struct cs_store_conn *c, const struct cs_embedded_file *m,
     bool *fresh, int64_t now, struct cs_error *err)
 {
-	struct params p = {0};
+	struct params p = {0}, q = {0};
 	int64_t have = 0;
 	int number = migration_number(m->name);
 	int error;
 
+	p_int(&q, number);
 	error = exec_cmd(c, S_BEGIN_W, NULL, err);
 	if (error < 0)
 		return error;
@@ -1127,14 +1135,14 @@ migrate_one(struct cs_store_conn *c, const struct cs_embedded_file *m,
 		    err);
 	}
 	if (error == 0)
-		error = query_i64(c, S_VERSION, NULL, &have, err);
-	if (error == 0 && number > have) {
+		error = query_i64(c, M_APPLIED, &q, &have, err);
+	if (error == 0 && have == 0) {
 		error = exec_script(c, (const char *)m->data, err);
 		if (error < 0)
 			cs_error_wrap(
 			    err, error, "migration %s failed", m->name);
 	}
-	if (error == 0 && number > have) {
+	if (error == 0 && have == 0) {
 		p_int(&p, number);
 		p_text(&p, m->name);
 		p_int(&p, now);

@@ -605,17 +605,25 @@ sqlite_migrate(struct cs_store_conn *c, int64_t now, struct cs_error *err)
 {
 	const struct cs_embedded_file *m;
 	sqlite3_stmt *st = NULL;
-	int64_t have;
+	int64_t have, count, n;
+	char q[96];
 	int error, rc;
 
 	error = check_ours(c, err);
 	if (error < 0)
 		return error;
 	/* Up to date: no write lock, which a busy writer would make us wait
-	 * for (every pooled connection opens through here). */
-	for (m = cs_sqlite_migrations; m[1].name != NULL; m++)
-		;
-	if (current_version(c, &have) == 0 && have >= migration_number(m->name))
+	 * for (every pooled connection opens through here). Up to date is
+	 * every migration recorded, not only the highest: numbers are handed
+	 * out to branches that merge in any order, so a lower one may come
+	 * after a higher one was applied. */
+	for (n = 0, m = cs_sqlite_migrations; m[1].name != NULL; m++)
+		n++;
+	if (current_version(c, &have) == 0 &&
+	    have >= migration_number(m->name) &&
+	    query_int(c, "SELECT COUNT(*) FROM schema_migrations", &count,
+	        NULL) == 0 &&
+	    count >= n + 1)
 		return 0;
 	for (m = cs_sqlite_migrations; m->name != NULL; m++) {
 		int number = migration_number(m->name);
@@ -628,18 +636,19 @@ sqlite_migrate(struct cs_store_conn *c, int64_t now, struct cs_error *err)
 		    "schema_migrations (version INTEGER PRIMARY KEY, "
 		    "name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
 		    err);
+		sqlite3_snprintf((int)sizeof(q), q,
+		    "SELECT COUNT(*) FROM schema_migrations WHERE version = %d",
+		    number);
 		if (error == 0)
-			error = query_int(c,
-			    "SELECT COALESCE(MAX(version), 0) "
-			    "FROM schema_migrations",
-			    &have, err);
-		if (error == 0 && number > have) {
+			error = query_int(c, q, &have, err);
+		/* have: whether this one is recorded (see above) */
+		if (error == 0 && have == 0) {
 			error = exec_sql(c, (const char *)m->data, err);
 			if (error < 0)
 				cs_error_wrap(
 				    err, error, "migration %s failed", m->name);
 		}
-		if (error == 0 && number > have) {
+		if (error == 0 && have == 0) {
 			rc = sqlite3_prepare_v2(c->db,
 			    "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)",
 			    -1, &st, NULL);
