@@ -3,13 +3,14 @@
 # `make test` builds and runs every test (PostgreSQL's too: without a
 # CS_TEST_PG_DSN it starts a throwaway cluster for the run), `make asan`
 # the same under AddressSanitizer and UBSan, `make bench` the benchmarks on
-# the release build, `make deb` the Debian package. The work is all in
-# CMake, bench/run and scripts/.
+# the release build, `make deb` the Debian package, `make fuzz` the
+# libFuzzer harnesses (FUZZ_SECONDS each). The work is all in CMake,
+# bench/run, tests/fuzz/run and scripts/.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all bootstrap bootstrap-demo build build-demo test demo asan release \
-	bench deb format format-check clean
+	bench deb fuzz format format-check clean
 
 all: build
 
@@ -59,6 +60,15 @@ deb: bootstrap
 
 bench: release
 	bench/run
+
+# Every harness of tests/fuzz for FUZZ_SECONDS seconds, one after the other
+# (clang, libFuzzer, ASan + UBSan); prints executions per harness and fails
+# on a crash. FUZZ_NAMES picks some (docs/internals/fuzz.md).
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_NAMES)
 
 format:
 	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs clang-format -i

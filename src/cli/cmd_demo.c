@@ -339,6 +339,8 @@ cs_cmd_demo(struct cs_cli *cli, int argc, char **argv)
 	    "Sell an NFT in the fake NMKR, then press Sync in the page:\n"
 	    "  curl -X POST %s/__fake/nfts/<uid>/state -d "
 	    "'{\"state\":\"sold\"}'\n"
+	    "(like NMKR, the fake caches its answers for 20 s: a sync "
+	    "sees the sale once that has passed)\n"
 	    "Or have NMKR send a signed webhook:\n"
 	    "  curl -X POST %s/__fake/webhook -d "
 	    "'{\"url\":\"%s/webhooks/nmkr\","

@@ -94,6 +94,20 @@ show(struct cs_cli *cli, struct cs_store *store, const char *uid, bool json)
 		fprintf(cli->out, "  sold       to %s at %s, tx %s\n",
 		    n.sold_to != NULL ? n.sold_to : "(unknown)", when,
 		    n.tx_hash != NULL ? n.tx_hash : "(unknown)");
+		/* Beside the instant, the text it was read from: NMKR writes
+		 * its server's local time without an offset. */
+		if (n.sold_at_raw != NULL)
+			fprintf(cli->out,
+			    "  sold time  as NMKR wrote it: %s (%s%s)\n",
+			    n.sold_at_raw,
+			    strlen(n.sold_at_raw) > 10 &&
+			            strpbrk(n.sold_at_raw + 10, "Z+-") != NULL
+			        ? "with its offset"
+			        : "no offset: read in NMKR_TIMEZONE, now ",
+			    strlen(n.sold_at_raw) > 10 &&
+			            strpbrk(n.sold_at_raw + 10, "Z+-") != NULL
+			        ? ""
+			        : cli->cfg.nmkr_timezone);
 	}
 	fputc('\n', cli->out);
 	cs_table_print(acc.table, cli->out);

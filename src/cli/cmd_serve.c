@@ -50,6 +50,8 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 		nmkr->api_key = cli->cfg.nmkr_api_key;
 		nmkr->network = cli->cfg.nmkr_network;
 		nmkr->base_url = cli->cfg.nmkr_api_url;
+		nmkr->zone = cli->cfg.nmkr_zone;
+		nmkr->webhook_grace_ms = cli->cfg.webhook_grace_ms;
 		o->nmkr = nmkr;
 	}
 	if (cli->cfg.blockfrost_project_id != NULL) {

@@ -114,6 +114,7 @@ print_report(
 	    "NFT", "UID", "ISSUE", "DATABASE", "NMKR"};
 	static const char *const upd_h[] = {"NFT", "FROM", "TO", "RESULT"};
 	static const char *const conf_h[] = {"NFT", "UID", "WANTED", "WHY"};
+	static const char *const def_h[] = {"NFT", "UID", "NMKR", "AGE"};
 	static const char *const hook_h[] = {"WHEN", "STATUS", "RECORDS"};
 	static const char *const chain_h[] = {"NFT", "STATUS", "MESSAGE"};
 	static const char *const rows[] = {
@@ -212,6 +213,31 @@ print_report(
 			    jstr(item, "nftUid"), jstr(item, "wanted"),
 			    jstr(item, "reason")};
 
+			if (i++ < SHOW_ROWS)
+				cs_table_row(t, cells);
+		}
+		cs_table_print(t, f);
+		cs_table_free(t);
+		more(f, n);
+	}
+
+	list = cJSON_GetObjectItem(r, "deferred");
+	n = cJSON_GetArraySize(list);
+	if (n > 0) {
+		fprintf(f,
+		    "\nDeferred (%d: sold by a webhook moments ago; NMKR's "
+		    "list may predate the sale, the next sync decides)\n",
+		    n);
+		t = cs_table_new(4, def_h);
+		i = 0;
+		cJSON_ArrayForEach(item, list) {
+			char age[32];
+			const char *cells[4] = {jstr(item, "nftName"),
+			    jstr(item, "nftUid"), jstr(item, "nmkrStatus"),
+			    age};
+
+			snprintf(age, sizeof(age), "%llds",
+			    jnum(item, "ageMs") / 1000);
 			if (i++ < SHOW_ROWS)
 				cs_table_row(t, cells);
 		}

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "service/hook.h"
+#include "core/notify.h"
 #include "util/limits.h"
+#include "clients/nmkr.h"
 #include "util/str.h"
 #include "util/banned.h"
 
@@ -103,11 +104,46 @@ http_limits(struct cs_config *cfg, struct cs_error *err)
 	return error;
 }
 
+/*
+ * NMKR_TIMEZONE: the zone of NMKR's server clock. Loaded once, here, into
+ * an immutable table that every thread may read (util/tz.h); a process
+ * has one configuration, so the zone lives as long as the process.
+ */
+static struct cs_tz *loaded_zone;
+
+/* At exit: the zone is the process's, but leak checkers count it. */
+static void
+free_zone(void)
+{
+	cs_tz_free(loaded_zone);
+	loaded_zone = NULL;
+}
+
+static int
+load_zone(struct cs_config *cfg, struct cs_error *err)
+{
+	struct cs_error zerr = CS_ERROR_INIT;
+	struct cs_tz *tz = NULL;
+
+	cfg->nmkr_timezone = env("NMKR_TIMEZONE");
+	if (cfg->nmkr_timezone == NULL)
+		cfg->nmkr_timezone = "UTC";
+	if (cs_tz_load(&tz, cfg->nmkr_timezone, &zerr) < 0)
+		return cs_error_set(
+		    err, CS_EINVAL, "NMKR_TIMEZONE: %s", cs_error_msg(&zerr));
+	cfg->nmkr_zone = tz;
+	if (loaded_zone == NULL)
+		atexit(free_zone);
+	cs_tz_free(loaded_zone);
+	loaded_zone = tz;
+	return 0;
+}
+
 int
 cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 {
 	const char *v;
-	int64_t rate;
+	int64_t rate, grace;
 	int error;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -165,7 +201,7 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 			    v);
 		cfg->public_rate = (long)rate;
 	}
-	if (cs_hook_parse_grace(env("CS_WEBHOOK_SECRET_GRACE"),
+	if (cs_notif_parse_grace(env("CS_WEBHOOK_SECRET_GRACE"),
 	        &cfg->webhook_secret_grace_ms) < 0)
 		return cs_error_set(err, CS_EINVAL,
 		    "CS_WEBHOOK_SECRET_GRACE must be a number of seconds (0 "
@@ -199,7 +235,20 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 		return cs_error_set(err, CS_EINVAL,
 		    "CS_LOG_LEVEL must be debug, info, warn or error, not '%s'",
 		    v);
-	return http_limits(cfg, err);
+	cfg->webhook_grace_ms = CS_NMKR_WEBHOOK_GRACE_DEFAULT_MS;
+	v = env("CS_WEBHOOK_GRACE_SECONDS");
+	if (v != NULL) {
+		if (cs_str_to_i64(v, 0, 3600, &grace) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_WEBHOOK_GRACE_SECONDS must be 0 to 3600 "
+			    "seconds, not '%s'",
+			    v);
+		cfg->webhook_grace_ms = grace * 1000;
+	}
+	error = http_limits(cfg, err);
+	if (error < 0)
+		return error;
+	return load_zone(cfg, err);
 }
 
 /* Register the passwords of a database URL as they are written there. */

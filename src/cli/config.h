@@ -11,6 +11,7 @@
 
 #include "core/model.h"
 #include "util/log.h"
+#include "util/tz.h"
 
 struct cs_config {
 	const char *database_url;     /* CS_DATABASE_URL */
@@ -40,13 +41,18 @@ struct cs_config {
 	unsigned max_client_connections; /* CS_MAX_CLIENT_CONNECTIONS */
 	unsigned header_timeout_s;       /* CS_HEADER_TIMEOUT */
 	unsigned max_syncs;              /* CS_MAX_SYNCS */
+	/* NMKR_TIMEZONE (default UTC): loaded once here, immutable, kept for
+	 * the life of the process. */
+	const char *nmkr_timezone;
+	const struct cs_tz *nmkr_zone;
+	int64_t webhook_grace_ms; /* CS_WEBHOOK_GRACE_SECONDS, default 60 */
 };
 
 /**
  * Fill cfg from the environment and defaults. Strings are borrowed from the
  * environment (valid for the life of the process).
  *
- * @return 0 or CS_EINVAL naming the bad variable
+ * @return 0 or CS_EINVAL naming the bad variable (exit 78)
  */
 CS_NODISCARD int cs_config_from_env(
     struct cs_config *cfg, struct cs_error *err);

@@ -32,6 +32,12 @@ static const struct cs_cli_var variables[] = {
     {"NMKR_RATE_LIMIT",
         "NMKR requests per 10 s that this process allows itself, shared by "
         "all its NMKR clients (default 800, NMKR's limit; 0 turns it off)"},
+    {"NMKR_TIMEZONE",
+        "the IANA zone of NMKR's server clock, in which it writes selldate, "
+        "reserveduntil and SaleDate without an offset (default UTC; read from "
+        "tzdata at start, an unknown zone exits 78)"},
+    {"TZDIR", "where the tzdata zone files are (default /usr/share/zoneinfo), "
+              "as for the C library"},
     {"BLOCKFROST_PROJECT_ID",
         "the Blockfrost project id; chain verification is off without it "
         "(never logged)"},
@@ -58,6 +64,10 @@ static const struct cs_cli_var variables[] = {
     {"CS_WEBHOOK_SECRET_GRACE",
         "seconds a rotated-out webhook secret is still accepted after "
         "webhook rotate (default 600; 0 refuses it at once)"},
+    {"CS_WEBHOOK_GRACE_SECONDS",
+        "how long a sale recorded by a webhook is deferred by the sync instead "
+        "of judged against NMKR's cached list (default 60, 0 to 3600; 0 turns "
+        "it off)"},
     {"CS_TRUSTED_PROXIES",
         "reverse proxies whose X-Forwarded-For names the client: addresses and "
         "networks, e.g. 127.0.0.1, 10.0.0.0/8 (default none)"},
@@ -293,6 +303,8 @@ cs_cli_nmkr(struct cs_cli *cli, int *exit_code)
 	o.api_key = cli->cfg.nmkr_api_key;
 	o.network = cli->cfg.nmkr_network;
 	o.base_url = cli->cfg.nmkr_api_url;
+	o.zone = cli->cfg.nmkr_zone;
+	o.webhook_grace_ms = cli->cfg.webhook_grace_ms;
 	if (cs_nmkr_new(&c, &o, &err) < 0) {
 		cs_cli_fail(cli, &err);
 		*exit_code = CS_EXIT_CONFIG;

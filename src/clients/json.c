@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "util/str.h"
 #include "util/banned.h"
 
 /*
@@ -145,24 +146,33 @@ cs_json_get_string(const cJSON *obj, const char *name, bool required,
 }
 
 int
+cs_json_to_int(const cJSON *v, const char *ctx, const char *name, int64_t *out,
+    struct cs_error *err)
+{
+	*out = 0;
+	if (!cJSON_IsNumber(v))
+		return cs_error_set(err, CS_EPARSE,
+		    "%s.%s: expected an integer, got %s", ctx, name,
+		    cs_json_type_name(v));
+	if (cs_i64_from_double(v->valuedouble, INT64_MIN, INT64_MAX, out) < 0)
+		return cs_error_set(err, CS_EPARSE,
+		    "%s.%s: expected an integer, got %.17g", ctx, name,
+		    v->valuedouble);
+	return 0;
+}
+
+int
 cs_json_get_int(const cJSON *obj, const char *name, bool required,
     const char *ctx, int64_t *out, struct cs_error *err)
 {
 	const cJSON *v;
-	double d;
 	int error;
 
 	*out = 0;
 	v = field(obj, name, required, ctx, &error, err);
 	if (v == NULL)
 		return error;
-	d = cJSON_GetNumberValue(v);
-	if (!cJSON_IsNumber(v) || d != floor(d) || d < -9.2e18 || d > 9.2e18)
-		return cs_error_set(err, CS_EPARSE,
-		    "%s.%s: expected an integer, got %s", ctx, name,
-		    cJSON_IsNumber(v) ? "a fraction" : cs_json_type_name(v));
-	*out = (int64_t)d;
-	return 0;
+	return cs_json_to_int(v, ctx, name, out, err);
 }
 
 int

@@ -53,9 +53,20 @@ void cs_json_arena_done(void);
 CS_NODISCARD int cs_json_get_string(const cJSON *obj, const char *name,
     bool required, const char *ctx, const char **out, struct cs_error *err);
 
-/** An integer field (a whole JSON number in int64 range). */
+/**
+ * An integer field: a whole JSON number in int64 range, converted by the
+ * one checked conversion (cs_i64_from_double()); NaN, 1e300 and 2.5 are
+ * CS_EPARSE naming the field. Missing or null: 0.
+ */
 CS_NODISCARD int cs_json_get_int(const cJSON *obj, const char *name,
     bool required, const char *ctx, int64_t *out, struct cs_error *err);
+
+/**
+ * The integer of a value already found (not NULL or null): as
+ * cs_json_get_int(), the message naming ctx.name.
+ */
+CS_NODISCARD int cs_json_to_int(const cJSON *v, const char *ctx,
+    const char *name, int64_t *out, struct cs_error *err);
 
 /** "a string", "a number", ...: for messages. */
 const char *cs_json_type_name(const cJSON *v);

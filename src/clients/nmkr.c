@@ -13,6 +13,7 @@
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/tz.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -21,6 +22,8 @@ struct cs_nmkr {
 	char *auth; /* "Authorization: Bearer KEY" */
 	int walks;  /* since the last cs_nmkr_usage_reset() */
 	char walk_note[CS_NMKR_NOTE_MAX];
+	const struct cs_tz *zone; /* NMKR_TIMEZONE; never NULL */
+	int64_t webhook_grace_ms; /* with its default applied */
 };
 
 /* ---- The process-wide token bucket ------------------------------------ */
@@ -102,6 +105,10 @@ cs_nmkr_new(
 		    err, CS_EINVAL, "the NMKR API key holds a line break");
 	c = cs_xcalloc(1, sizeof(*c));
 	c->auth = cs_xasprintf("Authorization: Bearer %s", opts->api_key);
+	c->zone = opts->zone != NULL ? opts->zone : cs_tz_utc();
+	c->webhook_grace_ms = opts->webhook_grace_ms >= 0
+	                          ? opts->webhook_grace_ms
+	                          : CS_NMKR_WEBHOOK_GRACE_DEFAULT_MS;
 	cs_log_secret(opts->api_key);
 	headers[0] = c->auth;
 	headers[1] = NULL;
@@ -143,6 +150,18 @@ cs_nmkr_free(struct cs_nmkr *c)
 	cs_http_free(c->http);
 	free(c->auth);
 	free(c);
+}
+
+const struct cs_tz *
+cs_nmkr_zone(const struct cs_nmkr *c)
+{
+	return c->zone;
+}
+
+int64_t
+cs_nmkr_webhook_grace_ms(const struct cs_nmkr *c)
+{
+	return c->webhook_grace_ms;
 }
 
 int
@@ -325,8 +344,8 @@ cs_nmkr_get_nft(struct cs_nmkr *c, const char *nft_uid, struct cs_nmkr_nft *out,
 	if (error == CS_EHTTP && r.status == 404)
 		error = not_found(err);
 	if (error == 0)
-		error = cs_nmkr_decode_nft(
-		    cs_buf_cstr(&r.body_out), r.body_out.len, out, err);
+		error = cs_nmkr_decode_nft(cs_buf_cstr(&r.body_out),
+		    r.body_out.len, c->zone, out, err);
 	cs_http_req_dispose(&r);
 	return error;
 }
@@ -418,7 +437,7 @@ on_page(struct cs_http *h, struct cs_http_req *r)
 		goto out;
 	}
 	error = cs_nmkr_decode_nfts(cs_buf_cstr(&r->body_out), r->body_out.len,
-	    (int)page, w->list, &w->scratch, &count, &w->err);
+	    (int)page, w->c->zone, w->list, &w->scratch, &count, &w->err);
 	if (error < 0) {
 		fail_walk(h, w, error);
 		goto out;

@@ -24,6 +24,7 @@
 #include "core/reconcile.h"
 
 struct cs_nmkr;
+struct cs_tz;
 
 struct cs_nmkr_opts {
 	const char *api_key; /* required; never logged */
@@ -37,11 +38,20 @@ struct cs_nmkr_opts {
 	cs_http_attempt_cb on_attempt; /* metrics, optional */
 	void *on_attempt_payload;
 	int breaker_failures; /* 0: CS_NMKR_BREAKER_FAILURES */
+	/* The zone of NMKR's server clock, in which it writes selldate,
+	 * reserveduntil and SaleDate without an offset (NMKR_TIMEZONE);
+	 * borrowed, must outlive the client; NULL: UTC. */
+	const struct cs_tz *zone;
+	/* How long after a webhook's sale NMKR's answers may still predate
+	 * it (its result cache is 20 s): the sync defers such a sale rather
+	 * than judge it (CS_WEBHOOK_GRACE_SECONDS). -1: 60 s; 0: never. */
+	int64_t webhook_grace_ms;
 };
 
 #define CS_NMKR_OPTS_INIT                                                      \
 	{                                                                      \
-		NULL, CS_NETWORK_MAINNET, NULL, 0, 0, 0, -1, 0, NULL, NULL, 0  \
+		NULL, CS_NETWORK_MAINNET, NULL, 0, 0, 0, -1, 0, NULL, NULL, 0, \
+		    NULL, -1                                                   \
 	}
 
 /*
@@ -66,6 +76,10 @@ struct cs_nmkr_usage {
  * without one). Call before creating clients.
  */
 void cs_nmkr_set_rate(int per_10s);
+
+/* The default of webhook_grace_ms: NMKR's 20 s cache, a sync's own
+ * duration and the webhook's delivery, with room to spare. */
+#define CS_NMKR_WEBHOOK_GRACE_DEFAULT_MS 60000
 
 /** https://studio-api.nmkr.io or https://studio-api.preprod.nmkr.io */
 const char *cs_nmkr_base_url(enum cs_network net);
@@ -153,6 +167,12 @@ CS_NODISCARD int cs_nmkr_update_notifications(struct cs_nmkr *c,
     const char *project_uid, const struct cs_nmkr_notification *list,
     size_t nlist, struct cs_nmkr_notification **out, size_t *n,
     struct cs_error *err);
+
+/** The zone NMKR's times are read in (never NULL: UTC by default). */
+const struct cs_tz *cs_nmkr_zone(const struct cs_nmkr *c);
+
+/** opts.webhook_grace_ms with its default applied (0: never defer). */
+int64_t cs_nmkr_webhook_grace_ms(const struct cs_nmkr *c);
 
 /** Most requests in flight at once so far (for tests and benchmarks). */
 int cs_nmkr_max_inflight_seen(const struct cs_nmkr *c);

@@ -2,6 +2,7 @@
 /* NMKR response decoders; see nmkr_json.h. */
 #include "clients/nmkr_json.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +10,8 @@
 #include <strings.h>
 
 #include "clients/json.h"
+#include "clients/nmkr_time.h"
 #include "util/str.h"
-#include "util/time.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -32,6 +33,7 @@ cs_nmkr_nft_dispose(struct cs_nmkr_nft *n)
 	free(n->receiver_address);
 	free(n->asset_id);
 	free(n->tx_hash);
+	free(n->sold_at_raw);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -50,16 +52,30 @@ cs_nmkr_notifications_free(struct cs_nmkr_notification *list, size_t n)
 	free(list);
 }
 
-/* A date we can live without: a bad one is ignored, not an error. */
-static int64_t
-opt_date(const cJSON *o, const char *name)
+/*
+ * An optional time: absent or null is 0; a string must be a time as NMKR
+ * writes it (read in zone), anything else is an error naming ctx.name.
+ */
+static int
+opt_time(const cJSON *v, const struct cs_tz *zone, const char *ctx,
+    const char *name, int64_t *out, struct cs_error *err)
 {
-	const cJSON *v = cJSON_GetObjectItem(o, name);
-	int64_t t;
+	struct cs_nmkr_time t;
+	char field[96];
+	int error;
 
-	if (!cJSON_IsString(v) || cs_time_parse_iso8601(v->valuestring, &t) < 0)
+	*out = 0;
+	if (v == NULL || cJSON_IsNull(v))
 		return 0;
-	return t;
+	snprintf(field, sizeof(field), "%s.%s", ctx, name);
+	if (!cJSON_IsString(v))
+		return cs_error_set(err, CS_EPARSE,
+		    "%s: expected a string, got %s", field,
+		    cs_json_type_name(v));
+	error = cs_nmkr_time_parse(v->valuestring, zone, field, &t, err);
+	if (error == 0)
+		*out = t.ms;
+	return error;
 }
 
 /* An optional string: a wrong type is treated as absent. */
@@ -150,8 +166,8 @@ string_or_null(const cJSON *v)
 
 int
 cs_nmkr_decode_nfts(const char *body, size_t len, int page,
-    struct cs_remote_list *list, struct cs_arena *scratch, size_t *count,
-    struct cs_error *err)
+    const struct cs_tz *zone, struct cs_remote_list *list,
+    struct cs_arena *scratch, size_t *count, struct cs_error *err)
 {
 	char what[48], ctx[64];
 	const char *uid, *state, *name, *asset;
@@ -160,7 +176,7 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 	cJSON *doc = NULL;
 	const cJSON *item;
 	size_t i = 0;
-	int64_t t;
+	int64_t id;
 	int error;
 
 	*count = 0;
@@ -198,6 +214,13 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 			    "%s[%zu].uid: '%.40s' is not a uid", what, i, uid);
 			goto out;
 		}
+		id = 0;
+		if (cJSON_IsNumber(f.id)) {
+			snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
+			error = cs_json_to_int(f.id, ctx, "id", &id, err);
+			if (error < 0)
+				goto out;
+		}
 		x = cs_remote_list_add(list);
 		x->uid = cs_arena_strdup(&list->arena, uid);
 		cs_str_lower(CS_UNCONST(x->uid));
@@ -213,11 +236,15 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 		asset = string_or_null(f.asset_id);
 		if (asset != NULL && cs_str_is_hex_lower(asset))
 			x->asset_id = cs_arena_strdup(&list->arena, asset);
-		x->nmkr_id =
-		    cJSON_IsNumber(f.id) ? (int64_t)f.id->valuedouble : 0;
-		if (cJSON_IsString(f.selldate) &&
-		    cs_time_parse_iso8601(f.selldate->valuestring, &t) == 0)
-			x->sold_at = t;
+		x->nmkr_id = id;
+		snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
+		error = opt_time(
+		    f.selldate, zone, ctx, "selldate", &x->sold_at, err);
+		if (error < 0)
+			goto out;
+		if (x->sold_at != 0)
+			x->sold_at_raw = cs_arena_strndup(
+			    &list->arena, f.selldate->valuestring, 40);
 		i++;
 		(*count)++;
 	}
@@ -290,6 +317,18 @@ cs_nmkr_decode_project(const char *body, size_t len,
 	if (error == 0)
 		error = cs_json_get_int(
 		    doc, "addressReservationTime", false, ctx, &minutes, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "total", false, ctx, &out->total, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "free", false, ctx, &out->free, err);
+	if (error == 0)
+		error = cs_json_get_int(
+		    doc, "reserved", false, ctx, &out->reserved, err);
+	if (error == 0)
+		error =
+		    cs_json_get_int(doc, "sold", false, ctx, &out->sold, err);
 	if (error < 0)
 		goto out;
 	name = opt_string(doc, "projectname");
@@ -298,22 +337,14 @@ cs_nmkr_decode_project(const char *body, size_t len,
 	out->policy_id = cs_xstrdup_null(opt_string(doc, "policyId"));
 	out->reservation_minutes =
 	    minutes > 0 && minutes <= 24 * 60 ? (int)minutes : 0;
-	out->total =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "total"));
-	out->free =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "free"));
-	out->reserved =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "reserved"));
-	out->sold =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "sold"));
 out:
 	cJSON_Delete(doc);
 	return error;
 }
 
 int
-cs_nmkr_decode_nft(
-    const char *body, size_t len, struct cs_nmkr_nft *out, struct cs_error *err)
+cs_nmkr_decode_nft(const char *body, size_t len, const struct cs_tz *zone,
+    struct cs_nmkr_nft *out, struct cs_error *err)
 {
 	static const char ctx[] = "GetNftDetailsById";
 	const char *uid, *state;
@@ -331,6 +362,12 @@ cs_nmkr_decode_nft(
 	if (error == 0)
 		error = cs_json_get_bool(
 		    doc, "minted", false, ctx, &out->minted, err);
+	if (error == 0)
+		error = opt_time(cJSON_GetObjectItem(doc, "selldate"), zone,
+		    ctx, "selldate", &out->sold_at, err);
+	if (error == 0)
+		error = opt_time(cJSON_GetObjectItem(doc, "reserveduntil"),
+		    zone, ctx, "reserveduntil", &out->reserved_until, err);
 	if (error < 0)
 		goto out;
 	out->uid = cs_xstrdup_null(uid);
@@ -344,8 +381,8 @@ cs_nmkr_decode_nft(
 	    cs_xstrdup_null(opt_string(doc, "receiveraddress"));
 	out->asset_id = cs_xstrdup_null(opt_string(doc, "assetid"));
 	out->tx_hash = cs_xstrdup_null(opt_string(doc, "initialminttxhash"));
-	out->sold_at = opt_date(doc, "selldate");
-	out->reserved_until = opt_date(doc, "reserveduntil");
+	if (out->sold_at != 0)
+		out->sold_at_raw = cs_xstrdup_null(opt_string(doc, "selldate"));
 out:
 	cJSON_Delete(doc);
 	return error;
@@ -414,8 +451,9 @@ void
 cs_nmkr_error_message(const char *body, size_t len, char *out, size_t size)
 {
 	const char *msg, *details;
+	const cJSON *item;
 	cJSON *doc;
-	double code;
+	int64_t code;
 
 	out[0] = '\0';
 	if (len == 0)
@@ -425,8 +463,9 @@ cs_nmkr_error_message(const char *body, size_t len, char *out, size_t size)
 		return;
 	msg = opt_string(doc, "errorMessage");
 	details = opt_string(doc, "details");
-	code = cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "errorCode"));
-	if (msg != NULL && !isnan(code))
+	item = cJSON_GetObjectItem(doc, "errorCode");
+	if (msg != NULL && cJSON_IsNumber(item) &&
+	    cs_i64_from_double(item->valuedouble, INT_MIN, INT_MAX, &code) == 0)
 		snprintf(out, size, "%s (NMKR error %d)", msg, (int)code);
 	else if (msg != NULL)
 		snprintf(out, size, "%s", msg);

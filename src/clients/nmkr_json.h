@@ -11,6 +11,7 @@
 
 #include "core/reconcile.h"
 #include "util/error.h"
+#include "util/tz.h"
 
 /* GetCounts (NftCountsClass). */
 struct cs_nmkr_counts {
@@ -51,6 +52,7 @@ struct cs_nmkr_nft {
 	int64_t sold_at; /* selldate */
 	int64_t reserved_until;
 	bool minted;
+	char *sold_at_raw; /* selldate as NMKR wrote it, or NULL */
 };
 
 void cs_nmkr_nft_dispose(struct cs_nmkr_nft *n);
@@ -67,14 +69,17 @@ void cs_nmkr_notifications_free(struct cs_nmkr_notification *list, size_t n);
 
 /**
  * Append the items of one GetNfts page to list (strings into its arena).
+ * Times (selldate) are read with cs_nmkr_time_parse(); a malformed one is
+ * CS_EPARSE naming the item and the field.
  * @param page for messages
+ * @param zone NMKR's clock (NMKR_TIMEZONE); NULL: UTC
  * @param scratch if not NULL, the parse tree is built there (and the arena
  *        reset after): much cheaper than a malloc per node
  * @param count out, how many items the page held
  */
 CS_NODISCARD int cs_nmkr_decode_nfts(const char *body, size_t len, int page,
-    struct cs_remote_list *list, struct cs_arena *scratch, size_t *count,
-    struct cs_error *err);
+    const struct cs_tz *zone, struct cs_remote_list *list,
+    struct cs_arena *scratch, size_t *count, struct cs_error *err);
 
 CS_NODISCARD int cs_nmkr_decode_counts(const char *body, size_t len,
     struct cs_nmkr_counts *out, struct cs_error *err);
@@ -83,9 +88,12 @@ CS_NODISCARD int cs_nmkr_decode_counts(const char *body, size_t len,
 CS_NODISCARD int cs_nmkr_decode_project(const char *body, size_t len,
     struct cs_nmkr_project *out, struct cs_error *err);
 
-/** @param out caller owns, cs_nmkr_nft_dispose() */
+/**
+ * @param zone NMKR's clock for selldate and reserveduntil; NULL: UTC
+ * @param out caller owns, cs_nmkr_nft_dispose()
+ */
 CS_NODISCARD int cs_nmkr_decode_nft(const char *body, size_t len,
-    struct cs_nmkr_nft *out, struct cs_error *err);
+    const struct cs_tz *zone, struct cs_nmkr_nft *out, struct cs_error *err);
 
 /** An empty body (HTTP 204) is an empty list. Caller owns *out. */
 CS_NODISCARD int cs_nmkr_decode_notifications(const char *body, size_t len,

@@ -151,6 +151,7 @@ cs_nft_dispose(struct cs_nft *n)
 	free(n->sold_to);
 	free(n->tx_hash);
 	free(n->claimed_by);
+	free(n->sold_at_raw);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -168,6 +169,7 @@ cs_nft_copy(struct cs_nft *dst, const struct cs_nft *src)
 	dst->sold_to = cs_xstrdup_null(src->sold_to);
 	dst->tx_hash = cs_xstrdup_null(src->tx_hash);
 	dst->claimed_by = cs_xstrdup_null(src->claimed_by);
+	dst->sold_at_raw = cs_xstrdup_null(src->sold_at_raw);
 }
 
 void

@@ -153,7 +153,9 @@ struct cs_nft {
 	char *sold_to;
 	char *tx_hash;
 	int64_t sold_at;
-	char *claimed_by; /* wallet that reserved it here; kept once sold */
+	char *claimed_by;  /* wallet that reserved it here; kept once sold */
+	char *sold_at_raw; /* sold_at as NMKR wrote it (selldate, SaleDate),
+	                      before NMKR_TIMEZONE was applied; NULL if none */
 };
 
 /** Free the strings of a caller-owned NFT and zero it. */

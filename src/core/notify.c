@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/str.h"
 #include "util/xalloc.h"
 #include "core/pure.h"
 
@@ -105,4 +106,18 @@ cs_notif_previous_valid(
 	if (!has_previous || rotated_at <= 0 || grace_ms < 0)
 		return false;
 	return now - rotated_at <= grace_ms;
+}
+
+int
+cs_notif_parse_grace(const char *text, int64_t *out_ms)
+{
+	int64_t s;
+
+	*out_ms = CS_WEBHOOK_SECRET_GRACE_DEFAULT_MS;
+	if (text == NULL || *text == '\0')
+		return 0;
+	if (cs_str_to_i64(text, 0, 365LL * 24 * 3600, &s) < 0)
+		return CS_EINVAL;
+	*out_ms = s > 0 ? s * 1000 : -1;
+	return 0;
 }

@@ -88,4 +88,11 @@ const char *cs_notif_action_name(enum cs_notif_action a);
 bool cs_notif_previous_valid(
     bool has_previous, int64_t rotated_at, int64_t now, int64_t grace_ms);
 
+/**
+ * CS_WEBHOOK_SECRET_GRACE as ms: whole seconds, 0 to 31536000. NULL or ""
+ * is the default (600 s); 0 is -1 (no grace: a rotated-out secret is
+ * refused at once). @return 0 or CS_EINVAL
+ */
+CS_NODISCARD int cs_notif_parse_grace(const char *text, int64_t *out_ms);
+
 #endif

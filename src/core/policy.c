@@ -4,7 +4,9 @@
  * wins; local sold is never downgraded automatically; a live local reservation
  * is kept against a remote free; a recent change by a higher-priority source is
  * kept against a possibly stale NMKR answer (its results are cached 20 s);
- * NMKR states with no local meaning are flagged, never applied.
+ * a sale a webhook just recorded is not judged against such an answer at
+ * all (deferred); NMKR states with no local meaning are flagged, never
+ * applied.
  */
 #include "core/reconcile.h"
 
@@ -74,6 +76,18 @@ cs_policy_decide(const struct cs_local_nft *l, enum cs_remote_state r,
 	if (want == CS_NFT_SOLD) {
 		verdict(out, CS_DECIDE_APPLY, CS_NFT_SOLD,
 		    "sold in NMKR: a sale always wins");
+		return true;
+	}
+	if (l->status == CS_NFT_SOLD &&
+	    l->last_modified_by == CS_SOURCE_WEBHOOK &&
+	    o->now - l->last_modified_at < o->webhook_grace_ms) {
+		/* NMKR sent the webhook as the sale confirmed, but GetNfts may
+		 * answer from its cache (20 s) for a while yet: a review item
+		 * now would be a false alarm. The next sync judges it. */
+		verdict(out, CS_DECIDE_DEFER, CS_NFT_SOLD,
+		    "sold by a webhook moments ago; NMKR's list may be a "
+		    "cached answer from before the sale: deferred to the next "
+		    "sync");
 		return true;
 	}
 	if (l->status == CS_NFT_SOLD) {

@@ -83,6 +83,8 @@ cs_decision_name(enum cs_decision d)
 		return "review";
 	case CS_DECIDE_REPORT:
 		return "report";
+	case CS_DECIDE_DEFER:
+		return "defer";
 	}
 	return "?";
 }
@@ -128,6 +130,9 @@ add(struct cs_plan *p, enum cs_issue issue, enum cs_decision d)
 		break;
 	case CS_DECIDE_REPORT:
 		p->reports++;
+		break;
+	case CS_DECIDE_DEFER:
+		p->defers++;
 		break;
 	}
 	return x;

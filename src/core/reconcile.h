@@ -24,7 +24,8 @@ struct cs_remote_nft {
 	const char *state_word; /* as sent, for states we do not know */
 	const char *asset_id;   /* NULL if NMKR has none */
 	int64_t nmkr_id;
-	int64_t sold_at; /* selldate, 0 if none */
+	int64_t sold_at;         /* selldate, 0 if none */
+	const char *sold_at_raw; /* selldate as NMKR wrote it, or NULL */
 };
 
 struct cs_remote_list {
@@ -69,6 +70,7 @@ enum cs_decision {
 	CS_DECIDE_KEEP,   /* keep the local state, with a warning */
 	CS_DECIDE_REVIEW, /* refuse to settle alone: the review queue */
 	CS_DECIDE_REPORT, /* nothing to do but say it */
+	CS_DECIDE_DEFER,  /* too fresh to judge: the next sync decides */
 };
 
 const char *cs_issue_text(enum cs_issue i);
@@ -99,6 +101,10 @@ struct cs_plan_opts {
 	int64_t grace_ms;        /* a change this recent is "live" */
 	int reservation_minutes; /* for NFTs NMKR shows reserved */
 	enum cs_source source;   /* manual_sync or auto_sync */
+	/* A sale by a webhook this recent is not judged against NMKR's list,
+	 * which may be an answer NMKR cached before the sale (20 s): the
+	 * difference is deferred to a later sync. 0: never deferred. */
+	int64_t webhook_grace_ms;
 };
 
 struct cs_plan {
@@ -107,7 +113,7 @@ struct cs_plan {
 	struct cs_counts nmkr;       /* NMKR's list: free counted available */
 	struct cs_counts db;         /* the inventory as read */
 	size_t nmkr_flagged;         /* error, blocked, burned, unknown */
-	size_t applies, keeps, reviews, reports;
+	size_t applies, keeps, reviews, reports, defers;
 };
 
 /**

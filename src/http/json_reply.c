@@ -135,16 +135,10 @@ cs_req_flag(struct cs_req *r, const char *name)
 bool
 cs_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out)
 {
-	double d;
-
-	if (!cJSON_IsNumber(v))
-		return false;
-	d = v->valuedouble;
-	/* Compare as doubles first: casting one out of range is undefined. */
-	if (!(d >= (double)min && d <= (double)max) || (double)(int64_t)d != d)
-		return false;
-	*out = (int64_t)d;
-	return true;
+	/* The one checked conversion: (double)INT64_MAX is 2^63, out of
+	 * range, which a comparison of doubles let through. */
+	return cJSON_IsNumber(v) &&
+	       cs_i64_from_double(v->valuedouble, min, max, out) == 0;
 }
 
 bool

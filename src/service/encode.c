@@ -129,6 +129,9 @@ cs_json_nft(const struct cs_nft *n)
 	cs_json_add_str(o, "soldTo", n->sold_to);
 	cs_json_add_str(o, "txHash", n->tx_hash);
 	cs_json_add_time(o, "soldAt", n->sold_at);
+	/* The text NMKR sent for it (selldate, SaleDate), before the zone
+	 * NMKR_TIMEZONE names was applied: an operator can check both. */
+	cs_json_add_str(o, "soldAtRaw", n->sold_at_raw);
 	return o;
 }
 

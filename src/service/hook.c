@@ -516,17 +516,3 @@ out:
 	cs_campaign_dispose(&c);
 	return error;
 }
-
-int
-cs_hook_parse_grace(const char *text, int64_t *out_ms)
-{
-	int64_t s;
-
-	*out_ms = CS_WEBHOOK_SECRET_GRACE_DEFAULT_MS;
-	if (text == NULL || *text == '\0')
-		return 0;
-	if (cs_str_to_i64(text, 0, 365LL * 24 * 3600, &s) < 0)
-		return CS_EINVAL;
-	*out_ms = s > 0 ? s * 1000 : -1;
-	return 0;
-}

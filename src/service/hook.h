@@ -105,11 +105,4 @@ CS_NODISCARD int cs_hook_status_get(struct cs_store *store,
     struct cs_nmkr *nmkr, int64_t campaign_id, int64_t now, int64_t grace_ms,
     struct cs_hook_status *out, struct cs_error *err);
 
-/**
- * CS_WEBHOOK_SECRET_GRACE as ms: whole seconds, 0 to 31536000. NULL or ""
- * is the default (600 s); 0 is -1 (no grace: a rotated-out secret is
- * refused at once). @return 0 or CS_EINVAL
- */
-CS_NODISCARD int cs_hook_parse_grace(const char *text, int64_t *out_ms);
-
 #endif

@@ -73,7 +73,8 @@ expired_cb(const struct cs_nft *n, void *payload)
 static int
 change(struct cs_store *store, const struct expired *x, enum cs_nft_status to,
     enum cs_source source, const char *buyer, int64_t sold_at,
-    const char *detail, int64_t now, struct cs_sweep_report *out)
+    const char *sold_at_raw, const char *detail, int64_t now,
+    struct cs_sweep_report *out)
 {
 	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
 	struct cs_error err = CS_ERROR_INIT;
@@ -86,6 +87,7 @@ change(struct cs_store *store, const struct expired *x, enum cs_nft_status to,
 	ch.source = source;
 	ch.sold_to = buyer;
 	ch.sold_at = sold_at;
+	ch.sold_at_raw = sold_at_raw;
 	ch.detail = detail;
 	error = cs_store_nft_change(store, &ch, now, NULL, &err);
 	if (error == CS_ECONFLICT) {
@@ -125,7 +127,7 @@ cs_sweep_expired(struct cs_store *store, struct cs_nmkr *nmkr, int64_t now,
 
 		if (nmkr == NULL) {
 			change(store, x, CS_NFT_AVAILABLE, CS_SOURCE_EXPIRY,
-			    NULL, 0,
+			    NULL, 0, NULL,
 			    "reservation expired (NMKR not asked: "
 			    "no API key)",
 			    now, out);
@@ -135,7 +137,7 @@ cs_sweep_expired(struct cs_store *store, struct cs_nmkr *nmkr, int64_t now,
 		error = cs_nmkr_get_nft(nmkr, x->uid, &n, &nerr);
 		if (error == CS_ENOTFOUND) {
 			change(store, x, CS_NFT_AVAILABLE, CS_SOURCE_EXPIRY,
-			    NULL, 0,
+			    NULL, 0, NULL,
 			    "reservation expired; NMKR does not know "
 			    "the NFT",
 			    now, out);
@@ -152,7 +154,7 @@ cs_sweep_expired(struct cs_store *store, struct cs_nmkr *nmkr, int64_t now,
 		}
 		if (n.state == CS_REMOTE_SOLD)
 			change(store, x, CS_NFT_SOLD, CS_SOURCE_AUTO_SYNC,
-			    n.receiver_address, n.sold_at,
+			    n.receiver_address, n.sold_at, n.sold_at_raw,
 			    "sold in NMKR: found when its reservation expired",
 			    now, out);
 		else if (n.state == CS_REMOTE_RESERVED &&
@@ -160,7 +162,7 @@ cs_sweep_expired(struct cs_store *store, struct cs_nmkr *nmkr, int64_t now,
 			out->kept++; /* a payment may still complete */
 		else
 			change(store, x, CS_NFT_AVAILABLE, CS_SOURCE_EXPIRY,
-			    NULL, 0, "reservation expired", now, out);
+			    NULL, 0, NULL, "reservation expired", now, out);
 		cs_nmkr_nft_dispose(&n);
 	}
 	error = 0;

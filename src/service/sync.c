@@ -119,6 +119,7 @@ struct run {
 	cJSON *conflicts;
 	cJSON *errors;
 	struct cs_remote_list remote;
+	int64_t webhook_grace_ms; /* as the plan used it */
 	struct cs_local_nft *local;
 	size_t nlocal, caplocal;
 	struct cs_arena local_arena;
@@ -147,6 +148,7 @@ cs_sync_opts_init(struct cs_sync_opts *o)
 	o->type = CS_SYNC_MANUAL;
 	o->debounce_ms = CS_SYNC_DEBOUNCE_MS;
 	o->grace_ms = CS_RESERVATION_GRACE_MS;
+	o->webhook_grace_ms = -1;
 	o->verify_limit = CS_VERIFY_PER_SYNC;
 }
 
@@ -328,6 +330,8 @@ report_new(struct run *r, int64_t now)
 	cs_json_add_int(o, "pendingCount", 0);
 	cs_json_add_int(o, "errorCount", 0);
 	cJSON_AddNullToObject(o, "syncLogId");
+	cJSON_AddArrayToObject(o, "deferred");
+	cs_json_add_int(o, "deferredCount", 0);
 	r->warnings = cJSON_AddArrayToObject(o, "warnings");
 	r->conflicts = cJSON_AddArrayToObject(o, "conflicts");
 	r->errors = cJSON_AddArrayToObject(o, "errors");
@@ -369,8 +373,32 @@ report_nmkr_usage(struct run *r, bool fetched)
 	    u.sent, u.refused, u.circuit_open, u.walks > 1 ? u.walks - 1 : 0);
 }
 
+/*
+ * An NFT the policy would not judge yet (a sale a webhook just recorded,
+ * against an NMKR list that may predate it): no change, no review item,
+ * but said in the report with its age so an operator sees why.
+ */
 static void
-report_discrepancies(struct run *r, const struct cs_plan *plan)
+deferred_entry(struct run *r, const struct cs_discrepancy *x, int64_t now)
+{
+	cJSON *list = cJSON_GetObjectItem(r->report, "deferred");
+	cJSON *d = cJSON_CreateObject();
+	const struct cs_local_nft *l = &r->local[x->local];
+
+	cs_json_add_str(d, "nftUid", x->uid);
+	cs_json_add_str(d, "nftName", x->name);
+	cs_json_add_str(d, "dbStatus",
+	    cs_nft_status_name((enum cs_nft_status)x->db_status));
+	cs_json_add_str(d, "nmkrStatus", x->nmkr_state);
+	cs_json_add_str(
+	    d, "lastModifiedBy", cs_source_name(l->last_modified_by));
+	cs_json_add_int(d, "ageMs", now - l->last_modified_at);
+	cs_json_add_str(d, "reason", x->reason);
+	cJSON_AddItemToArray(list, d);
+}
+
+static void
+report_discrepancies(struct run *r, const struct cs_plan *plan, int64_t now)
 {
 	cJSON *list = cJSON_GetObjectItem(r->report, "discrepancies");
 	size_t i, not_in_nmkr = 0, not_in_db = 0, flagged = 0;
@@ -393,6 +421,9 @@ report_discrepancies(struct run *r, const struct cs_plan *plan)
 		case CS_DECIDE_KEEP:
 		case CS_DECIDE_REVIEW:
 			warnf(r, "%s (%s): %s", x->name, x->uid, x->reason);
+			break;
+		case CS_DECIDE_DEFER:
+			deferred_entry(r, x, now);
 			break;
 		default:
 			break;
@@ -417,6 +448,16 @@ report_discrepancies(struct run *r, const struct cs_plan *plan)
 		    "with 'campaign-sync inventory import %lld --from-nmkr'",
 		    not_in_db, not_in_db == 1 ? "" : "s",
 		    not_in_db == 1 ? "is" : "are", (long long)r->camp.id);
+	if (plan->defers > 0) {
+		report_set_int(
+		    r->report, "deferredCount", (int64_t)plan->defers);
+		warnf(r,
+		    "%zu NFT%s sold by a webhook within the last %llds: "
+		    "deferred to the next sync, since NMKR's list may be an "
+		    "answer it cached before the sale (see 'deferred')",
+		    plan->defers, plan->defers == 1 ? "" : "s",
+		    (long long)(r->webhook_grace_ms / 1000));
+	}
 	if (flagged > 0)
 		warnf(r,
 		    "%zu NFT%s %s an NMKR state with no local meaning "
@@ -535,6 +576,7 @@ apply(struct run *r, const struct cs_plan *plan, int64_t now,
 			ch->source = source;
 			ch->reserved_until = x->reserved_until;
 			ch->sold_at = rm->sold_at;
+			ch->sold_at_raw = rm->sold_at_raw;
 			ch->detail = x->reason;
 			which[nch++] = x;
 		} else if (x->decision == CS_DECIDE_REVIEW) {
@@ -883,6 +925,10 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	memset(&popts, 0, sizeof(popts));
 	popts.now = cs_now_ms();
 	popts.grace_ms = opts->grace_ms;
+	popts.webhook_grace_ms = opts->webhook_grace_ms >= 0
+	                             ? opts->webhook_grace_ms
+	                             : cs_nmkr_webhook_grace_ms(env->nmkr);
+	r.webhook_grace_ms = popts.webhook_grace_ms;
 	popts.reservation_minutes =
 	    r.camp.reservation_minutes != 0      ? r.camp.reservation_minutes
 	    : r.project.reservation_minutes != 0 ? r.project.reservation_minutes
@@ -895,7 +941,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	cJSON_ReplaceItemInObject(
 	    r.report, "nmkrStats", counts_json(&plan.nmkr));
 	cJSON_ReplaceItemInObject(r.report, "dbStats", counts_json(&plan.db));
-	report_discrepancies(&r, &plan);
+	report_discrepancies(&r, &plan, popts.now);
 	phase_done(&r, "compare");
 
 	/* 6. Everything in one transaction. */

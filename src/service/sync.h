@@ -47,6 +47,9 @@ struct cs_sync_opts {
 	bool force;             /* skip the debounce */
 	int64_t debounce_ms;
 	int64_t grace_ms; /* see cs_plan_opts */
+	/* A webhook's sale this recent is deferred, not judged (see
+	 * cs_plan_opts); -1: the NMKR client's (CS_WEBHOOK_GRACE_SECONDS). */
+	int64_t webhook_grace_ms;
 	int verify_limit; /* chain checks per sync, at most
 	                     CS_VERIFY_PER_SYNC_MAX; 0: none */
 	cs_sync_progress_cb progress;
@@ -69,7 +72,8 @@ struct cs_sync_opts {
 	const atomic_bool *stop;
 };
 
-/** Defaults: manual, debounce 10 s, grace 2 min, 10 chain checks. */
+/** Defaults: manual, debounce 10 s, grace 2 min, the NMKR client's webhook
+ * grace, 10 chain checks. */
 void cs_sync_opts_init(struct cs_sync_opts *o);
 
 struct cs_sync_result {

@@ -21,6 +21,7 @@
 #include "clients/nmkr.h"
 #include "core/notify.h"
 #include "core/webhook_rules.h"
+#include "clients/nmkr_time.h"
 #include "service/metrics.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -193,6 +194,7 @@ struct cs_webhook_sink {
 	struct job *head, *tail;
 	bool stopping;
 	size_t max_batch;
+	const struct cs_tz *zone; /* NMKR's clock; never NULL */
 	struct secrets secrets;
 	uint64_t batches, items; /* for the log at exit */
 };
@@ -275,6 +277,7 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 		return error;
 	}
 	s->max_batch = opts->max_batch > 0 ? opts->max_batch : DEFAULT_BATCH;
+	s->zone = opts->zone != NULL ? opts->zone : cs_tz_utc();
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_mutex_init(&s->secrets.lock, NULL);
@@ -507,6 +510,26 @@ refuse(struct cs_webhook_sink *s, struct cs_webhook_reply *out, bool over_limit,
 	    out->message, 0, false, now, &out->event_id);
 }
 
+/*
+ * The sale's time from SaleDate, read as NMKR writes it (in its server's
+ * zone when there is no offset). The sale stands without it: a missing or
+ * malformed SaleDate is logged and the receipt time is used instead.
+ */
+static int64_t
+sale_date(const struct cs_webhook_sink *s, const char *text)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_nmkr_time t;
+
+	if (text == NULL)
+		return 0;
+	if (cs_nmkr_time_parse(text, s->zone, "SaleDate", &t, &err) < 0) {
+		cs_log_warn("webhook", "%s", cs_error_msg(&err));
+		return 0;
+	}
+	return t.ms;
+}
+
 int
 cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
     const char *body, size_t len, const char *payload_hash, int64_t now,
@@ -521,6 +544,7 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	struct job j;
 	enum cs_sale_class sale;
 	int64_t campaign = 0, sold_at = 0;
+	const char *sold_raw = NULL;
 	size_t i, n = 0;
 	bool known = false, sell, release;
 	int error = 0;
@@ -632,9 +656,8 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 		buyer = jstr(doc, "StakeAddressReceiver");
 	if (buyer != NULL && strlen(buyer) > CS_MAX_WALLET)
 		buyer = NULL;
-	if (jstr(doc, "SaleDate") == NULL ||
-	    cs_time_parse_iso8601(jstr(doc, "SaleDate"), &sold_at) < 0)
-		sold_at = 0;
+	sold_at = sale_date(s, jstr(doc, "SaleDate"));
+	sold_raw = sold_at != 0 ? jstr(doc, "SaleDate") : NULL;
 	uids = cs_xcalloc((size_t)cJSON_GetArraySize(nfts) + 1, sizeof(*uids));
 	cJSON_ArrayForEach(item, nfts) {
 		const char *uid = jstr(item, "NftUid");
@@ -684,6 +707,7 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 				ch->sold_to = buyer;
 				ch->tx_hash = tx;
 				ch->sold_at = sold_at;
+				ch->sold_at_raw = sold_raw;
 				ch->detail = "transactionconfirmed";
 			} else {
 				ch->new_status = CS_NFT_AVAILABLE;

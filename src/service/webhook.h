@@ -23,6 +23,7 @@
 
 #include "store/store.h"
 #include "util/error.h"
+#include "util/tz.h"
 
 struct cs_webhook_sink;
 
@@ -34,6 +35,9 @@ struct cs_webhook_sink_opts {
 	 * webhook_rotated_at (CS_WEBHOOK_SECRET_GRACE); 0: the default,
 	 * 600 s; < 0: not at all. The cache never outlives it. */
 	int64_t secret_grace_ms;
+	/* NMKR's clock, for a SaleDate without an offset (NMKR_TIMEZONE);
+	 * borrowed, must outlive the sink; NULL: UTC. */
+	const struct cs_tz *zone;
 };
 
 /** @param out caller owns, cs_webhook_sink_free() (which drains it). */

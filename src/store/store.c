@@ -120,6 +120,28 @@ WALK_SHIM(webhook, struct cs_webhook_event, cs_webhook_event_cb)
 
 /* ---- Opening ---------------------------------------------------------- */
 
+/*
+ * A libpq keyword/value string ("host=db password=x dbname=cs"): a word,
+ * spaces allowed, then '='. Such a string was once opened as a SQLite path,
+ * creating a file named after the password; a path of that shape needs the
+ * "sqlite:" prefix.
+ */
+static bool
+is_conninfo(const char *url)
+{
+	const char *p = url;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isalpha((unsigned char)*p) && *p != '_')
+		return false;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	return *p == '=';
+}
+
 static const struct cs_store_ops *
 backend_for(const char *url)
 {
@@ -127,7 +149,8 @@ backend_for(const char *url)
 	const char *scheme = "sqlite";
 
 	if (cs_str_startswith(url, "postgres://") ||
-	    cs_str_startswith(url, "postgresql://"))
+	    cs_str_startswith(url, "postgresql://") ||
+	    (!cs_str_startswith(url, "sqlite:") && is_conninfo(url)))
 		scheme = "postgres";
 	else if (strchr(url, ':') != NULL &&
 	         !cs_str_startswith(url, "sqlite:") &&
@@ -153,8 +176,8 @@ cs_store_open(struct cs_store **out, const char *url, struct cs_error *err)
 	ops = backend_for(url);
 	if (ops == NULL)
 		return cs_error_set(err, CS_EINVAL,
-		    "unsupported database url (use sqlite:PATH or "
-		    "postgres://...)");
+		    "unsupported database url (use sqlite:PATH, "
+		    "postgres://... or host=... dbname=...)");
 	s = cs_xcalloc(1, sizeof(*s));
 	s->ops = ops;
 	s->url = cs_xstrdup(url);
@@ -761,6 +784,7 @@ import_state(struct tx *tx, const struct cs_nft *in, int64_t id, int64_t now,
 	ch.sold_to = in->sold_to;
 	ch.tx_hash = in->tx_hash;
 	ch.sold_at = in->sold_at;
+	ch.sold_at_raw = in->sold_at_raw;
 	ch.detail = "state at import";
 	r = apply_change(tx, &ch, now, NULL, err, &error);
 	if (r == CS_APPLY_OK || r == CS_APPLY_NOOP)
@@ -860,6 +884,7 @@ import_tx(struct tx *tx, void *payload, struct cs_error *err)
 		row.sold_to = NULL;
 		row.tx_hash = NULL;
 		row.sold_at = 0;
+		row.sold_at_raw = NULL;
 		error = ops->nft_insert(tx->s->conn, &row, err);
 		if (error == CS_ECONFLICT)
 			error = cs_error_set(err, CS_ECONFLICT,
@@ -1000,6 +1025,7 @@ change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
 	next->sold_to = NULL;
 	next->tx_hash = NULL;
 	next->sold_at = 0;
+	next->sold_at_raw = NULL;
 	next->claimed_by = NULL;
 	if (ch->new_status == CS_NFT_RESERVED) {
 		next->reserved_by = CS_UNCONST(ch->reserved_by);
@@ -1022,6 +1048,12 @@ change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
 		next->sold_at = was_sold && cur->sold_at != 0 ? cur->sold_at
 		                : ch->sold_at != 0            ? ch->sold_at
 		                                              : now;
+		/* The text NMKR wrote goes with the time it was read as. */
+		next->sold_at_raw =
+		    was_sold && cur->sold_at != 0
+		        ? cur->sold_at_raw
+		        : (ch->sold_at != 0 ? CS_UNCONST(ch->sold_at_raw)
+		                            : NULL);
 	}
 	if (next->status == cur->status &&
 	    cs_str_eq(next->reserved_by, cur->reserved_by) &&
@@ -1029,6 +1061,7 @@ change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
 	    cs_str_eq(next->sold_to, cur->sold_to) &&
 	    cs_str_eq(next->tx_hash, cur->tx_hash) &&
 	    next->sold_at == cur->sold_at &&
+	    cs_str_eq(next->sold_at_raw, cur->sold_at_raw) &&
 	    cs_str_eq(next->claimed_by, cur->claimed_by))
 		return CS_APPLY_NOOP;
 	next->version = cur->version + 1;

@@ -243,12 +243,15 @@ struct cs_nft_change {
 	const char *detail;       /* kept in the history row */
 	int64_t sync_log_id;      /* cause, 0 if none */
 	int64_t webhook_event_id; /* cause, 0 if none */
+	/* sold_at as NMKR wrote it, kept with it (a sale's recorded time
+	 * stays, and its text with it); NULL if none. */
+	const char *sold_at_raw;
 };
 
 #define CS_NFT_CHANGE_INIT                                                     \
 	{                                                                      \
 		0, NULL, 0, -1, -1, CS_NFT_AVAILABLE, CS_SOURCE_ADMIN, NULL,   \
-		    0, NULL, NULL, 0, NULL, 0, 0                               \
+		    0, NULL, NULL, 0, NULL, 0, 0, NULL                         \
 	}
 
 /**

@@ -63,7 +63,7 @@ cs_log_secret(const char *secret)
 {
 	size_t i;
 
-	if (secret == NULL || strlen(secret) < 4)
+	if (secret == NULL || *secret == '\0')
 		return;
 	pthread_mutex_lock(&log_lock);
 	for (i = 0; i < nsecrets; i++) {
@@ -88,24 +88,7 @@ cs_log_secrets_clear(void)
 static void
 redact_locked(char *s, size_t size)
 {
-	static const char mark[] = "[redacted]";
-	size_t i, slen, mlen = sizeof(mark) - 1;
-	char *p;
-
-	for (i = 0; i < nsecrets; i++) {
-		slen = strlen(secrets[i]);
-		while ((p = strstr(s, secrets[i])) != NULL) {
-			size_t tail = strlen(p + slen) + 1;
-
-			if ((size_t)(p - s) + mlen + tail > size) {
-				/* No room for the mark: blank the secret. */
-				memset(p, '*', slen);
-				continue;
-			}
-			memmove(p + mlen, p + slen, tail);
-			memcpy(p, mark, mlen);
-		}
-	}
+	cs_str_scrub(s, size, (const char *const *)secrets, nsecrets);
 }
 
 void

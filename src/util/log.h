@@ -41,16 +41,17 @@ CS_NODISCARD int cs_log_format_parse(const char *s, enum cs_log_format *out);
 CS_NODISCARD int cs_log_level_parse(const char *s, enum cs_log_level *out);
 
 /**
- * Register a secret to scrub from every line. Strings shorter than 4 bytes are
- * ignored (they would scrub ordinary text). The string is copied. Call before
- * threads start or while no other thread logs.
+ * Register a secret to scrub from every line (cs_str_scrub(): one shorter
+ * than CS_SECRET_WORD_LEN bytes only where it stands alone). The string is
+ * copied. Safe from any thread.
  */
 void cs_log_secret(const char *secret);
 
 /** Forget every registered secret (tests). */
 void cs_log_secrets_clear(void);
 
-/** Apply the scrubbing to a string in place (for errors shown to a user). */
+/** Apply the scrubbing to a string in place (for errors shown to a user):
+ * cs_str_scrub() with the registered secrets. */
 void cs_log_redact(char *s, size_t size);
 
 bool cs_log_enabled(enum cs_log_level level);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 int
@@ -26,6 +27,22 @@ cs_str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	if (v < min || v > max)
 		return CS_EINVAL;
 	*out = (int64_t)v;
+	return 0;
+}
+
+int
+cs_i64_from_double(double d, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t v;
+
+	/* -2^63 <= d < 2^63, compared as doubles (both exact): only then is
+	 * the cast defined. NaN fails every comparison. */
+	if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+		return CS_EINVAL;
+	v = (int64_t)d;
+	if ((double)v != d || v < min || v > max)
+		return CS_EINVAL;
+	*out = v;
 	return 0;
 }
 
@@ -174,30 +191,27 @@ cs_str_trim(char *s)
 	return s;
 }
 
-bool
-cs_str_next_url_password(
-    const char *url, const char **pos, const char **start, size_t *len)
+/* A password in scheme://user:PASSWORD@host/...?password=VALUE. */
+static bool
+uri_password(const char *url, const char **pos, const char **start, size_t *len)
 {
 	static const char key[] = "password=";
 	const char *auth = strstr(url, "://"), *end, *at = NULL, *colon, *k;
 
-	/* scheme://user:password@host: the authority ends at the first '/'
-	 * (as libpq reads it), its user part at its last '@'. */
-	if (auth != NULL) {
-		auth += 3;
-		end = auth + strcspn(auth, "/");
-		for (k = auth; k < end; k++) {
-			if (*k == '@')
-				at = k;
-		}
-		colon =
-		    at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon != NULL && *pos <= colon) {
-			*start = colon + 1;
-			*len = (size_t)(at - *start);
-			*pos = at;
-			return true;
-		}
+	/* The authority ends at the first '/' (as libpq reads it), its user
+	 * part at its last '@'. */
+	auth += 3;
+	end = auth + strcspn(auth, "/");
+	for (k = auth; k < end; k++) {
+		if (*k == '@')
+			at = k;
+	}
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon != NULL && *pos <= colon) {
+		*start = colon + 1;
+		*len = (size_t)(at - *start);
+		*pos = at;
+		return true;
 	}
 	k = strstr(*pos, key);
 	if (k == NULL)
@@ -206,6 +220,73 @@ cs_str_next_url_password(
 	*len = strcspn(*start, "& ");
 	*pos = *start + *len;
 	return true;
+}
+
+/* A value of a libpq keyword/value string from p: 'quoted' (with its
+ * quotes) or unquoted up to an unescaped space; backslash escapes. */
+static const char *
+conninfo_value_end(const char *p)
+{
+	bool quoted = *p == '\'';
+
+	if (quoted)
+		p++;
+	while (*p != '\0') {
+		if (*p == '\\' && p[1] != '\0') {
+			p += 2;
+			continue;
+		}
+		if (quoted && *p == '\'')
+			return p + 1;
+		if (!quoted && isspace((unsigned char)*p))
+			return p;
+		p++;
+	}
+	return p;
+}
+
+/* The password of a libpq keyword/value string ("host=db password=x"). */
+static bool
+conninfo_password(const char **pos, const char **start, size_t *len)
+{
+	static const char key[] = "password";
+	const char *p = *pos, *k, *v;
+	size_t klen;
+
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return false;
+		k = p;
+		while (*p != '\0' && *p != '=' && !isspace((unsigned char)*p))
+			p++;
+		klen = (size_t)(p - k);
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p != '=')
+			continue; /* not key=value: libpq refuses it */
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+		v = p;
+		p = conninfo_value_end(v);
+		if (klen == sizeof(key) - 1 && memcmp(k, key, klen) == 0) {
+			*start = v;
+			*len = (size_t)(p - v);
+			*pos = p;
+			return true;
+		}
+	}
+}
+
+bool
+cs_str_next_url_password(
+    const char *url, const char **pos, const char **start, size_t *len)
+{
+	if (strstr(url, "://") != NULL)
+		return uri_password(url, pos, start, len);
+	return conninfo_password(pos, start, len);
 }
 
 void
@@ -234,4 +315,56 @@ cs_str_redact_url(const char *url, char *out, size_t size)
 	PUT(p, strlen(p));
 	out[n] = '\0';
 #undef PUT
+}
+
+/* The secret of the n that matches at s[i] (the longest), or 0. */
+static size_t
+secret_at(const char *s, size_t i, const char *const *secrets, size_t n)
+{
+	size_t k, len, best = 0;
+
+	for (k = 0; k < n; k++) {
+		const char *x = secrets[k];
+
+		if (x == NULL || x[0] != s[i])
+			continue;
+		len = strlen(x);
+		if (len <= best || strncmp(s + i, x, len) != 0)
+			continue;
+		if (len < CS_SECRET_WORD_LEN &&
+		    ((i > 0 && isalnum((unsigned char)s[i - 1])) ||
+		        isalnum((unsigned char)s[i + len])))
+			continue;
+		best = len;
+	}
+	return best;
+}
+
+void
+cs_str_scrub(char *s, size_t size, const char *const *secrets, size_t n)
+{
+	static const char mark[] = "[redacted]";
+	size_t i = 0, o = 0, len;
+	char *out;
+
+	if (size == 0 || n == 0)
+		return;
+	out = cs_xmalloc(size);
+	while (s[i] != '\0') {
+		len = secret_at(s, i, secrets, n);
+		if (len > 0) {
+			if (o + sizeof(mark) - 1 >= size)
+				break;
+			memcpy(out + o, mark, sizeof(mark) - 1);
+			o += sizeof(mark) - 1;
+			i += len;
+		} else {
+			if (o + 1 >= size)
+				break;
+			out[o++] = s[i++];
+		}
+	}
+	out[o] = '\0';
+	memcpy(s, out, o + 1);
+	free(out);
 }

@@ -24,6 +24,15 @@
 CS_NODISCARD int cs_str_to_i64(
     const char *s, int64_t min, int64_t max, int64_t *out);
 
+/**
+ * The one conversion of a double (a JSON number) to an integer: d must be
+ * whole and in [min, max]. NaN, infinities, fractions and values out of
+ * range (a cast of which is undefined behaviour) are refused, and *out is
+ * left alone. @return 0 or CS_EINVAL
+ */
+CS_NODISCARD int cs_i64_from_double(
+    double d, int64_t min, int64_t max, int64_t *out);
+
 /** strcmp() == 0, with NULL equal only to NULL. */
 bool cs_str_eq(const char *a, const char *b);
 
@@ -60,19 +69,40 @@ char *cs_str_trim(char *s);
 
 /**
  * The next password in a database URL or connection string, searching from
- * *pos (start with *pos = url): the one of scheme://user:PASSWORD@host/...
- * (the user part ends at the authority's last '@', as libpq reads it),
- * then each password=VALUE (ended by '&' or a space). Sets *start and *len
- * and moves *pos past it. @return false when there is none left
+ * *pos (start with *pos = url). A URL (scheme://...) has the one of
+ * scheme://user:PASSWORD@host/... (the user part ends at the authority's
+ * last '@', as libpq reads it), then each password=VALUE (ended by '&' or a
+ * space). A libpq keyword/value string has the value of each password
+ * keyword, read as libpq reads it: spaces around '=' allowed, a quoted value
+ * ('a b', backslash escapes) spans its quotes, an unquoted one ends at a
+ * space not escaped by a backslash, an unterminated quote runs to the end.
+ * Sets *start and *len to the value as written and moves *pos past it.
+ * @return false when there is none left
  */
 bool cs_str_next_url_password(
     const char *url, const char **pos, const char **start, size_t *len);
 
 /**
- * A database URL or connection string fit to show: the password of
- * scheme://user:PASSWORD@host/... and every password=VALUE (ended by '&'
- * or a space) become "[redacted]". Truncated to size.
+ * A database URL or connection string fit to show: every password that
+ * cs_str_next_url_password() finds becomes "[redacted]". Truncated to size.
  */
 void cs_str_redact_url(const char *url, char *out, size_t size);
+
+/** Secrets shorter than this are scrubbed only where they stand alone. */
+#define CS_SECRET_WORD_LEN 4
+
+/**
+ * The program's one secret scrubber: every occurrence in s of each of the n
+ * secrets becomes "[redacted]", in place, in one pass from left to right (a
+ * replacement is never searched again, so a secret that is part of the mark
+ * cannot loop). A secret shorter than CS_SECRET_WORD_LEN bytes is replaced
+ * only where no letter or digit touches it, since it would eat ordinary
+ * text. The result is cut to size - 1 bytes, never inside a mark (a secret
+ * that does not fit is dropped, not shown). NULL and empty secrets are
+ * skipped. The logger (cs_log_redact()) and the store's messages use it.
+ *
+ * @param s a string of at most size - 1 bytes, changed in place
+ */
+void cs_str_scrub(char *s, size_t size, const char *const *secrets, size_t n);
 
 #endif

@@ -165,8 +165,11 @@ cs_time_parse_http_date(const char *s, int64_t *out)
 	p += 2;
 	if (digits(&p, 2, &d) || *p++ != ' ')
 		return CS_EPARSE;
+	/* Three bytes of month only if the string has them. */
+	if (strnlen(p, 3) != 3)
+		return CS_EPARSE;
 	m = strstr(months, (char[4]){p[0], p[1], p[2], 0});
-	if (m == NULL || (m - months) % 3 != 0 || p[0] == '\0')
+	if (m == NULL || (m - months) % 3 != 0)
 		return CS_EPARSE;
 	mon = (int)(m - months) / 3 + 1;
 	p += 3;

@@ -328,7 +328,11 @@ async function main() {
   const bfApi = `http://${bfLine.replace(/^listening on /, "")}/api/v0`;
   const nmkrLine = await startProcess("fake-nmkr", [nmkrBin, "--listen", "127.0.0.1:0", "--api-key", NMKR_KEY,
     "--project", PROJECT, "--nfts", String(NFTS), "--sold", String(SOLD), "--latency-ms", "30",
-    "--blockfrost", bfApi, "--blockfrost-project-id", BF_PROJECT], childEnv({}));
+    "--blockfrost", bfApi, "--blockfrost-project-id", BF_PROJECT,
+    // The page test changes the fake and syncs at once: NMKR's 20 s result
+    // cache (the fake's default) would hide the change (tests/support/fakeproc.c
+    // turns it off the same way for the C tests).
+    "--cache-seconds", "0"], childEnv({}));
   const nmkr = `http://${nmkrLine.replace(/^listening on /, "")}`;
   const serveLine = await startProcess("serve", [serveBin, "serve", "--listen", "127.0.0.1:0", "--no-schedule"],
     childEnv({

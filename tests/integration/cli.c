@@ -371,6 +371,37 @@ CS_TEST(cli__bad_input_changes_nothing)
 	free(bad);
 }
 
+/* NMKR_TIMEZONE is loaded when the configuration is read: a zone that
+ * does not exist, or a name that is not one, is a configuration error
+ * (78) naming the variable, before any command runs. */
+CS_TEST(cli__bad_nmkr_timezone_is_a_configuration_error)
+{
+	static const char *const bad[] = {"NMKR_TIMEZONE=Mars/Olympus",
+	    "NMKR_TIMEZONE=../../etc/passwd", "CS_WEBHOOK_GRACE_SECONDS=soon",
+	    "CS_WEBHOOK_GRACE_SECONDS=-1", NULL};
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	const char *argv[] = {bin, "campaign", "list", NULL};
+	const char *env[3] = {NULL, NULL, NULL};
+	char *out, *err;
+	size_t i;
+
+	expect_ok(CS2("campaign", "list")); /* sets db_env */
+	env[0] = db_env;
+	for (i = 0; bad[i] != NULL; i++) {
+		env[1] = bad[i];
+		ASSERT_EQ(cs_test_run(argv, env, NULL, &out, &err), 78);
+		ASSERT_STR_CONTAINS(
+		    err, i < 2 ? "NMKR_TIMEZONE" : "CS_WEBHOOK_GRACE_SECONDS");
+		free(out);
+		free(err);
+	}
+	env[1] = "NMKR_TIMEZONE=Europe/Berlin";
+	ASSERT_EQ(cs_test_run(argv, env, NULL, &out, &err), 0);
+	free(out);
+	free(err);
+	free(bin);
+}
+
 CS_TEST(cli__delete_guards_sales)
 {
 	struct run r, list;

@@ -255,7 +255,8 @@ webhook_goes_through(int64_t id)
 	ASSERT_OK(cs_store_nft_list(s, &q, first_uid, uid, TERR));
 	ASSERT_TRUE(uid[0] != '\0');
 	snprintf(body, sizeof(body),
-	    "{\"EventType\":\"transactionconfirmed\",\"ProjectUid\":\"%s\","
+	    "{\"EventType\":\"transactionconfirmed\",\"SaleType\":"
+	    "\"paidonftaddress\",\"ProjectUid\":\"%s\","
 	    "\"SaleDate\":\"2026-11-25T12:00:00+00:00\","
 	    "\"NotificationSaleNfts\":[{\"NftUid\":\"%s\",\"Count\":1}],"
 	    "\"TxHash\":\"%064d\",\"ReceiverAddress\":\"addr_test1limits\"}",

@@ -8,6 +8,9 @@
 #include "test.h"
 
 #include <curl/curl.h>
+#ifdef CS_WITH_POSTGRES
+#include <libpq-fe.h>
+#endif
 #include <signal.h>
 
 #include "service/webhook.h"
@@ -547,6 +550,60 @@ CS_TEST(load__500_webhooks_during_a_sync)
 	burst_free(b, 500);
 	free(b);
 	free(hc.per_nft);
+}
+
+/* Issue 13: a libpq keyword/value string was opened as a SQLite file named
+ * after it, and a quoted password was logged half redacted. Now it is
+ * PostgreSQL's, and the password is hidden whole. */
+CS_TEST(load__keyword_database_url_is_postgres)
+{
+#ifdef CS_WITH_POSTGRES
+	char *cs = cs_build_path("src/cli/campaign-sync");
+	const char *argv[] = {
+	    cs, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
+	const char *env[4];
+	PQconninfoOption *opts, *o;
+	struct cs_buf kw = CS_BUF_INIT(4096);
+	const char *v;
+	char *url, *log;
+
+	if (!cs_fixture_db_is_pg())
+		CS_CANNOT_RUN("PostgreSQL only");
+	url = cs_fixture_db_url("load.db");
+	opts = PQconninfoParse(url, NULL);
+	ASSERT_TRUE(opts != NULL);
+	ASSERT_OK(cs_buf_puts(&kw, "CS_DATABASE_URL="));
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || strcmp(o->keyword, "password") == 0)
+			continue;
+		ASSERT_OK(cs_buf_printf(&kw, "%s = '", o->keyword));
+		for (v = o->val; *v != '\0'; v++) {
+			if (*v == '\'' || *v == '\\')
+				ASSERT_OK(cs_buf_putc(&kw, '\\'));
+			ASSERT_OK(cs_buf_putc(&kw, *v));
+		}
+		ASSERT_OK(cs_buf_puts(&kw, "' "));
+	}
+	PQconninfoFree(opts);
+	ASSERT_OK(cs_buf_puts(&kw, "password='pw with spaces and \\'quotes'"));
+	env[0] = cs_buf_cstr(&kw);
+	env[1] = "CS_ADMIN_TOKEN=" TOKEN;
+	env[2] = "CS_LOG_LEVEL=debug";
+	env[3] = NULL;
+	cs_fakeproc_start(&server, argv, env);
+	ASSERT_EQ(cs_fakeproc_stop(&server), 0);
+	log = cs_fakeproc_log(&server);
+	ASSERT_STR_CONTAINS(log, "password=[redacted]");
+	ASSERT_STR_CONTAINS(log, "dbname = ");
+	ASSERT_STR_NOT_CONTAINS(log, "spaces");
+	ASSERT_STR_NOT_CONTAINS(log, "quotes");
+	free(log);
+	cs_buf_dispose(&kw);
+	free(url);
+	free(cs);
+#else
+	CS_CANNOT_RUN("built without PostgreSQL");
+#endif
 }
 
 /* A password in CS_DATABASE_URL never reaches the log, though serve logs

@@ -51,6 +51,35 @@ cs_fakeproc_log(const struct cs_fakeproc *p)
 	return s != NULL ? s : cs_xstrdup("");
 }
 
+/*
+ * fake-nmkr caches its answers for 20 s by default, as NMKR does; a test
+ * that changes the fake and syncs at once would read the old answer. So
+ * tests get the cache off unless they pass --cache-seconds themselves.
+ * Runs in the child between fork and exec: the copy is never freed.
+ */
+static const char *const *
+cache_off_unless_asked(const char *const *argv)
+{
+	const char **v;
+	size_t n, len = strlen(argv[0]);
+	static const char name[] = "fake-nmkr";
+
+	if (len < sizeof(name) - 1 ||
+	    strcmp(argv[0] + len - (sizeof(name) - 1), name) != 0)
+		return argv;
+	for (n = 1; argv[n] != NULL; n++) {
+		if (strncmp(argv[n], "--cache-seconds", 15) == 0)
+			return argv;
+	}
+	v = calloc(n + 3, sizeof(*v));
+	if (v == NULL)
+		return argv;
+	memcpy(v, argv, n * sizeof(*v));
+	v[n] = "--cache-seconds";
+	v[n + 1] = "0";
+	return v;
+}
+
 void
 cs_fakeproc_start(
     struct cs_fakeproc *p, const char *const *argv, const char *const *env)
@@ -82,6 +111,7 @@ cs_fakeproc_start(
 		setpgid(0, 0);
 		for (i = 0; env != NULL && env[i] != NULL; i++)
 			putenv((char *)(uintptr_t)env[i]);
+		argv = cache_off_unless_asked(argv);
 		execv(argv[0], (char *const *)(uintptr_t)argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);

@@ -1193,6 +1193,93 @@ CS_TEST(contract__sync_apply_refused_row_in_a_batch)
 	cs_store_free(s);
 }
 
+/*
+ * The sale time's text as NMKR wrote it (issue 12) travels with sold_at:
+ * stored with a sale, kept while the recorded time stays, cleared when the
+ * NFT is no longer sold; the same through the sync's batched writes (the
+ * PostgreSQL backend writes them as arrays).
+ */
+CS_TEST(contract__sale_time_text_kept_with_sold_at)
+{
+	static struct plan_acc p;
+	static enum cs_apply_result results[8];
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_sync_apply ap;
+	struct ids_acc ids;
+	struct cs_nft n;
+	struct cs_nft_change *c;
+	char *uid = cs_fixture_uid(41, 0);
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	import_n(s, id, 4, 41, &res);
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_SOLD;
+	ch.source = CS_SOURCE_WEBHOOK;
+	ch.sold_at = NOW - 7200000;
+	ch.sold_at_raw = "2026-11-25T10:00:00.1234567";
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW, &n, TERR));
+	ASSERT_EQ(n.sold_at, NOW - 7200000);
+	ASSERT_STR_EQ(n.sold_at_raw, "2026-11-25T10:00:00.1234567");
+	cs_nft_dispose(&n);
+	ASSERT_OK(cs_store_nft_get(s, uid, &n, TERR));
+	ASSERT_STR_EQ(n.sold_at_raw, "2026-11-25T10:00:00.1234567");
+	cs_nft_dispose(&n);
+	/* Another source's time for the same sale: both stay as recorded. */
+	ch.sold_at = NOW + 5;
+	ch.sold_at_raw = "2026-11-25T12:00:00+02:00";
+	ch.sold_to = "addr_test1buyer";
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 1, &n, TERR));
+	ASSERT_EQ(n.sold_at, NOW - 7200000);
+	ASSERT_STR_EQ(n.sold_at_raw, "2026-11-25T10:00:00.1234567");
+	cs_nft_dispose(&n);
+	/* No longer sold: gone with the time. */
+	ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+	ch.nft_uid = uid;
+	ch.new_status = CS_NFT_AVAILABLE;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 2, &n, TERR));
+	ASSERT_TRUE(n.sold_at_raw == NULL);
+	cs_nft_dispose(&n);
+	/* A sale without NMKR's time (0: now) has no text either. */
+	ch.new_status = CS_NFT_SOLD;
+	ch.sold_at_raw = "ignored without sold_at";
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW + 3, &n, TERR));
+	ASSERT_EQ(n.sold_at, NOW + 3);
+	ASSERT_TRUE(n.sold_at_raw == NULL);
+	cs_nft_dispose(&n);
+
+	ids.ids = cs_xcalloc(5, sizeof(*ids.ids));
+	ids.n = 0;
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &q, ids_cb, &ids, TERR));
+	ASSERT_EQ(ids.n, 4);
+	p.n = 0;
+	c = plan_push(&p, ids.ids[1], CS_APPLY_OK);
+	c->sold_at = NOW - 1000;
+	c->sold_at_raw = "2026-11-25T11:59:59";
+	c = plan_push(&p, ids.ids[2], CS_APPLY_OK);
+	c->sold_at = NOW - 2000;
+	c->sold_at_raw = ODD_WALLET; /* quoting, as any text */
+	c = plan_push(&p, ids.ids[3], CS_APPLY_OK);
+	sync_apply_n(s, id, p.ch, p.n, results, &ap);
+	ASSERT_OK(cs_store_nft_get_by_id(s, ids.ids[1], &n, TERR));
+	ASSERT_EQ(n.sold_at, NOW - 1000);
+	ASSERT_STR_EQ(n.sold_at_raw, "2026-11-25T11:59:59");
+	cs_nft_dispose(&n);
+	ASSERT_OK(cs_store_nft_get_by_id(s, ids.ids[2], &n, TERR));
+	ASSERT_STR_EQ(n.sold_at_raw, ODD_WALLET);
+	cs_nft_dispose(&n);
+	ASSERT_OK(cs_store_nft_get_by_id(s, ids.ids[3], &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD);
+	ASSERT_TRUE(n.sold_at_raw == NULL);
+	cs_nft_dispose(&n);
+	free(ids.ids);
+	free(uid);
+	cs_store_free(s);
+}
+
 CS_TEST(contract__sync_log_filters_and_prune)
 {
 	struct cs_store *s = open_store();

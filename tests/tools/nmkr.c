@@ -376,11 +376,12 @@ CS_TEST(getnfts__bad_orderby)
 
 CS_TEST(getnfts__unknown_project_406_then_404)
 {
+	static const char *const cache_on[] = {"--cache-seconds", "20", NULL};
 	struct cs_fakeproc p;
 	struct th_resp r;
 	const char *other = "00000000-0000-4000-8000-000000000000";
 
-	start_small(&p);
+	th_start_nmkr(&p, cache_on);
 	get(&r, &p, BEARER, "/v2/GetNfts/%s/all/10/1", other);
 	assert_api_error(&r, 406, 50, "Projectuid not known");
 	th_assert_schema(
@@ -829,7 +830,7 @@ CS_TEST(ratelimit__429_after_limit)
 	static const char *const args[] = {
 	    "--nfts", "3", "--rate-limit", "5", NULL};
 	static const char *const other_ip[] = {
-	    "Authorization: " BEARER, "X-Real-IP: 10.9.8.7", NULL};
+	    "Authorization: " BEARER, "X-Real-IP: 127.0.0.9", NULL};
 	struct cs_fakeproc p;
 	struct th_resp r;
 	char retry[32], *url;
@@ -921,6 +922,163 @@ CS_TEST(cache__off_shows_changes_at_once)
 	set_state(&p, uid, "{\"state\":\"sold\"}");
 	ASSERT_EQ(sold_count(&p), 2);
 	free(uid);
+	cs_fakeproc_stop(&p);
+}
+
+/* The first item of GetNfts/{project}/all/{count}/1{query}: its state. */
+static char *
+first_state(const struct cs_fakeproc *p, const char *count, const char *query,
+    const char *const *hdr)
+{
+	struct th_resp r;
+	char *url, *state;
+	cJSON *doc;
+
+	url = th_url(p, "/v2/GetNfts/%s/all/%s/1%s", TH_PROJECT, count, query);
+	th_request(&r, "GET", url, hdr, NULL);
+	ASSERT_EQ(r.status, 200);
+	doc = th_json(&r);
+	state = cs_xstrdup(th_str(cJSON_GetArrayItem(doc, 0), "state"));
+	cJSON_Delete(doc);
+	th_resp_free(&r);
+	free(url);
+	return state;
+}
+
+/* Started as a person would, without --cache-seconds (through env(1), so
+ * the test support does not turn the cache off): NMKR's 20 s apply. */
+CS_TEST(cache__on_by_default_for_20_seconds)
+{
+	char *bin = cs_build_path("tools/fake-nmkr/fake-nmkr");
+	const char *argv[] = {"/usr/bin/env", bin, "--listen", "127.0.0.1:0",
+	    "--api-key", TH_KEY, "--nfts", "5", "--sold", "1", NULL};
+	struct cs_fakeproc p;
+	char *uid, *log;
+
+	cs_fakeproc_start(&p, argv, NULL);
+	ASSERT_EQ(sold_count(&p), 1);
+	uid = uid_in_state(&p, "free");
+	set_state(&p, uid, "{\"state\":\"sold\"}");
+	ASSERT_EQ(sold_count(&p), 1); /* NMKR's cached answer */
+	log = cs_fakeproc_log(&p);
+	ASSERT_TRUE(strstr(log, "cache 20s") != NULL);
+	free(log);
+	free(uid);
+	free(bin);
+	cs_fakeproc_stop(&p);
+}
+
+/* Errors are cached and replayed as NMKR's controllers do: a 404 for an
+ * NFT that exists a moment later stays a 404 until the entry expires. */
+CS_TEST(cache__errors_replayed_until_expiry)
+{
+	static const char *const args[] = {
+	    "--nfts", "5", "--cache-seconds", "1", NULL};
+	struct cs_fakeproc p;
+	struct th_resp r;
+	cJSON *doc;
+	char uid[37];
+
+	th_start_nmkr(&p, args);
+	th_nft_uid(TH_PROJECT, 6, uid); /* the next NFT the fake adds */
+	get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	assert_api_error(&r, 404, 404, "Nft not found");
+	th_resp_free(&r);
+	doc = th_control(&p, "POST", "/__fake/nfts", "{\"count\":1}", 200);
+	ASSERT_STR_EQ(
+	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "uids"), 0)
+	        ->valuestring,
+	    uid);
+	cJSON_Delete(doc);
+	get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	assert_api_error(&r, 404, 404, "Nft not found"); /* replayed */
+	th_resp_free(&r);
+	/* A wrong key's 401 is cached under that key, not the right one's. */
+	get(&r, &p, "Bearer nope", "/v2/GetCounts/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 401);
+	th_resp_free(&r);
+	get(&r, &p, BEARER, "/v2/GetCounts/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 200);
+	th_resp_free(&r);
+	cs_sleep_ms(1100);
+	get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	ASSERT_EQ(r.status, 200);
+	th_resp_free(&r);
+	cs_fakeproc_stop(&p);
+}
+
+/* The key is the controller, the API key and the controller's parameters
+ * as bound (count 010 is 10; no orderby is orderby=id), not the client. */
+CS_TEST(cache__keyed_by_key_and_parameters_not_client)
+{
+	static const char *const args[] = {
+	    "--nfts", "30", "--cache-seconds", "20", NULL};
+	static const char *const other_ip[] = {"X-Real-IP: 127.0.0.9", NULL};
+	static const char *const bearer[] = {"Authorization: " BEARER, NULL};
+	static const char *const raw_key[] = {"Authorization: " TH_KEY, NULL};
+	struct cs_fakeproc p;
+	struct th_resp r;
+	char uid[37], *st;
+	const char *auth_other[] = {
+	    "Authorization: " BEARER, other_ip[0], NULL};
+
+	th_start_nmkr(&p, args);
+	st = first_state(&p, "10", "", bearer);
+	ASSERT_STR_EQ(st, "free");
+	free(st);
+	th_nft_uid(TH_PROJECT, 1, uid);
+	set_state(&p, uid, "{\"state\":\"sold\"}");
+
+	/* Same entry: stale. */
+	st = first_state(&p, "10", "", bearer);
+	ASSERT_STR_EQ(st, "free");
+	free(st);
+	st = first_state(&p, "10", "?orderby=id", bearer);
+	ASSERT_STR_EQ(st, "free");
+	free(st);
+	st = first_state(&p, "010", "", bearer);
+	ASSERT_STR_EQ(st, "free");
+	free(st);
+	st = first_state(&p, "10", "", auth_other);
+	ASSERT_STR_EQ(st, "free");
+	free(st);
+	/* "Bearer " is removed before the key is used: same key. */
+	st = first_state(&p, "10", "", raw_key);
+	ASSERT_STR_EQ(st, "free");
+	free(st);
+
+	/* Other parameters: fresh. */
+	st = first_state(&p, "11", "", bearer);
+	ASSERT_STR_EQ(st, "sold");
+	free(st);
+	get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_TRUE(strstr(r.body, "\"state\":\"sold\"") != NULL);
+	th_resp_free(&r);
+	cs_fakeproc_stop(&p);
+}
+
+/* GetNotifications replays only cached errors: a list just changed by
+ * UpdateNotifications shows at once, cache or not. */
+CS_TEST(cache__notifications_not_replayed)
+{
+	static const char *const args[] = {"--cache-seconds", "20", NULL};
+	const char *body = "[{\"notificationType\":\"webhook\","
+	                   "\"address\":\"https://example.com/hook\","
+	                   "\"isActive\":true}]";
+	struct cs_fakeproc p;
+	struct th_resp r;
+	cJSON *doc;
+
+	th_start_nmkr(&p, args);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 204);
+	th_resp_free(&r);
+	doc = update_notifications(&p, TH_PROJECT, body, 200);
+	cJSON_Delete(doc);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 200);
+	th_resp_free(&r);
 	cs_fakeproc_stop(&p);
 }
 
@@ -1646,6 +1804,69 @@ CS_TEST(webhook__signed_body_and_state)
 	th_receiver_stop(rx);
 	free(secret);
 	cs_fakeproc_stop(&p);
+}
+
+/* NMKR writes selldate, reserveduntil and a sale's SaleDate from its
+ * server's local clock without an offset: with --timezone the fake does
+ * the same (Asia/Kolkata: +05:30, no DST). */
+CS_TEST(timezone__local_times_without_offset)
+{
+	static const char *const utc_args[] = {
+	    "--nfts", "3", "--sold", "1", NULL};
+	static const char *const ist_args[] = {
+	    "--nfts", "3", "--sold", "1", "--timezone", "Asia/Kolkata", NULL};
+	struct cs_fakeproc pu, pi;
+	struct th_receiver *rx;
+	struct th_resp r;
+	char *uid, hook[128], body[512], *secret;
+	const char *raw, *sd;
+	int64_t t_utc, t_ist, now = cs_now_ms();
+	size_t rawlen;
+	cJSON *doc, *sent;
+
+	th_start_nmkr(&pu, utc_args);
+	th_start_nmkr(&pi, ist_args);
+	uid = uid_in_state(&pu, "sold");
+	get(&r, &pu, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	doc = th_json(&r);
+	ASSERT_OK(cs_time_parse_iso8601(th_str(doc, "selldate"), &t_utc));
+	cJSON_Delete(doc);
+	th_resp_free(&r);
+	get(&r, &pi, BEARER, "/v2/GetNftDetailsById/%s", uid);
+	doc = th_json(&r);
+	ASSERT_TRUE(strchr(th_str(doc, "selldate"), '+') == NULL);
+	ASSERT_OK(cs_time_parse_iso8601(th_str(doc, "selldate"), &t_ist));
+	cJSON_Delete(doc);
+	th_resp_free(&r);
+	ASSERT_EQ(t_ist - t_utc, 19800000);
+
+	rx = th_receiver_start(200);
+	snprintf(hook, sizeof(hook), "http://127.0.0.1:%d/hook",
+	    th_receiver_port(rx));
+	secret = register_hook(&pi, hook);
+	free(uid);
+	uid = uid_in_state(&pi, "free");
+	snprintf(body, sizeof(body),
+	    "{\"url\":\"%s\",\"event\":\"transactionconfirmed\","
+	    "\"nftUids\":[\"%s\"]}",
+	    hook, uid);
+	doc = th_control(&pi, "POST", "/__fake/webhook", body, 200);
+	ASSERT_TRUE(th_receiver_wait(rx, 1, 5000));
+	raw = th_receiver_body(rx, &rawlen);
+	sent = cJSON_ParseWithLength(raw, rawlen);
+	ASSERT_TRUE(sent != NULL);
+	sd = th_str(sent, "SaleDate");
+	ASSERT_TRUE(strchr(sd, '+') == NULL && strchr(sd, 'Z') == NULL);
+	ASSERT_OK(cs_time_parse_iso8601(sd, &t_ist));
+	ASSERT_LT(t_ist - (now + 19800000), 10000);
+	ASSERT_GT(t_ist - (now + 19800000), -10000);
+	cJSON_Delete(sent);
+	cJSON_Delete(doc);
+	th_receiver_stop(rx);
+	free(secret);
+	free(uid);
+	cs_fakeproc_stop(&pi);
+	cs_fakeproc_stop(&pu);
 }
 
 CS_TEST(webhook__forged_and_overridden)

@@ -44,19 +44,32 @@ const char *const cs_fnmkr__endpoints[] = {
     NULL,
 };
 
-/* Path arguments after the endpoint name, and whether results are cached. */
+/* What NMKR's controller caches (NMKR's source, NMKR.Api/Controllers/v2/
+ * and CheckCachedAccess.cs): every answer the controller gives (200, 401,
+ * 404, 406), only its errors (GetNotifications: a cached 200 is not
+ * replayed, 401s are kept 60 s), or nothing (POST). */
+enum cache_rule {
+	CACHE_NONE,
+	CACHE_ALL,
+	CACHE_ERRORS,
+};
+
+/* Path arguments after the endpoint name, and what NMKR caches. */
 static const struct {
 	int nargs;
 	const char *method;
-	bool cached;
+	enum cache_rule cache;
 } routes[EP_COUNT] = {
-    {4, "GET", true},
-    {1, "GET", true},
-    {1, "GET", true},
-    {1, "GET", true},
-    {1, "GET", false},
-    {1, "POST", false},
+    {4, "GET", CACHE_ALL},
+    {1, "GET", CACHE_ALL},
+    {1, "GET", CACHE_ALL},
+    {1, "GET", CACHE_ALL},
+    {1, "GET", CACHE_ERRORS},
+    {1, "POST", CACHE_NONE},
 };
+
+/* GetNotifications keeps a cached 401 for 60 s instead of 20. */
+#define NOTIFICATIONS_401_TTL_S 60
 
 /* A client's fixed rate-limit window (AspNetCoreRateLimit). */
 struct fnmkr_window {
@@ -449,10 +462,13 @@ get_nfts(struct fnmkr *f, struct cs_fake_resp *out, char **args,
 	if (p == NULL) {
 		pthread_rwlock_unlock(&f->lock);
 		/* NMKR caches this answer with status 404 (docs/upstream.md
-		 * §1.3). */
+		 * §1.3): a client asking again within the cache time gets 404.
+		 */
 		api_error(out, 406, 50, "Projectuid not known");
-		cache_put(f, cache_key, 404, out->body, out->len,
-		    out->content_type, now + FNMKR_UNKNOWN_PROJECT_TTL_MS, now);
+		if (f->opts.cache_seconds > 0)
+			cache_put(f, cache_key, 404, out->body, out->len,
+			    out->content_type,
+			    now + (int64_t)f->opts.cache_seconds * 1000, now);
 		*cacheable = false;
 		return;
 	}
@@ -599,14 +615,14 @@ get_nft_details(struct fnmkr *f, struct cs_fake_resp *out, const char *uid)
 	    n->state == FNMKR_SOLD || n->state == FNMKR_BURNED ? n->receiver
 	                                                       : NULL);
 	if (n->selldate_ms != 0) {
-		cs_fnmkr__datetime(n->selldate_ms, date);
+		cs_fnmkr__datetime(f, n->selldate_ms, date);
 		cs_jw_kstr(&w, "selldate", date);
 	} else {
 		cs_jw_knull(&w, "selldate");
 	}
 	cs_jw_knull(&w, "soldby");
 	if (n->state == FNMKR_RESERVED && n->reserved_until_ms != 0) {
-		cs_fnmkr__datetime(n->reserved_until_ms, date);
+		cs_fnmkr__datetime(f, n->reserved_until_ms, date);
 		cs_jw_kstr(&w, "reserveduntil", date);
 	} else {
 		cs_jw_knull(&w, "reserveduntil");
@@ -834,6 +850,56 @@ validate_nfts_args(struct cs_fake_resp *out, char **args)
 	return false;
 }
 
+/*
+ * The API key as NMKR's controllers read it before any check: the
+ * Authorization header with "Bearer " removed ("" when there is none;
+ * GetProjectDetails also reads the apikey header). Written into buf.
+ */
+static const char *
+key_as_read(const struct cs_fake_req *req, int ep, char buf[MAX_KEY])
+{
+	const char *h, *p;
+	size_t o = 0;
+
+	h = cs_fake_req_header(req, "Authorization");
+	if ((h == NULL || *h == '\0') && ep == EP_PROJECTDETAILS)
+		h = cs_fake_req_header(req, "apikey");
+	for (p = h != NULL ? h : ""; *p != '\0' && o < MAX_KEY - 1;) {
+		if (strncmp(p, "Bearer ", 7) == 0) {
+			p += 7;
+			continue;
+		}
+		buf[o++] = *p++;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * NMKR's result cache key: "result_" + the controller's class name + "_" +
+ * the API key + "_" + the controller's parameters (NMKR's source,
+ * CheckCachedAccess.cs and each controller's apiparameter). For GetNfts
+ * that is project + state + count + "-" + page + "_" + orderby (default
+ * "id"), the numbers as bound (so "050" and "50" share an entry); for the
+ * others the one path argument. The client's address is not part of it.
+ */
+static char *
+nmkr_cache_key(int ep, const char *key, char **args, const char *orderby)
+{
+	int64_t count = 0, page = 0;
+
+	if (ep != EP_GETNFTS)
+		return cs_xasprintf("result_%sController_%s_%s",
+		    cs_fnmkr__endpoints[ep], key, args[0]);
+	/* Model validation has run: both are in range. */
+	if (cs_str_to_i64(args[2], INT32_MIN, INT32_MAX, &count) < 0 ||
+	    cs_str_to_i64(args[3], INT32_MIN, INT32_MAX, &page) < 0)
+		count = page = 0;
+	return cs_xasprintf("result_GetNftsController_%s_%s%s%lld-%lld_%s", key,
+	    args[0], args[1], (long long)count, (long long)page,
+	    orderby != NULL ? orderby : "id");
+}
+
 void
 cs_fnmkr__upstream(
     struct cs_fake_resp *out, const struct cs_fake_req *req, void *payload)
@@ -872,20 +938,31 @@ cs_fnmkr__upstream(
 	}
 	if (ep == EP_GETNFTS && !validate_nfts_args(out, segs + 2))
 		return;
+	if (routes[ep].cache != CACHE_NONE && f->opts.cache_seconds > 0) {
+		cache_key = nmkr_cache_key(ep, key_as_read(req, ep, key),
+		    segs + 2, cs_fake_req_arg(req, "orderby"));
+		if (cache_get(f, cache_key, now, out)) {
+			if (routes[ep].cache == CACHE_ALL || out->status != 200)
+				goto out;
+			cs_fake_resp_dispose(out);
+		}
+	}
 	auth = check_key(f, req, ep == EP_PROJECTDETAILS, key);
 	if (auth != AUTH_OK) {
 		api_error(out, 401, 1,
 		    auth == AUTH_MISSING ? "Apikey/Accesstoken is not valid"
 		                         : "Apikey/Accesstoken is not correct");
-		return;
+		if (cache_key != NULL)
+			cache_put(f, cache_key, out->status, out->body,
+			    out->len, out->content_type,
+			    now + (ep == EP_GETNOTIFICATIONS
+			                  ? NOTIFICATIONS_401_TTL_S * 1000
+			                  : (int64_t)f->opts.cache_seconds *
+			                        1000),
+			    now);
+		goto out;
 	}
-	cacheable = routes[ep].cached;
-	if (cacheable) {
-		cache_key =
-		    cs_xasprintf("%s\n%s?%s", key, req->path, req->query);
-		if (cache_get(f, cache_key, now, out))
-			goto out;
-	}
+	cacheable = cache_key != NULL && routes[ep].cache == CACHE_ALL;
 	switch (ep) {
 	case EP_GETNFTS:
 		get_nfts(f, out, segs + 2, req, cache_key, now, &cacheable);
@@ -906,7 +983,10 @@ cs_fnmkr__upstream(
 		update_notifications(f, out, segs[2], req);
 		break;
 	}
-	if (cacheable && f->opts.cache_seconds > 0 && out->status == 200)
+	/* The controller caches what it answers, errors included; a 500
+	 * (an exception) never reaches SetCachedResult. */
+	if (cacheable && (out->status == 200 || out->status == 401 ||
+	                     out->status == 404 || out->status == 406))
 		cache_put(f, cache_key, out->status, out->body, out->len,
 		    out->content_type,
 		    now + (int64_t)f->opts.cache_seconds * 1000, now);

@@ -469,9 +469,9 @@ struct webhook {
 };
 
 static void
-write_sale_body(struct cs_jw *w, const struct webhook *wh,
-    const struct fnmkr_project *p, struct fnmkr_nft *const *nfts, size_t n,
-    int64_t now_ms)
+write_sale_body(const struct fnmkr *f, struct cs_jw *w,
+    const struct webhook *wh, const struct fnmkr_project *p,
+    struct fnmkr_nft *const *nfts, size_t n, int64_t now_ms)
 {
 	char date[48], dt[32], *token;
 	const char *tx = wh->tx, *receiver = wh->receiver;
@@ -479,8 +479,11 @@ write_sale_body(struct cs_jw *w, const struct webhook *wh,
 	int64_t price = 0;
 	size_t i;
 
-	cs_fnmkr__datetime(now_ms, dt);
-	snprintf(date, sizeof(date), "%s+00:00", dt);
+	/* A sale's webhook carries the server's local time without an
+	 * offset, as selldate does; only NMKR's test webhook (DateTime.Now
+	 * through Newtonsoft) writes one. */
+	cs_fnmkr__datetime(f, now_ms, dt);
+	snprintf(date, sizeof(date), "%s", dt);
 	for (i = 0; i < n; i++)
 		price += nfts[i]->price;
 	if (wh->has_price)
@@ -698,7 +701,7 @@ send_webhook(
 		len = strlen(body);
 	} else {
 		cs_jw_init(&w, CS_FAKE_MAX_RESPONSE);
-		write_sale_body(&w, &wh, p, nfts, n, now);
+		write_sale_body(f, &w, &wh, p, nfts, n, now);
 		body = cs_jw_take(&w, &len);
 	}
 	pthread_rwlock_unlock(&f->lock);

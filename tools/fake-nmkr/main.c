@@ -27,10 +27,12 @@
 static const char usage[] =
     "usage: fake-nmkr --listen 127.0.0.1:PORT --api-key KEY [--project UID]\n"
     "         [--nfts N] [--sold K] [--reserved R] [--blocked B]\n"
-    "         [--seed FILE.json] [--cache-seconds S] [--rate-limit N]\n"
+    "         [--seed FILE.json] [--cache-seconds S (20; 0: off)]\n"
+    "         [--rate-limit N]\n"
     "         [--latency-ms N] [--blockfrost URL]\n"
     "         [--blockfrost-project-id ID] [--webhook-secret S]\n"
-    "         [--reservation-minutes M] [--network mainnet|preprod]\n";
+    "         [--reservation-minutes M] [--network mainnet|preprod]\n"
+    "         [--timezone IANA-NAME (UTC)]\n";
 
 static void
 parse_args(struct fnmkr_opts *o, int argc, char **argv)
@@ -83,6 +85,8 @@ parse_args(struct fnmkr_opts *o, int argc, char **argv)
 		               argc, argv, &i, "--reservation-minutes", &v)) {
 			o->reservation_minutes = (int)cs_fake_flag_int(
 			    "--reservation-minutes", v, 1, 1440);
+		} else if (cs_fake_flag(argc, argv, &i, "--timezone", &v)) {
+			o->timezone = v;
 		} else if (cs_fake_flag(argc, argv, &i, "--network", &v)) {
 			if (strcmp(v, "mainnet") == 0) {
 				o->mainnet = true;
@@ -116,6 +120,7 @@ main(int argc, char **argv)
 	struct cs_fakehttp_opts hopts = CS_FAKEHTTP_OPTS_INIT;
 	struct cs_error err = CS_ERROR_INIT;
 	struct fnmkr f;
+	struct cs_tz *zone = NULL;
 	size_t i, nfts = 0;
 	int sig, rc = EX_OK;
 
@@ -125,6 +130,7 @@ main(int argc, char **argv)
 	f.opts.listen = "127.0.0.1:0";
 	f.opts.nfts = 10;
 	f.opts.rate_limit = 800;
+	f.opts.cache_seconds = FNMKR_DEFAULT_CACHE_SECONDS;
 	f.opts.reservation_minutes = FNMKR_DEFAULT_RESERVATION_MIN;
 	f.opts.mainnet = true;
 	parse_args(&f.opts, argc, argv);
@@ -132,6 +138,13 @@ main(int argc, char **argv)
 	cs_log_secret(f.opts.webhook_secret);
 	cs_log_secret(f.opts.blockfrost_project_id);
 	f.pay_base = f.opts.mainnet ? FNMKR_PAY_MAINNET : FNMKR_PAY_PREPROD;
+	if (f.opts.timezone != NULL) {
+		if (cs_tz_load(&zone, f.opts.timezone, &err) < 0) {
+			fprintf(stderr, "--timezone: %s\n", cs_error_msg(&err));
+			return EX_USAGE;
+		}
+		f.zone = zone;
+	}
 	cs_fake_client_global_init();
 
 	if (cs_fnmkr__seed(&f, &err) < 0) {
@@ -172,5 +185,6 @@ out:
 	cs_fakehttp_free(f.http);
 	f.http = NULL;
 	cs_fnmkr__dispose(&f);
+	cs_tz_free(zone);
 	return rc;
 }

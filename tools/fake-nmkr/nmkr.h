@@ -23,6 +23,7 @@
 #include "map.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/tz.h"
 
 #define FNMKR_DEFAULT_PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
 #define FNMKR_DEFAULT_PROJECT_NAME "Campaign"
@@ -35,7 +36,7 @@
 #define FNMKR_PAY_PREPROD "https://pay.preprod.nmkr.io/?"
 #define FNMKR_SELLDATE_BASE_MS 1759320000000LL /* 2025-10-01T12:00:00Z */
 #define FNMKR_RELEASE_GRACE_MS 60000           /* reserved -> free after */
-#define FNMKR_UNKNOWN_PROJECT_TTL_MS 20000     /* the 406-then-404 window */
+#define FNMKR_DEFAULT_CACHE_SECONDS 20 /* NMKR.Api/CheckCachedAccess.cs */
 #define FNMKR_RATE_WINDOW_MS 10000
 #define FNMKR_CACHE_MAX_ENTRIES 50000
 #define FNMKR_MINT_BATCH 500
@@ -132,11 +133,13 @@ struct fnmkr_opts {
 	const char *webhook_secret;
 	int reservation_minutes;
 	bool mainnet;
+	const char *timezone; /* the server clock's zone; NULL: UTC */
 };
 
 struct fnmkr {
 	struct fnmkr_opts opts;
 	const char *pay_base;
+	const struct cs_tz *zone; /* opts.timezone, loaded */
 	struct cs_fakehttp *http;
 
 	pthread_rwlock_t lock; /* the store below */
@@ -213,7 +216,9 @@ CS_NODISCARD int cs_fnmkr__page(struct fnmkr_project *p, int state,
 char *cs_fnmkr__tokenname(const struct fnmkr_nft *n);
 
 /** "2025-10-01T12:00:00" (UTC, no zone, as NMKR sends DateTime). */
-void cs_fnmkr__datetime(int64_t ms, char out[32]);
+/* A time as NMKR writes it: the server's local wall clock (--timezone,
+ * default UTC), no offset, no fraction (MySQL datetime). */
+void cs_fnmkr__datetime(const struct fnmkr *f, int64_t ms, char out[32]);
 
 /** The buyer address derived for an NFT. */
 void cs_fnmkr__buyer(const struct fnmkr *f, const struct fnmkr_nft *n,

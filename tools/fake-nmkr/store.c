@@ -159,10 +159,13 @@ cs_fnmkr__tokenname(const struct fnmkr_nft *n)
 }
 
 void
-cs_fnmkr__datetime(int64_t ms, char out[32])
+cs_fnmkr__datetime(const struct fnmkr *f, int64_t ms, char out[32])
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
+
+	if (f->zone != NULL)
+		t += cs_tz_offset_at(f->zone, (int64_t)t);
 
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -246,7 +249,7 @@ cs_fnmkr__render(const struct fnmkr *f, struct fnmkr_nft *n)
 	cs_jw_ki64(&w, "tokenamount", 0);
 	cs_jw_ki64(&w, "price", n->price);
 	if (n->selldate_ms != 0) {
-		cs_fnmkr__datetime(n->selldate_ms, date);
+		cs_fnmkr__datetime(f, n->selldate_ms, date);
 		cs_jw_kstr(&w, "selldate", date);
 	} else {
 		cs_jw_knull(&w, "selldate");

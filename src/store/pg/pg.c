@@ -44,9 +44,8 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 #define OID_INT8_ARRAY 1016
 
 #define MAX_PARAMS 24
-#define MAX_SECRETS 3
 /* Columns of N_WRITE_MANY: the parameters of N_UPDATE and H_INSERT. */
-#define WRITE_COLS 22
+#define WRITE_COLS 23
 /* Rows per query of a listing (pg_nft_list). */
 #define LIST_PAGE 1000
 
@@ -63,14 +62,14 @@ extern const struct cs_embedded_file cs_pg_migrations[];
 	"id, campaign_id, nft_uid, nft_number, name, status, project_uid, "    \
 	"payment_url, image_url, asset_id, created_at, last_modified_at, "     \
 	"last_modified_by, last_synced_at, version, reserved_by, "             \
-	"reserved_until, sold_to, tx_hash, sold_at, claimed_by"
+	"reserved_until, sold_to, tx_hash, sold_at, claimed_by, sold_at_raw"
 
 #define NFT_COLS_N                                                             \
 	"n.id, n.campaign_id, n.nft_uid, n.nft_number, n.name, n.status, "     \
 	"n.project_uid, n.payment_url, n.image_url, n.asset_id, "              \
 	"n.created_at, n.last_modified_at, n.last_modified_by, "               \
 	"n.last_synced_at, n.version, n.reserved_by, n.reserved_until, "       \
-	"n.sold_to, n.tx_hash, n.sold_at, n.claimed_by"
+	"n.sold_to, n.tx_hash, n.sold_at, n.claimed_by, n.sold_at_raw"
 
 #define HISTORY_COLS                                                           \
 	"id, nft_id, campaign_id, old_status, new_status, source, "            \
@@ -294,11 +293,12 @@ static const struct stmt_def stmts[S_COUNT] = {
                   "name, status, project_uid, payment_url, image_url, "
                   "asset_id, created_at, last_modified_at, "
                   "last_modified_by, last_synced_at, version, reserved_by, "
-                  "reserved_until, sold_to, tx_hash, sold_at, claimed_by) "
+                  "reserved_until, sold_to, tx_hash, sold_at, claimed_by, "
+                  "sold_at_raw) "
                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                  "$12, $13, $14, $15, $16, $17, $18, $19, $20) "
+                  "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
                   "RETURNING id",
-        "itittttttiitiitittit"},
+        "itittttttiitiitittitt"},
     [N_GET_ID] = {"SELECT " NFT_COLS " FROM nfts WHERE id = $1", "i"},
     [N_GET_UID] = {"SELECT " NFT_COLS " FROM nfts WHERE nft_uid = $1", "t"},
     [N_GET_ID_LOCK] = {"SELECT " NFT_COLS " FROM nfts WHERE id = $1 "
@@ -331,19 +331,20 @@ static const struct stmt_def stmts[S_COUNT] = {
                   "reserved_until = $5, sold_to = $6, tx_hash = $7, "
                   "sold_at = $8, last_modified_at = $9, "
                   "last_modified_by = $10, last_synced_at = $11, "
-                  "version = $12, claimed_by = $13 "
+                  "version = $12, claimed_by = $13, sold_at_raw = $14 "
                   "WHERE id = $1 AND version = $2",
-        "iittittiitiit"},
+        "iittittiitiitt"},
     /* N_UPDATE and H_INSERT for many NFTs (distinct ids), their
      * parameters as arrays: a history row for each row the
      * compare-and-set updated, in the items' order. */
     [N_WRITE_MANY] = {"WITH i AS (SELECT * FROM unnest($1, $2, $3, $4, $5, "
                       "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-                      "$17, $18, $19, $20, $21, $22) WITH ORDINALITY AS "
-                      "t(id, expected_version, status, reserved_by, "
+                      "$17, $18, $19, $20, $21, $22, $23) WITH ORDINALITY "
+                      "AS t(id, expected_version, status, reserved_by, "
                       "reserved_until, sold_to, tx_hash, sold_at, "
                       "last_modified_at, last_modified_by, last_synced_at, "
-                      "version, claimed_by, h_nft_id, h_campaign_id, "
+                      "version, claimed_by, sold_at_raw, h_nft_id, "
+                      "h_campaign_id, "
                       "h_old_status, h_new_status, h_source, h_changed_at, "
                       "h_sync_log_id, h_webhook_event_id, h_detail, ord)), "
                       "u AS (UPDATE nfts n SET status = i.status, "
@@ -354,7 +355,8 @@ static const struct stmt_def stmts[S_COUNT] = {
                       "last_modified_at = i.last_modified_at, "
                       "last_modified_by = i.last_modified_by, "
                       "last_synced_at = i.last_synced_at, "
-                      "version = i.version, claimed_by = i.claimed_by "
+                      "version = i.version, claimed_by = i.claimed_by, "
+                      "sold_at_raw = i.sold_at_raw "
                       "FROM i WHERE n.id = i.id "
                       "AND n.version = i.expected_version RETURNING n.id) "
                       "INSERT INTO status_history (nft_id, campaign_id, "
@@ -365,7 +367,7 @@ static const struct stmt_def stmts[S_COUNT] = {
                       "i.h_sync_log_id, i.h_webhook_event_id, i.h_detail "
                       "FROM i JOIN u ON u.id = i.id ORDER BY i.ord "
                       "RETURNING nft_id, id",
-        "IITTITTIITIIT"
+        "IITTITTIITIITT"
         "IITTTIIIT"},
     [N_SET_URL] = {"UPDATE nfts SET payment_url = $2 WHERE id = $1", "it"},
     [N_SET_ASSET] = {"UPDATE nfts SET asset_id = $2 WHERE id = $1", "it"},
@@ -519,8 +521,9 @@ struct cs_store_conn {
 	bool lost_tx;
 	/* The last failure reset the connection. */
 	bool was_reset;
-	/* The password of the URL, raw and decoded, never shown. */
-	char *secrets[MAX_SECRETS];
+	/* The passwords of the URL, as written and decoded, never shown. */
+	char **secrets;
+	size_t nsecrets;
 };
 
 /* Parameters of one statement, as text except bytea (binary). */
@@ -643,25 +646,6 @@ col_text(const struct row *r, int col)
 
 /* ---- Errors ----------------------------------------------------------- */
 
-/* Replace every secret in msg by "***". */
-static void
-redact(const struct cs_store_conn *c, char *msg)
-{
-	size_t i, slen, mlen;
-	char *p;
-
-	for (i = 0; i < MAX_SECRETS; i++) {
-		if (c->secrets[i] == NULL)
-			continue;
-		slen = strlen(c->secrets[i]);
-		while ((p = strstr(msg, c->secrets[i])) != NULL) {
-			mlen = strlen(p + slen);
-			memcpy(p, "***", 3);
-			memmove(p + 3, p + slen, mlen + 1);
-		}
-	}
-}
-
 /* The first line of text, without libpq's "ERROR:  " prefix. */
 static void
 first_line(
@@ -680,7 +664,7 @@ first_line(
 		n = size - 1;
 	memcpy(out, text, n);
 	out[n] = '\0';
-	redact(c, out);
+	cs_str_scrub(out, size, (const char *const *)c->secrets, c->nsecrets);
 }
 
 static bool
@@ -965,41 +949,41 @@ on_notice(void *arg, const char *message)
 	    "store", "postgres: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-/* The password of url, decoded and as written, so no message shows it. */
+static void
+add_secret(struct cs_store_conn *c, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return;
+	for (i = 0; i < c->nsecrets; i++) {
+		if (strncmp(c->secrets[i], s, len) == 0 &&
+		    c->secrets[i][len] == '\0')
+			return;
+	}
+	c->secrets =
+	    cs_xreallocarray(c->secrets, c->nsecrets + 1, sizeof(*c->secrets));
+	c->secrets[c->nsecrets++] = cs_xstrndup(s, len);
+}
+
+/* The passwords of url as written (the one reading of a URL's passwords,
+ * cs_str_next_url_password()) and as libpq decodes them, so no message
+ * shows either. */
 static void
 find_secrets(struct cs_store_conn *c, const char *url)
 {
 	PQconninfoOption *opts, *o;
-	const char *auth, *end, *at = NULL, *colon, *q;
-	size_t n = 0;
+	const char *pos = url, *start;
+	size_t len;
 
+	while (cs_str_next_url_password(url, &pos, &start, &len))
+		add_secret(c, start, len);
 	opts = PQconninfoParse(url, NULL);
 	for (o = opts; o != NULL && o->keyword != NULL; o++) {
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
-		    *o->val != '\0')
-			c->secrets[n++] = cs_xstrdup(o->val);
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+			add_secret(c, o->val, strlen(o->val));
 	}
 	PQconninfoFree(opts);
-	auth = strstr(url, "://");
-	if (auth == NULL)
-		return;
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	for (q = auth; q < end; q++) {
-		if (*q == '@')
-			at = q;
-	}
-	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon != NULL && at - colon > 1)
-		c->secrets[n++] =
-		    cs_xstrndup(colon + 1, (size_t)(at - colon - 1));
-	q = strstr(url, "password=");
-	if (q != NULL && q > url && (q[-1] == '?' || q[-1] == '&')) {
-		q += strlen("password=");
-		if (strcspn(q, "&#") > 0)
-			c->secrets[n++] = cs_xstrndup(q, strcspn(q, "&#"));
-	}
-	assert(n <= MAX_SECRETS);
 }
 
 static void
@@ -1010,8 +994,9 @@ pg_close(struct cs_store_conn *c)
 	if (c == NULL)
 		return;
 	PQfinish(c->conn);
-	for (i = 0; i < MAX_SECRETS; i++)
+	for (i = 0; i < c->nsecrets; i++)
 		free(c->secrets[i]);
+	free(c->secrets);
 	free(c);
 }
 
@@ -1609,6 +1594,7 @@ read_nft(const struct row *r, struct cs_nft *out, struct cs_error *err)
 	out->tx_hash = col_text(r, 18);
 	out->sold_at = col_i64(r, 19);
 	out->claimed_by = col_text(r, 20);
+	out->sold_at_raw = col_text(r, 21);
 	return 0;
 }
 
@@ -1662,6 +1648,7 @@ pg_nft_insert(struct cs_store_conn *c, struct cs_nft *io, struct cs_error *err)
 	p_text(&p, io->tx_hash);
 	p_opt(&p, io->sold_at);
 	p_text(&p, io->claimed_by);
+	p_text(&p, io->sold_at_raw);
 	return exec_insert(c, N_INSERT, &p, &io->id, err);
 }
 
@@ -1823,7 +1810,7 @@ pg_nft_max_number(struct cs_store_conn *c, int64_t campaign_id, int64_t *out,
 	return query_i64(c, N_MAX, &p, out, err);
 }
 
-/* The parameters of N_UPDATE, and the first 13 columns of N_WRITE_MANY. */
+/* The parameters of N_UPDATE, and the first 14 columns of N_WRITE_MANY. */
 static void
 update_params(
     struct params *p, const struct cs_nft *n, int64_t expected_version)
@@ -1841,6 +1828,7 @@ update_params(
 	p_opt(p, n->last_synced_at);
 	p_int(p, n->version);
 	p_text(p, n->claimed_by);
+	p_text(p, n->sold_at_raw);
 }
 
 /* The parameters of H_INSERT, and the last 9 columns of N_WRITE_MANY. */

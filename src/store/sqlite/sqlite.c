@@ -34,7 +34,7 @@ extern const struct cs_embedded_file cs_sqlite_migrations[];
 	"id, campaign_id, nft_uid, nft_number, name, status, project_uid, "    \
 	"payment_url, image_url, asset_id, created_at, last_modified_at, "     \
 	"last_modified_by, last_synced_at, version, reserved_by, "             \
-	"reserved_until, sold_to, tx_hash, sold_at, claimed_by"
+	"reserved_until, sold_to, tx_hash, sold_at, claimed_by, sold_at_raw"
 
 #define HISTORY_COLS                                                           \
 	"id, nft_id, campaign_id, old_status, new_status, source, "            \
@@ -179,7 +179,7 @@ static const char *const sql[S_COUNT] = {
 
     [N_INSERT] = "INSERT INTO nfts (" NFT_COLS ") VALUES (NULL, ?2, ?3, "
                  "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                 "?16, ?17, ?18, ?19, ?20, ?21)",
+                 "?16, ?17, ?18, ?19, ?20, ?21, ?22)",
     [N_GET_ID] = "SELECT " NFT_COLS " FROM nfts WHERE id = ?1",
     [N_GET_UID] = "SELECT " NFT_COLS " FROM nfts WHERE nft_uid = ?1",
     [N_LIST_ALL] = "SELECT " NFT_COLS " FROM nfts WHERE campaign_id = ?1 "
@@ -195,7 +195,7 @@ static const char *const sql[S_COUNT] = {
                  "reserved_until = ?5, sold_to = ?6, tx_hash = ?7, "
                  "sold_at = ?8, last_modified_at = ?9, "
                  "last_modified_by = ?10, last_synced_at = ?11, "
-                 "version = ?12, claimed_by = ?13 "
+                 "version = ?12, claimed_by = ?13, sold_at_raw = ?14 "
                  "WHERE id = ?1 AND version = ?2",
     [N_SET_URL] = "UPDATE nfts SET payment_url = ?2 WHERE id = ?1",
     [N_SET_ASSET] = "UPDATE nfts SET asset_id = ?2 WHERE id = ?1",
@@ -212,7 +212,8 @@ static const char *const sql[S_COUNT] = {
                      "n.last_modified_at, n.last_modified_by, "
                      "n.last_synced_at, n.version, n.reserved_by, "
                      "n.reserved_until, n.sold_to, n.tx_hash, n.sold_at, "
-                     "n.claimed_by FROM nfts n LEFT JOIN chain_checks k "
+                     "n.claimed_by, n.sold_at_raw FROM nfts n "
+                     "LEFT JOIN chain_checks k "
                      "ON k.asset_id = n.asset_id WHERE n.campaign_id = ?1 "
                      "AND n.status = 'sold' AND n.asset_id IS NOT NULL "
                      "ORDER BY k.checked_at IS NOT NULL, k.checked_at, "
@@ -1136,6 +1137,7 @@ read_nft(sqlite3_stmt *st, struct cs_nft *out, struct cs_arena *a,
 	out->tx_hash = col_text(st, 18, a);
 	out->sold_at = sqlite3_column_int64(st, 19);
 	out->claimed_by = col_text(st, 20, a);
+	out->sold_at_raw = col_text(st, 21, a);
 	if (cs_nft_status_parse(status, &out->status) < 0 ||
 	    cs_source_parse(by, &out->last_modified_by) < 0)
 		return cs_error_set(err, CS_EDB,
@@ -1173,6 +1175,7 @@ sqlite_nft_insert(
 	bind_text(st, 19, io->tx_hash);
 	bind_opt(st, 20, io->sold_at);
 	bind_text(st, 21, io->claimed_by);
+	bind_text(st, 22, io->sold_at_raw);
 	error = exec_stmt(c, st, err);
 	if (error < 0)
 		return error;
@@ -1316,6 +1319,7 @@ sqlite_nft_update(struct cs_store_conn *c, const struct cs_nft *n,
 	bind_opt(st, 11, n->last_synced_at);
 	sqlite3_bind_int64(st, 12, n->version);
 	bind_text(st, 13, n->claimed_by);
+	bind_text(st, 14, n->sold_at_raw);
 	error = exec_one(c, st, err);
 	if (error == CS_ENOTFOUND)
 		return cs_error_set(err, CS_ECONFLICT,

@@ -143,3 +143,20 @@ CS_TEST(core_notify__previous_secret_grace)
 	ASSERT_FALSE(cs_notif_previous_valid(true, t, t + 1, 0));
 	ASSERT_FALSE(cs_notif_previous_valid(true, t, t, -1));
 }
+
+CS_TEST(core_notify__parse_grace)
+{
+	int64_t ms;
+
+	ASSERT_OK(cs_notif_parse_grace(NULL, &ms));
+	ASSERT_EQ(ms, CS_WEBHOOK_SECRET_GRACE_DEFAULT_MS);
+	ASSERT_OK(cs_notif_parse_grace("", &ms));
+	ASSERT_EQ(ms, 600000);
+	ASSERT_OK(cs_notif_parse_grace("30", &ms));
+	ASSERT_EQ(ms, 30000);
+	ASSERT_OK(cs_notif_parse_grace("0", &ms));
+	ASSERT_EQ(ms, -1);
+	ASSERT_ERR(CS_EINVAL, cs_notif_parse_grace("-5", &ms));
+	ASSERT_ERR(CS_EINVAL, cs_notif_parse_grace("10m", &ms));
+	ASSERT_ERR(CS_EINVAL, cs_notif_parse_grace("99999999999", &ms));
+}

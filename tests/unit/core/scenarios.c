@@ -124,6 +124,7 @@ CS_TEST_DRIVER(scenario__run)
 	memset(&opts, 0, sizeof(opts));
 	opts.now = num(local, "now");
 	opts.grace_ms = num(local, "graceMs");
+	opts.webhook_grace_ms = num(local, "webhookGraceMs");
 	opts.reservation_minutes = (int)num(local, "reservationMinutes");
 	ASSERT_OK(cs_source_parse(str(local, "source"), &opts.source));
 
@@ -166,7 +167,8 @@ CS_TEST_DRIVER(scenario__run)
 		    "expected:\n%s",
 		    name, a, b);
 	}
-	ASSERT_EQ(plan.applies + plan.keeps + plan.reviews + plan.reports,
+	ASSERT_EQ(plan.applies + plan.keeps + plan.reviews + plan.reports +
+	              plan.defers,
 	    plan.discrepancies.len);
 	cs_plan_dispose(&plan);
 	cJSON_Delete(got);
@@ -184,9 +186,9 @@ plan_one(enum cs_nft_status local, const char *remote_state, bool present)
 	struct cs_local_nft l = {
 	    1, "A", "A #1", local, 1, 0, 0, CS_SOURCE_ADMIN, true};
 	struct cs_remote_nft r = {
-	    "A", "A #1", CS_REMOTE_FREE, NULL, NULL, 1, 0};
+	    "A", "A #1", CS_REMOTE_FREE, NULL, NULL, 1, 0, NULL};
 	struct cs_plan_opts o = {
-	    1764000000000LL, 120000, 10, CS_SOURCE_MANUAL_SYNC};
+	    1764000000000LL, 120000, 10, CS_SOURCE_MANUAL_SYNC, 0};
 	struct cs_plan p;
 
 	r.state = cs_remote_state_parse(remote_state);
@@ -244,7 +246,7 @@ CS_TEST(core_reconcile__large_join_is_linear)
 	struct cs_local_nft *l = cs_xcalloc(N, sizeof(*l));
 	struct cs_remote_nft *r = cs_xcalloc(N, sizeof(*r));
 	struct cs_plan_opts o = {
-	    1764000000000LL, 120000, 10, CS_SOURCE_AUTO_SYNC};
+	    1764000000000LL, 120000, 10, CS_SOURCE_AUTO_SYNC, 0};
 	struct cs_plan p;
 	char(*uids)[40] = cs_xcalloc(N, 40);
 	size_t i;

@@ -2,6 +2,8 @@
 /* Unit tests of src/util: capped buffers, strings, times, arena, logging. */
 #include "test.h"
 
+#include <math.h>
+
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -105,6 +107,50 @@ CS_TEST(util_time__iso8601_round_trip)
 	ASSERT_ERR(CS_EPARSE, cs_time_parse_iso8601("2026-12-01T10", &t));
 }
 
+/* Issue 13: "Wed, 21 " read the month's three bytes past the end (shown by
+ * the asan preset: the input is a heap copy of exactly its length). */
+CS_TEST(util_time__http_date_truncated)
+{
+	static const char *const cut[] = {"Wed, 21 ", "Wed, 21 O", "Wed, 21 Oc",
+	    "Wed, ", "Wed,", "Wed, 21 Oct 2015 07:28", "Wed, 2"};
+	int64_t t = 0;
+	size_t i;
+
+	ASSERT_OK(cs_time_parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT", &t));
+	ASSERT_EQ(t, 1445412480000LL);
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		char *s = cs_xstrdup(cut[i]);
+
+		ASSERT_ERR(CS_EPARSE, cs_time_parse_http_date(s, &t));
+		free(s);
+	}
+}
+
+/* Issue 13: the one checked conversion of a JSON number to an integer. */
+CS_TEST(util_str__i64_from_double)
+{
+	int64_t v = 7;
+
+	ASSERT_OK(cs_i64_from_double(42.0, 0, 100, &v));
+	ASSERT_EQ(v, 42);
+	ASSERT_OK(cs_i64_from_double(
+	    -9223372036854775808.0, INT64_MIN, INT64_MAX, &v));
+	ASSERT_EQ(v, INT64_MIN);
+	v = 7;
+	ASSERT_ERR(CS_EINVAL, cs_i64_from_double(NAN, 0, 100, &v));
+	ASSERT_ERR(
+	    CS_EINVAL, cs_i64_from_double(1e300, INT64_MIN, INT64_MAX, &v));
+	ASSERT_ERR(
+	    CS_EINVAL, cs_i64_from_double(-1e300, INT64_MIN, INT64_MAX, &v));
+	/* 2^63 is INT64_MAX as a double, yet out of range. */
+	ASSERT_ERR(CS_EINVAL, cs_i64_from_double(9223372036854775808.0,
+	                          INT64_MIN, INT64_MAX, &v));
+	ASSERT_ERR(CS_EINVAL, cs_i64_from_double(1.5, 0, 100, &v));
+	ASSERT_ERR(CS_EINVAL, cs_i64_from_double(101.0, 0, 100, &v));
+	ASSERT_ERR(CS_EINVAL, cs_i64_from_double(INFINITY, 0, 100, &v));
+	ASSERT_EQ(v, 7);
+}
+
 CS_TEST(util_arena__strings_survive_growth)
 {
 	struct cs_arena a = CS_ARENA_INIT;
@@ -132,7 +178,7 @@ CS_TEST(util_log__secrets_are_redacted)
 	ASSERT_TRUE(f != NULL);
 	cs_log_setup(CS_LOG_DEBUG, CS_LOG_JSON, f);
 	cs_log_secret("mainnetKEY123456");
-	cs_log_secret("abc"); /* too short to scrub */
+	cs_log_secret("abc"); /* short: only where it stands alone */
 	cs_log_info(
 	    "nmkr", "GET with key mainnetKEY123456 failed: \"%s\"", "quote");
 	fclose(f);
@@ -144,6 +190,9 @@ CS_TEST(util_log__secrets_are_redacted)
 	snprintf(msg, sizeof(msg), "x mainnetKEY123456 y");
 	cs_log_redact(msg, sizeof(msg));
 	ASSERT_STR_EQ(msg, "x [redacted] y");
+	snprintf(msg, sizeof(msg), "abc abcd (abc)");
+	cs_log_redact(msg, sizeof(msg));
+	ASSERT_STR_EQ(msg, "[redacted] abcd ([redacted])");
 	cs_log_secrets_clear();
 	cs_log_setup(CS_LOG_INFO, CS_LOG_TEXT, NULL);
 	free(text);
@@ -189,8 +238,76 @@ CS_TEST(util_str__redact_url)
 	    "sqlite:/var/lib/campaign-sync/c.db");
 	redacts("host=db password=hunter2 dbname=x",
 	    "host=db password=[redacted] dbname=x");
+	/* Issue 13: a quoted password was cut at its space. */
+	redacts("host=db password='a b' dbname=x",
+	    "host=db password=[redacted] dbname=x");
+	redacts(
+	    "host=db password = 'a \\' b'", "host=db password = [redacted]");
 	cs_str_redact_url("postgresql://u:secret@h/d", small, sizeof(small));
 	ASSERT_STR_EQ(small, "postgresql:");
+}
+
+/* Issue 13: a secret shorter than the mark made the old in-place scrub grow
+ * the string past its buffer and overwrite the byte after each match; a
+ * secret inside "[redacted]" looped for ever. One left-to-right pass. */
+CS_TEST(util_str__scrub)
+{
+	const char *secrets[] = {"ab", "dact", "hunter22"};
+	char msg[64], small[16];
+
+	snprintf(msg, sizeof(msg), "x ab-ab \"ab\" abc cab hunter22!");
+	cs_str_scrub(msg, sizeof(msg), secrets, 3);
+	ASSERT_STR_EQ(msg, "x [redacted]-[redacted] \"[redacted]\" abc cab "
+	                   "[redacted]!");
+	/* A secret inside the mark is not searched again. */
+	snprintf(msg, sizeof(msg), "redacted dact");
+	cs_str_scrub(msg, sizeof(msg), secrets, 3);
+	ASSERT_STR_EQ(msg, "re[redacted]ed [redacted]");
+	/* Cut to size: never past the buffer, never half a mark or secret. */
+	snprintf(small, sizeof(small), "ab ab ab ab ab");
+	cs_str_scrub(small, sizeof(small), secrets, 3);
+	ASSERT_STR_EQ(small, "[redacted] ");
+	snprintf(small, sizeof(small), "hunter22");
+	cs_str_scrub(small, 9, secrets, 3);
+	ASSERT_STR_EQ(small, "");
+	/* Empty and NULL secrets are ignored. */
+	{
+		const char *odd[] = {"", NULL, "ab"};
+
+		snprintf(msg, sizeof(msg), "ab");
+		cs_str_scrub(msg, sizeof(msg), odd, 3);
+		ASSERT_STR_EQ(msg, "[redacted]");
+	}
+}
+
+static void
+passwords(const char *url, const char *want)
+{
+	char got[256];
+	const char *pos = url, *start;
+	size_t len, n = 0;
+
+	got[0] = '\0';
+	while (cs_str_next_url_password(url, &pos, &start, &len)) {
+		n += (size_t)snprintf(
+		    got + n, sizeof(got) - n, "<%.*s>", (int)len, start);
+		ASSERT_LT(n, sizeof(got));
+	}
+	ASSERT_STR_EQ(got, want);
+}
+
+/* libpq's keyword/value form: spaces around '=', quoted values with
+ * backslash escapes, escaped spaces in unquoted values. */
+CS_TEST(util_str__url_passwords)
+{
+	passwords("postgresql://u:pw@h/d?password=x&y=1", "<pw><x>");
+	passwords("host=db password=hunter2 dbname=x", "<hunter2>");
+	passwords("host=db password='a b' dbname=x", "<'a b'>");
+	passwords("password = 'it\\'s a b'", "<'it\\'s a b'>");
+	passwords("password=a\\ b user=u", "<a\\ b>");
+	passwords("password='unterminated x", "<'unterminated x>");
+	passwords("user=password dbname=password", "");
+	passwords("sqlite:/tmp/x.db", "");
 }
 
 CS_TEST(util_error__wrap_keeps_the_cause)
