@@ -453,6 +453,22 @@ function fact(term, ...value) {
   return h("div", {class: "fact"}, h("dt", null, term), h("dd", null, ...value));
 }
 
+// The Webhook fact: what we hold, then what NMKR says about it (GET
+// /api/campaigns/ID/webhook compares the secrets; neither is ever sent here).
+function webhookFact(c) {
+  const dd = h("dd", {class: "webhook-status"}, c.webhookConfigured ? "registered" : "not registered");
+  if (c.webhookConfigured) {
+    getJson(`/api/campaigns/${c.id}/webhook`).then((s) => {
+      const now = document.querySelector(".webhook-status");
+      if (!now || view.campaign?.id !== c.id) return;
+      now.textContent = !s.listed ? "not listed at NMKR: register again" :
+        !s.secretMatches ? "stale secret: register again to adopt NMKR's" :
+        !s.active ? "registered, inactive at NMKR" : "registered, secret matches NMKR's";
+    }).catch(() => {});
+  }
+  return h("div", {class: "fact"}, h("dt", null, "Webhook"), dd);
+}
+
 function healthBadge(health) {
   if (!health || health.error) {
     return h("p", {class: "health health-unknown"}, "Sync health unknown",
@@ -487,7 +503,7 @@ function renderCampaignHeader(c, health) {
         fact("Reservations", c.reservationMinutes ? `${c.reservationMinutes} min` : "NMKR project's time"),
         fact("Per wallet", c.allowMultiple ? "several NFTs" : "one NFT"),
         fact("Allow-list", c.hasAllowlist ? "yes" : "none"),
-        fact("Webhook", c.webhookConfigured ? "registered" : "not registered"),
+        webhookFact(c),
         fact("Last synced", timeEl(c.lastSyncedAt)))),
     h("div", {class: "actions"}, campaignActions(c, true)));
   header.removeAttribute("aria-busy");

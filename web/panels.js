@@ -3,7 +3,7 @@
 // live reservation countdowns, buyers and sale times), the review queue
 // (with its resolve actions) and the webhooks received. Each gets ctx:
 // {path: its address, afterChange(options): redraw the campaign}.
-import {api, getJson} from "./api.js";
+import {api, getJson, ApiError} from "./api.js";
 import {h, scrollTable, uniqueId, timeEl, fmtNumber, fmtClock, shortUid} from "./dom.js";
 import {isQuiet, notify, showError, loadInto, button, withButton, statusBadge, hidden, confirmAction} from "./ui.js";
 
@@ -218,6 +218,29 @@ function resolveReview(c, item, name, resolution, opener, reload) {
 
 // ---- Webhooks ------------------------------------------------------------
 
+// NMKR replaces a project's whole list of notifications and gives every entry
+// a new secret, so the server refuses (409 other_notifications) while the
+// project has other notifications; "anyway" keeps them, with new secrets.
+function refusedOthers(res, cctx, anyway) {
+  const e = res.body && res.body.error ? res.body.error : {};
+  if (e.code !== "other_notifications") throw new ApiError(409, e.code || "conflict", e.message || "Refused");
+  cctx.data.force = true;
+  cctx.setError(`${e.message}. Going on keeps them as they are, but NMKR gives each a new secret.`);
+  cctx.setOk(anyway);
+  return false;
+}
+
+function othersConfirm(res, {title, okLabel, opener, send, done}) {
+  const e = res.body && res.body.error ? res.body.error : {};
+  if (e.code !== "other_notifications") throw new ApiError(409, e.code || "conflict", e.message || "Refused");
+  confirmAction({title, text: `${e.message}.`, okLabel, opener,
+    run: async () => {
+      const again = await send();
+      await done(again);
+      return true;
+    }});
+}
+
 export function renderWebhooksPanel(panel, c, ctx) {
   const body = h("div", {class: "webhooks-body"});
   const load = () => loadInto(body, "the webhooks", () => getJson(`/api/campaigns/${c.id}/webhooks?limit=100`),
@@ -237,23 +260,50 @@ export function renderWebhooksPanel(panel, c, ctx) {
   const register = h("form", {class: "inline-form"},
     h("div", {class: "field"}, h("label", {for: urlId}, "This server's webhook address, as NMKR will call it"), url),
     h("button", {type: "submit"}, c.webhookConfigured ? "Register again" : "Register with NMKR"));
+  const registered = async (res) => {
+    notify(res.body.action === "adopt" ? `NMKR already lists ${url.value.trim()}: its secret is kept for ${c.name}.` :
+      `Registered ${url.value.trim()} with NMKR for ${c.name}.`);
+    await ctx.afterChange({panel: true});
+    document.getElementById("webhooks-title")?.focus();
+  };
+  const sendRegister = (force) => api("POST", `/api/campaigns/${c.id}/webhook`,
+    {json: {url: url.value.trim(), force}, allow: [409]});
   register.addEventListener("submit", (ev) => {
     ev.preventDefault();
     if (!register.reportValidity()) return;
-    withButton(register.querySelector("button"), async () => {
+    const opener = register.querySelector("button");
+    withButton(opener, async () => {
       try {
-        await api("POST", `/api/campaigns/${c.id}/webhook`, {json: {url: url.value.trim()}});
-        notify(`Registered ${url.value.trim()} with NMKR for ${c.name}.`);
-        await ctx.afterChange({panel: true});
-        document.getElementById("webhooks-title")?.focus();
+        const res = await sendRegister(false);
+        if (res.status !== 409) return registered(res);
+        othersConfirm(res, {title: "Other notifications at NMKR", okLabel: "Register anyway", opener,
+          send: () => sendRegister(true), done: registered});
       } catch (err) {
         showError(err, "Could not register the webhook");
       }
     });
   });
+  const rotate = c.webhookConfigured ? button("Rotate the secret", (ev) => {
+    const send = (force) => api("POST", `/api/campaigns/${c.id}/webhook/rotate${force ? "?force=1" : ""}`,
+      {allow: [409]});
+    const done = async () => {
+      notify("NMKR made a new webhook secret; the old one is accepted for the grace, then refused.");
+      await ctx.afterChange({panel: true});
+    };
+    confirmAction({title: "Rotate the webhook secret?",
+      text: "NMKR makes a new secret for this server's webhook. Webhooks signed with the old one are accepted " +
+        "for the grace (CS_WEBHOOK_SECRET_GRACE, 10 minutes by default), then refused.",
+      okLabel: "Rotate", opener: ev.currentTarget,
+      run: async (cctx) => {
+        const res = await send(Boolean(cctx.data.force));
+        if (res.status === 409) return refusedOthers(res, cctx, "Rotate anyway");
+        await done();
+        return true;
+      }});
+  }) : null;
   panel.append(h("section", {class: "card", "aria-labelledby": "webhooks-title"},
     h("div", {class: "panel-head"}, h("h2", {id: "webhooks-title", tabindex: "-1"}, "Webhooks"),
-      h("div", {class: "actions"}, button("Refresh", (ev) => withButton(ev.currentTarget, load)))),
+      h("div", {class: "actions"}, rotate, button("Refresh", (ev) => withButton(ev.currentTarget, load)))),
     h("p", {class: "intro"}, c.webhookConfigured ?
       "NMKR tells this server about sales and expired reservations of this campaign's project as they happen." :
       "No webhook is registered: sales reach this server only through syncs."),

@@ -24,6 +24,7 @@
 
 #include "clients/nmkr.h"
 #include "http/http.h"
+#include "service/hook.h"
 #include "service/import_nmkr.h"
 #include "service/sync.h"
 #include "service/verify.h"
@@ -183,7 +184,14 @@ seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
 	if (error < 0)
 		goto out;
 	hook = cs_xasprintf("%s/webhooks/nmkr", server_url);
-	error = cs_webhook_register(store, nmkr, c.id, hook, cs_now_ms(), &err);
+	{
+		struct cs_hook_opts ho = {hook, NULL, false};
+		struct cs_hook_result hr;
+
+		error = cs_hook_register(
+		    store, nmkr, c.id, &ho, cs_now_ms(), &hr, &err);
+		cs_hook_result_dispose(&hr);
+	}
 	if (error < 0)
 		goto out;
 	memset(&env, 0, sizeof(env));

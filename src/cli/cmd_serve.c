@@ -37,6 +37,7 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 	o->admin_token = cli->cfg.admin_token;
 	o->schedule = cli->cfg.sync_schedule;
 	o->public_rate = cli->cfg.public_rate;
+	o->webhook_secret_grace_ms = cli->cfg.webhook_secret_grace_ms;
 	o->webhook_refused_rate = cli->cfg.webhook_refused_rate;
 	o->webhook_retention_ms = cli->cfg.webhook_retention_ms;
 	o->trusted_proxies = cli->cfg.trusted_proxies;

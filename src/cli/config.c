@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/notify.h"
 #include "util/limits.h"
 #include "clients/nmkr.h"
 #include "util/str.h"
@@ -243,6 +244,12 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 			    v);
 		cfg->public_rate = (long)rate;
 	}
+	if (cs_notif_parse_grace(env("CS_WEBHOOK_SECRET_GRACE"),
+	        &cfg->webhook_secret_grace_ms) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_WEBHOOK_SECRET_GRACE must be a number of seconds (0 "
+		    "refuses a rotated-out secret at once), not '%s'",
+		    env("CS_WEBHOOK_SECRET_GRACE"));
 	cfg->webhook_retention_ms = CS_WEBHOOK_RETENTION_DEFAULT_S * 1000;
 	v = env("CS_WEBHOOK_RETENTION");
 	if (v != NULL && retention(v, &cfg->webhook_retention_ms) < 0)

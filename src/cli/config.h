@@ -28,6 +28,7 @@ struct cs_config {
 	enum cs_log_format log_format; /* CS_LOG_FORMAT */
 	long public_rate;              /* CS_PUBLIC_RATE, per minute; 0 off */
 	enum cs_log_level log_level;
+	int64_t webhook_secret_grace_ms; /* CS_WEBHOOK_SECRET_GRACE; -1: none */
 	/* CS_WEBHOOK_RETENTION: webhook events older than this are pruned
 	 * (those a history row points at stay); 0: kept forever. */
 	int64_t webhook_retention_ms;

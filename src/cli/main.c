@@ -61,6 +61,9 @@ static const struct cs_cli_var variables[] = {
     {"CS_WEBHOOK_RETENTION", "how long webhook events are kept unless a status "
                              "change points at them: seconds or a number with "
                              "s, m, h or d (default 30d; 0 keeps all)"},
+    {"CS_WEBHOOK_SECRET_GRACE",
+        "seconds a rotated-out webhook secret is still accepted after "
+        "webhook rotate (default 600; 0 refuses it at once)"},
     {"CS_WEBHOOK_GRACE_SECONDS",
         "how long a sale recorded by a webhook is deferred by the sync instead "
         "of judged against NMKR's cached list (default 60, 0 to 3600; 0 turns "

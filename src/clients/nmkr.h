@@ -157,6 +157,17 @@ CS_NODISCARD int cs_nmkr_set_webhook(struct cs_nmkr *c, const char *project_uid,
     const char *url, struct cs_nmkr_notification **out, size_t *n,
     struct cs_error *err);
 
+/**
+ * Replace a project's notifications with list (nlist entries, may be 0 to
+ * clear; each entry's type, address and active flag are sent, its secret
+ * is not). NMKR answers with the new list, every entry with a new secret,
+ * the ones sent unchanged included. Caller owns *out.
+ */
+CS_NODISCARD int cs_nmkr_update_notifications(struct cs_nmkr *c,
+    const char *project_uid, const struct cs_nmkr_notification *list,
+    size_t nlist, struct cs_nmkr_notification **out, size_t *n,
+    struct cs_error *err);
+
 /** The zone NMKR's times are read in (never NULL: UTC by default). */
 const struct cs_tz *cs_nmkr_zone(const struct cs_nmkr *c);
 

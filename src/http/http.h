@@ -39,6 +39,9 @@ struct cs_server_opts {
 	/* Blockfrost, for the chain step of syncs and POST .../verify; NULL:
 	 * no chain verification. */
 	const struct cs_blockfrost_opts *blockfrost;
+	/* How long a rotated-out webhook secret is accepted after the
+	 * rotation (CS_WEBHOOK_SECRET_GRACE); 0: 600 s; < 0: not at all. */
+	int64_t webhook_secret_grace_ms;
 	/* The HTTP layer; 0 picks the default. */
 	const char *trusted_proxies;     /* CS_TRUSTED_PROXIES; NULL: none */
 	unsigned http_threads;           /* event loop threads; 0: 2 */

@@ -179,6 +179,9 @@ void cs_route_campaign_allowlist(struct cs_req *r);
 void cs_route_campaign_health(struct cs_req *r);
 void cs_route_campaign_history(struct cs_req *r);
 void cs_route_campaign_webhook_register(struct cs_req *r);
+void cs_route_campaign_webhook_status(struct cs_req *r);
+void cs_route_campaign_webhook_unregister(struct cs_req *r);
+void cs_route_campaign_webhook_rotate(struct cs_req *r);
 void cs_route_campaign_webhooks(struct cs_req *r);
 void cs_route_public_campaign(struct cs_req *r);
 

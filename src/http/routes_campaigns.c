@@ -487,46 +487,6 @@ out:
 }
 
 void
-cs_route_campaign_webhook_register(struct cs_req *r)
-{
-	struct cs_error err = CS_ERROR_INIT;
-	struct cs_store *store;
-	struct cs_campaign c;
-	struct cs_nmkr *nmkr = NULL;
-	const cJSON *url;
-	cJSON *body, *out;
-
-	body = cs_req_json(r);
-	if (body == NULL)
-		return;
-	if (!load(r, &store, &c))
-		goto done;
-	url = cJSON_GetObjectItemCaseSensitive(body, "url");
-	if (!cJSON_IsString(url)) {
-		cs_reply_error(r, 400, "invalid",
-		    "url is required: where NMKR should post its webhooks "
-		    "(.../webhooks/nmkr)");
-		goto done;
-	}
-	nmkr = cs_req_nmkr(r);
-	if (nmkr == NULL)
-		goto done;
-	if (cs_webhook_register(
-	        store, nmkr, c.id, url->valuestring, r->now, &err) < 0) {
-		cs_reply_err(r, &err);
-		goto done;
-	}
-	out = cJSON_CreateObject();
-	cJSON_AddBoolToObject(out, "registered", true);
-	cJSON_AddStringToObject(out, "url", url->valuestring);
-	cs_reply_json(r, 200, out);
-done:
-	cs_nmkr_free(nmkr);
-	cs_campaign_dispose(&c);
-	cJSON_Delete(body);
-}
-
-void
 cs_route_public_campaign(struct cs_req *r)
 {
 	struct cs_store *store;

@@ -1078,6 +1078,7 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		goto fail;
 	memset(&so, 0, sizeof(so));
 	so.store_url = opts->database_url;
+	so.secret_grace_ms = opts->webhook_secret_grace_ms;
 	so.zone = opts->nmkr != NULL ? opts->nmkr->zone : NULL;
 	error = cs_webhook_sink_new(&s->sink, &so, err);
 	if (error < 0)

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "clients/nmkr.h"
+#include "core/notify.h"
 #include "core/webhook_rules.h"
 #include "clients/nmkr_time.h"
 #include "service/metrics.h"
@@ -72,6 +73,7 @@ struct secret {
 	int64_t campaign_id;
 	char *current;
 	char *previous;
+	int64_t rotated_at; /* previous is accepted for the grace after it */
 };
 
 struct secrets {
@@ -79,6 +81,7 @@ struct secrets {
 	struct cs_vec list; /* struct secret */
 	int64_t loaded_at;  /* monotonic ms, 0: never */
 	int64_t ttl_ms;
+	int64_t grace_ms; /* < 0: previous secrets are refused */
 };
 
 static void
@@ -114,6 +117,7 @@ collect_secret(const struct cs_campaign *c, void *payload)
 	x->previous = c->webhook_secret_prev != NULL
 	                  ? cs_xstrdup(c->webhook_secret_prev)
 	                  : NULL;
+	x->rotated_at = c->webhook_rotated_at;
 	return 0;
 }
 
@@ -136,12 +140,13 @@ secrets_load(
 
 /*
  * The campaign whose secret signed the body: current secrets first, then
- * previous ones (rotation). *known says whether any campaign has the
+ * previous ones (rotation) while within the grace after their rotation, by
+ * now (the webhook's time). *known says whether any campaign has the
  * project. @return the campaign id, or 0
  */
 static int64_t
 secrets_match(struct secrets *s, const char *project, const char *body,
-    size_t len, const char *hash, bool *known)
+    size_t len, const char *hash, int64_t now, bool *known)
 {
 	size_t i;
 	int pass;
@@ -155,6 +160,10 @@ secrets_match(struct secrets *s, const char *project, const char *body,
 			if (strcasecmp(x->project, project) != 0)
 				continue;
 			*known = true;
+			if (pass == 1 &&
+			    !cs_notif_previous_valid(x->previous != NULL,
+			        x->rotated_at, now, s->grace_ms))
+				continue;
 			if (cs_webhook_verify(
 			        pass == 0 ? x->current : x->previous, body, len,
 			        hash))
@@ -275,6 +284,14 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 	cs_vec_init(&s->secrets.list, sizeof(struct secret));
 	s->secrets.ttl_ms =
 	    opts->secret_ttl_ms > 0 ? opts->secret_ttl_ms : 5000;
+	s->secrets.grace_ms = opts->secret_grace_ms != 0
+	                          ? opts->secret_grace_ms
+	                          : CS_WEBHOOK_SECRET_GRACE_DEFAULT_MS;
+	/* A cache loaded before a rotation elsewhere holds the old secret as
+	 * current: it must not outlive the grace. */
+	if (s->secrets.grace_ms >= 0 && s->secrets.ttl_ms > s->secrets.grace_ms)
+		s->secrets.ttl_ms =
+		    s->secrets.grace_ms > 0 ? s->secrets.grace_ms : 1;
 	if (pthread_create(&s->thread, NULL, writer, s) != 0) {
 		cs_store_free(s->reader);
 		cs_store_free(s->store);
@@ -562,13 +579,13 @@ cs_webhook_handle(struct cs_webhook_sink *s, struct cs_store *store,
 	pthread_mutex_lock(&s->secrets.lock);
 	error = secrets_load(&s->secrets, store, false, &err);
 	if (error == 0)
-		campaign = secrets_match(
-		    &s->secrets, project_lc, body, len, payload_hash, &known);
+		campaign = secrets_match(&s->secrets, project_lc, body, len,
+		    payload_hash, now, &known);
 	if (error == 0 && campaign == 0) {
 		error = secrets_load(&s->secrets, store, true, &err);
 		if (error == 0)
 			campaign = secrets_match(&s->secrets, project_lc, body,
-			    len, payload_hash, &known);
+			    len, payload_hash, now, &known);
 	}
 	pthread_mutex_unlock(&s->secrets.lock);
 	if (error < 0) {
@@ -736,43 +753,4 @@ out:
 	free(j.results);
 	cJSON_Delete(doc);
 	return 0;
-}
-
-int
-cs_webhook_register(struct cs_store *store, struct cs_nmkr *nmkr,
-    int64_t campaign_id, const char *url, int64_t now, struct cs_error *err)
-{
-	struct cs_nmkr_notification *list = NULL;
-	struct cs_campaign c;
-	const char *secret = NULL;
-	size_t n = 0, i;
-	int error;
-
-	error = cs_store_campaign_get(store, campaign_id, &c, err);
-	if (error < 0)
-		return error;
-	error =
-	    cs_nmkr_set_webhook(nmkr, c.nmkr_project_uid, url, &list, &n, err);
-	if (error < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if (cs_str_eq(list[i].address, url) && list[i].secret != NULL)
-			secret = list[i].secret;
-	}
-	if (secret == NULL) {
-		error = cs_error_set(
-		    err, CS_EPARSE, "NMKR's answer has no secret for %s", url);
-		goto out;
-	}
-	cs_log_secret(secret);
-	error = cs_store_campaign_set_webhook_secret(
-	    store, campaign_id, secret, now, err);
-out:
-	for (i = 0; i < n; i++) {
-		if (list[i].secret != NULL)
-			OPENSSL_cleanse(list[i].secret, strlen(list[i].secret));
-	}
-	cs_nmkr_notifications_free(list, n);
-	cs_campaign_dispose(&c);
-	return error;
 }

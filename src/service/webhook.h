@@ -31,6 +31,10 @@ struct cs_webhook_sink_opts {
 	const char *store_url; /* the writer's own connection */
 	size_t max_batch;      /* webhooks per transaction; 0: 512 */
 	int64_t secret_ttl_ms; /* how long project secrets are cached */
+	/* How long a rotated-out secret is accepted after
+	 * webhook_rotated_at (CS_WEBHOOK_SECRET_GRACE); 0: the default,
+	 * 600 s; < 0: not at all. The cache never outlives it. */
+	int64_t secret_grace_ms;
 	/* NMKR's clock, for a SaleDate without an offset (NMKR_TIMEZONE);
 	 * borrowed, must outlive the sink; NULL: UTC. */
 	const struct cs_tz *zone;
@@ -84,17 +88,6 @@ CS_NODISCARD int cs_webhook_handle(struct cs_webhook_sink *sink,
  */
 void cs_webhook_record_refused(struct cs_webhook_sink *sink,
     const char *outcome, const char *detail, int64_t now);
-
-struct cs_nmkr;
-
-/**
- * Register url as the project's webhook with NMKR (UpdateNotifications,
- * which replaces the project's notifications and makes a new secret) and
- * store the secret: the old one stays valid for webhooks in flight.
- */
-CS_NODISCARD int cs_webhook_register(struct cs_store *store,
-    struct cs_nmkr *nmkr, int64_t campaign_id, const char *url, int64_t now,
-    struct cs_error *err);
 
 /**
  * The signature NMKR puts in payloadHash (before URL encoding): Base64 of

@@ -96,6 +96,18 @@ struct cs_store_ops {
 	    const char *secret, int64_t now, struct cs_error *err);
 	int (*campaign_mark_synced)(struct cs_store_conn *c, int64_t id,
 	    int64_t now, struct cs_error *err);
+	/* Must provide. webhook_url = url; when secret differs from
+	 * webhook_secret (NULLs compare equal), webhook_secret_prev =
+	 * webhook_secret and webhook_rotated_at = now; webhook_secret =
+	 * secret. url and secret may be NULL (cleared). CS_ENOTFOUND if no
+	 * campaign has id. */
+	int (*campaign_set_webhook)(struct cs_store_conn *c, int64_t id,
+	    const char *url, const char *secret, int64_t now,
+	    struct cs_error *err);
+	/* Must provide. *out = webhook_url, a copy the caller frees (NULL
+	 * when none). CS_ENOTFOUND if no campaign has id. */
+	int (*campaign_webhook_url)(struct cs_store_conn *c, int64_t id,
+	    char **out, struct cs_error *err);
 	/* Delete the campaign; its NFTs, history, allow-list and reviews go
 	 * with it, log rows keep a NULL campaign. */
 	int (*campaign_delete)(

@@ -602,6 +602,45 @@ cs_store_campaign_set_webhook_secret(struct cs_store *store, int64_t id,
 	return run_tx(store, true, now, secret_tx, &a, err);
 }
 
+struct set_webhook_args {
+	int64_t id;
+	const char *url, *secret;
+	int64_t now;
+};
+
+static int
+set_webhook_tx(struct tx *tx, void *payload, struct cs_error *err)
+{
+	struct set_webhook_args *a = payload;
+
+	return tx->s->ops->campaign_set_webhook(
+	    tx->s->conn, a->id, a->url, a->secret, a->now, err);
+}
+
+int
+cs_store_campaign_set_webhook(struct cs_store *store, int64_t id,
+    const char *url, const char *secret, int64_t now, struct cs_error *err)
+{
+	struct set_webhook_args a = {id, url, secret, now};
+
+	if (secret != NULL && strlen(secret) < 16)
+		return cs_error_set(err, CS_EINVAL,
+		    "webhook secret is shorter than 16 characters");
+	return run_tx(store, true, now, set_webhook_tx, &a, err);
+}
+
+int
+cs_store_campaign_webhook_url(
+    struct cs_store *store, int64_t id, char **out, struct cs_error *err)
+{
+	int error;
+
+	*out = NULL;
+	RETRY(
+	    error, store->ops->campaign_webhook_url(store->conn, id, out, err));
+	return error;
+}
+
 int
 cs_store_campaign_mark_synced(
     struct cs_store *store, int64_t id, int64_t now, struct cs_error *err)

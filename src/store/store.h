@@ -129,6 +129,27 @@ CS_NODISCARD int cs_store_campaign_recount(struct cs_store *store, int64_t id,
 CS_NODISCARD int cs_store_campaign_set_webhook_secret(struct cs_store *store,
     int64_t id, const char *secret, int64_t now, struct cs_error *err);
 
+/**
+ * Store the URL we registered at NMKR as the campaign's webhook and its
+ * secret, in one transaction. When the secret changes, the current one
+ * becomes the previous one, stamped now (webhook_rotated_at): webhooks
+ * signed with it are accepted for the grace after that, then refused. url
+ * and secret NULL clear them (unregister: the current secret becomes the
+ * previous one). Borrowed strings. A secret shorter than 16 characters is
+ * CS_EINVAL.
+ */
+CS_NODISCARD int cs_store_campaign_set_webhook(struct cs_store *store,
+    int64_t id, const char *url, const char *secret, int64_t now,
+    struct cs_error *err);
+
+/**
+ * The URL we registered at NMKR as the campaign's webhook.
+ * @param out caller owns, free(); NULL when none is registered
+ * @return 0, CS_ENOTFOUND without such a campaign
+ */
+CS_NODISCARD int cs_store_campaign_webhook_url(
+    struct cs_store *store, int64_t id, char **out, struct cs_error *err);
+
 /** Stamp the time of the last successful sync. */
 CS_NODISCARD int cs_store_campaign_mark_synced(
     struct cs_store *store, int64_t id, int64_t now, struct cs_error *err);

@@ -469,6 +469,8 @@ async function main() {
   check(/Campaign #7 available reserved applied/.test(updates), `update of #7 listed (${updates})`);
   await waitText(page, "#report", "review queue");
   await waitText(page, "#report", "Webhook activity (1)");
+  // The header's Webhook field says NMKR holds the secret we keep.
+  await waitText(page, ".webhook-status", "secret matches NMKR's");
   eq(JSON.stringify(await stats("nmkr")), JSON.stringify({total: "60", available: "52", reserved: "1", sold: "7"}),
     "report after the changes: NMKR side");
   // The filter: by text, then by issue.
@@ -561,6 +563,16 @@ async function main() {
   await page.waitForSelector("table.webhooks");
   await waitText(page, "table.webhooks tbody", "transactionconfirmed");
   await waitText(page, "table.webhooks tbody", "applied");
+  // Rotate the webhook secret from the page: the old one stays accepted
+  // for the grace, NMKR holds the new one.
+  await clickButton(page, ".panel-head", "Rotate the secret");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await page.click("#confirm-ok");
+  await page.waitForSelector("#confirm-dialog:not([open])");
+  await waitText(page, "#messages", "new webhook secret");
+  const hookStatus = await http("GET", `${server}/api/campaigns/${campaign.id}/webhook`, undefined, admin);
+  check(hookStatus.secretMatches && hookStatus.previousAccepted, "rotated: NMKR holds ours, the old one in its grace");
+  await waitText(page, ".webhook-status", "secret matches NMKR's");
 
   // 9. A second campaign from the page: create, import a CSV, activate,
   //    edit; then delete it (it has a sale: 409 has_sales, delete anyway).

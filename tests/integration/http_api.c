@@ -2598,14 +2598,118 @@ CS_TEST(http_api__webhook_registration)
 	    "{\"url\":\"http://127.0.0.1:1/webhooks/nmkr\"}", 404, "not_found");
 	API_ERR("POST", P("/api/campaigns/%lld/webhook", (long long)id),
 	    "{\"url\":\"not a url\"}", 400, "invalid");
-	/* NMKR refuses: 502, and the secret stays. */
+	/* Registering again adopts what NMKR lists: nothing is sent. */
+	j = API("POST", P("/api/campaigns/%lld/webhook", (long long)id),
+	    P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 200);
+	ASSERT_STR_EQ(str(j, "action"), "adopt");
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(j, "secretChanged")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretMatches")));
+	cJSON_Delete(j);
+	/* NMKR refuses a rotation: 502, and the secret stays. */
 	fake_fault("{\"endpoint\":\"UpdateNotifications\",\"status\":406}");
-	API_ERR("POST", P("/api/campaigns/%lld/webhook", (long long)id),
-	    P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 502, "upstream");
+	API_ERR("POST", P("/api/campaigns/%lld/webhook/rotate", (long long)id),
+	    NULL, 502, "upstream");
 	j = API("GET", P("/api/campaigns/%lld", (long long)id), NULL, 200);
 	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "webhookConfigured")));
 	cJSON_Delete(j);
 	free(secret);
+	finish();
+}
+
+/* Set the project's notifications at the fake as the operator would. */
+static void
+nmkr_notifications_set(const char *body)
+{
+	const char *hdr[] = {"Authorization: Bearer " KEY, NULL};
+	struct cs_test_resp t;
+
+	t = cs_test_http("POST",
+	    P("%s/v2/UpdateNotifications/%s", fake.base_url, PROJECT), body,
+	    hdr);
+	ASSERT_EQ(t.status, 200);
+	cs_test_resp_free(&t);
+}
+
+/*
+ * GET, POST (adopt, refuse, force), POST .../rotate and DELETE of
+ * /api/campaigns/{id}/webhook, each answer checked against the document;
+ * the operator's e-mail alert survives, no secret is ever answered.
+ */
+CS_TEST(http_api__webhook_status_refusal_force_rotate_unregister)
+{
+	static const char others[] =
+	    "[{\"notificationType\":\"email\",\"address\":\"ops@example.com\","
+	    "\"isActive\":false}]";
+	const char *hdr[] = {"Authorization: Bearer " KEY, NULL};
+	struct cs_test_resp t;
+	char *path, *hook, *first;
+	cJSON *j, *list;
+	int64_t id;
+
+	start();
+	id = create_campaign("Hooked", PROJECT, 100);
+	path = cs_xasprintf("/api/campaigns/%lld/webhook", (long long)id);
+	hook = cs_xasprintf("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url);
+	/* Nothing registered yet. */
+	j = API("GET", path, NULL, 200);
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(j, "registered")));
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(j, "url")));
+	cJSON_Delete(j);
+	API_ERR("POST", P("/api/campaigns/%lld/webhook/rotate", (long long)id),
+	    NULL, 404, "not_found");
+	/* An e-mail alert at NMKR: refused, nothing sent. */
+	nmkr_notifications_set(others);
+	API_ERR("POST", path, hook, 409, "other_notifications");
+	j = API("GET", path, NULL, 200);
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(j, "secretStored")));
+	ASSERT_EQ(num(j, "otherNotifications"), 1);
+	cJSON_Delete(j);
+	/* force: ours added, the alert kept. */
+	j = API("POST", path,
+	    P("{\"url\":\"%s/webhooks/nmkr\",\"force\":true}", srv.base_url),
+	    200);
+	ASSERT_STR_EQ(str(j, "action"), "send");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "registered")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretMatches")));
+	cJSON_Delete(j);
+	t = cs_test_http("GET",
+	    P("%s/v2/GetNotifications/%s", fake.base_url, PROJECT), NULL, hdr);
+	list = cJSON_Parse(t.body);
+	ASSERT_EQ(array_size(list), 2);
+	ASSERT_STR_EQ(
+	    str(cJSON_GetArrayItem(list, 0), "address"), "ops@example.com");
+	ASSERT_TRUE(cJSON_IsFalse(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "isActive")));
+	cJSON_Delete(list);
+	cs_test_resp_free(&t);
+	first = nmkr_secret(); /* the alert's; all are secrets now */
+	free(first);
+	/* Rotation and unregistering need force too. */
+	API_ERR("POST", P("/api/campaigns/%lld/webhook/rotate", (long long)id),
+	    NULL, 409, "other_notifications");
+	API_ERR("DELETE", path, NULL, 409, "other_notifications");
+	j = API("POST",
+	    P("/api/campaigns/%lld/webhook/rotate?force=1", (long long)id),
+	    NULL, 200);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretChanged")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "previousAccepted")));
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "secretMatches")));
+	cJSON_Delete(j);
+	free(nmkr_secret());
+	j = API("DELETE", P("%s?force=1", path), NULL, 200);
+	ASSERT_STR_EQ(str(j, "action"), "send");
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(j, "registered")));
+	cJSON_Delete(j);
+	t = cs_test_http("GET",
+	    P("%s/v2/GetNotifications/%s", fake.base_url, PROJECT), NULL, hdr);
+	list = cJSON_Parse(t.body);
+	ASSERT_EQ(array_size(list), 1);
+	ASSERT_STR_EQ(
+	    str(cJSON_GetArrayItem(list, 0), "address"), "ops@example.com");
+	cJSON_Delete(list);
+	cs_test_resp_free(&t);
+	free(hook);
+	free(path);
 	finish();
 }
 
@@ -2793,9 +2897,8 @@ CS_TEST(http_api__webhook_secret_rotation)
 	start();
 	id = hooked_campaign("Rotation");
 	first = nmkr_secret();
-	cJSON_Delete(
-	    API("POST", P("/api/campaigns/%lld/webhook", (long long)id),
-	        P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 200));
+	cJSON_Delete(API("POST",
+	    P("/api/campaigns/%lld/webhook/rotate", (long long)id), NULL, 200));
 	second = nmkr_secret();
 	ASSERT_TRUE(strcmp(first, second) != 0);
 	a = uid_of(id, 1);

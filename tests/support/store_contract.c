@@ -1583,6 +1583,75 @@ CS_TEST(contract__allowlist_and_secret)
 	cs_store_free(s);
 }
 
+/*
+ * Our webhook URL and its secret (issue 12): a changed secret moves the
+ * current one to previous and stamps the rotation; the same secret again
+ * (an adopted webhook) changes neither; clearing keeps the last secret as
+ * the previous one for webhooks in flight.
+ */
+CS_TEST(contract__webhook_url_and_secret)
+{
+	struct cs_store *s = open_store();
+	int64_t id = make_campaign(s, "Hooked", 10);
+	struct cs_campaign c;
+	char *url = NULL;
+
+	ASSERT_OK(cs_store_campaign_webhook_url(s, id, &url, TERR));
+	ASSERT_TRUE(url == NULL);
+	ASSERT_ERR(CS_ENOTFOUND,
+	    cs_store_campaign_webhook_url(s, id + 1000, &url, NULL));
+	ASSERT_ERR(CS_ENOTFOUND,
+	    cs_store_campaign_set_webhook(s, id + 1000, "https://a.example/h",
+	        "0123456789abcdef0123456789abcdef", NOW, NULL));
+	ASSERT_ERR(CS_EINVAL, cs_store_campaign_set_webhook(s, id,
+	                          "https://a.example/h", "short", NOW, NULL));
+
+	ASSERT_OK(cs_store_campaign_set_webhook(s, id, "https://a.example/h",
+	    "0123456789abcdef0123456789abcdef", NOW, TERR));
+	ASSERT_OK(cs_store_campaign_webhook_url(s, id, &url, TERR));
+	ASSERT_STR_EQ(url, "https://a.example/h");
+	free(url);
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_STR_EQ(c.webhook_secret, "0123456789abcdef0123456789abcdef");
+	ASSERT_TRUE(c.webhook_secret_prev == NULL);
+	ASSERT_EQ(c.webhook_rotated_at, NOW);
+	cs_campaign_dispose(&c);
+
+	/* The same secret (adopted again): no rotation. */
+	ASSERT_OK(cs_store_campaign_set_webhook(s, id, "https://a.example/h",
+	    "0123456789abcdef0123456789abcdef", NOW + 5, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_TRUE(c.webhook_secret_prev == NULL);
+	ASSERT_EQ(c.webhook_rotated_at, NOW);
+	cs_campaign_dispose(&c);
+
+	/* A new one: the old becomes previous, stamped. */
+	ASSERT_OK(cs_store_campaign_set_webhook(s, id, "https://b.example/h",
+	    "fedcba9876543210fedcba9876543210", NOW + 7, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_STR_EQ(c.webhook_secret, "fedcba9876543210fedcba9876543210");
+	ASSERT_STR_EQ(
+	    c.webhook_secret_prev, "0123456789abcdef0123456789abcdef");
+	ASSERT_EQ(c.webhook_rotated_at, NOW + 7);
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_campaign_webhook_url(s, id, &url, TERR));
+	ASSERT_STR_EQ(url, "https://b.example/h");
+	free(url);
+
+	/* Unregistered: nothing current, the last one previous. */
+	ASSERT_OK(
+	    cs_store_campaign_set_webhook(s, id, NULL, NULL, NOW + 9, TERR));
+	ASSERT_OK(cs_store_campaign_get(s, id, &c, TERR));
+	ASSERT_TRUE(c.webhook_secret == NULL);
+	ASSERT_STR_EQ(
+	    c.webhook_secret_prev, "fedcba9876543210fedcba9876543210");
+	ASSERT_EQ(c.webhook_rotated_at, NOW + 9);
+	cs_campaign_dispose(&c);
+	ASSERT_OK(cs_store_campaign_webhook_url(s, id, &url, TERR));
+	ASSERT_TRUE(url == NULL);
+	cs_store_free(s);
+}
+
 CS_TEST(contract__recount_repairs)
 {
 	struct cs_store *s = open_store();

@@ -621,6 +621,12 @@ update_notifications(const struct cs_fakeproc *p, const char *project,
 	if (r.status != expect)
 		cs_test_fail(__FILE__, __LINE__, "UpdateNotifications: %ld %s",
 		    r.status, r.body);
+	if (expect == 204) {
+		/* NMKR's Ok-with-null: no body at all */
+		ASSERT_EQ(r.len, 0);
+		th_resp_free(&r);
+		return NULL;
+	}
 	doc = th_json(&r);
 	th_resp_free(&r);
 	return doc;
@@ -692,13 +698,128 @@ CS_TEST(notifications__update_rotates_secrets)
 	ASSERT_EQ(th_num(doc, "errorCode"), 553);
 	ASSERT_STR_EQ(th_str(doc, "errorMessage"), "Project UID not found");
 	cJSON_Delete(doc);
-	/* [] clears them: back to 204. */
-	doc = update_notifications(&p, TH_PROJECT, "[]", 200);
-	ASSERT_EQ(cJSON_GetArraySize(doc), 0);
-	cJSON_Delete(doc);
+	/* [] clears them: NMKR answers the empty list it reads back (null)
+	 * with StatusCode(200, null), which ASP.NET's no-content formatter
+	 * sends as 204 with an empty body; GetNotifications is 204 too. */
+	doc = update_notifications(&p, TH_PROJECT, "[]", 204);
+	ASSERT_TRUE(doc == NULL);
 	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
 	ASSERT_EQ(r.status, 204);
 	th_resp_free(&r);
+	cs_fakeproc_stop(&p);
+}
+
+/*
+ * NMKR's GetNotifications answers Ok(null) (204, empty body) for a project
+ * without notifications and also for a project it does not know: no 404
+ * (NMKR's source, SaveProjectFunctions.GetNotifications).
+ */
+CS_TEST(notifications__unknown_project_is_204)
+{
+	struct cs_fakeproc p;
+	struct th_resp r;
+
+	start_small(&p);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s",
+	    "11111111-2222-4333-8444-555555555555");
+	ASSERT_EQ(r.status, 204);
+	ASSERT_EQ(r.len, 0);
+	th_resp_free(&r);
+	cs_fakeproc_stop(&p);
+}
+
+/*
+ * UpdateNotifications keeps exactly what was sent (type, address, active
+ * flag, in order; e-mails and inactive entries too) and gives every entry
+ * a new secret, the ones sent again unchanged included.
+ */
+CS_TEST(notifications__update_keeps_entries_and_rotates_all)
+{
+	const char *body =
+	    "[{\"notificationType\":\"email\",\"address\":\"ops@example.com\","
+	    "\"isActive\":false},"
+	    "{\"notificationType\":\"webhook\","
+	    "\"address\":\"https://other.example.com/h?x=1\","
+	    "\"isActive\":true}]";
+	struct cs_fakeproc p;
+	struct th_resp r;
+	cJSON *a, *b;
+	const cJSON *ea, *eb;
+	int i;
+
+	start_small(&p);
+	a = update_notifications(&p, TH_PROJECT, body, 200);
+	b = update_notifications(&p, TH_PROJECT, body, 200);
+	ASSERT_EQ(cJSON_GetArraySize(b), 2);
+	for (i = 0; i < 2; i++) {
+		ea = cJSON_GetArrayItem(a, i);
+		eb = cJSON_GetArrayItem(b, i);
+		ASSERT_STR_EQ(th_str(ea, "notificationType"),
+		    th_str(eb, "notificationType"));
+		ASSERT_STR_EQ(th_str(ea, "address"), th_str(eb, "address"));
+		ASSERT_TRUE(is_hex32(th_str(eb, "secret")));
+		ASSERT_TRUE(
+		    strcmp(th_str(ea, "secret"), th_str(eb, "secret")) != 0);
+	}
+	eb = cJSON_GetArrayItem(b, 0);
+	ASSERT_STR_EQ(th_str(eb, "notificationType"), "email");
+	ASSERT_STR_EQ(th_str(eb, "address"), "ops@example.com");
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(eb, "isActive")));
+	eb = cJSON_GetArrayItem(b, 1);
+	ASSERT_STR_EQ(th_str(eb, "address"), "https://other.example.com/h?x=1");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(eb, "isActive")));
+	/* GetNotifications right after the update holds the new secrets. */
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 200);
+	cJSON_Delete(a);
+	a = th_json(&r);
+	th_resp_free(&r);
+	for (i = 0; i < 2; i++)
+		ASSERT_STR_EQ(th_str(cJSON_GetArrayItem(a, i), "secret"),
+		    th_str(cJSON_GetArrayItem(b, i), "secret"));
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	cs_fakeproc_stop(&p);
+}
+
+/*
+ * NMKR never caches GetNotifications' 200 answers (only a failed key check,
+ * 401, for 60 s: NMKR's source, GetNotificationsController.cs and
+ * CheckCachedAccess.cs), so a read right after UpdateNotifications holds
+ * the new secrets even while the result cache is on.
+ */
+CS_TEST(notifications__never_served_from_the_cache)
+{
+	static const char *const args[] = {
+	    "--nfts", "3", "--cache-seconds", "20", NULL};
+	const char *body = "[{\"notificationType\":\"webhook\","
+	                   "\"address\":\"https://example.com/hook\","
+	                   "\"isActive\":true}]";
+	struct cs_fakeproc p;
+	struct th_resp r;
+	cJSON *a, *doc;
+
+	th_start_nmkr(&p, args);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 204);
+	th_resp_free(&r);
+	a = update_notifications(&p, TH_PROJECT, body, 200);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	ASSERT_EQ(r.status, 200);
+	doc = th_json(&r);
+	th_resp_free(&r);
+	ASSERT_STR_EQ(th_str(cJSON_GetArrayItem(doc, 0), "secret"),
+	    th_str(cJSON_GetArrayItem(a, 0), "secret"));
+	cJSON_Delete(doc);
+	cJSON_Delete(a);
+	a = update_notifications(&p, TH_PROJECT, body, 200);
+	get(&r, &p, BEARER, "/v2/GetNotifications/%s", TH_PROJECT);
+	doc = th_json(&r);
+	th_resp_free(&r);
+	ASSERT_STR_EQ(th_str(cJSON_GetArrayItem(doc, 0), "secret"),
+	    th_str(cJSON_GetArrayItem(a, 0), "secret"));
+	cJSON_Delete(doc);
+	cJSON_Delete(a);
 	cs_fakeproc_stop(&p);
 }
 

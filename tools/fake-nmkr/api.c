@@ -685,14 +685,10 @@ get_notifications(struct fnmkr *f, struct cs_fake_resp *out, const char *uid)
 
 	pthread_rwlock_rdlock(&f->lock);
 	p = cs_fnmkr__project(f, uid);
-	if (p == NULL) {
+	if (p == NULL || p->nnotifs == 0) {
 		pthread_rwlock_unlock(&f->lock);
-		api_error(out, 404, 553, "Project UID not found");
-		return;
-	}
-	if (p->nnotifs == 0) {
-		pthread_rwlock_unlock(&f->lock);
-		/* Ok(null) becomes 204 with an empty body. */
+		/* NMKR answers Ok(null) for both, an unknown project too (no
+		 * 404): ASP.NET sends 204 with an empty body. */
 		cs_fake_resp_take(out, 204, NULL, 0);
 		return;
 	}
@@ -800,6 +796,14 @@ update_notifications(struct fnmkr *f, struct cs_fake_resp *out, const char *uid,
 	p->nnotifs = n;
 	list = NULL;
 	n = 0;
+	if (p->nnotifs == 0) {
+		pthread_rwlock_unlock(&f->lock);
+		/* NMKR answers StatusCode(200, null) (the list it reads back
+		 * is null); ASP.NET's no-content formatter sends 204. */
+		cs_log_info("fake-nmkr", "notifications of %s cleared", uid);
+		cs_fake_resp_take(out, 204, NULL, 0);
+		goto out;
+	}
 	cs_jw_init(&w, 1024 * 1024);
 	write_notifications(&w, p);
 	pthread_rwlock_unlock(&f->lock);

@@ -114,6 +114,7 @@ enum stmt_id {
 	M_UNLOCK,
 	M_STATE,
 	M_RECORD,
+	M_APPLIED,
 	C_INSERT,
 	C_GET,
 	C_GET_LOCK,
@@ -124,6 +125,8 @@ enum stmt_id {
 	C_SET_COUNTS,
 	C_ADD_COUNTS,
 	C_ROTATE,
+	C_SET_WEBHOOK,
+	C_WEBHOOK_URL,
 	C_MARK_SYNCED,
 	C_DELETE,
 	A_CLEAR,
@@ -228,6 +231,12 @@ static const struct stmt_def stmts[S_COUNT] = {
     [M_RECORD] = {"INSERT INTO schema_migrations (version, name, "
                   "applied_at) VALUES ($1, $2, $3)",
         "iti"},
+    /* Whether one version is recorded: numbers are handed out to
+     * branches that merge in any order, so a lower one may come after a
+     * higher one was applied. */
+    [M_APPLIED] = {"SELECT COUNT(*) FROM schema_migrations WHERE version = "
+                   "$1",
+        "i"},
 
     [C_INSERT] = {"INSERT INTO campaigns (name, description, "
                   "nmkr_project_uid, network, status, max_nfts, start_date, "
@@ -269,6 +278,15 @@ static const struct stmt_def stmts[S_COUNT] = {
                   "webhook_secret, webhook_secret = $2, "
                   "webhook_rotated_at = $3, updated_at = $3 WHERE id = $1",
         "iti"},
+    [C_SET_WEBHOOK] = {"UPDATE campaigns SET webhook_secret_prev = CASE "
+                       "WHEN webhook_secret IS NOT DISTINCT FROM $3 THEN "
+                       "webhook_secret_prev ELSE webhook_secret END, "
+                       "webhook_rotated_at = CASE WHEN webhook_secret IS "
+                       "NOT DISTINCT FROM $3 THEN webhook_rotated_at "
+                       "ELSE $4 END, webhook_secret = $3, "
+                       "webhook_url = $2, updated_at = $4 WHERE id = $1",
+        "itti"},
+    [C_WEBHOOK_URL] = {"SELECT webhook_url FROM campaigns WHERE id = $1", "i"},
     [C_MARK_SYNCED] = {"UPDATE campaigns SET last_synced_at = $2 "
                        "WHERE id = $1",
         "ii"},
@@ -1164,11 +1182,12 @@ static int
 migrate_one(struct cs_store_conn *c, const struct cs_embedded_file *m,
     bool *fresh, int64_t now, struct cs_error *err)
 {
-	struct params p = {0};
+	struct params p = {0}, q = {0};
 	int64_t have = 0;
 	int number = migration_number(m->name);
 	int error;
 
+	p_int(&q, number);
 	error = exec_cmd(c, S_BEGIN_W, NULL, err);
 	if (error < 0)
 		return error;
@@ -1181,14 +1200,14 @@ migrate_one(struct cs_store_conn *c, const struct cs_embedded_file *m,
 		    err);
 	}
 	if (error == 0)
-		error = query_i64(c, S_VERSION, NULL, &have, err);
-	if (error == 0 && number > have) {
+		error = query_i64(c, M_APPLIED, &q, &have, err);
+	if (error == 0 && have == 0) {
 		error = exec_script(c, (const char *)m->data, err);
 		if (error < 0)
 			cs_error_wrap(
 			    err, error, "migration %s failed", m->name);
 	}
-	if (error == 0 && number > have) {
+	if (error == 0 && have == 0) {
 		p_int(&p, number);
 		p_text(&p, m->name);
 		p_int(&p, now);
@@ -1524,6 +1543,41 @@ pg_campaign_rotate_secret(struct cs_store_conn *c, int64_t id,
 	p_text(&p, secret);
 	p_int(&p, now);
 	return exec_one(c, C_ROTATE, &p, err);
+}
+
+static int
+pg_campaign_set_webhook(struct cs_store_conn *c, int64_t id, const char *url,
+    const char *secret, int64_t now, struct cs_error *err)
+{
+	struct params p = {0};
+
+	p_int(&p, id);
+	p_text(&p, url);
+	p_text(&p, secret);
+	p_int(&p, now);
+	return exec_one(c, C_SET_WEBHOOK, &p, err);
+}
+
+static int
+pg_campaign_webhook_url(
+    struct cs_store_conn *c, int64_t id, char **out, struct cs_error *err)
+{
+	struct params p = {0};
+	PGresult *res;
+	int error;
+
+	*out = NULL;
+	p_int(&p, id);
+	error = run(c, C_WEBHOOK_URL, &p, &res, err);
+	if (error < 0)
+		return error;
+	if (PQntuples(res) == 0)
+		error = cs_error_set(err, CS_ENOTFOUND,
+		    "campaign %lld not found", (long long)id);
+	else if (!PQgetisnull(res, 0, 0))
+		*out = cs_xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return error;
 }
 
 static int
@@ -3021,6 +3075,8 @@ const struct cs_store_ops cs_store_pg_ops = {
     .campaign_add_counts = pg_campaign_add_counts,
     .campaign_rotate_secret = pg_campaign_rotate_secret,
     .campaign_mark_synced = pg_campaign_mark_synced,
+    .campaign_set_webhook = pg_campaign_set_webhook,
+    .campaign_webhook_url = pg_campaign_webhook_url,
     .campaign_delete = pg_campaign_delete,
     .allowlist_clear = pg_allowlist_clear,
     .allowlist_add = pg_allowlist_add,

@@ -76,6 +76,8 @@ enum stmt_id {
 	C_SET_COUNTS,
 	C_ADD_COUNTS,
 	C_ROTATE,
+	C_SET_WEBHOOK,
+	C_WEBHOOK_URL,
 	C_MARK_SYNCED,
 	C_DELETE,
 	A_CLEAR,
@@ -169,6 +171,13 @@ static const char *const sql[S_COUNT] = {
     [C_ROTATE] = "UPDATE campaigns SET webhook_secret_prev = "
                  "webhook_secret, webhook_secret = ?2, "
                  "webhook_rotated_at = ?3, updated_at = ?3 WHERE id = ?1",
+    [C_SET_WEBHOOK] = "UPDATE campaigns SET webhook_secret_prev = CASE "
+                      "WHEN webhook_secret IS ?3 THEN webhook_secret_prev "
+                      "ELSE webhook_secret END, webhook_rotated_at = CASE "
+                      "WHEN webhook_secret IS ?3 THEN webhook_rotated_at "
+                      "ELSE ?4 END, webhook_secret = ?3, "
+                      "webhook_url = ?2, updated_at = ?4 WHERE id = ?1",
+    [C_WEBHOOK_URL] = "SELECT webhook_url FROM campaigns WHERE id = ?1",
     [C_MARK_SYNCED] = "UPDATE campaigns SET last_synced_at = ?2 "
                       "WHERE id = ?1",
     [C_DELETE] = "DELETE FROM campaigns WHERE id = ?1",
@@ -660,17 +669,25 @@ sqlite_migrate(struct cs_store_conn *c, int64_t now, struct cs_error *err)
 {
 	const struct cs_embedded_file *m;
 	sqlite3_stmt *st = NULL;
-	int64_t have;
+	int64_t have, count, n;
+	char q[96];
 	int error, rc;
 
 	error = check_ours(c, err);
 	if (error < 0)
 		return error;
 	/* Up to date: no write lock, which a busy writer would make us wait
-	 * for (every pooled connection opens through here). */
-	for (m = cs_sqlite_migrations; m[1].name != NULL; m++)
-		;
-	if (current_version(c, &have) == 0 && have >= migration_number(m->name))
+	 * for (every pooled connection opens through here). Up to date is
+	 * every migration recorded, not only the highest: numbers are handed
+	 * out to branches that merge in any order, so a lower one may come
+	 * after a higher one was applied. */
+	for (n = 0, m = cs_sqlite_migrations; m[1].name != NULL; m++)
+		n++;
+	if (current_version(c, &have) == 0 &&
+	    have >= migration_number(m->name) &&
+	    query_int(c, "SELECT COUNT(*) FROM schema_migrations", &count,
+	        NULL) == 0 &&
+	    count >= n + 1)
 		return 0;
 	for (m = cs_sqlite_migrations; m->name != NULL; m++) {
 		int number = migration_number(m->name);
@@ -683,18 +700,19 @@ sqlite_migrate(struct cs_store_conn *c, int64_t now, struct cs_error *err)
 		    "schema_migrations (version INTEGER PRIMARY KEY, "
 		    "name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
 		    err);
+		sqlite3_snprintf((int)sizeof(q), q,
+		    "SELECT COUNT(*) FROM schema_migrations WHERE version = %d",
+		    number);
 		if (error == 0)
-			error = query_int(c,
-			    "SELECT COALESCE(MAX(version), 0) "
-			    "FROM schema_migrations",
-			    &have, err);
-		if (error == 0 && number > have) {
+			error = query_int(c, q, &have, err);
+		/* have: whether this one is recorded (see above) */
+		if (error == 0 && have == 0) {
 			error = exec_sql(c, (const char *)m->data, err);
 			if (error < 0)
 				cs_error_wrap(
 				    err, error, "migration %s failed", m->name);
 		}
-		if (error == 0 && number > have) {
+		if (error == 0 && have == 0) {
 			rc = sqlite3_prepare_v2(c->db,
 			    "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)",
 			    -1, &st, NULL);
@@ -1021,6 +1039,50 @@ sqlite_campaign_rotate_secret(struct cs_store_conn *c, int64_t id,
 	bind_text(st, 2, secret);
 	sqlite3_bind_int64(st, 3, now);
 	return exec_one(c, st, err);
+}
+
+static int
+sqlite_campaign_set_webhook(struct cs_store_conn *c, int64_t id,
+    const char *url, const char *secret, int64_t now, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	error = stmt(c, C_SET_WEBHOOK, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, url);
+	bind_text(st, 3, secret);
+	sqlite3_bind_int64(st, 4, now);
+	return exec_one(c, st, err);
+}
+
+static int
+sqlite_campaign_webhook_url(
+    struct cs_store_conn *c, int64_t id, char **out, struct cs_error *err)
+{
+	const char *url;
+	sqlite3_stmt *st;
+	int error, rc;
+
+	*out = NULL;
+	error = stmt(c, C_WEBHOOK_URL, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		url = (const char *)sqlite3_column_text(st, 0);
+		*out = url != NULL ? cs_xstrdup(url) : NULL;
+	} else if (rc == SQLITE_DONE) {
+		error = cs_error_set(err, CS_ENOTFOUND,
+		    "campaign %lld not found", (long long)id);
+	} else {
+		error = db_error(c, rc, err);
+	}
+	done(st);
+	return error;
 }
 
 static int
@@ -2355,6 +2417,8 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .campaign_add_counts = sqlite_campaign_add_counts,
     .campaign_rotate_secret = sqlite_campaign_rotate_secret,
     .campaign_mark_synced = sqlite_campaign_mark_synced,
+    .campaign_set_webhook = sqlite_campaign_set_webhook,
+    .campaign_webhook_url = sqlite_campaign_webhook_url,
     .campaign_delete = sqlite_campaign_delete,
     .allowlist_clear = sqlite_allowlist_clear,
     .allowlist_add = sqlite_allowlist_add,
