@@ -713,52 +713,6 @@ cs_nmkr_get_notifications(struct cs_nmkr *c, const char *project_uid,
 }
 
 int
-cs_nmkr_set_webhook(struct cs_nmkr *c, const char *project_uid, const char *url,
-    struct cs_nmkr_notification **out, size_t *n, struct cs_error *err)
-{
-	struct cs_http_req r;
-	cJSON *body = NULL, *entry;
-	char *text = NULL;
-	int error;
-
-	*out = NULL;
-	*n = 0;
-	error = check_uid("project", project_uid, err);
-	if (error < 0)
-		return error;
-	if (url == NULL || (!cs_str_startswith(url, "https://") &&
-	                       !cs_str_startswith(url, "http://")))
-		return cs_error_set(err, CS_EINVAL,
-		    "webhook URL must start with https:// or http://");
-	body = cJSON_CreateArray();
-	entry = cJSON_CreateObject();
-	cJSON_AddStringToObject(entry, "notificationType", "webhook");
-	cJSON_AddStringToObject(entry, "address", url);
-	cJSON_AddBoolToObject(entry, "isActive", true);
-	cJSON_AddItemToArray(body, entry);
-	text = cJSON_PrintUnformatted(body);
-	if (text == NULL) {
-		error = cs_error_set(err, CS_ERROR, "out of memory");
-		goto out;
-	}
-	memset(&r, 0, sizeof(r));
-	r.method = "POST";
-	r.body = text;
-	r.body_len = strlen(text);
-	snprintf(
-	    r.path, sizeof(r.path), "/v2/UpdateNotifications/%s", project_uid);
-	error = get(c, &r, err);
-	if (error == 0)
-		error = cs_nmkr_decode_notifications(
-		    cs_buf_cstr(&r.body_out), r.body_out.len, out, n, err);
-	cs_http_req_dispose(&r);
-out:
-	cJSON_free(text);
-	cJSON_Delete(body);
-	return error;
-}
-
-int
 cs_nmkr_update_notifications(struct cs_nmkr *c, const char *project_uid,
     const struct cs_nmkr_notification *list, size_t nlist,
     struct cs_nmkr_notification **out, size_t *n, struct cs_error *err)

@@ -149,15 +149,6 @@ CS_NODISCARD int cs_nmkr_get_notifications(struct cs_nmkr *c,
     struct cs_error *err);
 
 /**
- * Replace a project's notifications with one active webhook to url; NMKR
- * answers with the new list, each entry with a new secret. Caller owns
- * *out.
- */
-CS_NODISCARD int cs_nmkr_set_webhook(struct cs_nmkr *c, const char *project_uid,
-    const char *url, struct cs_nmkr_notification **out, size_t *n,
-    struct cs_error *err);
-
-/**
  * Replace a project's notifications with list (nlist entries, may be 0 to
  * clear; each entry's type, address and active flag are sent, its secret
  * is not). NMKR answers with the new list, every entry with a new secret,
