@@ -5,20 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/time.h"
 #include "util/banned.h"
-
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
 
 /* Exactly n digits. */
 static bool
@@ -116,7 +104,7 @@ cs_nmkr_time_parse(const char *text, const struct cs_tz *zone,
 	if (h > 23 || mi > 59 || s > 59)
 		return fail(err, field, text, "no such time of day");
 
-	secs = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
+	secs = cs_time_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
 	       (int64_t)mi * 60 + s;
 	if (had_offset)
 		secs -= off;

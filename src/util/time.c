@@ -50,9 +50,8 @@ cs_sleep_ms(int64_t ms)
 		;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t
+cs_time_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -145,7 +144,7 @@ cs_time_parse_iso8601(const char *s, int64_t *out)
 	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
 	    mi > 59 || sec > 60)
 		return CS_EPARSE;
-	t = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
+	t = cs_time_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
 	    (int64_t)mi * 60 + sec;
 	*out = t * 1000 + ms - off;
 	return 0;
@@ -179,7 +178,7 @@ cs_time_parse_http_date(const char *s, int64_t *out)
 		return CS_EPARSE;
 	if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return CS_EPARSE;
-	*out = (days_from_civil(y, mon, d) * 86400 + (int64_t)h * 3600 +
+	*out = (cs_time_days_from_civil(y, mon, d) * 86400 + (int64_t)h * 3600 +
 	           (int64_t)mi * 60 + sec) *
 	       1000;
 	return 0;

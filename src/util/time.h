@@ -41,4 +41,8 @@ CS_NODISCARD int cs_time_parse_iso8601(const char *s, int64_t *out);
  */
 CS_NODISCARD int cs_time_parse_http_date(const char *s, int64_t *out);
 
+/** Days from 1970-01-01 to y-m-d (month 1 to 12) in the proleptic
+ * Gregorian calendar; negative before 1970. Pure. */
+int64_t cs_time_days_from_civil(int64_t y, int64_t m, int64_t d);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/xalloc.h"
+#include "util/time.h"
 #include "util/banned.h"
 
 #define TZ_MAX_FILE (1024 * 1024)
@@ -70,19 +71,6 @@ cs_tz_name(const struct cs_tz *tz)
 /* ---- Calendar ------------------------------------------------------- */
 
 static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int64_t
 year_of_days(int64_t z)
 {
 	int64_t era, doe, yoe, doy, mp;
@@ -123,11 +111,11 @@ rule_day(const struct rule_date *r, int64_t y)
 		day = r->n - 1;
 		if (is_leap(y) && r->n >= 60)
 			day++;
-		return days_from_civil(y, 1, 1) + day;
+		return cs_time_days_from_civil(y, 1, 1) + day;
 	case 'N':
-		return days_from_civil(y, 1, 1) + r->n;
+		return cs_time_days_from_civil(y, 1, 1) + r->n;
 	default:
-		d1 = days_from_civil(y, r->m, 1);
+		d1 = cs_time_days_from_civil(y, r->m, 1);
 		wd1 = (int)(((d1 % 7) + 7 + 4) % 7); /* 1970-01-01: Thursday */
 		first = d1 + ((r->d - wd1 + 7) % 7);
 		len = mdays[r->m - 1] + (r->m == 2 && is_leap(y));
