@@ -151,8 +151,13 @@ done:
 	cJSON_Delete(body);
 }
 
-void
-cs_route_campaign_webhook_unregister(struct cs_req *r)
+/* Unregister and rotate: the same request, another change at NMKR. */
+typedef int (*hook_change_fn)(struct cs_store *store, struct cs_nmkr *nmkr,
+    int64_t campaign_id, bool force, int64_t now, struct cs_hook_result *out,
+    struct cs_error *err);
+
+static void
+hook_change(struct cs_req *r, hook_change_fn change)
 {
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_hook_result res;
@@ -166,7 +171,7 @@ cs_route_campaign_webhook_unregister(struct cs_req *r)
 	nmkr = cs_req_nmkr(r);
 	if (nmkr == NULL)
 		return;
-	error = cs_hook_unregister(
+	error = change(
 	    store, nmkr, id, cs_req_flag(r, "force"), r->now, &res, &err);
 	reply_done(r, store, nmkr, id, error, &err, &res);
 	cs_hook_result_dispose(&res);
@@ -174,23 +179,13 @@ cs_route_campaign_webhook_unregister(struct cs_req *r)
 }
 
 void
+cs_route_campaign_webhook_unregister(struct cs_req *r)
+{
+	hook_change(r, cs_hook_unregister);
+}
+
+void
 cs_route_campaign_webhook_rotate(struct cs_req *r)
 {
-	struct cs_error err = CS_ERROR_INIT;
-	struct cs_hook_result res;
-	struct cs_store *store;
-	struct cs_nmkr *nmkr;
-	int64_t id;
-	int error;
-
-	if (!load(r, &store, &id))
-		return;
-	nmkr = cs_req_nmkr(r);
-	if (nmkr == NULL)
-		return;
-	error = cs_hook_rotate(
-	    store, nmkr, id, cs_req_flag(r, "force"), r->now, &res, &err);
-	reply_done(r, store, nmkr, id, error, &err, &res);
-	cs_hook_result_dispose(&res);
-	cs_nmkr_free(nmkr);
+	hook_change(r, cs_hook_rotate);
 }
