@@ -453,18 +453,27 @@ function fact(term, ...value) {
   return h("div", {class: "fact"}, h("dt", null, term), h("dd", null, ...value));
 }
 
+// What NMKR last said of each campaign's webhook, so that redrawing the
+// header (after every sync) shows it at once: text that grows a moment
+// later moves every button below it under the operator's pointer.
+const webhookSeen = new Map();
+
 // The Webhook fact: what we hold, then what NMKR says about it (GET
 // /api/campaigns/ID/webhook compares the secrets; neither is ever sent here).
 function webhookFact(c) {
-  const dd = h("dd", {class: "webhook-status"}, c.webhookConfigured ? "registered" : "not registered");
+  const dd = h("dd", {class: "webhook-status"},
+    !c.webhookConfigured ? "not registered" : webhookSeen.get(c.id) || "registered");
   if (c.webhookConfigured) {
     getJson(`/api/campaigns/${c.id}/webhook`).then((s) => {
-      const now = document.querySelector(".webhook-status");
-      if (!now || view.campaign?.id !== c.id) return;
-      now.textContent = !s.listed ? "not listed at NMKR: register again" :
+      const text = !s.listed ? "not listed at NMKR: register again" :
         !s.secretMatches ? "stale secret: register again to adopt NMKR's" :
         !s.active ? "registered, inactive at NMKR" : "registered, secret matches NMKR's";
+      webhookSeen.set(c.id, text);
+      const now = document.querySelector(".webhook-status");
+      if (now && view.campaign?.id === c.id && now.textContent !== text) now.textContent = text;
     }).catch(() => {});
+  } else {
+    webhookSeen.delete(c.id);
   }
   return h("div", {class: "fact"}, h("dt", null, "Webhook"), dd);
 }

@@ -238,7 +238,8 @@ async function clickButton(page, scope, label) {
       await handle.asElement().click();
       return;
     } catch (err) {
-      if (attempt >= 3 || !/detached/i.test(err.message)) throw err;
+      // Puppeteer says "not clickable" of a handle whose node was just replaced.
+      if (attempt >= 3 || !/detached|not clickable/i.test(err.message)) throw err;
     }
   }
 }
