@@ -43,11 +43,16 @@ function subsection(title, count, ...content) {
     ...content);
 }
 
+/** How many discrepancies the sync found (its list may be cut). */
+function discrepancyCount(report) {
+  return report.discrepancyCount ?? report.discrepancies.length;
+}
+
 function empty(text) {
   return h("p", {class: "empty"}, text);
 }
 
-function discrepanciesPart(list) {
+function discrepanciesPart(list, total = list.length) {
   const rows = list.map((d) => h("tr", {dataset: {issue: d.issue, uid: d.nftUid}},
     h("td", null, d.nftName || "—"),
     h("td", {class: "mono", title: d.nftUid}, shortUid(d.nftUid)),
@@ -84,7 +89,11 @@ function discrepanciesPart(list) {
   select.addEventListener("change", apply);
   search.addEventListener("input", apply);
   apply();
-  return subsection("Discrepancies", list.length,
+  // A report lists the first 1,000 of each kind (the counts are whole).
+  const cut = total > list.length ? h("p", {class: "note truncated"},
+    `The report lists the first ${fmtNumber(list.length)} of ${fmtNumber(total)}; `,
+    "the review queue and each NFT's history hold them all.") : null;
+  return subsection("Discrepancies", total, cut,
     h("div", {class: "filters", role: "search", "aria-label": "Filter discrepancies"},
       h("div", {class: "field"}, h("label", {for: issueId}, "Issue"), select),
       h("div", {class: "field"}, h("label", {for: textId}, "Search"), search)),
@@ -176,7 +185,7 @@ export function renderReport(report, options = {}) {
       "Started ", timeEl(report.syncedAt), `, took ${fmtDuration(report.durationMs)}`,
       report.syncLogId ? `, log #${report.syncLogId}` : "", ". ",
       `${fmtNumber(report.updatedCount)} updated, ${fmtNumber(report.failedCount)} failed, `,
-      `${fmtNumber(report.discrepancies.length)} discrepancies.`),
+      `${fmtNumber(discrepancyCount(report))} discrepancies.`),
     options.note || null,
     report.success ? null : h("div", {class: "error-box sync-failed"},
       h("p", null, h("strong", null, "The sync failed: nothing was changed."),
@@ -187,7 +196,7 @@ export function renderReport(report, options = {}) {
       h("div", {class: "side-by-side"},
         statsCard("NMKR", "stats-nmkr", report.nmkrStats, report.dbStats),
         statsCard("Database", "stats-db", report.dbStats, report.nmkrStats)),
-      discrepanciesPart(report.discrepancies),
+      discrepanciesPart(report.discrepancies, discrepancyCount(report)),
       updatesPart(report.updateResults),
       conflictsPart(report.conflicts || [], report.warnings || []),
       errorsPart(report.errors || []),
@@ -201,5 +210,5 @@ export function renderReport(report, options = {}) {
 export function reportSummary(report) {
   if (!report.success) return `Sync failed: ${(report.errors || [])[0] || "see the report"}.`;
   return `Sync done in ${fmtDuration(report.durationMs)}: ${report.updatedCount} updated, ` +
-    `${report.discrepancies.length} discrepancies, ${report.failedCount} failed.`;
+    `${discrepancyCount(report)} discrepancies, ${report.failedCount} failed.`;
 }

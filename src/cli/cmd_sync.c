@@ -98,11 +98,27 @@ jnum(const cJSON *o, const char *name)
 	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
 }
 
+/* The rows not shown: n in the report's list, of total in all (a stored
+ * report keeps the first CS_REPORT_LIST_MAX of each list). */
 static void
-more(FILE *f, int n)
+more(FILE *f, int n, long long total)
 {
-	if (n > SHOW_ROWS)
+	if (total > n)
+		fprintf(f,
+		    "... and %lld more (the report lists the first %d; the "
+		    "review queue and the history have them all)\n",
+		    total - SHOW_ROWS, n);
+	else if (n > SHOW_ROWS)
 		fprintf(f, "... and %d more (see --json)\n", n - SHOW_ROWS);
+}
+
+/* A list's whole size: the report's count of it when it has one. */
+static long long
+total_of(const cJSON *r, const char *count, int n)
+{
+	const cJSON *v = cJSON_GetObjectItem(r, count);
+
+	return cJSON_IsNumber(v) ? (long long)v->valuedouble : n;
 }
 
 static void
@@ -160,7 +176,8 @@ print_report(
 
 	list = cJSON_GetObjectItem(r, "discrepancies");
 	n = cJSON_GetArraySize(list);
-	fprintf(f, "\nDiscrepancies (%d)\n", n);
+	fprintf(
+	    f, "\nDiscrepancies (%lld)\n", total_of(r, "discrepancyCount", n));
 	if (n > 0) {
 		t = cs_table_new(5, disc_h);
 		i = 0;
@@ -174,7 +191,7 @@ print_report(
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n);
+		more(f, n, total_of(r, "discrepancyCount", n));
 	}
 
 	list = cJSON_GetObjectItem(r, "updateResults");
@@ -196,7 +213,7 @@ print_report(
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n);
+		more(f, n, jnum(r, "updatedCount") + jnum(r, "failedCount"));
 	}
 
 	list = cJSON_GetObjectItem(r, "conflicts");
@@ -218,7 +235,7 @@ print_report(
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n);
+		more(f, n, total_of(r, "conflictCount", n));
 	}
 
 	list = cJSON_GetObjectItem(r, "deferred");
@@ -243,7 +260,7 @@ print_report(
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n);
+		more(f, n, total_of(r, "deferredCount", n));
 	}
 
 	list = cJSON_GetObjectItem(r, "warnings");

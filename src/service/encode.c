@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/report.h"
+#include "service/verify.h"
 #include "util/banned.h"
 
 void
@@ -265,4 +267,201 @@ cs_json_print(const cJSON *v, bool pretty)
 		abort();
 	}
 	return s;
+}
+
+/* ---- The SyncReport ----------------------------------------------------- */
+
+static const char *
+status_or_null(int s)
+{
+	return s >= 0 ? cs_nft_status_name((enum cs_nft_status)s) : NULL;
+}
+
+static cJSON *
+discrepancy_json(const struct cs_report_discrepancy *x)
+{
+	cJSON *d = new_object();
+
+	cs_json_add_str(d, "nftUid", x->uid);
+	cs_json_add_str(d, "nftName", x->name);
+	cs_json_add_str(d, "issue", cs_issue_text(x->issue));
+	cs_json_add_str(d, "dbStatus", status_or_null(x->db_status));
+	cs_json_add_str(d, "nmkrStatus", x->nmkr_status);
+	return d;
+}
+
+static cJSON *
+update_json(const struct cs_report_update *x)
+{
+	cJSON *u = new_object();
+
+	cJSON_AddBoolToObject(u, "success", x->ok);
+	cs_json_add_str(u, "nftName", x->name);
+	cs_json_add_str(u, "oldStatus", cs_nft_status_name(x->from));
+	cs_json_add_str(u, "newStatus", cs_nft_status_name(x->to));
+	if (x->error != NULL)
+		cs_json_add_str(u, "error", x->error);
+	return u;
+}
+
+static cJSON *
+conflict_json(const struct cs_report_conflict *x)
+{
+	cJSON *c = new_object();
+
+	cs_json_add_str(c, "nftUid", x->uid);
+	cs_json_add_str(c, "nftName", x->name);
+	cs_json_add_str(c, "wanted", cs_nft_status_name(x->wanted));
+	cs_json_add_str(c, "reason", x->reason);
+	return c;
+}
+
+static cJSON *
+deferred_json(const struct cs_report_deferred *x)
+{
+	cJSON *d = new_object();
+
+	cs_json_add_str(d, "nftUid", x->uid);
+	cs_json_add_str(d, "nftName", x->name);
+	cs_json_add_str(d, "dbStatus", cs_nft_status_name(x->db_status));
+	cs_json_add_str(d, "nmkrStatus", x->nmkr_status);
+	cs_json_add_str(
+	    d, "lastModifiedBy", cs_source_name(x->last_modified_by));
+	cs_json_add_int(d, "ageMs", x->age_ms);
+	cs_json_add_str(d, "reason", x->reason);
+	return d;
+}
+
+static cJSON *
+webhook_json(const struct cs_report_webhook *x)
+{
+	cJSON *w = new_object(), *errors = NULL;
+
+	cs_json_add_int(w, "timestamp", x->timestamp);
+	cs_json_add_str(w, "status", cs_sync_status_name(x->status));
+	cs_json_add_int(w, "recordsSynced", x->records);
+	if (x->errors != NULL)
+		errors = cJSON_Parse(x->errors);
+	if (!cJSON_IsArray(errors)) {
+		cJSON_Delete(errors);
+		errors = cJSON_CreateArray();
+	}
+	cJSON_AddItemToObject(w, "errors", errors);
+	return w;
+}
+
+static cJSON *
+strings_json(const struct cs_vec *v, size_t max)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < v->len && i < max; i++)
+		cJSON_AddItemToArray(
+		    a, cJSON_CreateString(*CS_VEC_AT(v, const char *, i)));
+	return a;
+}
+
+/* The first max items of v, each made by one; *cut is set when some are
+ * left out. */
+static cJSON *
+list_json(
+    const struct cs_vec *v, size_t max, cJSON *(*one)(const void *), bool *cut)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < v->len && i < max; i++)
+		cJSON_AddItemToArray(a, one(cs_vec_at(v, i)));
+	if (v->len > max)
+		*cut = true;
+	return a;
+}
+
+/* Adapters: list_json's callback takes a const void *. */
+#define CS_ONE(fn, type)                                                       \
+	static cJSON *fn##_any(const void *p)                                  \
+	{                                                                      \
+		return fn((const type *)p);                                    \
+	}
+CS_ONE(discrepancy_json, struct cs_report_discrepancy)
+CS_ONE(update_json, struct cs_report_update)
+CS_ONE(conflict_json, struct cs_report_conflict)
+CS_ONE(deferred_json, struct cs_report_deferred)
+CS_ONE(webhook_json, struct cs_report_webhook)
+#undef CS_ONE
+
+cJSON *
+cs_json_sync_report(const struct cs_sync_report *r, size_t max_items)
+{
+	cJSON *o = new_object(), *phases, *u;
+	bool cut = false;
+	size_t i;
+
+	cJSON_AddBoolToObject(o, "success", r->success);
+	cs_json_add_int(o, "syncedAt", r->synced_at);
+	cs_json_add_int(o, "durationMs", r->duration_ms);
+	cJSON_AddItemToObject(o, "nmkrStats", cs_json_counts(&r->nmkr));
+	cJSON_AddItemToObject(o, "dbStats", cs_json_counts(&r->db));
+	cJSON_AddItemToObject(o, "discrepancies",
+	    list_json(
+	        &r->discrepancies, max_items, discrepancy_json_any, &cut));
+	cs_json_add_int(o, "discrepancyCount", (int64_t)r->discrepancies.len);
+	cJSON_AddItemToObject(o, "updateResults",
+	    list_json(&r->updates, max_items, update_json_any, &cut));
+	cs_json_add_int(o, "updatedCount", (int64_t)r->updated);
+	cs_json_add_int(o, "failedCount", (int64_t)r->failed);
+	cJSON_AddItemToObject(o, "recentWebhooks",
+	    list_json(&r->webhooks, max_items, webhook_json_any, &cut));
+	if (r->chain_ran) {
+		cJSON_AddItemToObject(
+		    o, "blockchainResults", cs_verify_results_json(&r->chain));
+		cs_json_add_int(o, "verifiedCount", (int64_t)r->chain.verified);
+		cs_json_add_int(o, "pendingCount", (int64_t)r->chain.pending);
+		cs_json_add_int(o, "errorCount", (int64_t)r->chain.errors);
+		cs_json_add_int(o, "mismatchCount", (int64_t)r->chain.mismatch);
+	} else {
+		cJSON_AddArrayToObject(o, "blockchainResults");
+		cs_json_add_int(o, "verifiedCount", 0);
+		cs_json_add_int(o, "pendingCount", 0);
+		cs_json_add_int(o, "errorCount", 0);
+	}
+	if (r->sync_log_id != 0)
+		cs_json_add_int(o, "syncLogId", r->sync_log_id);
+	else
+		cJSON_AddNullToObject(o, "syncLogId");
+	cJSON_AddItemToObject(o, "deferred",
+	    list_json(&r->deferred, max_items, deferred_json_any, &cut));
+	cs_json_add_int(o, "deferredCount", (int64_t)r->deferred_count);
+	cJSON_AddItemToObject(
+	    o, "warnings", strings_json(&r->warnings, max_items));
+	if (r->warnings.len > max_items)
+		cut = true;
+	cJSON_AddItemToObject(o, "conflicts",
+	    list_json(&r->conflicts, max_items, conflict_json_any, &cut));
+	cs_json_add_int(o, "conflictCount", (int64_t)r->conflicts.len);
+	cJSON_AddItemToObject(o, "errors", strings_json(&r->errors, max_items));
+	phases = cJSON_AddObjectToObject(o, "phases");
+	for (i = 0; i < r->phases.len; i++) {
+		const struct cs_report_phase *p =
+		    CS_VEC_AT(&r->phases, struct cs_report_phase, i);
+
+		cs_json_add_int(phases, p->name, p->ms);
+	}
+	if (r->usage_known) {
+		u = cJSON_AddObjectToObject(o, "nmkrRequests");
+		cs_json_add_int(u, "sent", r->usage.sent);
+		cs_json_add_int(u, "failed", r->usage.failed);
+		cs_json_add_int(u, "refused", r->usage.refused);
+		cJSON_AddBoolToObject(u, "circuitOpen", r->usage.circuit_open);
+		cs_json_add_int(u, "walks", r->usage.walks);
+	}
+	if (r->dry_run)
+		cJSON_AddBoolToObject(o, "dryRun", true);
+	if (cut)
+		cs_json_add_str(o, "truncated",
+		    "lists hold their first entries only: every NFT kept or "
+		    "sent for review is in the review queue, every change in "
+		    "the status history");
+	return o;
 }

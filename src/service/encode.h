@@ -24,6 +24,17 @@ cJSON *cs_json_sync_run(const struct cs_sync_run *r);
 cJSON *cs_json_webhook_event(const struct cs_webhook_event *e);
 cJSON *cs_json_chain_check(const struct cs_chain_check *c);
 
+struct cs_sync_report;
+
+/**
+ * The SyncReport (service/report.h) as the API answers it, the CLI prints
+ * it and sync_log stores it. Each list holds its first max_items entries
+ * at most; discrepancyCount and conflictCount give the whole, and
+ * "truncated" (present only then) says a list was cut and where the rest
+ * is (the review queue, status_history).
+ */
+cJSON *cs_json_sync_report(const struct cs_sync_report *r, size_t max_items);
+
 /** A time in ms, or null when 0. Adds to obj under name. */
 void cs_json_add_time(cJSON *obj, const char *name, int64_t ms);
 

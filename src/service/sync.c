@@ -3,8 +3,8 @@
  * The sync's orchestration; see sync.h. The decisions are core's
  * (reconcile.c, policy.c); the writes are the store's one transaction
  * (cs_store_sync_apply); this file fetches, times the phases, records
- * progress and builds the SyncReport with exactly the seed's fields plus
- * syncLogId, warnings, conflicts, errors and phases.
+ * progress and fills the SyncReport (report.h), which encode.c turns into
+ * the seed's fields plus syncLogId, warnings, conflicts, errors and phases.
  */
 #include "service/sync.h"
 
@@ -20,6 +20,7 @@
 #include "core/reconcile.h"
 #include "service/encode.h"
 #include "service/metrics.h"
+#include "service/report.h"
 #include "service/sync_run.h"
 #include "service/verify.h"
 #include "util/limits.h"
@@ -114,11 +115,7 @@ struct run {
 	int64_t phase_us;
 	int64_t last_progress_ms;
 	struct cs_sync_progress progress;
-	cJSON *report;
-	cJSON *phases;
-	cJSON *warnings;
-	cJSON *conflicts;
-	cJSON *errors;
+	struct cs_sync_report rep;
 	struct cs_remote_list remote;
 	int64_t webhook_grace_ms; /* as the plan used it */
 	struct cs_local_nft *local;
@@ -207,8 +204,7 @@ phase_done(struct run *r, const char *name)
 {
 	int64_t now = cs_mono_us();
 
-	cJSON_AddNumberToObject(
-	    r->phases, name, (double)((now - r->phase_us) / 1000));
+	cs_report_phase(&r->rep, name, (now - r->phase_us) / 1000);
 	r->phase_us = now;
 }
 
@@ -282,68 +278,16 @@ read_inventory(void *payload)
 	return NULL;
 }
 
-static cJSON *
-counts_json(const struct cs_counts *k)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cs_json_add_int(o, "total", k->total);
-	cs_json_add_int(o, "available", k->available);
-	cs_json_add_int(o, "reserved", k->reserved);
-	cs_json_add_int(o, "sold", k->sold);
-	return o;
-}
-
 static void warnf(struct run *r, const char *fmt, ...) CS_PRINTF(2, 3);
 
 static void
 warnf(struct run *r, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_report_vwarn(&r->rep, fmt, ap);
 	va_end(ap);
-	cJSON_AddItemToArray(r->warnings, cJSON_CreateString(msg));
-}
-
-/* The report's skeleton: every seed field present from the start. */
-static void
-report_new(struct run *r, int64_t now)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddBoolToObject(o, "success", true);
-	cs_json_add_int(o, "syncedAt", now);
-	cs_json_add_int(o, "durationMs", 0);
-	cJSON_AddItemToObject(
-	    o, "nmkrStats", counts_json(&(struct cs_counts){0, 0, 0, 0}));
-	cJSON_AddItemToObject(
-	    o, "dbStats", counts_json(&(struct cs_counts){0, 0, 0, 0}));
-	cJSON_AddArrayToObject(o, "discrepancies");
-	cJSON_AddArrayToObject(o, "updateResults");
-	cs_json_add_int(o, "updatedCount", 0);
-	cs_json_add_int(o, "failedCount", 0);
-	cJSON_AddArrayToObject(o, "recentWebhooks");
-	cJSON_AddArrayToObject(o, "blockchainResults");
-	cs_json_add_int(o, "verifiedCount", 0);
-	cs_json_add_int(o, "pendingCount", 0);
-	cs_json_add_int(o, "errorCount", 0);
-	cJSON_AddNullToObject(o, "syncLogId");
-	cJSON_AddArrayToObject(o, "deferred");
-	cs_json_add_int(o, "deferredCount", 0);
-	r->warnings = cJSON_AddArrayToObject(o, "warnings");
-	r->conflicts = cJSON_AddArrayToObject(o, "conflicts");
-	r->errors = cJSON_AddArrayToObject(o, "errors");
-	r->phases = cJSON_AddObjectToObject(o, "phases");
-	r->report = o;
-}
-
-static void
-report_set_int(cJSON *o, const char *name, int64_t v)
-{
-	cJSON_ReplaceItemInObject(o, name, cJSON_CreateNumber((double)v));
 }
 
 /* What the sync spent at NMKR (its client was reset when it began);
@@ -352,15 +296,11 @@ static void
 report_nmkr_usage(struct run *r, bool fetched)
 {
 	struct cs_nmkr_usage u;
-	cJSON *o;
 
 	cs_nmkr_usage(r->env->nmkr, &u);
-	o = cJSON_AddObjectToObject(r->report, "nmkrRequests");
-	cs_json_add_int(o, "sent", u.sent);
-	cs_json_add_int(o, "failed", u.failed);
-	cs_json_add_int(o, "refused", u.refused);
-	cJSON_AddBoolToObject(o, "circuitOpen", u.circuit_open);
-	cs_json_add_int(o, "walks", u.walks);
+	r->rep.usage = u;
+	r->rep.usage.walk_note = NULL; /* borrowed: not kept */
+	r->rep.usage_known = true;
 	if (fetched && u.walks > 1 && u.walk_note[0] != '\0')
 		warnf(r, "%s: read %d times to have every NFT", u.walk_note,
 		    u.walks);
@@ -382,46 +322,104 @@ report_nmkr_usage(struct run *r, bool fetched)
 static void
 deferred_entry(struct run *r, const struct cs_discrepancy *x, int64_t now)
 {
-	cJSON *list = cJSON_GetObjectItem(r->report, "deferred");
-	cJSON *d = cJSON_CreateObject();
+	struct cs_report_deferred *d = cs_vec_push(&r->rep.deferred);
 	const struct cs_local_nft *l = &r->local[x->local];
 
-	cs_json_add_str(d, "nftUid", x->uid);
-	cs_json_add_str(d, "nftName", x->name);
-	cs_json_add_str(d, "dbStatus",
-	    cs_nft_status_name((enum cs_nft_status)x->db_status));
-	cs_json_add_str(d, "nmkrStatus", x->nmkr_state);
-	cs_json_add_str(
-	    d, "lastModifiedBy", cs_source_name(l->last_modified_by));
-	cs_json_add_int(d, "ageMs", now - l->last_modified_at);
-	cs_json_add_str(d, "reason", x->reason);
-	cJSON_AddItemToArray(list, d);
+	d->uid = cs_report_str(&r->rep, x->uid);
+	d->name = cs_report_str(&r->rep, x->name);
+	d->db_status = (enum cs_nft_status)x->db_status;
+	d->nmkr_status = cs_report_str(&r->rep, x->nmkr_state);
+	d->last_modified_by = l->last_modified_by;
+	d->age_ms = now - l->last_modified_at;
+	d->reason = x->reason;
+}
+
+/*
+ * The NFTs kept or sent to review, one warning per reason: each NFT by
+ * name when a reason has a few, else how many and the first few, so that a
+ * sync with 150,000 conflicts says so in one line (the review queue holds
+ * every one of them).
+ */
+#define WARN_EACH 3
+
+struct reason_group {
+	const char *reason; /* static: compared by address */
+	size_t n;
+	const struct cs_discrepancy *first[WARN_EACH];
+};
+
+static void
+group_reason(struct cs_vec *groups, const struct cs_discrepancy *x)
+{
+	struct reason_group *g = NULL;
+	size_t i;
+
+	for (i = 0; i < groups->len && g == NULL; i++) {
+		struct reason_group *c =
+		    CS_VEC_AT(groups, struct reason_group, i);
+
+		if (c->reason == x->reason)
+			g = c;
+	}
+	if (g == NULL) {
+		g = cs_vec_push(groups);
+		g->reason = x->reason;
+	}
+	if (g->n < WARN_EACH)
+		g->first[g->n] = x;
+	g->n++;
+}
+
+static void
+warn_groups(struct run *r, const struct cs_vec *groups)
+{
+	size_t i, k;
+
+	for (i = 0; i < groups->len; i++) {
+		const struct reason_group *g =
+		    CS_VEC_AT(groups, struct reason_group, i);
+		char first[512];
+		size_t used = 0;
+
+		if (g->n <= WARN_EACH) {
+			for (k = 0; k < g->n; k++)
+				warnf(r, "%s (%s): %s", g->first[k]->name,
+				    g->first[k]->uid, g->reason);
+			continue;
+		}
+		first[0] = '\0';
+		for (k = 0; k < WARN_EACH && used < sizeof(first); k++)
+			used +=
+			    (size_t)snprintf(first + used, sizeof(first) - used,
+			        "%s%s (%s)", k > 0 ? ", " : "",
+			        g->first[k]->name, g->first[k]->uid);
+		warnf(
+		    r, "%zu NFTs: %s (first: %s, ...)", g->n, g->reason, first);
+	}
 }
 
 static void
 report_discrepancies(struct run *r, const struct cs_plan *plan, int64_t now)
 {
-	cJSON *list = cJSON_GetObjectItem(r->report, "discrepancies");
+	struct cs_vec groups = CS_VEC_INIT(struct reason_group);
 	size_t i, not_in_nmkr = 0, not_in_db = 0, flagged = 0;
 
+	cs_vec_reserve(&r->rep.discrepancies, plan->discrepancies.len);
 	for (i = 0; i < plan->discrepancies.len; i++) {
 		const struct cs_discrepancy *x =
 		    CS_VEC_AT(&plan->discrepancies, struct cs_discrepancy, i);
-		cJSON *d = cJSON_CreateObject();
+		struct cs_report_discrepancy *d =
+		    cs_vec_push(&r->rep.discrepancies);
 
-		cs_json_add_str(d, "nftUid", x->uid);
-		cs_json_add_str(d, "nftName", x->name);
-		cs_json_add_str(d, "issue", cs_issue_text(x->issue));
-		cs_json_add_str(d, "dbStatus",
-		    x->db_status >= 0
-		        ? cs_nft_status_name((enum cs_nft_status)x->db_status)
-		        : NULL);
-		cs_json_add_str(d, "nmkrStatus", x->nmkr_state);
-		cJSON_AddItemToArray(list, d);
+		d->uid = cs_report_str(&r->rep, x->uid);
+		d->name = cs_report_str(&r->rep, x->name);
+		d->issue = x->issue;
+		d->db_status = x->db_status;
+		d->nmkr_status = cs_report_str(&r->rep, x->nmkr_state);
 		switch (x->decision) {
 		case CS_DECIDE_KEEP:
 		case CS_DECIDE_REVIEW:
-			warnf(r, "%s (%s): %s", x->name, x->uid, x->reason);
+			group_reason(&groups, x);
 			break;
 		case CS_DECIDE_DEFER:
 			deferred_entry(r, x, now);
@@ -436,6 +434,8 @@ report_discrepancies(struct run *r, const struct cs_plan *plan, int64_t now)
 		else if (x->issue == CS_ISSUE_UNSUPPORTED_STATE)
 			flagged++;
 	}
+	warn_groups(r, &groups);
+	cs_vec_dispose(&groups);
 	if (not_in_nmkr > 0)
 		warnf(r,
 		    "%zu NFT%s of the inventory %s not found in NMKR: "
@@ -450,8 +450,7 @@ report_discrepancies(struct run *r, const struct cs_plan *plan, int64_t now)
 		    not_in_db, not_in_db == 1 ? "" : "s",
 		    not_in_db == 1 ? "is" : "are", (long long)r->camp.id);
 	if (plan->defers > 0) {
-		report_set_int(
-		    r->report, "deferredCount", (int64_t)plan->defers);
+		r->rep.deferred_count = plan->defers;
 		warnf(r,
 		    "%zu NFT%s sold by a webhook within the last %llds: "
 		    "deferred to the next sync, since NMKR's list may be an "
@@ -468,31 +467,28 @@ report_discrepancies(struct run *r, const struct cs_plan *plan, int64_t now)
 }
 
 static void
-update_entry(cJSON *list, const char *name, bool ok, enum cs_nft_status from,
-    enum cs_nft_status to, const char *error)
+update_entry(
+    struct run *r, const struct cs_discrepancy *x, bool ok, const char *error)
 {
-	cJSON *u = cJSON_CreateObject();
+	struct cs_report_update *u = cs_vec_push(&r->rep.updates);
 
-	cJSON_AddBoolToObject(u, "success", ok);
-	cs_json_add_str(u, "nftName", name);
-	cs_json_add_str(u, "oldStatus", cs_nft_status_name(from));
-	cs_json_add_str(u, "newStatus", cs_nft_status_name(to));
-	if (error != NULL)
-		cs_json_add_str(u, "error", error);
-	cJSON_AddItemToArray(list, u);
+	u->name = cs_report_str(&r->rep, x->name);
+	u->ok = ok;
+	u->from = (enum cs_nft_status)x->db_status;
+	u->to = x->new_status;
+	u->error = error;
 }
 
 static void
 conflict_entry(
     struct run *r, const struct cs_discrepancy *x, const char *reason)
 {
-	cJSON *c = cJSON_CreateObject();
+	struct cs_report_conflict *c = cs_vec_push(&r->rep.conflicts);
 
-	cs_json_add_str(c, "nftUid", x->uid);
-	cs_json_add_str(c, "nftName", x->name);
-	cs_json_add_str(c, "wanted", cs_nft_status_name(x->new_status));
-	cs_json_add_str(c, "reason", reason);
-	cJSON_AddItemToArray(r->conflicts, c);
+	c->uid = cs_report_str(&r->rep, x->uid);
+	c->name = cs_report_str(&r->rep, x->name);
+	c->wanted = x->new_status;
+	c->reason = reason;
 }
 
 struct by_id {
@@ -583,7 +579,6 @@ apply(struct run *r, const struct cs_plan *plan, int64_t now,
 	struct cs_review_new *reviews = NULL;
 	struct cs_asset_update *assets = NULL;
 	const struct cs_discrepancy **which = NULL;
-	cJSON *list = cJSON_GetObjectItem(r->report, "updateResults");
 	struct cs_sync_apply ap;
 	enum cs_source source = r->opts->type == CS_SYNC_MANUAL
 	                            ? CS_SOURCE_MANUAL_SYNC
@@ -662,13 +657,11 @@ apply(struct run *r, const struct cs_plan *plan, int64_t now,
 	learn_mints(r);
 	for (i = 0; i < nch; i++) {
 		const struct cs_discrepancy *x = which[i];
-		enum cs_nft_status from = (enum cs_nft_status)x->db_status;
 
 		switch (results[i]) {
 		case CS_APPLY_OK:
 		case CS_APPLY_NOOP:
-			update_entry(
-			    list, x->name, true, from, x->new_status, NULL);
+			update_entry(r, x, true, NULL);
 			(*updated)++;
 			break;
 		case CS_APPLY_CONFLICT:
@@ -681,8 +674,8 @@ apply(struct run *r, const struct cs_plan *plan, int64_t now,
 			conflict_entry(r, x, "deleted while the sync ran");
 			break;
 		case CS_APPLY_FAILED:
-			update_entry(list, x->name, false, from, x->new_status,
-			    "the database refused the change");
+			update_entry(
+			    r, x, false, "the database refused the change");
 			(*failed)++;
 			break;
 		}
@@ -707,13 +700,11 @@ attach_webhooks(struct run *r)
 {
 	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	cJSON *list = cJSON_GetObjectItem(r->report, "recentWebhooks");
 
 	q.project_uid = r->camp.nmkr_project_uid;
 	q.type = CS_SYNC_WEBHOOK;
 	q.limit = CS_RECENT_WEBHOOKS;
-	if (cs_store_sync_log_list(r->env->store, &q, webhook_cb, list, &err) <
-	    0)
+	if (cs_store_sync_log_list(r->env->store, &q, webhook_cb, r, &err) < 0)
 		warnf(r, "recent webhook activity could not be read: %s",
 		    cs_error_msg(&err));
 }
@@ -721,16 +712,13 @@ attach_webhooks(struct run *r)
 static int
 webhook_cb(const struct cs_sync_log *l, void *payload)
 {
-	cJSON *list = payload, *w = cJSON_CreateObject(), *errors = NULL;
+	struct run *r = payload;
+	struct cs_report_webhook *w = cs_vec_push(&r->rep.webhooks);
 
-	cs_json_add_int(w, "timestamp", l->started_at);
-	cs_json_add_str(w, "status", cs_sync_status_name(l->status));
-	cs_json_add_int(w, "recordsSynced", l->records_synced);
-	if (l->errors != NULL)
-		errors = cJSON_Parse(l->errors);
-	cJSON_AddItemToObject(
-	    w, "errors", errors != NULL ? errors : cJSON_CreateArray());
-	cJSON_AddItemToArray(list, w);
+	w->timestamp = l->started_at;
+	w->status = l->status;
+	w->records = l->records_synced;
+	w->errors = cs_report_str(&r->rep, l->errors);
 	return 0;
 }
 
@@ -786,9 +774,7 @@ interrupted(struct run *r, int64_t started_at, int64_t *log_id)
 	r->interrupted = true;
 	cs_log_warn("sync", "campaign %lld: %s", (long long)r->camp.id,
 	    cs_error_msg(&why));
-	cJSON_AddItemToArray(r->errors, cJSON_CreateString(cs_error_msg(&why)));
-	cJSON_ReplaceItemInObject(
-	    r->report, "success", cJSON_CreateBool(false));
+	cs_report_error(&r->rep, cs_error_msg(&why));
 	if (!r->opts->dry_run)
 		record_failure(r, started_at, &why, log_id);
 	return true;
@@ -855,7 +841,7 @@ run_dispose(struct run *r)
 {
 	cs_campaign_dispose(&r->camp);
 	release_lists(r);
-	cJSON_Delete(r->report);
+	cs_sync_report_dispose(&r->rep);
 }
 
 int
@@ -872,7 +858,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	struct run r;
 	int64_t started_at = cs_now_ms(), log_id = 0;
 	size_t updated = 0, failed = 0;
-	bool planned = false, fresh = false;
+	bool planned = false, fresh = false, built = false;
 	char *text = NULL;
 	int error;
 
@@ -885,6 +871,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	r.t0_us = r.phase_us = cs_mono_us();
 	cs_remote_list_init(&r.remote);
 	cs_arena_init(&r.local_arena);
+	cs_sync_report_init(&r.rep, started_at);
 
 	/* 1. The campaign, the debounce, the claim. */
 	error = cs_store_campaign_get(env->store, campaign_id, &r.camp, err);
@@ -909,7 +896,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		if (opts->on_claimed != NULL)
 			opts->on_claimed(r.run_id, opts->on_claimed_payload);
 	}
-	report_new(&r, started_at);
+	built = true;
 	/* One budget per sync: the requests it sends are counted from here,
 	 * and a circuit opened by an earlier sync is closed. */
 	cs_nmkr_usage_reset(env->nmkr);
@@ -937,7 +924,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	if (reader_started)
 		pthread_join(reader.thread, NULL);
 	r.reader = NULL;
-	cJSON_AddNumberToObject(r.phases, "read", (double)reader.ms);
+	cs_report_phase(&r.rep, "read", reader.ms);
 	if (error == 0 && reader.error < 0) {
 		*err = reader.err;
 		error = reader.error;
@@ -951,10 +938,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		/* Nothing but the failed log row is written. */
 		cs_log_warn("sync", "campaign %lld: fetch failed: %s",
 		    (long long)campaign_id, cs_error_msg(&fetch_err));
-		cJSON_AddItemToArray(
-		    r.errors, cJSON_CreateString(cs_error_msg(&fetch_err)));
-		cJSON_ReplaceItemInObject(
-		    r.report, "success", cJSON_CreateBool(false));
+		cs_report_error(&r.rep, cs_error_msg(&fetch_err));
 		out->status = CS_SYNC_FAILED;
 		if (!opts->dry_run)
 			record_failure(&r, started_at, &fetch_err, &log_id);
@@ -980,16 +964,15 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	cs_plan_build(&plan, r.local, r.nlocal, r.remote.items.ptr,
 	    r.remote.items.len, &popts);
 	planned = true;
-	cJSON_ReplaceItemInObject(
-	    r.report, "nmkrStats", counts_json(&plan.nmkr));
-	cJSON_ReplaceItemInObject(r.report, "dbStats", counts_json(&plan.db));
+	r.rep.nmkr = plan.nmkr;
+	r.rep.db = plan.db;
 	report_discrepancies(&r, &plan, popts.now);
 	phase_done(&r, "compare");
 
 	/* 6. Everything in one transaction. */
 	progress(&r, "apply", true);
 	if (opts->dry_run) {
-		cJSON_AddBoolToObject(r.report, "dryRun", true);
+		r.rep.dry_run = true;
 		warnf(&r, "dry run: %zu change%s planned, nothing written",
 		    plan.applies, plan.applies == 1 ? "" : "s");
 	} else {
@@ -1020,7 +1003,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 
 		progress(&r, "verify", true);
 		cs_verify_for_sync(
-		    env->verifier, env->store, campaign_id, limit, r.report);
+		    env->verifier, env->store, campaign_id, limit, &r.rep);
 		phase_done(&r, "verify");
 	}
 	out->status = failed > 0 ? CS_SYNC_PARTIAL : CS_SYNC_SUCCESS;
@@ -1028,23 +1011,25 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 finish:
 	/* 9. The log row and the report. */
 	progress(&r, "record", true);
-	report_set_int(r.report, "updatedCount", (int64_t)updated);
-	report_set_int(r.report, "failedCount", (int64_t)failed);
-	if (log_id != 0)
-		report_set_int(r.report, "syncLogId", log_id);
+	r.rep.updated = updated;
+	r.rep.failed = failed;
+	r.rep.sync_log_id = log_id;
 	phase_done(&r, "record");
-	report_set_int(r.report, "durationMs", (cs_mono_us() - r.t0_us) / 1000);
+	r.rep.duration_ms = (cs_mono_us() - r.t0_us) / 1000;
+	out->report = cs_json_sync_report(&r.rep, CS_REPORT_LIST_MAX);
 	if (log_id != 0) {
 		struct cs_error lerr = CS_ERROR_INIT;
 
-		text = cs_json_print(r.report, false);
+		text = cs_json_print(out->report, false);
 		memset(&log, 0, sizeof(log));
 		log.id = log_id;
 		log.status = out->status;
 		log.records_synced = (int64_t)updated;
-		log.errors = cJSON_GetArraySize(r.errors) > 0
-		                 ? cs_json_print(r.errors, false)
-		                 : NULL;
+		log.errors =
+		    r.rep.errors.len > 0
+		        ? cs_json_print(
+		              cJSON_GetObjectItem(out->report, "errors"), false)
+		        : NULL;
 		log.synced_data = text;
 		log.completed_at = cs_now_ms();
 		if (cs_store_sync_log_update(env->store, &log, &lerr) < 0)
@@ -1060,8 +1045,6 @@ finish:
 			    (long long)campaign_id, cs_error_msg(&lerr));
 	}
 	out->sync_log_id = log_id;
-	out->report = r.report;
-	r.report = NULL;
 	error = 0;
 out:
 	/* No beat after the run is closed: it would find it closed. */
@@ -1081,18 +1064,10 @@ out:
 			cs_log_error("sync", "run %lld: %s",
 			    (long long)r.run_id, cs_error_msg(&ferr));
 	}
-	if (out->report != NULL && !out->debounced) {
-		cJSON *rep = out->report;
-
-		cs_metrics_sync(out->status,
-		    (int64_t)cJSON_GetNumberValue(
-		        cJSON_GetObjectItem(rep, "durationMs")),
-		    cJSON_GetArraySize(
-		        cJSON_GetObjectItem(rep, "discrepancies")),
-		    (int64_t)cJSON_GetNumberValue(
-		        cJSON_GetObjectItem(rep, "updatedCount")),
-		    cJSON_GetArraySize(cJSON_GetObjectItem(rep, "conflicts")));
-	}
+	if (built && out->report != NULL)
+		cs_metrics_sync(out->status, r.rep.duration_ms,
+		    (int64_t)r.rep.discrepancies.len, (int64_t)r.rep.updated,
+		    (int64_t)r.rep.conflicts.len);
 	if (out->report != NULL) {
 		r.progress.phase = "done";
 		if (opts->progress != NULL)

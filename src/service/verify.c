@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "service/encode.h"
+#include "service/report.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -616,39 +617,29 @@ cs_verify_report_json(int64_t campaign_id, const struct cs_verify_results *r)
 
 void
 cs_verify_for_sync(struct cs_verifier *v, struct cs_store *store,
-    int64_t campaign_id, int limit, cJSON *report)
+    int64_t campaign_id, int limit, struct cs_sync_report *report)
 {
 	struct cs_verify_opts o = CS_VERIFY_OPTS_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_verify_results res;
-	cJSON *warnings = cJSON_GetObjectItem(report, "warnings");
+	cJSON *warnings, *w;
 
 	if (limit < 1)
 		return;
 	o.limit = limit;
-	if (cs_verify_campaign(v, store, campaign_id, &o, &res, &err) < 0) {
+	if (cs_verify_campaign(
+	        v, store, campaign_id, &o, &report->chain, &err) < 0) {
 		cs_log_warn("verify", "campaign %lld: %s",
 		    (long long)campaign_id, cs_error_msg(&err));
-		if (cJSON_IsArray(warnings))
-			add_warning(warnings,
-			    "chain verification could not run: %s",
-			    cs_error_msg(&err));
+		cs_report_warn(report, "chain verification could not run: %s",
+		    cs_error_msg(&err));
 		return;
 	}
-	cJSON_ReplaceItemInObject(
-	    report, "blockchainResults", cs_verify_results_json(&res));
-	cJSON_ReplaceItemInObject(
-	    report, "verifiedCount", cJSON_CreateNumber((double)res.verified));
-	cJSON_ReplaceItemInObject(
-	    report, "pendingCount", cJSON_CreateNumber((double)res.pending));
-	cJSON_ReplaceItemInObject(
-	    report, "errorCount", cJSON_CreateNumber((double)res.errors));
-	/* Additive: a SyncReport without the member gains it. */
-	cJSON_DeleteItemFromObject(report, "mismatchCount");
-	cJSON_AddNumberToObject(report, "mismatchCount", (double)res.mismatch);
-	if (cJSON_IsArray(warnings))
-		cs_verify_add_warnings(&res, warnings);
-	cs_verify_results_dispose(&res);
+	report->chain_ran = true;
+	warnings = cJSON_CreateArray();
+	cs_verify_add_warnings(&report->chain, warnings);
+	cJSON_ArrayForEach(w, warnings)
+		cs_report_warn(report, "%s", w->valuestring);
+	cJSON_Delete(warnings);
 }
 
 /* ---- Coverage ----------------------------------------------------------- */

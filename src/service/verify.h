@@ -127,16 +127,15 @@ void cs_verify_add_warnings(const struct cs_verify_results *r, cJSON *warnings);
 cJSON *cs_verify_report_json(
     int64_t campaign_id, const struct cs_verify_results *r);
 
+struct cs_sync_report;
+
 /**
  * The sync's step 8: verify at most limit NFTs (limit < 1: nothing) and
- * fill report's blockchainResults, verifiedCount, pendingCount and
- * errorCount, adding warnings to report["warnings"]. Never fails: a store
- * error is a warning too.
- *
- * @param report the SyncReport (borrowed; changed in place)
+ * keep the results in report->chain (chain_ran), adding warnings to the
+ * report. Never fails: a store error is a warning too.
  */
 void cs_verify_for_sync(struct cs_verifier *v, struct cs_store *store,
-    int64_t campaign_id, int limit, cJSON *report);
+    int64_t campaign_id, int limit, struct cs_sync_report *report);
 
 /* ---- Coverage (the background verifier's; docs/internals/verify.md) --- */
 

@@ -12,7 +12,7 @@
 #define CS_MAX_ADMIN_BODY (64u * 1024u)          /* one admin POST */
 #define CS_MAX_CSV_FILE (64u * 1024u * 1024u)    /* one inventory CSV */
 #define CS_MAX_CSV_FIELD (16u * 1024u)           /* one CSV field */
-#define CS_MAX_SYNC_REPORT (32u * 1024u * 1024u) /* stored report JSON */
+#define CS_MAX_SYNC_REPORT (4u * 1024u * 1024u)  /* one report's JSON */
 
 /* Webhook events (docs/internals/webhooks.md). */
 #define CS_WEBHOOK_KEPT_PREFIX 256 /* bytes of a refused body kept */
@@ -62,6 +62,11 @@
 #define CS_SYNC_STOP_GRACE_MS 3000
 #define CS_RESERVATION_GRACE_MS (2 * 60 * 1000)
 #define CS_RECENT_WEBHOOKS 10
+/* Entries of each list of a SyncReport (discrepancies, updates, conflicts,
+ * deferred, warnings) that the API answers and sync_log stores; the counts
+ * say how many there were. 1,000 discrepancies are about 150 KB of JSON,
+ * so a stored report stays under 1 MiB whatever the campaign's size. */
+#define CS_REPORT_LIST_MAX 1000
 
 /* Blockfrost. */
 #define CS_BF_RATE_PER_S 10

@@ -14,6 +14,7 @@
 #include "support/fakeproc.h"
 #include "support/fixture.h"
 #include "support/testhttp.h"
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/xalloc.h"
@@ -859,5 +860,92 @@ CS_TEST(sync__refused_row_makes_it_partial)
 	free(u3);
 	free(db);
 	free(bin);
+	teardown();
+}
+
+struct walk_ids {
+	int64_t *ids;
+	size_t n;
+};
+
+static int
+id_cb(const struct cs_nft *n, void *payload)
+{
+	struct walk_ids *w = payload;
+
+	w->ids[w->n++] = n->id;
+	return 0;
+}
+
+/*
+ * A sync of 1,200 conflicts (sold here, free in NMKR: each one to the
+ * review queue) answers and stores a report of bounded size: its lists
+ * hold the first CS_REPORT_LIST_MAX, the counts the whole, the per-NFT
+ * warnings are one line, and the review queue holds every one.
+ */
+#define MANY 1200
+
+static int
+count_review(const struct cs_review_item *it, void *payload)
+{
+	(void)it;
+	(*(size_t *)payload)++;
+	return 0;
+}
+
+CS_TEST(sync__big_report_is_bounded)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct walk_ids w = {cs_xcalloc(MANY, sizeof(int64_t)), 0};
+	struct cs_sync_result r;
+	struct cs_sync_log log;
+	const cJSON *list, *warn;
+	size_t i, reviews = 0, grouped = 0;
+
+	setup("1200");
+	q.campaign_id = campaign;
+	ASSERT_OK(cs_store_nft_list(store, &q, id_cb, &w, TERR));
+	ASSERT_EQ(w.n, (size_t)MANY);
+	for (i = 0; i < w.n; i++) {
+		struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+
+		ch.nft_id = w.ids[i];
+		ch.new_status = CS_NFT_SOLD;
+		ch.source = CS_SOURCE_ADMIN;
+		ch.sold_to = "addr_test1big";
+		/* Old enough that the sync judges it. */
+		ASSERT_OK(cs_store_nft_change(
+		    store, &ch, cs_now_ms() - 3600000, NULL, TERR));
+	}
+	free(w.ids);
+
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	list = cJSON_GetObjectItem(r.report, "discrepancies");
+	ASSERT_EQ(cJSON_GetArraySize(list), CS_REPORT_LIST_MAX);
+	ASSERT_EQ(num(r.report, "discrepancyCount"), MANY);
+	ASSERT_TRUE(cJSON_IsString(cJSON_GetObjectItem(r.report, "truncated")));
+	/* One line for the 1,200, not 1,200 lines. */
+	cJSON_ArrayForEach(warn, cJSON_GetObjectItem(r.report, "warnings")) {
+		if (strstr(warn->valuestring, "1200 NFTs: sold here") != NULL)
+			grouped++;
+	}
+	ASSERT_EQ(grouped, 1);
+	ASSERT_TRUE(
+	    cJSON_GetArraySize(cJSON_GetObjectItem(r.report, "warnings")) < 10);
+	/* Every one is in the review queue. */
+	ASSERT_OK(cs_store_review_list(
+	    store, campaign, true, count_review, &reviews, TERR));
+	ASSERT_EQ(reviews, (size_t)MANY);
+	/* What is stored is what was answered, and small. */
+	ASSERT_OK(cs_store_sync_log_get(store, r.sync_log_id, &log, TERR));
+	ASSERT_TRUE(log.synced_data != NULL);
+	fprintf(stderr, "stored report of %d discrepancies: %zu bytes\n", MANY,
+	    strlen(log.synced_data));
+	ASSERT_TRUE(strlen(log.synced_data) < 1024 * 1024);
+	ASSERT_TRUE(
+	    strstr(log.synced_data, "\"discrepancyCount\":1200") != NULL);
+	cs_sync_log_dispose(&log);
+	cs_sync_result_dispose(&r);
 	teardown();
 }
