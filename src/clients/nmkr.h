@@ -22,6 +22,7 @@
 #include "clients/nmkr_json.h"
 #include "core/model.h"
 #include "core/reconcile.h"
+#include "util/limits.h"
 
 struct cs_nmkr;
 struct cs_tz;
@@ -76,10 +77,6 @@ struct cs_nmkr_usage {
  * without one). Call before creating clients.
  */
 void cs_nmkr_set_rate(int per_10s);
-
-/* The default of webhook_grace_ms: NMKR's 20 s cache, a sync's own
- * duration and the webhook's delivery, with room to spare. */
-#define CS_NMKR_WEBHOOK_GRACE_DEFAULT_MS 60000
 
 /** https://studio-api.nmkr.io or https://studio-api.preprod.nmkr.io */
 const char *cs_nmkr_base_url(enum cs_network net);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
+#include "util/limits.h"
 
 /* One entry of GetNotifications, as the plan sees it (borrowed strings). */
 struct cs_notif_entry {
@@ -39,10 +40,6 @@ enum cs_notif_action {
 };
 
 #define CS_NOTIF_NONE SIZE_MAX
-
-/* The default of CS_WEBHOOK_SECRET_GRACE: a rotated-out secret is accepted
- * this long (ms) after the rotation. */
-#define CS_WEBHOOK_SECRET_GRACE_DEFAULT_MS (600 * 1000)
 
 /*
  * The plan. For CS_NOTIF_SEND the list to send is: every entry i of the

@@ -14,11 +14,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-#define MAX_PROXIES 64
 
 /* An address as 16 bytes: IPv4 as IPv4-mapped IPv6, so that one
  * comparison serves both and ::ffff:10.0.0.1 is 10.0.0.1. */
@@ -28,7 +27,7 @@ struct net {
 };
 
 struct cs_proxies {
-	struct net nets[MAX_PROXIES];
+	struct net nets[CS_MAX_TRUSTED_PROXIES];
 	size_t n;
 };
 
@@ -119,12 +118,12 @@ cs_proxies_parse(
 			goto bad;
 		memcpy(item, s, len);
 		item[len] = '\0';
-		if (p->n == MAX_PROXIES) {
+		if (p->n == CS_MAX_TRUSTED_PROXIES) {
 			free(p);
 			return cs_error_set(err, CS_EINVAL,
 			    "CS_TRUSTED_PROXIES names more than %d addresses "
 			    "or networks",
-			    MAX_PROXIES);
+			    CS_MAX_TRUSTED_PROXIES);
 		}
 		net = &p->nets[p->n];
 		slash = strchr(item, '/');

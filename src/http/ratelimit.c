@@ -11,12 +11,10 @@
 #include <string.h>
 
 #include "core/retry.h"
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-#define SLOTS 4096
-#define IDLE_US (10LL * 60 * 1000000)
 
 struct slot {
 	char client[64];
@@ -40,7 +38,7 @@ cs_ratelimit_new(long per_minute)
 	pthread_mutex_init(&l->lock, NULL);
 	l->rate = (double)per_minute / 60.0;
 	l->burst = (double)per_minute;
-	l->slots = cs_xcalloc(SLOTS, sizeof(*l->slots));
+	l->slots = cs_xcalloc(CS_RATELIMIT_SLOTS, sizeof(*l->slots));
 	return l;
 }
 
@@ -63,12 +61,13 @@ slot_for(struct cs_ratelimit *l, const char *client, int64_t now)
 	for (i = 0; i < l->used; i++) {
 		if (strcmp(l->slots[i].client, client) == 0)
 			return &l->slots[i];
-		if (free_slot == NULL && now - l->slots[i].seen_us > IDLE_US)
+		if (free_slot == NULL &&
+		    now - l->slots[i].seen_us > CS_RATELIMIT_IDLE_US)
 			free_slot = &l->slots[i];
 	}
 	if (free_slot == NULL) {
-		if (l->used == SLOTS)
-			free_slot = &l->slots[(size_t)now % SLOTS];
+		if (l->used == CS_RATELIMIT_SLOTS)
+			free_slot = &l->slots[(size_t)now % CS_RATELIMIT_SLOTS];
 		else
 			free_slot = &l->slots[l->used++];
 	}

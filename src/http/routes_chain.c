@@ -9,12 +9,12 @@
 #include "http/internal.h"
 
 #include "service/verify.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/banned.h"
 
 /* One request waits for its checks: a bound keeps it to seconds. */
-#define VERIFY_HTTP_MAX 100
 
 struct cs_verifier *
 cs_server_verifier(struct cs_server *s)
@@ -47,9 +47,9 @@ cs_route_verify(struct cs_req *r)
 		return;
 	limit = cs_req_query(r, "limit");
 	if (limit != NULL &&
-	    cs_str_to_i64(limit, 1, VERIFY_HTTP_MAX, &o.limit) < 0) {
+	    cs_str_to_i64(limit, 1, CS_VERIFY_HTTP_MAX, &o.limit) < 0) {
 		cs_reply_error(r, 400, "bad_request",
-		    "limit is a number from 1 to %d", VERIFY_HTTP_MAX);
+		    "limit is a number from 1 to %d", CS_VERIFY_HTTP_MAX);
 		return;
 	}
 	if (!r->srv->has_blockfrost) {

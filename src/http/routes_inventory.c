@@ -17,9 +17,6 @@
 #include "util/str.h"
 #include "util/banned.h"
 
-#define PAGE_DEFAULT 100
-#define PAGE_MAX 1000
-
 struct page {
 	cJSON *items;
 	int64_t last;
@@ -64,13 +61,14 @@ cs_route_inventory(struct cs_req *r)
 		}
 		q.status = (int)st;
 	}
-	q.limit = PAGE_DEFAULT;
+	q.limit = CS_API_PAGE_DEFAULT;
 	if ((after != NULL &&
 	        cs_str_to_i64(after, 0, INT64_MAX, &q.after_number) < 0) ||
 	    (limit != NULL &&
-	        cs_str_to_i64(limit, 1, PAGE_MAX, &q.limit) < 0)) {
+	        cs_str_to_i64(limit, 1, CS_API_PAGE_MAX, &q.limit) < 0)) {
 		cs_reply_error(r, 400, "invalid",
-		    "after is an NFT number and limit 1 to %d", PAGE_MAX);
+		    "after is an NFT number and limit 1 to %d",
+		    CS_API_PAGE_MAX);
 		return;
 	}
 	if (cs_store_campaign_get(store, q.campaign_id, &c, &err) < 0) {

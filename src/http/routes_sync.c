@@ -20,10 +20,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define SSE_POLL_MS 200
-#define SSE_KEEPALIVE_MS 15000
-#define SSE_MAX_MS (30 * 60 * 1000)
-
 struct cs_nmkr *
 cs_req_nmkr(struct cs_req *r)
 {
@@ -428,27 +424,28 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	(void)pos;
 	/* On the event loop: when nothing is new, the connection sleeps
-	 * (suspended, no thread held) and is read again SSE_POLL_MS later. */
+	 * (suspended, no thread held) and is read again CS_SSE_POLL_MS later.
+	 */
 	while (st->off == st->out.len) {
 		cs_buf_reset(&st->out);
 		st->off = 0;
 		if (st->ended)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		now = cs_mono_ms();
-		if (stopping(st->srv) || now - st->started_ms > SSE_MAX_MS) {
+		if (stopping(st->srv) || now - st->started_ms > CS_SSE_MAX_MS) {
 			event(st, "bye", "{}");
 			st->ended = true;
 			continue;
 		}
 		poll_run(st);
 		if (st->out.len == 0) {
-			if (now - st->quiet_since_ms > SSE_KEEPALIVE_MS) {
+			if (now - st->quiet_since_ms > CS_SSE_KEEPALIVE_MS) {
 				if (cs_buf_puts(&st->out, ": keepalive\n\n") <
 				    0)
 					st->ended = true;
 				st->quiet_since_ms = now;
 			} else if (cs_server_sleep(
-			               st->srv, st->conn, SSE_POLL_MS)) {
+			               st->srv, st->conn, CS_SSE_POLL_MS)) {
 				return 0;
 			} else { /* stopping */
 				event(st, "bye", "{}");

@@ -99,10 +99,6 @@ struct cs_workers {
 	bool ticker_started;
 };
 
-#define TICK_MS 50
-#define HEALTH_EVERY_MS 1000
-#define HEALTH_STALE_MS 5000
-
 void
 cs_server_opts_init(struct cs_server_opts *o)
 {
@@ -630,7 +626,7 @@ wake_sleepers(struct cs_workers *w)
 	}
 }
 
-/* Every TICK_MS: header deadlines, sleepers. */
+/* Every CS_SERVE_TICK_MS: header deadlines, sleepers. */
 static void *
 ticker_main(void *payload)
 {
@@ -645,7 +641,7 @@ ticker_main(void *payload)
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += TICK_MS * 1000000L;
+		ts.tv_nsec += CS_SERVE_TICK_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
@@ -854,7 +850,7 @@ health_main(void *payload)
 			health_check(s, store);
 		pthread_mutex_lock(&s->health_lock);
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += HEALTH_EVERY_MS / 1000;
+		ts.tv_sec += CS_HEALTH_EVERY_MS / 1000;
 		if (!s->health_quit)
 			pthread_cond_timedwait(
 			    &s->health_wake, &s->health_lock, &ts);
@@ -874,7 +870,7 @@ cs_server_health(struct cs_server *s, int *version, const char **backend,
 
 	pthread_mutex_lock(&s->health_lock);
 	age = cs_mono_ms() - s->health_ok_ms;
-	ok = s->health_ok_ms != 0 && age <= HEALTH_STALE_MS;
+	ok = s->health_ok_ms != 0 && age <= CS_HEALTH_STALE_MS;
 	*version = s->health_version;
 	*backend = s->health_backend;
 	if (s->health_error[0] != '\0')

@@ -16,13 +16,7 @@
 #include "clients/blockfrost.h"
 #include "service/pool.h"
 #include "util/error.h"
-
-#define CS_CHAIN_SHARE_DEFAULT 0.5
-#define CS_CHAIN_RECHECK_DEFAULT_MS (24LL * 3600 * 1000)
-#define CS_CHAIN_RETRY_MAX_MS (10LL * 60 * 1000) /* pending, error */
-#define CS_CHAIN_LEASE_MS (2LL * 60 * 1000)
-#define CS_CHAIN_BATCH 10
-#define CS_CHAIN_IDLE_MS 5000
+#include "util/limits.h"
 
 struct cs_chainq;
 

@@ -12,13 +12,12 @@
 #include "service/reserve.h"
 #include "service/sync.h"
 #include "service/verify.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/time.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-#define SWEEP_LIMIT 200
 
 struct cs_scheduler {
 	struct cs_scheduler_opts opts;
@@ -204,8 +203,8 @@ sweep_loop(void *payload)
 		nmkr = NULL;
 		if (cs_pool_get(s->opts.pool, &store, &err) < 0 ||
 		    (s->has_nmkr && cs_nmkr_new(&nmkr, &s->nmkr, &err) < 0) ||
-		    cs_sweep_expired(
-		        store, nmkr, cs_now_ms(), SWEEP_LIMIT, &rep, &err) < 0)
+		    cs_sweep_expired(store, nmkr, cs_now_ms(), CS_SWEEP_LIMIT,
+		        &rep, &err) < 0)
 			cs_log_error("sweeper", "%s", cs_error_msg(&err));
 		else if (rep.expired > 0)
 			cs_log_info("sweeper",

@@ -32,11 +32,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define PROGRESS_EVERY_MS 250
-
 /* ---- Project details cache (5 minutes, process-wide) ----------------- */
-
-#define CACHE_SLOTS 64
 
 struct cache_entry {
 	char uid[CS_UID_LEN + 1];
@@ -46,7 +42,7 @@ struct cache_entry {
 	struct cs_nmkr_counts counts;
 };
 
-static struct cache_entry cache[CACHE_SLOTS];
+static struct cache_entry cache[CS_SYNC_PROJECT_CACHE_SLOTS];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void
@@ -64,7 +60,7 @@ cache_get(const char *uid, int64_t now, struct cache_entry *out)
 	size_t i;
 
 	pthread_mutex_lock(&cache_lock);
-	for (i = 0; i < CACHE_SLOTS; i++) {
+	for (i = 0; i < CS_SYNC_PROJECT_CACHE_SLOTS; i++) {
 		if (strcmp(cache[i].uid, uid) == 0 &&
 		    now - cache[i].at < CS_NMKR_DETAILS_CACHE_MS) {
 			*out = cache[i];
@@ -92,7 +88,7 @@ cache_put(const struct cache_entry *e)
 	size_t i, slot = 0;
 
 	pthread_mutex_lock(&cache_lock);
-	for (i = 0; i < CACHE_SLOTS; i++) {
+	for (i = 0; i < CS_SYNC_PROJECT_CACHE_SLOTS; i++) {
 		if (strcmp(cache[i].uid, e->uid) == 0) {
 			slot = i;
 			break;
@@ -175,7 +171,7 @@ progress(struct run *r, const char *phase, bool force)
 	if (r->opts->progress != NULL)
 		r->opts->progress(&r->progress, r->opts->payload);
 	if (r->run_id == 0 ||
-	    (!force && now - r->last_progress_ms < PROGRESS_EVERY_MS))
+	    (!force && now - r->last_progress_ms < CS_SYNC_PROGRESS_EVERY_MS))
 		return;
 	if (r->reader != NULL && !atomic_load(&r->reader->done))
 		return; /* the store is busy on the reader's thread */

@@ -28,7 +28,6 @@
 
 /* The part of the host name an owner keeps: a cut name must still end in
  * ":PID" within the 64 bytes sync_runs callers give it. */
-#define OWNER_HOST_MAX 40
 
 static void
 this_host(char *out, size_t size)
@@ -38,13 +37,13 @@ this_host(char *out, size_t size)
 	if (gethostname(host, sizeof(host)) != 0)
 		cs_str_copy(host, "localhost", sizeof(host));
 	host[sizeof(host) - 1] = '\0';
-	snprintf(out, size, "%.*s", OWNER_HOST_MAX, host);
+	snprintf(out, size, "%.*s", CS_OWNER_HOST_MAX, host);
 }
 
 void
 cs_sync_owner_name(char *out, size_t size, const char *name)
 {
-	char host[OWNER_HOST_MAX + 1];
+	char host[CS_OWNER_HOST_MAX + 1];
 
 	this_host(host, sizeof(host));
 	snprintf(out, size, "%s@%s:%ld", name, host, (long)getpid());
@@ -53,7 +52,7 @@ cs_sync_owner_name(char *out, size_t size, const char *name)
 bool
 cs_sync_owner_gone(const char *owner)
 {
-	char host[OWNER_HOST_MAX + 1];
+	char host[CS_OWNER_HOST_MAX + 1];
 	const char *at, *colon;
 	char *end;
 	long pid;

@@ -139,8 +139,6 @@ void cs_verify_for_sync(struct cs_verifier *v, struct cs_store *store,
 
 /* ---- Coverage (the background verifier's; docs/internals/verify.md) --- */
 
-#define CS_VERIFY_PROBLEMS 100 /* mismatches and errors listed at most */
-
 /** Seconds the longest waiting unverified sale has been due (0: none). */
 int64_t cs_verify_oldest_seconds(
     const struct cs_chain_coverage *c, int64_t now);

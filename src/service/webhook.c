@@ -31,8 +31,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define DEFAULT_BATCH 512
-
 /* ---- Signatures ------------------------------------------------------- */
 
 void
@@ -276,7 +274,7 @@ cs_webhook_sink_new(struct cs_webhook_sink **out,
 		free(s);
 		return error;
 	}
-	s->max_batch = opts->max_batch > 0 ? opts->max_batch : DEFAULT_BATCH;
+	s->max_batch = opts->max_batch > 0 ? opts->max_batch : CS_WEBHOOK_BATCH;
 	s->zone = opts->zone != NULL ? opts->zone : cs_tz_utc();
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);

@@ -21,6 +21,7 @@
 #define CS_WEBHOOK_PRUNE_BATCH 1000
 #define CS_WEBHOOK_RETENTION_DEFAULT_S (30LL * 24 * 3600)
 #define CS_WEBHOOK_REFUSED_RATE_DEFAULT 60 /* per client a minute */
+#define CS_WEBHOOK_BATCH 512               /* webhooks one group commit takes */
 
 /* Names and identifiers. */
 #define CS_UID_LEN 36   /* 8-4-4-4-12 GUID with dashes */
@@ -67,6 +68,9 @@
  * say how many there were. 1,000 discrepancies are about 150 KB of JSON,
  * so a stored report stays under 1 MiB whatever the campaign's size. */
 #define CS_REPORT_LIST_MAX 1000
+#define CS_SYNC_PROJECT_CACHE_SLOTS 64 /* projects whose details are cached */
+#define CS_SYNC_PROGRESS_EVERY_MS 250  /* a sync writes its progress */
+#define CS_OWNER_HOST_MAX 40           /* bytes of the host in a run owner */
 
 /* Blockfrost. */
 #define CS_BF_RATE_PER_S 10
@@ -85,9 +89,50 @@
 #define CS_RESERVATION_DEFAULT_MIN 10
 #define CS_RESERVATION_MIN_MIN 5
 #define CS_RESERVATION_MAX_MIN 60
+#define CS_SWEEP_LIMIT 200 /* expired reservations one sweep frees */
 
 /* Store. */
 #define CS_DB_BUSY_TIMEOUT_MS 5000
 #define CS_DB_MAX_RETRIES 5
+
+/* Logging. */
+#define CS_LOG_MAX_SECRETS 32 /* secrets the log scrubs at once */
+#define CS_LOG_LINE_MAX 8192  /* bytes of one log line */
+
+/* Time zones (tzdata, tz.c). */
+#define CS_TZ_MAX_FILE (1024 * 1024)   /* bytes of one tzdata file */
+#define CS_TZ_MAX_TIMES 100000         /* transitions read at most */
+#define CS_TZ_MAX_TYPES 256            /* local time types read at most */
+#define CS_TZ_MAX_OFFSET_S (26 * 3600) /* largest UTC offset accepted */
+
+/* Serve. */
+#define CS_MAX_TRUSTED_PROXIES 64 /* entries of CS_TRUSTED_PROXIES */
+#define CS_API_PAGE_DEFAULT 100   /* NFTs per API page by default */
+#define CS_API_PAGE_MAX 1000      /* NFTs per API page at most */
+#define CS_SERVE_TICK_MS 50       /* the ticker: header timeouts, sleepers */
+#define CS_HEALTH_EVERY_MS 1000   /* the health thread checks the database */
+#define CS_HEALTH_STALE_MS 5000   /* an older check answers 503 */
+#define CS_SSE_POLL_MS 200        /* a stream looks at its sync run */
+#define CS_SSE_KEEPALIVE_MS 15000 /* a quiet stream sends a comment */
+#define CS_SSE_MAX_MS (30 * 60 * 1000) /* a stream ends after */
+#define CS_VERIFY_HTTP_MAX 100         /* NFTs one verify request checks */
+#define CS_RATELIMIT_SLOTS 4096        /* client addresses tracked at once */
+/* A quiet client address is forgotten after this long. */
+#define CS_RATELIMIT_IDLE_US (10LL * 60 * 1000000)
+
+/* Defaults of settings (the environment overrides them). */
+#define CS_CHAIN_SHARE_DEFAULT 0.5
+#define CS_CHAIN_RECHECK_DEFAULT_MS (24LL * 3600 * 1000)
+#define CS_CHAIN_RETRY_MAX_MS (10LL * 60 * 1000) /* pending, error */
+#define CS_CHAIN_LEASE_MS (2LL * 60 * 1000)
+#define CS_CHAIN_BATCH 10
+#define CS_CHAIN_IDLE_MS 5000
+#define CS_VERIFY_PROBLEMS 100 /* mismatches and errors listed at most */
+/* webhook_grace_ms (CS_WEBHOOK_GRACE_SECONDS): NMKR's 20 s cache, a sync's
+ * own duration and the webhook's delivery, with room to spare. */
+#define CS_NMKR_WEBHOOK_GRACE_DEFAULT_MS 60000
+/* CS_WEBHOOK_SECRET_GRACE: a rotated-out secret is accepted this long after
+ * the rotation. */
+#define CS_WEBHOOK_SECRET_GRACE_DEFAULT_MS (600 * 1000)
 
 #endif

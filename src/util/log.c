@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Text and JSON-lines logger with secret scrubbing; see log.h. */
+#include "util/limits.h"
 #include "util/log.h"
 
 #include <pthread.h>
@@ -12,13 +13,10 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define MAX_SECRETS 32
-#define LINE_MAX_BYTES 8192
-
 static enum cs_log_level min_level = CS_LOG_INFO;
 static enum cs_log_format log_format = CS_LOG_TEXT;
 static FILE *log_out;
-static char *secrets[MAX_SECRETS];
+static char *secrets[CS_LOG_MAX_SECRETS];
 static size_t nsecrets;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -70,7 +68,7 @@ cs_log_secret(const char *secret)
 		if (strcmp(secrets[i], secret) == 0)
 			goto out;
 	}
-	if (nsecrets < MAX_SECRETS)
+	if (nsecrets < CS_LOG_MAX_SECRETS)
 		secrets[nsecrets++] = cs_xstrdup(secret);
 out:
 	pthread_mutex_unlock(&log_lock);
@@ -109,8 +107,8 @@ void
 cs_vlog(
     enum cs_log_level level, const char *component, const char *fmt, va_list ap)
 {
-	char msg[LINE_MAX_BYTES], ts[CS_ISO8601_LEN];
-	struct cs_buf line = CS_BUF_INIT(LINE_MAX_BYTES * 2);
+	char msg[CS_LOG_LINE_MAX], ts[CS_ISO8601_LEN];
+	struct cs_buf line = CS_BUF_INIT(CS_LOG_LINE_MAX * 2);
 	FILE *out;
 	int error;
 

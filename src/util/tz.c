@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* TZif zones and local-time conversion; see tz.h. */
+#include "util/limits.h"
 #include "util/tz.h"
 
 #include <errno.h>
@@ -11,11 +12,6 @@
 #include "util/xalloc.h"
 #include "util/time.h"
 #include "util/banned.h"
-
-#define TZ_MAX_FILE (1024 * 1024)
-#define TZ_MAX_TIMES 100000
-#define TZ_MAX_TYPES 256
-#define TZ_MAX_OFFSET (26 * 3600)
 
 /* A date rule of a POSIX TZ string: Jn, n or Mm.w.d, and a time. */
 struct rule_date {
@@ -353,8 +349,8 @@ read_header(const unsigned char *d, size_t len, size_t at, struct header *h,
 	h->time = be32(d + at + 32);
 	h->type = be32(d + at + 36);
 	h->chars = be32(d + at + 40);
-	if (h->time > TZ_MAX_TIMES || h->type == 0 || h->type > TZ_MAX_TYPES ||
-	    h->chars > 65536 || h->leap > 65536 ||
+	if (h->time > CS_TZ_MAX_TIMES || h->type == 0 ||
+	    h->type > CS_TZ_MAX_TYPES || h->chars > 65536 || h->leap > 65536 ||
 	    (h->isut != 0 && h->isut != h->type) ||
 	    (h->isstd != 0 && h->isstd != h->type))
 		return cs_error_set(err, CS_EPARSE,
@@ -412,7 +408,7 @@ cs_tz_from_tzif(struct cs_tz **out, const char *name, const unsigned char *d,
 	for (i = 0; i < h.type; i++) {
 		int32_t off = (int32_t)be32(types + 6 * i);
 
-		if (off < -TZ_MAX_OFFSET || off > TZ_MAX_OFFSET) {
+		if (off < -CS_TZ_MAX_OFFSET_S || off > CS_TZ_MAX_OFFSET_S) {
 			error = cs_error_set(err, CS_EPARSE,
 			    "time zone %s: offset %d s out of range", name,
 			    (int)off);
@@ -510,9 +506,9 @@ cs_tz_load(struct cs_tz **out, const char *name, struct cs_error *err)
 		return cs_error_set(err, CS_EINVAL,
 		    "unknown time zone '%s': %s: %s", name, path,
 		    strerror(errno));
-	data = cs_xmalloc(TZ_MAX_FILE);
-	len = fread(data, 1, TZ_MAX_FILE, f);
-	if (ferror(f) || len == TZ_MAX_FILE) {
+	data = cs_xmalloc(CS_TZ_MAX_FILE);
+	len = fread(data, 1, CS_TZ_MAX_FILE, f);
+	if (ferror(f) || len == CS_TZ_MAX_FILE) {
 		error = cs_error_set(err, CS_EINVAL,
 		    "time zone '%s': %s cannot be read whole", name, path);
 		goto out;
