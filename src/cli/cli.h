@@ -43,6 +43,17 @@ struct cs_cmd {
 /** The store, opened (and migrated) on first use. NULL after reporting. */
 struct cs_store *cs_cli_store(struct cs_cli *cli, int *exit_code);
 
+struct cs_campaign;
+
+/**
+ * The store and the campaign CAMPAIGN names (an id or a name), or an exit
+ * code after a clear line (66 when there is no such campaign).
+ *
+ * @param out caller owns on success, cs_campaign_dispose()
+ */
+int cs_cli_campaign(struct cs_cli *cli, const char *ref,
+    struct cs_store **storep, struct cs_campaign *out);
+
 struct cs_nmkr;
 
 /** An NMKR client from the configuration (NMKR_API_KEY, NMKR_NETWORK,
@@ -86,6 +97,26 @@ CS_NODISCARD int cs_cli_parse_date(const char *s, int64_t *out);
 /** Print a JSON value (owned by the caller) to cli->out, pretty. */
 struct cJSON;
 void cs_cli_print_json(struct cs_cli *cli, const struct cJSON *v);
+
+/*
+ * What a list command prints: under --json an array of the encoded items
+ * (service/encode.h, the API's names), else an aligned table. A store
+ * walk's callback adds to whichever is set.
+ */
+struct cs_table;
+struct cs_cli_list {
+	struct cJSON *json;     /* --json, else NULL */
+	struct cs_table *table; /* otherwise */
+};
+
+void cs_cli_list_init(
+    struct cs_cli_list *l, bool json, size_t ncols, const char *const *headers);
+
+/** Print the array, or the table, or empty (a line) when it has no row. */
+void cs_cli_list_print(
+    struct cs_cli *cli, const struct cs_cli_list *l, const char *empty);
+
+void cs_cli_list_dispose(struct cs_cli_list *l);
 
 /* Command groups. */
 int cs_cmd_campaign(struct cs_cli *cli, int argc, char **argv);

@@ -381,22 +381,6 @@ out:
 	return code;
 }
 
-/* Resolve CAMPAIGN (id or name) or fail with a clear line. */
-static int
-find(struct cs_cli *cli, const char *ref, struct cs_campaign *out,
-    struct cs_store **storep)
-{
-	struct cs_error err = CS_ERROR_INIT;
-	int code = 0;
-
-	*storep = cs_cli_store(cli, &code);
-	if (*storep == NULL)
-		return code;
-	if (cs_store_campaign_find(*storep, ref, out, &err) < 0)
-		return cs_cli_fail(cli, &err);
-	return 0;
-}
-
 static int
 campaign_update(struct cs_cli *cli, int argc, char **argv)
 {
@@ -413,7 +397,7 @@ campaign_update(struct cs_cli *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "campaign update takes one CAMPAIGN (id or name)");
-	code = find(cli, argv[optind], &c, &store);
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
 	code = apply_flags(cli, &f, &c);
@@ -478,7 +462,7 @@ campaign_show(struct cs_cli *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "campaign show takes one CAMPAIGN (id or name)");
-	code = find(cli, argv[optind], &c, &store);
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
 	code = show_one(cli, store, c.id, json);
@@ -486,15 +470,10 @@ campaign_show(struct cs_cli *cli, int argc, char **argv)
 	return code;
 }
 
-struct list_acc {
-	cJSON *json;
-	struct cs_table *table;
-};
-
 static int
 list_cb(const struct cs_campaign *c, void *payload)
 {
-	struct list_acc *acc = payload;
+	struct cs_cli_list *acc = payload;
 
 	if (acc->json != NULL) {
 		cJSON_AddItemToArray(acc->json, cs_json_campaign(c));
@@ -515,7 +494,7 @@ campaign_list(struct cs_cli *cli, int argc, char **argv)
 	static const char *const headers[] = {"ID", "NAME", "STATUS", "NETWORK",
 	    "NFTS", "AVAILABLE", "RESERVED", "SOLD"};
 	struct cs_error err = CS_ERROR_INIT;
-	struct list_acc acc = {NULL, NULL};
+	struct cs_cli_list acc;
 	struct cs_store *store;
 	bool json;
 	int code;
@@ -529,22 +508,14 @@ campaign_list(struct cs_cli *cli, int argc, char **argv)
 	store = cs_cli_store(cli, &code);
 	if (store == NULL)
 		return code;
-	if (json)
-		acc.json = cJSON_CreateArray();
-	else
-		acc.table = cs_table_new(8, headers);
-	if (cs_store_campaign_list(store, list_cb, &acc, &err) < 0) {
+	cs_cli_list_init(&acc, json, 8, headers);
+	if (cs_store_campaign_list(store, list_cb, &acc, &err) < 0)
 		code = cs_cli_fail(cli, &err);
-	} else if (json) {
-		cs_cli_print_json(cli, acc.json);
-	} else if (cs_table_rows(acc.table) == 0) {
-		fprintf(cli->out, "no campaigns yet: create one with "
-		                  "'campaign-sync campaign create'\n");
-	} else {
-		cs_table_print(acc.table, cli->out);
-	}
-	cJSON_Delete(acc.json);
-	cs_table_free(acc.table);
+	else
+		cs_cli_list_print(cli, &acc,
+		    "no campaigns yet: create one with 'campaign-sync campaign "
+		    "create'");
+	cs_cli_list_dispose(&acc);
 	return code;
 }
 
@@ -564,7 +535,7 @@ set_status(
 	if (optind + 1 != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "%s takes one CAMPAIGN (id or name)", argv[0]);
-	code = find(cli, argv[optind], &c, &store);
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
 	if (cs_store_campaign_set_status(
@@ -606,7 +577,7 @@ campaign_delete(struct cs_cli *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "campaign delete takes one CAMPAIGN (id or name)");
-	code = find(cli, argv[optind], &c, &store);
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
 	if (cs_store_campaign_delete(store, c.id, force, &err) < 0)

@@ -11,6 +11,7 @@
 #include "clients/nmkr.h"
 #include "service/import_csv.h"
 #include "service/import_nmkr.h"
+#include "util/limits.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/banned.h"
@@ -23,21 +24,6 @@ enum {
 	OPT_AFTER,
 	OPT_JSON,
 };
-
-static int
-find(struct cs_cli *cli, const char *ref, struct cs_campaign *out,
-    struct cs_store **storep)
-{
-	struct cs_error err = CS_ERROR_INIT;
-	int code = 0;
-
-	*storep = cs_cli_store(cli, &code);
-	if (*storep == NULL)
-		return code;
-	if (cs_store_campaign_find(*storep, ref, out, &err) < 0)
-		return cs_cli_fail(cli, &err);
-	return 0;
-}
 
 static void
 print_import(struct cs_cli *cli, const struct cs_campaign *c, bool json,
@@ -102,7 +88,7 @@ inventory_import(struct cs_cli *cli, int argc, char **argv)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "usage: campaign-sync inventory import CAMPAIGN "
 		    "--csv FILE | --from-nmkr");
-	code = find(cli, argv[optind], &c, &store);
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
 	if (csv != NULL) {
@@ -130,8 +116,7 @@ out:
 }
 
 struct list_acc {
-	cJSON *json;
-	struct cs_table *table;
+	struct cs_cli_list out;
 	int64_t now;
 };
 
@@ -141,8 +126,8 @@ list_cb(const struct cs_nft *n, void *payload)
 	struct list_acc *acc = payload;
 	char until[64] = "";
 
-	if (acc->json != NULL) {
-		cJSON_AddItemToArray(acc->json, cs_json_nft(n));
+	if (acc->out.json != NULL) {
+		cJSON_AddItemToArray(acc->out.json, cs_json_nft(n));
 		return 0;
 	}
 	if (n->status == CS_NFT_RESERVED && n->reserved_until != 0) {
@@ -154,7 +139,7 @@ list_cb(const struct cs_nft *n, void *payload)
 		else
 			snprintf(until, sizeof(until), "expired");
 	}
-	cs_table_rowf(acc->table, "%lld\t%s\t%s\t%s\t%s\t%s",
+	cs_table_rowf(acc->out.table, "%lld\t%s\t%s\t%s\t%s\t%s",
 	    (long long)n->nft_number, n->nft_uid, n->name,
 	    cs_nft_status_name(n->status),
 	    n->status == CS_NFT_RESERVED
@@ -179,7 +164,8 @@ inventory_list(struct cs_cli *cli, int argc, char **argv)
 	    "NUMBER", "UID", "NAME", "STATUS", "WALLET", "RESERVATION"};
 	struct cs_nft_query q = CS_NFT_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct list_acc acc = {NULL, NULL, 0};
+	struct list_acc acc;
+	char empty[CS_MAX_NAME + 64];
 	struct cs_campaign c;
 	struct cs_store *store;
 	enum cs_nft_status st;
@@ -217,30 +203,22 @@ inventory_list(struct cs_cli *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "inventory list takes one CAMPAIGN (id or name)");
-	code = find(cli, argv[optind], &c, &store);
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
 	q.campaign_id = c.id;
 	acc.now = cs_now_ms();
-	if (json)
-		acc.json = cJSON_CreateArray();
-	else
-		acc.table = cs_table_new(6, headers);
+	cs_cli_list_init(&acc.out, json, 6, headers);
+	snprintf(empty, sizeof(empty), "no NFTs%s%s in %s",
+	    q.status >= 0 ? " " : "",
+	    q.status >= 0 ? cs_nft_status_name((enum cs_nft_status)q.status)
+	                  : "",
+	    c.name);
 	if (cs_store_nft_list(store, &q, list_cb, &acc, &err) < 0)
 		code = cs_cli_fail(cli, &err);
-	else if (json)
-		cs_cli_print_json(cli, acc.json);
-	else if (cs_table_rows(acc.table) == 0)
-		fprintf(cli->out, "no NFTs%s%s in %s\n",
-		    q.status >= 0 ? " " : "",
-		    q.status >= 0
-		        ? cs_nft_status_name((enum cs_nft_status)q.status)
-		        : "",
-		    c.name);
 	else
-		cs_table_print(acc.table, cli->out);
-	cJSON_Delete(acc.json);
-	cs_table_free(acc.table);
+		cs_cli_list_print(cli, &acc.out, empty);
+	cs_cli_list_dispose(&acc.out);
 	cs_campaign_dispose(&c);
 	return code;
 }
@@ -257,7 +235,7 @@ inventory_repair_links(struct cs_cli *cli, int argc, char **argv)
 	if (argc != 2)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "inventory repair-links takes one CAMPAIGN (id or name)");
-	code = find(cli, argv[1], &c, &store);
+	code = cs_cli_campaign(cli, argv[1], &store, &c);
 	if (code != 0)
 		return code;
 	if (cs_store_nft_repair_links(store, c.id, &changed, &err) < 0)

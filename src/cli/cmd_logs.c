@@ -21,15 +21,10 @@ enum {
 	OPT_JSON,
 };
 
-struct acc {
-	cJSON *json;
-	struct cs_table *table;
-};
-
 static int
 log_cb(const struct cs_sync_log *l, void *payload)
 {
-	struct acc *acc = payload;
+	struct cs_cli_list *acc = payload;
 	char when[CS_ISO8601_LEN], campaign[32] = "-";
 
 	if (acc->json != NULL) {
@@ -65,7 +60,7 @@ cs_cmd_logs(struct cs_cli *cli, int argc, char **argv)
 	    "CAMPAIGN", "RECORDS", "TOOK", "ERRORS"};
 	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct acc acc = {NULL, NULL};
+	struct cs_cli_list acc;
 	struct cs_campaign c;
 	struct cs_store *store;
 	const char *campaign = NULL;
@@ -113,29 +108,22 @@ cs_cmd_logs(struct cs_cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "logs takes no arguments besides its flags");
-	store = cs_cli_store(cli, &code);
-	if (store == NULL)
-		return code;
 	if (campaign != NULL) {
-		if (cs_store_campaign_find(store, campaign, &c, &err) < 0)
-			return cs_cli_fail(cli, &err);
+		code = cs_cli_campaign(cli, campaign, &store, &c);
+		if (code != 0)
+			return code;
 		q.campaign_id = c.id;
 		cs_campaign_dispose(&c);
 	}
+	store = cs_cli_store(cli, &code);
+	if (store == NULL)
+		return code;
 	q.with_data = json;
-	if (json)
-		acc.json = cJSON_CreateArray();
-	else
-		acc.table = cs_table_new(8, headers);
+	cs_cli_list_init(&acc, json, 8, headers);
 	if (cs_store_sync_log_list(store, &q, log_cb, &acc, &err) < 0)
 		code = cs_cli_fail(cli, &err);
-	else if (json)
-		cs_cli_print_json(cli, acc.json);
-	else if (cs_table_rows(acc.table) == 0)
-		fprintf(cli->out, "no sync log entries\n");
 	else
-		cs_table_print(acc.table, cli->out);
-	cJSON_Delete(acc.json);
-	cs_table_free(acc.table);
+		cs_cli_list_print(cli, &acc, "no sync log entries");
+	cs_cli_list_dispose(&acc);
 	return code;
 }

@@ -594,14 +594,14 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 		    "[--dry-run] [--force] [--verify-limit N]");
 	cs_sync_owner_name(owner, sizeof(owner), "cli");
 	env.owner = owner;
+	if (!fl.all) {
+		code = cs_cli_campaign(cli, argv[optind], &env.store, &c);
+		if (code != 0)
+			return code;
+	}
 	env.store = cs_cli_store(cli, &code);
 	if (env.store == NULL)
 		return code;
-	if (!fl.all) {
-		if (cs_store_campaign_find(env.store, argv[optind], &c, &err) <
-		    0)
-			return cs_cli_fail(cli, &err);
-	}
 	env.nmkr = cs_cli_nmkr(cli, &code);
 	/* The chain step runs when Blockfrost is configured. */
 	if (env.nmkr != NULL && cli->cfg.blockfrost_project_id != NULL &&

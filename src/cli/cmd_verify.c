@@ -194,11 +194,9 @@ cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
 		    "usage: campaign-sync verify CAMPAIGN [--all | --limit N] "
 		    "[--refresh] [--json] | --status [--json]");
 	if (status) {
-		store = cs_cli_store(cli, &code);
-		if (store == NULL)
+		code = cs_cli_campaign(cli, argv[optind], &store, &c);
+		if (code != 0)
 			return code;
-		if (cs_store_campaign_find(store, argv[optind], &c, &err) < 0)
-			return cs_cli_fail(cli, &err);
 		code = print_status(cli, store, &c, json);
 		cs_campaign_dispose(&c);
 		return code;
@@ -206,13 +204,9 @@ cs_cmd_verify(struct cs_cli *cli, int argc, char **argv)
 	v = cs_cli_verifier(cli, &code);
 	if (v == NULL)
 		return code;
-	store = cs_cli_store(cli, &code);
-	if (store == NULL)
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
+	if (code != 0)
 		goto out;
-	if (cs_store_campaign_find(store, argv[optind], &c, &err) < 0) {
-		code = cs_cli_fail(cli, &err);
-		goto out;
-	}
 	vo.limit = all ? 0 : limit;
 	if (cs_verify_campaign(v, store, c.id, &vo, &res, &err) < 0) {
 		code = cs_cli_fail(cli, &err);

@@ -129,11 +129,9 @@ webhook_register(struct cs_cli *cli, int argc, char **argv)
 	code = parse(cli, argc, argv, true, false, 2, usage, &fl);
 	if (code != 0)
 		return code;
-	store = cs_cli_store(cli, &code);
-	if (store == NULL)
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
+	if (code != 0)
 		return code;
-	if (cs_store_campaign_find(store, argv[optind], &c, &err) < 0)
-		return cs_cli_fail(cli, &err);
 	if (fl.secret == NULL) {
 		nmkr = cs_cli_nmkr(cli, &code);
 		if (nmkr == NULL)
@@ -189,11 +187,9 @@ webhook_change(struct cs_cli *cli, int argc, char **argv, bool rotate)
 	    &fl);
 	if (code != 0)
 		return code;
-	store = cs_cli_store(cli, &code);
-	if (store == NULL)
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
+	if (code != 0)
 		return code;
-	if (cs_store_campaign_find(store, argv[optind], &c, &err) < 0)
-		return cs_cli_fail(cli, &err);
 	nmkr = cs_cli_nmkr(cli, &code);
 	if (nmkr == NULL)
 		goto out;
@@ -250,11 +246,9 @@ webhook_status(struct cs_cli *cli, int argc, char **argv)
 	    "webhook status [--json] CAMPAIGN", &fl);
 	if (code != 0)
 		return code;
-	store = cs_cli_store(cli, &code);
-	if (store == NULL)
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
+	if (code != 0)
 		return code;
-	if (cs_store_campaign_find(store, argv[optind], &c, &err) < 0)
-		return cs_cli_fail(cli, &err);
 	nmkr = cs_cli_nmkr(cli, &code);
 	if (nmkr == NULL)
 		goto out;

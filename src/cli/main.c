@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clients/nmkr.h"
+#include "cli/table.h"
 #include "service/encode.h"
 #include "service/verify.h"
 #include "util/log.h"
@@ -316,6 +317,21 @@ cs_cli_store(struct cs_cli *cli, int *exit_code)
 	return cli->store;
 }
 
+int
+cs_cli_campaign(struct cs_cli *cli, const char *ref, struct cs_store **storep,
+    struct cs_campaign *out)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int code = 0;
+
+	*storep = cs_cli_store(cli, &code);
+	if (*storep == NULL)
+		return code;
+	if (cs_store_campaign_find(*storep, ref, out, &err) < 0)
+		return cs_cli_fail(cli, &err);
+	return 0;
+}
+
 struct cs_nmkr *
 cs_cli_nmkr(struct cs_cli *cli, int *exit_code)
 {
@@ -446,6 +462,34 @@ cs_cli_print_json(struct cs_cli *cli, const cJSON *v)
 
 	fprintf(cli->out, "%s\n", s);
 	cJSON_free(s);
+}
+
+void
+cs_cli_list_init(
+    struct cs_cli_list *l, bool json, size_t ncols, const char *const *headers)
+{
+	l->json = json ? cJSON_CreateArray() : NULL;
+	l->table = json ? NULL : cs_table_new(ncols, headers);
+}
+
+void
+cs_cli_list_print(
+    struct cs_cli *cli, const struct cs_cli_list *l, const char *empty)
+{
+	if (l->json != NULL)
+		cs_cli_print_json(cli, l->json);
+	else if (cs_table_rows(l->table) == 0)
+		fprintf(cli->out, "%s\n", empty);
+	else
+		cs_table_print(l->table, cli->out);
+}
+
+void
+cs_cli_list_dispose(struct cs_cli_list *l)
+{
+	cJSON_Delete(l->json);
+	cs_table_free(l->table);
+	memset(l, 0, sizeof(*l));
 }
 
 static int
