@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "service/pool.h"
 #include "service/scheduler.h"
+#include "service/sync_job.h"
 #include "service/webhook.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -44,10 +45,10 @@ struct cs_server {
 	int port;
 	char owner[64];
 
-	/* Syncs started with ?async=1, which stop() waits for. */
+	/* Syncs started with ?async=1 (service/sync_job.h), which stop()
+	 * waits for; stopping is under lock. */
+	struct cs_sync_jobs *jobs;
 	pthread_mutex_t lock;
-	pthread_cond_t idle;
-	int async_running;
 	bool stopping;
 
 	/* The event loop (server.c): CS_TRUSTED_PROXIES, the connections
@@ -268,6 +269,12 @@ void cs_server_sync_end(struct cs_server *s);
  * after ms milliseconds, so that a stream that waits holds no thread of
  * the event loop. False when the server is stopping: nothing suspended.
  */
+/**
+ * Resume a connection that sleeps (cs_server_sleep()) now, as if its time
+ * had come; nothing when it does not sleep. Any thread.
+ */
+void cs_server_wake(struct cs_server *s, struct MHD_Connection *conn);
+
 bool cs_server_sleep(
     struct cs_server *s, struct MHD_Connection *conn, int64_t ms);
 

@@ -14,8 +14,6 @@
 #include "util/str.h"
 #include "util/banned.h"
 
-/* One request waits for its checks: a bound keeps it to seconds. */
-
 struct cs_verifier *
 cs_server_verifier(struct cs_server *s)
 {

@@ -83,168 +83,40 @@ campaign_known(struct cs_req *r, int64_t id)
 
 /* ---- The sync in the background -------------------------------------- */
 
-struct job {
-	struct cs_server *srv;
-	int64_t campaign_id;
-	bool force;
-	/* The handshake with the request that started it. */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool decided; /* claimed, or finished early */
-	bool claimed;
-	int64_t run_id;
-	int error;
-	struct cs_error err;
-	struct cs_sync_result res;
-	bool handed_off; /* the request is gone: the job frees itself */
-};
-
-static void
-decide(struct job *j, bool claimed, int64_t run_id)
-{
-	pthread_mutex_lock(&j->lock);
-	j->decided = true;
-	j->claimed = claimed;
-	j->run_id = run_id;
-	pthread_cond_signal(&j->cond);
-	pthread_mutex_unlock(&j->lock);
-}
-
-static void
-on_claimed(int64_t run_id, void *payload)
-{
-	decide(payload, true, run_id);
-}
-
-static void
-job_free(struct job *j)
-{
-	cs_sync_result_dispose(&j->res);
-	pthread_cond_destroy(&j->cond);
-	pthread_mutex_destroy(&j->lock);
-	free(j);
-}
-
-static void *
-job_run(void *payload)
-{
-	struct job *j = payload;
-	struct cs_server *s = j->srv;
-	struct cs_store *store = NULL;
-	struct cs_nmkr *nmkr = NULL;
-	struct cs_verifier *verifier = NULL;
-	struct cs_sync_env env;
-	struct cs_sync_opts o;
-	bool free_it;
-
-	memset(&env, 0, sizeof(env));
-	j->error =
-	    cs_pool_get_wait(s->pool, &store, s->opts.pool_wait_ms, &j->err);
-	if (j->error == 0)
-		j->error = cs_nmkr_new(&nmkr, &s->nmkr, &j->err);
-	if (j->error == 0) {
-		verifier = cs_server_verifier(s);
-		env.store = store;
-		env.nmkr = nmkr;
-		env.verifier = verifier;
-		env.owner = s->owner;
-		cs_sync_opts_init(&o);
-		o.force = j->force;
-		o.on_claimed = on_claimed;
-		o.on_claimed_payload = j;
-		j->error = cs_sync_campaign(
-		    &env, j->campaign_id, &o, &j->res, &j->err);
-		if (j->error < 0)
-			cs_log_warn("sync", "campaign %lld: %s",
-			    (long long)j->campaign_id, cs_error_msg(&j->err));
-	}
-	cs_verifier_free(verifier);
-	cs_nmkr_free(nmkr);
-	cs_pool_put(s->pool, store);
-	pthread_mutex_lock(&j->lock);
-	j->decided = true;
-	pthread_cond_signal(&j->cond);
-	free_it = j->handed_off;
-	j->handed_off = true;
-	pthread_mutex_unlock(&j->lock);
-	if (free_it)
-		job_free(j);
-	cs_server_sync_end(s);
-	pthread_mutex_lock(&s->lock);
-	if (--s->async_running == 0)
-		pthread_cond_broadcast(&s->idle);
-	pthread_mutex_unlock(&s->lock);
-	return NULL;
-}
-
+/* ?async=1: 202 once the sync holds the campaign (service/sync_job.h). */
 static void
 sync_async(struct cs_req *r, int64_t id)
 {
-	struct cs_server *s = r->srv;
-	struct job *j = cs_xcalloc(1, sizeof(*j));
-	pthread_attr_t attr;
-	pthread_t t;
-	bool free_it;
+	struct cs_sync_job_start st;
 	char path[128];
 	cJSON *body;
 
-	j->srv = s;
-	j->campaign_id = id;
-	j->force = cs_req_flag(r, "force");
-	pthread_mutex_init(&j->lock, NULL);
-	pthread_cond_init(&j->cond, NULL);
-	pthread_mutex_lock(&s->lock);
-	if (s->stopping) {
-		pthread_mutex_unlock(&s->lock);
-		job_free(j);
-		cs_server_sync_end(s);
+	if (cs_sync_jobs_start(r->srv->jobs, id, cs_req_flag(r, "force"), &st) <
+	    0) {
+		cs_server_sync_end(r->srv);
 		cs_reply_error(r, 503, "stopping", "the server is stopping");
 		return;
 	}
-	s->async_running++;
-	pthread_mutex_unlock(&s->lock);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, job_run, j) != 0) {
-		pthread_attr_destroy(&attr);
-		pthread_mutex_lock(&s->lock);
-		if (--s->async_running == 0)
-			pthread_cond_broadcast(&s->idle);
-		pthread_mutex_unlock(&s->lock);
-		job_free(j);
-		cs_server_sync_end(s);
-		cs_reply_error(r, 503, "busy", "cannot start a sync now");
-		return;
-	}
-	pthread_attr_destroy(&attr);
-
-	pthread_mutex_lock(&j->lock);
-	while (!j->decided)
-		pthread_cond_wait(&j->cond, &j->lock);
-	if (j->claimed) {
+	if (st.claimed) {
 		snprintf(path, sizeof(path), "/api/campaigns/%lld/sync/events",
 		    (long long)id);
 		body = cJSON_CreateObject();
-		cs_json_add_int(body, "runId", j->run_id);
+		cs_json_add_int(body, "runId", st.run_id);
 		cs_json_add_int(body, "campaignId", id);
 		cJSON_AddStringToObject(body, "events", path);
 		path[strlen(path) - strlen("/events")] = '\0';
 		cJSON_AddStringToObject(body, "progress", path);
 		cs_reply_json(r, 202, body);
 		cs_reply_header(r, "Location", path);
-	} else if (j->error < 0 && j->err.code == CS_ECONFLICT) {
-		reply_running(r, &j->res);
-	} else if (j->error < 0) {
-		cs_reply_err(r, &j->err);
+	} else if (st.error < 0 && st.err.code == CS_ECONFLICT) {
+		reply_running(r, &st.res);
+	} else if (st.error < 0) {
+		cs_reply_err(r, &st.err);
 	} else {
 		/* Debounced: the last report, at once. */
-		reply_report(r, &j->res);
+		reply_report(r, &st.res);
 	}
-	free_it = j->handed_off;
-	j->handed_off = true;
-	pthread_mutex_unlock(&j->lock);
-	if (free_it)
-		job_free(j);
+	cs_sync_result_dispose(&st.res);
 }
 
 void
@@ -336,6 +208,8 @@ struct stream {
 	bool ended; /* nothing more after out */
 	int64_t started_ms;
 	int64_t quiet_since_ms;
+	uint64_t watch; /* the sync job this process runs, or 0: the db */
+	uint64_t seen;  /* the job's change seen last */
 };
 
 static void
@@ -359,7 +233,60 @@ stopping(struct cs_server *s)
 	return v;
 }
 
-/* One look at the run: queue what is new. */
+/* Queue the run's progress if it is new. */
+static void
+send_progress(struct stream *st, const struct cs_sync_run *run)
+{
+	cJSON *j = cs_json_sync_run(run);
+	char *text = cs_json_print(j, false);
+
+	cJSON_Delete(j);
+	if (st->last == NULL || strcmp(text, st->last) != 0) {
+		event(st, "progress", text);
+		free(st->last);
+		st->last = cs_xstrdup(text);
+	}
+	cJSON_free(text);
+}
+
+/* A finished run: its report (JSON text, or NULL), then the end. */
+static void
+send_end(struct stream *st, const struct cs_sync_run *run, const char *report)
+{
+	if (report != NULL)
+		event(st, "report", report);
+	else
+		event(st, "done",
+		    run->outcome != NULL
+		        ? "{\"message\":\"the sync ended without a report\"}"
+		        : "{}");
+	st->ended = true;
+}
+
+/* The job of this process: what changed, from memory. */
+static void
+look_job(struct stream *st)
+{
+	struct cs_sync_job_view v;
+
+	if (!cs_sync_jobs_look(st->srv->jobs, st->watch, st->seen, &v))
+		return;
+	st->seen = v.seq;
+	send_progress(st, &v.run);
+	if (v.run.finished_at != 0)
+		send_end(st, &v.run, v.report);
+	cs_sync_job_view_dispose(&v);
+}
+
+static void
+wake_stream(void *payload)
+{
+	struct stream *st = payload;
+
+	cs_server_wake(st->srv, st->conn);
+}
+
+/* A run of another process (or of none): one look at sync_runs. */
 static void
 poll_run(struct stream *st)
 {
@@ -367,8 +294,6 @@ poll_run(struct stream *st)
 	struct cs_store *store = NULL;
 	struct cs_sync_run run;
 	struct cs_sync_log log;
-	cJSON *j;
-	char *text;
 
 	memset(&run, 0, sizeof(run));
 	/* On the event loop: never wait for a connection, look again at the
@@ -386,30 +311,16 @@ poll_run(struct stream *st)
 		st->ended = true;
 		goto out;
 	}
-	j = cs_json_sync_run(&run);
-	text = cs_json_print(j, false);
-	cJSON_Delete(j);
-	if (st->last == NULL || strcmp(text, st->last) != 0) {
-		event(st, "progress", text);
-		free(st->last);
-		st->last = cs_xstrdup(text);
-	}
-	cJSON_free(text);
+	send_progress(st, &run);
 	if (run.finished_at == 0)
 		goto out;
 	/* Finished: the report, then the end of the stream. */
 	memset(&log, 0, sizeof(log));
 	if (run.sync_log_id != 0 &&
-	    cs_store_sync_log_get(store, run.sync_log_id, &log, &err) == 0 &&
-	    log.synced_data != NULL)
-		event(st, "report", log.synced_data);
-	else
-		event(st, "done",
-		    run.outcome != NULL
-		        ? "{\"message\":\"the sync ended without a report\"}"
-		        : "{}");
+	    cs_store_sync_log_get(store, run.sync_log_id, &log, &err) < 0)
+		memset(&log, 0, sizeof(log)); /* then "done", no report */
+	send_end(st, &run, log.synced_data);
 	cs_sync_log_dispose(&log);
-	st->ended = true;
 out:
 	cs_sync_run_dispose(&run);
 	cs_pool_put(st->srv->pool, store);
@@ -424,8 +335,9 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	(void)pos;
 	/* On the event loop: when nothing is new, the connection sleeps
-	 * (suspended, no thread held) and is read again CS_SSE_POLL_MS later.
-	 */
+	 * (suspended, no thread held) until the job it watches changes (at
+	 * most CS_SSE_WATCH_MS), or CS_SSE_POLL_MS when it reads the
+	 * database. */
 	while (st->off == st->out.len) {
 		cs_buf_reset(&st->out);
 		st->off = 0;
@@ -437,15 +349,19 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			st->ended = true;
 			continue;
 		}
-		poll_run(st);
+		if (st->watch != 0)
+			look_job(st);
+		else
+			poll_run(st);
 		if (st->out.len == 0) {
 			if (now - st->quiet_since_ms > CS_SSE_KEEPALIVE_MS) {
 				if (cs_buf_puts(&st->out, ": keepalive\n\n") <
 				    0)
 					st->ended = true;
 				st->quiet_since_ms = now;
-			} else if (cs_server_sleep(
-			               st->srv, st->conn, CS_SSE_POLL_MS)) {
+			} else if (cs_server_sleep(st->srv, st->conn,
+			               st->watch != 0 ? CS_SSE_WATCH_MS
+			                              : CS_SSE_POLL_MS)) {
 				return 0;
 			} else { /* stopping */
 				event(st, "bye", "{}");
@@ -468,6 +384,8 @@ stream_free(void *cls)
 {
 	struct stream *st = cls;
 
+	if (st->watch != 0)
+		cs_sync_jobs_unwatch(st->srv->jobs, st->watch);
 	cs_buf_dispose(&st->out);
 	free(st->last);
 	free(st);
@@ -502,6 +420,9 @@ cs_route_sync_events(struct cs_req *r)
 		MHD_destroy_response(r->resp);
 	r->resp = resp;
 	r->status = 200;
+	/* A sync this process runs is watched in memory; any other is read
+	 * from sync_runs. */
+	st->watch = cs_sync_jobs_watch(r->srv->jobs, id, wake_stream, st);
 }
 
 /* ---- Logs and the review queue ---------------------------------------- */

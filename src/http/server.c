@@ -593,6 +593,23 @@ cs_server_sleep(struct cs_server *s, struct MHD_Connection *conn, int64_t ms)
 	return true;
 }
 
+void
+cs_server_wake(struct cs_server *s, struct MHD_Connection *conn)
+{
+	struct cs_workers *w = s->workers;
+	struct sleeper *z;
+
+	pthread_mutex_lock(&w->lock);
+	for (z = w->sleepers; z != NULL; z = z->next) {
+		if (z->conn == conn) {
+			z->due_ms = 0;
+			pthread_cond_signal(&w->tick);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Resume the sleepers that are due (all of them when stopping). */
 static void
 wake_sleepers(struct cs_workers *w)
@@ -998,12 +1015,26 @@ start_threads(struct cs_server *s, struct cs_error *err)
 	return 0;
 }
 
+/* A background sync's chain verifier, and the end of its slot. */
+static struct cs_verifier *
+job_verifier(void *payload)
+{
+	return cs_server_verifier(payload);
+}
+
+static void
+job_end(void *payload)
+{
+	cs_server_sync_end(payload);
+}
+
 int
 cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
     struct cs_error *err)
 {
 	struct cs_webhook_sink_opts so;
 	struct cs_scheduler_opts sched;
+	struct cs_sync_jobs_env jenv;
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
 	struct cs_server *s;
@@ -1058,7 +1089,6 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		s->has_blockfrost = true;
 	}
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->idle, NULL);
 	pthread_mutex_init(&s->health_lock, NULL);
 	s->conns = cs_xcalloc(1, sizeof(*s->conns));
 	pthread_mutex_init(&s->conns->lock, NULL);
@@ -1072,6 +1102,15 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 	error = recover(s, err);
 	if (error < 0)
 		goto fail;
+	memset(&jenv, 0, sizeof(jenv));
+	jenv.pool = s->pool;
+	jenv.pool_wait_ms = s->opts.pool_wait_ms;
+	jenv.nmkr = s->nmkr;
+	jenv.owner = s->owner;
+	jenv.verifier = job_verifier;
+	jenv.on_end = job_end;
+	jenv.payload = s;
+	cs_sync_jobs_new(&s->jobs, &jenv);
 	memset(&so, 0, sizeof(so));
 	so.store_url = opts->database_url;
 	so.secret_grace_ms = opts->webhook_secret_grace_ms;
@@ -1207,10 +1246,7 @@ cs_server_stop(struct cs_server *s)
 	 * listening socket is ours to close once the daemon is stopped. */
 	if (s->daemon != NULL)
 		listen_fd = MHD_quiesce_daemon(s->daemon);
-	pthread_mutex_lock(&s->lock);
-	while (s->async_running > 0)
-		pthread_cond_wait(&s->idle, &s->lock);
-	pthread_mutex_unlock(&s->lock);
+	cs_sync_jobs_drain(s->jobs);
 	cs_scheduler_free(s->scheduler);
 	s->scheduler = NULL;
 	/* libmicrohttpd must not stop with a connection suspended: the
@@ -1254,7 +1290,7 @@ cs_server_free(struct cs_server *s)
 		OPENSSL_cleanse(s->admin_token, strlen(s->admin_token));
 	free(s->admin_token);
 	pthread_mutex_destroy(&s->health_lock);
-	pthread_cond_destroy(&s->idle);
+	cs_sync_jobs_free(s->jobs); /* after the streams that watch them */
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -26,9 +26,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* The part of the host name an owner keeps: a cut name must still end in
- * ":PID" within the 64 bytes sync_runs callers give it. */
-
 static void
 this_host(char *out, size_t size)
 {

@@ -70,7 +70,9 @@
 #define CS_REPORT_LIST_MAX 1000
 #define CS_SYNC_PROJECT_CACHE_SLOTS 64 /* projects whose details are cached */
 #define CS_SYNC_PROGRESS_EVERY_MS 250  /* a sync writes its progress */
-#define CS_OWNER_HOST_MAX 40           /* bytes of the host in a run owner */
+/* The part of the host name a run owner keeps: a cut name must still end
+ * in ":PID" within the 64 bytes sync_runs callers give it. */
+#define CS_OWNER_HOST_MAX 40
 
 /* Blockfrost. */
 #define CS_BF_RATE_PER_S 10
@@ -113,6 +115,7 @@
 #define CS_HEALTH_EVERY_MS 1000   /* the health thread checks the database */
 #define CS_HEALTH_STALE_MS 5000   /* an older check answers 503 */
 #define CS_SSE_POLL_MS 200        /* a stream looks at its sync run */
+#define CS_SSE_WATCH_MS 1000      /* a watched job woke it by then, surely */
 #define CS_SSE_KEEPALIVE_MS 15000 /* a quiet stream sends a comment */
 #define CS_SSE_MAX_MS (30 * 60 * 1000) /* a stream ends after */
 #define CS_VERIFY_HTTP_MAX 100         /* NFTs one verify request checks */

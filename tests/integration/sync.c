@@ -6,9 +6,15 @@
  */
 #include "test.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
 #include "clients/nmkr.h"
 #include "service/encode.h"
 #include "service/import_nmkr.h"
+#include "service/pool.h"
+#include "service/sync_job.h"
 #include "service/sync.h"
 #include "store/store.h"
 #include "support/fakeproc.h"
@@ -26,6 +32,7 @@ static struct cs_fakeproc fake;
 static struct cs_store *store;
 static struct cs_nmkr *nmkr;
 static int64_t campaign;
+static const char *latency_ms = "0"; /* fake NMKR's, for the next setup */
 
 /* A campaign of n NFTs imported from a fake project of n, all free. */
 static void
@@ -34,7 +41,8 @@ setup(const char *n)
 	char *bin = cs_build_path("tools/fake-nmkr/fake-nmkr");
 	const char *argv[] = {bin, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", n, "--sold", "0", "--reserved", "0",
-	    "--blocked", "0", "--network", "preprod", NULL};
+	    "--blocked", "0", "--network", "preprod", "--latency-ms",
+	    latency_ms, NULL};
 	struct cs_nmkr_opts o = CS_NMKR_OPTS_INIT;
 	struct cs_nmkr_import_report rep;
 	struct cs_campaign c;
@@ -947,5 +955,137 @@ CS_TEST(sync__big_report_is_bounded)
 	    strstr(log.synced_data, "\"discrepancyCount\":1200") != NULL);
 	cs_sync_log_dispose(&log);
 	cs_sync_result_dispose(&r);
+	teardown();
+}
+
+/*
+ * A sync in the background (serve's ?async=1) is watched in memory: the
+ * watcher is woken at its changes and sees its progress and, at the end,
+ * its report, without reading sync_runs; a second start while it runs is
+ * refused with its progress; draining waits for it and refuses more.
+ */
+struct watcher {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int wakes;
+};
+
+static void
+on_wake(void *payload)
+{
+	struct watcher *w = payload;
+
+	pthread_mutex_lock(&w->lock);
+	w->wakes++;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static atomic_int jobs_ended;
+
+static void
+on_job_end(void *payload)
+{
+	(void)payload;
+	atomic_fetch_add(&jobs_ended, 1);
+}
+
+CS_TEST(sync__background_job_is_watched_in_memory)
+{
+	struct watcher w = {
+	    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	struct cs_sync_jobs_env env;
+	struct cs_sync_job_start st, again;
+	struct cs_sync_job_view v;
+	struct cs_sync_jobs *jobs;
+	struct cs_pool *pool;
+	uint64_t watch, seen = 0;
+	int64_t deadline, run_id;
+	size_t views = 0;
+	bool finished = false;
+	char *url;
+
+	latency_ms = "20"; /* 40 pages: the sync lasts a few hundred ms */
+	setup("2000");
+	latency_ms = "0";
+	url = cs_fixture_db_url("sync.db");
+	ASSERT_OK(cs_pool_new(&pool, url, 4, TERR));
+	memset(&env, 0, sizeof(env));
+	env.pool = pool;
+	env.pool_wait_ms = 5000;
+	env.nmkr = (struct cs_nmkr_opts)CS_NMKR_OPTS_INIT;
+	env.nmkr.api_key = KEY;
+	env.nmkr.base_url = fake.base_url;
+	env.owner = "jobs-test";
+	env.on_end = on_job_end;
+	cs_sync_jobs_new(&jobs, &env);
+
+	ASSERT_OK(cs_sync_jobs_start(jobs, campaign, true, &st));
+	ASSERT_TRUE(st.claimed);
+	run_id = st.run_id;
+	ASSERT_GT(run_id, 0);
+	cs_sync_result_dispose(&st.res);
+	watch = cs_sync_jobs_watch(jobs, campaign, on_wake, &w);
+	ASSERT_GT(watch, 0);
+	ASSERT_EQ(cs_sync_jobs_watch(jobs, campaign + 1, on_wake, &w), 0);
+
+	/* Another start while it runs: refused, with its progress. */
+	ASSERT_OK(cs_sync_jobs_start(jobs, campaign, true, &again));
+	ASSERT_FALSE(again.claimed);
+	ASSERT_EQ(again.error, CS_ECONFLICT);
+	ASSERT_EQ(again.res.running.id, run_id);
+	cs_sync_result_dispose(&again.res);
+
+	deadline = cs_mono_ms() + 30000;
+	while (!finished && cs_mono_ms() < deadline) {
+		if (cs_sync_jobs_look(jobs, watch, seen, &v)) {
+			ASSERT_GT(v.seq, seen);
+			seen = v.seq;
+			views++;
+			ASSERT_EQ(v.run.id, run_id);
+			ASSERT_STR_EQ(v.run.owner, "jobs-test");
+			if (v.run.finished_at != 0) {
+				finished = true;
+				ASSERT_STR_EQ(v.run.outcome, "success");
+				ASSERT_STR_EQ(v.run.phase, "done");
+				ASSERT_TRUE(v.report != NULL);
+				ASSERT_TRUE(strstr(v.report,
+				                "\"success\":true") != NULL);
+			} else {
+				ASSERT_TRUE(v.report == NULL);
+			}
+			cs_sync_job_view_dispose(&v);
+			continue;
+		}
+		/* Nothing new: wait for a wake (or look again soon). */
+		pthread_mutex_lock(&w.lock);
+		if (w.wakes == 0) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 100 * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&w.cond, &w.lock, &ts);
+		}
+		w.wakes = 0;
+		pthread_mutex_unlock(&w.lock);
+	}
+	ASSERT_TRUE(finished);
+	ASSERT_GE(views, 2); /* progress while it ran, then its end */
+	/* Nothing new after the end. */
+	ASSERT_FALSE(cs_sync_jobs_look(jobs, watch, seen, &v));
+	cs_sync_jobs_unwatch(jobs, watch);
+
+	cs_sync_jobs_drain(jobs);
+	ASSERT_EQ(atomic_load(&jobs_ended), 2);
+	/* Ended and unwatched: gone from memory; and no new start. */
+	ASSERT_EQ(cs_sync_jobs_watch(jobs, campaign, on_wake, &w), 0);
+	ASSERT_ERR(CS_EAGAIN, cs_sync_jobs_start(jobs, campaign, true, &st));
+	cs_sync_jobs_free(jobs);
+	cs_pool_free(pool);
+	free(url);
 	teardown();
 }
