@@ -982,19 +982,13 @@ cs_store_nft_counts(struct cs_store *store, int64_t campaign_id,
 	return error;
 }
 
-static bool
-is_sync_source(enum cs_source s)
-{
-	return s == CS_SOURCE_MANUAL_SYNC || s == CS_SOURCE_AUTO_SYNC;
-}
-
 /*
- * The one place where an NFT changes, in two halves. change_plan() checks a
- * change against the row read (campaign, expected version, only_if_status)
- * and derives the new row, with the fields its status allows, and its
- * history row; CS_APPLY_OK means "write them". change_written() moves the
- * counters once they are written compare-and-set. apply_change() does
- * the whole for one NFT; the sync's batches (apply_batch()) do it for many.
+ * The one place where an NFT changes, in two halves. change_plan() asks
+ * core (core/change_rules.h) whether a change applies to the row read and
+ * what the new row and its history row are, and words its refusals;
+ * CS_APPLY_OK means "write them". change_written() moves the counters once
+ * they are written compare-and-set. apply_change() does the whole for one
+ * NFT; the sync's batches (apply_batch()) do it for many.
  */
 static enum cs_apply_result
 change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
@@ -1002,85 +996,25 @@ change_plan(const struct cs_nft_change *ch, const struct cs_nft *cur,
     struct cs_error *err, int *errcode)
 {
 	*errcode = 0;
-	if (ch->campaign_id != 0 && cur->campaign_id != ch->campaign_id) {
+	switch (cs_change_plan(ch, cur, now, next, h)) {
+	case CS_CHANGE_WRITE:
+		return CS_APPLY_OK;
+	case CS_CHANGE_OTHER_CAMPAIGN:
 		*errcode = cs_error_set(err, CS_ENOTFOUND,
 		    "NFT %s is not in campaign %lld", cur->nft_uid,
 		    (long long)ch->campaign_id);
 		return CS_APPLY_NOTFOUND;
-	}
-	if (ch->only_if_status >= 0 && (int)cur->status != ch->only_if_status)
-		return CS_APPLY_NOOP;
-	if (ch->expected_version >= 0 && cur->version != ch->expected_version) {
+	case CS_CHANGE_STALE:
 		*errcode = cs_error_set(err, CS_ECONFLICT,
 		    "NFT %s changed (version %lld, expected %lld)",
 		    cur->nft_uid, (long long)cur->version,
 		    (long long)ch->expected_version);
 		return CS_APPLY_CONFLICT;
+	case CS_CHANGE_NOT_IN_STATUS:
+	case CS_CHANGE_SAME:
+		break;
 	}
-
-	*next = *cur;
-	next->status = ch->new_status;
-	next->reserved_by = NULL;
-	next->reserved_until = 0;
-	next->sold_to = NULL;
-	next->tx_hash = NULL;
-	next->sold_at = 0;
-	next->sold_at_raw = NULL;
-	next->claimed_by = NULL;
-	if (ch->new_status == CS_NFT_RESERVED) {
-		next->reserved_by = CS_UNCONST(ch->reserved_by);
-		next->reserved_until = ch->reserved_until;
-		next->claimed_by = CS_UNCONST(ch->reserved_by);
-	} else if (ch->new_status == CS_NFT_SOLD) {
-		/* The wallet that reserved it here keeps its claim. */
-		next->claimed_by = cur->claimed_by;
-		bool was_sold = cur->status == CS_NFT_SOLD;
-
-		next->sold_to = ch->sold_to != NULL ? CS_UNCONST(ch->sold_to)
-		                : was_sold          ? cur->sold_to
-		                                    : NULL;
-		next->tx_hash = ch->tx_hash != NULL ? CS_UNCONST(ch->tx_hash)
-		                : was_sold          ? cur->tx_hash
-		                                    : NULL;
-		/* A sale's time, once recorded, stays: the sync (NMKR's
-		 * selldate) and the webhook (its SaleDate) would otherwise
-		 * take turns rewriting it. */
-		next->sold_at = was_sold && cur->sold_at != 0 ? cur->sold_at
-		                : ch->sold_at != 0            ? ch->sold_at
-		                                              : now;
-		/* The text NMKR wrote goes with the time it was read as. */
-		next->sold_at_raw =
-		    was_sold && cur->sold_at != 0
-		        ? cur->sold_at_raw
-		        : (ch->sold_at != 0 ? CS_UNCONST(ch->sold_at_raw)
-		                            : NULL);
-	}
-	if (next->status == cur->status &&
-	    cs_str_eq(next->reserved_by, cur->reserved_by) &&
-	    next->reserved_until == cur->reserved_until &&
-	    cs_str_eq(next->sold_to, cur->sold_to) &&
-	    cs_str_eq(next->tx_hash, cur->tx_hash) &&
-	    next->sold_at == cur->sold_at &&
-	    cs_str_eq(next->sold_at_raw, cur->sold_at_raw) &&
-	    cs_str_eq(next->claimed_by, cur->claimed_by))
-		return CS_APPLY_NOOP;
-	next->version = cur->version + 1;
-	next->last_modified_at = now;
-	next->last_modified_by = ch->source;
-	if (is_sync_source(ch->source))
-		next->last_synced_at = now;
-
-	memset(h, 0, sizeof(*h));
-	h->nft_id = cur->id;
-	h->campaign_id = cur->campaign_id;
-	h->old_status = cur->status;
-	h->new_status = next->status;
-	h->source = ch->source;
-	h->changed_at = now;
-	h->sync_log_id = ch->sync_log_id;
-	h->webhook_event_id = ch->webhook_event_id;
-	h->detail = CS_UNCONST(ch->detail);
-	return CS_APPLY_OK;
+	return CS_APPLY_NOOP;
 }
 
 static void
@@ -2152,24 +2086,6 @@ cs_store_webhook_prune(struct cs_store *store, int64_t before, int64_t *deleted,
 
 /* ---- Reservations ----------------------------------------------------- */
 
-const char *
-cs_reserve_outcome_name(enum cs_reserve_outcome o)
-{
-	switch (o) {
-	case CS_RESERVE_OK:
-		return "reserved";
-	case CS_RESERVE_SOLD_OUT:
-		return "sold_out";
-	case CS_RESERVE_NOT_ELIGIBLE:
-		return "not_eligible";
-	case CS_RESERVE_WALLET_LIMIT:
-		return "wallet_limit";
-	case CS_RESERVE_INACTIVE:
-		return "campaign_inactive";
-	}
-	return "?";
-}
-
 struct reserve_args {
 	int64_t campaign_id;
 	const char *wallet;
@@ -2179,27 +2095,74 @@ struct reserve_args {
 	enum cs_reserve_outcome outcome;
 };
 
+/* The wallet is listed by its address, or by the stake address a base
+ * address delegates to. */
 static int
-refuse(struct reserve_args *a, enum cs_reserve_outcome o, struct cs_error *err,
-    const char *msg)
+read_listed(struct tx *tx, int64_t campaign_id, const struct cs_wallet *w,
+    bool *listed, struct cs_error *err)
 {
-	a->outcome = o;
-	return cs_error_set(err, CS_ECONFLICT, "%s", msg);
+	int error;
+
+	error = tx->s->ops->allowlist_has(
+	    tx->s->conn, campaign_id, w->address, listed, err);
+	if (error == 0 && !*listed && w->stake[0] != '\0')
+		error = tx->s->ops->allowlist_has(
+		    tx->s->conn, campaign_id, w->stake, listed, err);
+	return error;
 }
 
+/* Read the fact the reservation's next step asks for into f. */
+static int
+read_fact(struct tx *tx, const struct reserve_args *a,
+    const struct cs_wallet *w, enum cs_reserve_step step,
+    struct cs_reserve_facts *f, struct cs_nft *pick, struct cs_error *err)
+{
+	const struct cs_store_ops *ops = tx->s->ops;
+	int error = CS_ERROR;
+
+	switch (step) {
+	case CS_RESERVE_READ_LISTED:
+		error = read_listed(tx, a->campaign_id, w, &f->listed, err);
+		f->listed_read = true;
+		break;
+	case CS_RESERVE_READ_HELD:
+		error = ops->nft_wallet_count(tx->s->conn, a->campaign_id,
+		    w->address, a->now, &f->held, err);
+		f->held_read = true;
+		break;
+	case CS_RESERVE_READ_PICK:
+		error = ops->nft_pick_available(
+		    tx->s->conn, a->campaign_id, pick, tx->arena, err);
+		f->available = error == 0;
+		f->pick_read = true;
+		if (error == CS_ENOTFOUND)
+			error = 0;
+		break;
+	case CS_RESERVE_REFUSE:
+	case CS_RESERVE_TAKE:
+		break;
+	}
+	return error;
+}
+
+/*
+ * The reservation: the lock, the rows and the change are the store's; what
+ * to read next, whether to refuse and what to take is core's
+ * (core/reserve_rules.h), asked after each fact read.
+ */
 static int
 reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 {
 	struct reserve_args *a = payload;
 	const struct cs_store_ops *ops = tx->s->ops;
-	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_reserve_facts facts = CS_RESERVE_FACTS_INIT;
+	struct cs_reserve_decision d;
+	struct cs_nft_change ch;
 	struct cs_campaign camp;
 	struct cs_nft pick;
 	enum cs_apply_result r;
 	enum cs_wallet_fault f;
 	struct cs_wallet w;
-	int64_t held = 0;
-	bool listed;
 	int error, rc;
 
 	a->outcome = CS_RESERVE_OK;
@@ -2211,6 +2174,7 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 	 * reservers, and a lock taken before the NFT's would invert the
 	 * NFT-then-campaign order every change follows (a deadlock). */
 	memset(&camp, 0, sizeof(camp));
+	memset(&pick, 0, sizeof(pick));
 	error =
 	    ops->campaign_get(tx->s->conn, a->campaign_id, false, &camp, err);
 	if (error < 0)
@@ -2226,61 +2190,25 @@ reserve_tx(struct tx *tx, void *payload, struct cs_error *err)
 		    camp.network == CS_NETWORK_MAINNET ? "addr" : "addr_test");
 		goto out;
 	}
-	if (camp.status != CS_CAMPAIGN_ACTIVE) {
-		error = refuse(
-		    a, CS_RESERVE_INACTIVE, err, "the campaign is not active");
-		goto out;
-	}
-	if ((camp.start_date != 0 && a->now < camp.start_date) ||
-	    (camp.end_date != 0 && a->now > camp.end_date)) {
-		error = refuse(a, CS_RESERVE_INACTIVE, err,
-		    "the campaign is outside its sale dates");
-		goto out;
-	}
-	if (camp.has_allowlist) {
-		/* Listed by its address, or by the stake address a base
-		 * address delegates to. */
-		error = ops->allowlist_has(
-		    tx->s->conn, a->campaign_id, w.address, &listed, err);
-		if (error == 0 && !listed && w.stake[0] != '\0')
-			error = ops->allowlist_has(
-			    tx->s->conn, a->campaign_id, w.stake, &listed, err);
+	facts.now = a->now;
+	facts.status = camp.status;
+	facts.start_date = camp.start_date;
+	facts.end_date = camp.end_date;
+	facts.has_allowlist = camp.has_allowlist;
+	facts.allow_multiple = camp.allow_multiple;
+	for (d = cs_reserve_decide(&facts);
+	     d.step != CS_RESERVE_REFUSE && d.step != CS_RESERVE_TAKE;
+	     d = cs_reserve_decide(&facts)) {
+		error = read_fact(tx, a, &w, d.step, &facts, &pick, err);
 		if (error < 0)
 			goto out;
-		if (!listed) {
-			error = refuse(a, CS_RESERVE_NOT_ELIGIBLE, err,
-			    "this wallet is not on the campaign's allow-list");
-			goto out;
-		}
 	}
-	if (!camp.allow_multiple) {
-		error = ops->nft_wallet_count(
-		    tx->s->conn, a->campaign_id, w.address, a->now, &held, err);
-		if (error < 0)
-			goto out;
-		if (held > 0) {
-			error = refuse(a, CS_RESERVE_WALLET_LIMIT, err,
-			    "this wallet already holds an NFT of the campaign");
-			goto out;
-		}
-	}
-	memset(&pick, 0, sizeof(pick));
-	error = ops->nft_pick_available(
-	    tx->s->conn, a->campaign_id, &pick, tx->arena, err);
-	if (error == CS_ENOTFOUND) {
-		error = refuse(a, CS_RESERVE_SOLD_OUT, err,
-		    "sold out: no NFT of the campaign is available");
+	if (d.step == CS_RESERVE_REFUSE) {
+		a->outcome = d.outcome;
+		error = cs_error_set(err, CS_ECONFLICT, "%s", d.reason);
 		goto out;
 	}
-	if (error < 0)
-		goto out;
-	ch.nft_id = pick.id;
-	ch.expected_version = pick.version;
-	ch.new_status = CS_NFT_RESERVED;
-	ch.source = CS_SOURCE_USER;
-	ch.reserved_by = w.address;
-	ch.reserved_until = a->now + (int64_t)a->minutes * 60 * 1000;
-	ch.detail = "reserved for a wallet";
+	cs_reserve_change(&ch, &pick, w.address, a->minutes, a->now);
 	r = apply_change(tx, &ch, a->now, a->out, err, &rc);
 	if (r == CS_APPLY_CONFLICT)
 		error = CS_EAGAIN; /* raced with a writer outside the lock */
