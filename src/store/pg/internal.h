@@ -29,6 +29,7 @@
 #include "store/backend.h"
 #include "util/arena.h"
 
+/* Parameter type OIDs (pg_type.h is a server header). */
 #define OID_BOOL 16
 #define OID_BYTEA 17
 #define OID_INT8 20

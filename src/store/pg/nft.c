@@ -101,8 +101,8 @@ cs_pg__nft_insert(
 }
 
 /*
- * Inside a transaction the row is locked until it ends: store.c reads an NFT,
- * then writes it compare-and-set on the version it read. SQLite's write
+ * Inside a transaction the row is locked until it ends: store/nft.c reads an
+ * NFT, then writes it compare-and-set on the version it read. SQLite's write
  * transaction keeps others out in between; here, without the lock, a writer
  * committing in between would make a change that checks no version fail
  * with CS_ECONFLICT.
@@ -186,7 +186,7 @@ list_page(struct cs_store_conn *c, const struct cs_nft_query *q, int64_t after,
  * a campaign and never changed, so no row comes twice or is skipped): libpq
  * holds a whole result in memory, and 100,000 NFTs in one took 60 MiB. Each
  * page is read whole before its callbacks, so a callback may use the store.
- * The first page's failure is the caller's to retry (store.c retries a walk
+ * The first page's failure is the caller's to retry (the store retries a walk
  * that handed out nothing); a later page lost with its connection outside a
  * transaction is asked again from where the walk stopped.
  */

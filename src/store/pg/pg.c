@@ -30,12 +30,10 @@
 extern const struct cs_embedded_file cs_pg_migrations[];
 
 /* Session advisory lock held while migrating ('CSYC', below the keys of
- * store.c, which start at 1 << 40). */
+ * store/internal.h, which start at 1 << 40). */
 #define MIGRATE_LOCK 1131636035
 /* Marks schema_migrations as ours (SQLite has its application_id). */
 #define MIGRATIONS_MARK "campaign-sync schema migrations"
-
-/* Parameter type OIDs (pg_type.h is a server header). */
 
 /* ---- Errors ----------------------------------------------------------- */
 

@@ -289,7 +289,7 @@ const struct stmt_def cs_pg__stmts[S_COUNT] = {
     [L_PRUNE] = {"DELETE FROM sync_log WHERE sync_completed_at < $1", "i"},
 
     /* An open item of the same NFT and kind is a conflict that must not
-     * abort the transaction: store.c goes on after it. */
+     * abort the transaction: store/sync.c goes on after it. */
     [R_INSERT] = {"INSERT INTO review_queue (campaign_id, nft_id, kind, "
                   "local_status, remote_state, detail, created_at, "
                   "sync_log_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
@@ -335,7 +335,8 @@ const struct stmt_def cs_pg__stmts[S_COUNT] = {
         "iiti"},
 
     /* A taken dedupe key is a conflict that must not abort the
-     * transaction: store.c then records the event as a replay. */
+     * transaction: store/webhook.c then records the event as a
+     * replay. */
     [W_INSERT] = {"INSERT INTO webhook_events (campaign_id, project_uid, "
                   "event_type, dedupe_key, tx_hash, raw_body, verified, "
                   "outcome, detail, received_at, sync_log_id, "
