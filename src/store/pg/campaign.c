@@ -16,9 +16,10 @@
 /* ---- Campaigns -------------------------------------------------------- */
 
 static int
-read_campaign(
-    const struct row *r, struct cs_campaign *out, struct cs_error *err)
+read_campaign(const struct row *r, void *dst, struct cs_error *err)
 {
+	struct cs_campaign *out = dst;
+
 	memset(out, 0, sizeof(*out));
 	out->id = col_i64(r, 0);
 	if (cs_network_parse(col_raw(r, 4), &out->network) < 0 ||
@@ -78,28 +79,20 @@ static int
 get_campaign(struct cs_store_conn *c, enum stmt_id id, int64_t key,
     const char *name, struct cs_campaign *out, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, false};
 	struct params p = {0};
-	PGresult *res;
 	int error;
 
 	if (name != NULL)
 		p_text(&p, name);
 	else
 		p_int(&p, key);
-	error = cs_pg__run(c, id, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	if (PQntuples(res) > 0)
-		error = read_campaign(&r, out, err);
-	else if (name != NULL)
+	error = cs_pg__get_row(c, id, &p, read_campaign, out, NULL, err);
+	if (error == CS_ENOTFOUND && name != NULL)
 		error =
 		    cs_error_set(err, CS_ENOTFOUND, "no campaign '%s'", name);
-	else
+	else if (error == CS_ENOTFOUND)
 		error = cs_error_set(
 		    err, CS_ENOTFOUND, "no campaign %lld", (long long)key);
-	PQclear(res);
 	if (error < 0)
 		cs_campaign_dispose(out);
 	return error;
@@ -120,29 +113,29 @@ cs_pg__campaign_get_by_name(struct cs_store_conn *c, const char *name,
 	return get_campaign(c, C_GET_BY_NAME, 0, name, out, err);
 }
 
+struct campaign_walk {
+	cs_campaign_cb cb;
+	void *payload;
+};
+
+static int
+each_campaign(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct campaign_walk *w = payload;
+	struct cs_campaign camp;
+	int error;
+
+	error = read_campaign(r, &camp, err);
+	return error != 0 ? error : w->cb(&camp, w->payload);
+}
+
 int
 cs_pg__campaign_list(struct cs_store_conn *c, cs_campaign_cb cb, void *payload,
     struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, true};
-	struct cs_campaign camp;
-	PGresult *res;
-	int error, n;
+	struct campaign_walk w = {cb, payload};
 
-	error = cs_pg__run(c, C_LIST, NULL, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	n = PQntuples(res);
-	for (r.i = 0; r.i < n; r.i++) {
-		error = read_campaign(&r, &camp, err);
-		if (error == 0)
-			error = cb(&camp, payload);
-		if (error != 0)
-			break;
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__walk_rows(c, C_LIST, NULL, each_campaign, &w, NULL, err);
 }
 
 int

@@ -14,35 +14,35 @@
 
 /* ---- Chain checks ----------------------------------------------------- */
 
+static int
+read_check(const struct row *r, void *dst, struct cs_error *err)
+{
+	struct cs_chain_check *out = dst;
+
+	memset(out, 0, sizeof(*out));
+	out->asset_id = col_text(r, 0);
+	out->nft_id = col_i64(r, 1);
+	out->message = col_text(r, 3);
+	out->addresses = col_text(r, 4);
+	out->checked_at = col_i64(r, 5);
+	if (cs_chain_status_parse(col_raw(r, 2), &out->status) < 0)
+		return cs_error_set(err, CS_EDB,
+		    "chain check of %s is malformed", out->asset_id);
+	return 0;
+}
+
 int
 cs_pg__chain_get(struct cs_store_conn *c, const char *asset_id,
     struct cs_chain_check *out, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, false};
 	struct params p = {0};
-	PGresult *res;
 	int error;
 
 	p_text(&p, asset_id);
-	error = cs_pg__run(c, K_GET, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	if (PQntuples(res) > 0) {
-		memset(out, 0, sizeof(*out));
-		out->asset_id = col_text(&r, 0);
-		out->nft_id = col_i64(&r, 1);
-		if (cs_chain_status_parse(col_raw(&r, 2), &out->status) < 0)
-			error = cs_error_set(err, CS_EDB,
-			    "chain check of %s is malformed", asset_id);
-		out->message = col_text(&r, 3);
-		out->addresses = col_text(&r, 4);
-		out->checked_at = col_i64(&r, 5);
-	} else {
+	error = cs_pg__get_row(c, K_GET, &p, read_check, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(
 		    err, CS_ENOTFOUND, "no chain check of %s", asset_id);
-	}
-	PQclear(res);
 	if (error < 0)
 		cs_chain_check_dispose(out);
 	return error;
@@ -134,35 +134,39 @@ cs_pg__chain_coverage(struct cs_store_conn *c, int64_t campaign_id,
 	return 0;
 }
 
+struct problem_walk {
+	cs_chain_problem_cb cb;
+	void *payload;
+};
+
+static int
+each_problem(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct problem_walk *w = payload;
+	struct cs_chain_check k;
+
+	(void)err;
+	memset(&k, 0, sizeof(k));
+	k.asset_id = col_text(r, 0);
+	k.nft_id = col_i64(r, 1);
+	if (cs_chain_status_parse(col_raw(r, 2), &k.status) < 0)
+		k.status = CS_CHAIN_ERROR;
+	k.message = col_text(r, 3);
+	k.addresses = col_text(r, 4);
+	k.checked_at = col_i64(r, 5);
+	return w->cb(&k, col_raw(r, 6), col_raw(r, 7), w->payload);
+}
+
 int
 cs_pg__chain_problems(struct cs_store_conn *c, int64_t campaign_id,
     int64_t limit, cs_chain_problem_cb cb, void *payload, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, true};
+	struct problem_walk w = {cb, payload};
 	struct params p = {0};
-	struct cs_chain_check k;
-	PGresult *res;
-	int error;
 
 	p_int(&p, campaign_id);
 	p_limit(&p, limit);
-	error = cs_pg__run(c, Q_PROBLEMS, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	for (r.i = 0; r.i < PQntuples(res) && error == 0; r.i++) {
-		memset(&k, 0, sizeof(k));
-		k.asset_id = col_text(&r, 0);
-		k.nft_id = col_i64(&r, 1);
-		if (cs_chain_status_parse(col_raw(&r, 2), &k.status) < 0)
-			k.status = CS_CHAIN_ERROR;
-		k.message = col_text(&r, 3);
-		k.addresses = col_text(&r, 4);
-		k.checked_at = col_i64(&r, 5);
-		error = cb(&k, col_raw(&r, 6), col_raw(&r, 7), payload);
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__walk_rows(c, Q_PROBLEMS, &p, each_problem, &w, NULL, err);
 }
 
 int

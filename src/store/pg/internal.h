@@ -293,6 +293,35 @@ int cs_pg__exec_one(struct cs_store_conn *c, enum stmt_id id,
     const struct params *p, struct cs_error *err);
 int cs_pg__exec_insert(struct cs_store_conn *c, enum stmt_id id,
     const struct params *p, int64_t *out, struct cs_error *err);
+/** Read row r into the struct out points at; strings per r->arena. */
+typedef int (*cs_pg_read_fn)(
+    const struct row *r, void *out, struct cs_error *err);
+
+/**
+ * Run statement id with p and read its first row with read into out, its
+ * strings from arena (NULL: allocated, the caller owns them).
+ *
+ * @return 0, CS_ENOTFOUND when there is no row (err untouched: the caller
+ *         says what is missing), or the error of the statement or of read
+ */
+int cs_pg__get_row(struct cs_store_conn *c, enum stmt_id id,
+    const struct params *p, cs_pg_read_fn read, void *out,
+    struct cs_arena *arena, struct cs_error *err);
+
+/** One row of a walk: read it and hand it on; non-zero stops the walk. */
+typedef int (*cs_pg_row_fn)(
+    const struct row *r, void *payload, struct cs_error *err);
+
+/**
+ * Run statement id with p and hand each row to each, borrowed (its
+ * strings point into the result, valid during the call), until one
+ * returns non-zero, which is returned.
+ *
+ * @param rows out, may be NULL: how many rows the statement returned
+ */
+int cs_pg__walk_rows(struct cs_store_conn *c, enum stmt_id id,
+    const struct params *p, cs_pg_row_fn each, void *payload, int *rows,
+    struct cs_error *err);
 int cs_pg__query_i64(struct cs_store_conn *c, enum stmt_id id,
     const struct params *p, int64_t *out, struct cs_error *err);
 
@@ -336,8 +365,7 @@ int cs_pg__allowlist_has(struct cs_store_conn *c, int64_t campaign_id,
     const char *address, bool *out, struct cs_error *err);
 
 /* nft.c (read_nft, update_params and history_params serve batch.c too) */
-int cs_pg__read_nft(
-    const struct row *r, struct cs_nft *out, struct cs_error *err);
+int cs_pg__read_nft(const struct row *r, void *dst, struct cs_error *err);
 int cs_pg__nft_insert(
     struct cs_store_conn *c, struct cs_nft *io, struct cs_error *err);
 int cs_pg__nft_get(struct cs_store_conn *c, int64_t id, const char *uid,

@@ -15,8 +15,10 @@
 /* ---- NFTs ------------------------------------------------------------- */
 
 int
-cs_pg__read_nft(const struct row *r, struct cs_nft *out, struct cs_error *err)
+cs_pg__read_nft(const struct row *r, void *dst, struct cs_error *err)
 {
+	struct cs_nft *out = dst;
+
 	memset(out, 0, sizeof(*out));
 	out->id = col_i64(r, 0);
 	if (cs_nft_status_parse(col_raw(r, 5), &out->status) < 0 ||
@@ -51,20 +53,11 @@ get_nft(struct cs_store_conn *c, enum stmt_id id, const struct params *p,
     struct cs_nft *out, struct cs_arena *arena, const char *what,
     struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, false};
-	PGresult *res;
 	int error;
 
-	r.arena = arena;
-	error = cs_pg__run(c, id, p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	if (PQntuples(res) > 0)
-		error = cs_pg__read_nft(&r, out, err);
-	else
+	error = cs_pg__get_row(c, id, p, cs_pg__read_nft, out, arena, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(err, CS_ENOTFOUND, "%s", what);
-	PQclear(res);
 	if (error < 0 && arena == NULL)
 		cs_nft_dispose(out);
 	return error;
@@ -131,6 +124,25 @@ cs_pg__nft_get(struct cs_store_conn *c, int64_t id, const char *uid,
 	return get_nft(c, which, &p, out, arena, what, err);
 }
 
+struct nft_walk {
+	cs_nft_cb cb;
+	void *payload;
+	int64_t *last_number;
+};
+
+static int
+each_nft(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct nft_walk *w = payload;
+	struct cs_nft n;
+	int error;
+
+	error = cs_pg__read_nft(r, &n, err);
+	if (error == 0 && w->last_number != NULL)
+		*w->last_number = n.nft_number;
+	return error != 0 ? error : w->cb(&n, w->payload);
+}
+
 /* Hand each row of an NFT query to cb; *rows and *last_number (when not
  * NULL) say how many rows the query gave and the number of the last one
  * handed out. */
@@ -139,29 +151,9 @@ walk_nfts(struct cs_store_conn *c, enum stmt_id id, const struct params *p,
     cs_nft_cb cb, void *payload, int *rows, int64_t *last_number,
     struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, true};
-	struct cs_nft n;
-	PGresult *res;
-	int error, nrows;
+	struct nft_walk w = {cb, payload, last_number};
 
-	error = cs_pg__run(c, id, p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	nrows = PQntuples(res);
-	if (rows != NULL)
-		*rows = nrows;
-	for (r.i = 0; r.i < nrows; r.i++) {
-		error = cs_pg__read_nft(&r, &n, err);
-		if (error == 0 && last_number != NULL)
-			*last_number = n.nft_number;
-		if (error == 0)
-			error = cb(&n, payload);
-		if (error != 0)
-			break;
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__walk_rows(c, id, p, each_nft, &w, rows, err);
 }
 
 /* One page of a listing: rows after number after, at most want of them. */
@@ -388,45 +380,43 @@ cs_pg__history_insert(
 	return cs_pg__exec_insert(c, H_INSERT, &p, &io->id, err);
 }
 
+struct history_walk {
+	cs_history_cb cb;
+	void *payload;
+};
+
+static int
+each_history(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct history_walk *w = payload;
+	struct cs_history h;
+
+	memset(&h, 0, sizeof(h));
+	h.id = col_i64(r, 0);
+	if (cs_nft_status_parse(col_raw(r, 3), &h.old_status) < 0 ||
+	    cs_nft_status_parse(col_raw(r, 4), &h.new_status) < 0 ||
+	    cs_source_parse(col_raw(r, 5), &h.source) < 0)
+		return cs_error_set(err, CS_EDB,
+		    "history row %lld is malformed", (long long)h.id);
+	h.nft_id = col_i64(r, 1);
+	h.campaign_id = col_i64(r, 2);
+	h.changed_at = col_i64(r, 6);
+	h.sync_log_id = col_i64(r, 7);
+	h.webhook_event_id = col_i64(r, 8);
+	h.detail = col_text(r, 9);
+	return w->cb(&h, w->payload);
+}
+
 int
 cs_pg__history_list(struct cs_store_conn *c, const struct cs_history_query *q,
     cs_history_cb cb, void *payload, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, true};
+	struct history_walk w = {cb, payload};
 	struct params p = {0};
-	struct cs_history h;
-	PGresult *res;
-	int error, n;
 
 	p_int(&p, q->nft_id);
 	p_int(&p, q->campaign_id);
 	p_int(&p, q->sync_log_id);
 	p_limit(&p, q->limit);
-	error = cs_pg__run(c, H_LIST, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	n = PQntuples(res);
-	for (r.i = 0; r.i < n; r.i++) {
-		memset(&h, 0, sizeof(h));
-		h.id = col_i64(&r, 0);
-		if (cs_nft_status_parse(col_raw(&r, 3), &h.old_status) < 0 ||
-		    cs_nft_status_parse(col_raw(&r, 4), &h.new_status) < 0 ||
-		    cs_source_parse(col_raw(&r, 5), &h.source) < 0) {
-			error = cs_error_set(err, CS_EDB,
-			    "history row %lld is malformed", (long long)h.id);
-			break;
-		}
-		h.nft_id = col_i64(&r, 1);
-		h.campaign_id = col_i64(&r, 2);
-		h.changed_at = col_i64(&r, 6);
-		h.sync_log_id = col_i64(&r, 7);
-		h.webhook_event_id = col_i64(&r, 8);
-		h.detail = col_text(&r, 9);
-		error = cb(&h, payload);
-		if (error != 0)
-			break;
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__walk_rows(c, H_LIST, &p, each_history, &w, NULL, err);
 }

@@ -311,6 +311,46 @@ cs_pg__query_i64(struct cs_store_conn *c, enum stmt_id id,
 	return 0;
 }
 
+int
+cs_pg__get_row(struct cs_store_conn *c, enum stmt_id id, const struct params *p,
+    cs_pg_read_fn read, void *out, struct cs_arena *arena, struct cs_error *err)
+{
+	struct row r = {NULL, 0, NULL, false};
+	PGresult *res;
+	int error;
+
+	r.arena = arena;
+	error = cs_pg__run(c, id, p, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	error = PQntuples(res) > 0 ? read(&r, out, err) : CS_ENOTFOUND;
+	PQclear(res);
+	return error;
+}
+
+int
+cs_pg__walk_rows(struct cs_store_conn *c, enum stmt_id id,
+    const struct params *p, cs_pg_row_fn each, void *payload, int *rows,
+    struct cs_error *err)
+{
+	struct row r = {NULL, 0, NULL, true};
+	PGresult *res;
+	int error, n;
+
+	error = cs_pg__run(c, id, p, &res, err);
+	if (error < 0)
+		return error;
+	r.res = res;
+	n = PQntuples(res);
+	if (rows != NULL)
+		*rows = n;
+	for (r.i = 0; r.i < n && error == 0; r.i++)
+		error = each(&r, payload, err);
+	PQclear(res);
+	return error;
+}
+
 /* Constant SQL outside the statement table: migration scripts and the
  * schema_migrations table. */
 static int

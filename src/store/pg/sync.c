@@ -15,8 +15,10 @@
 /* ---- Sync log --------------------------------------------------------- */
 
 static int
-read_log(const struct row *r, struct cs_sync_log *out, struct cs_error *err)
+read_log(const struct row *r, void *dst, struct cs_error *err)
 {
+	struct cs_sync_log *out = dst;
+
 	memset(out, 0, sizeof(*out));
 	out->id = col_i64(r, 0);
 	if (cs_sync_type_parse(col_raw(r, 1), &out->sync_type) < 0 ||
@@ -70,36 +72,41 @@ int
 cs_pg__sync_log_get(struct cs_store_conn *c, int64_t id,
     struct cs_sync_log *out, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, false};
 	struct params p = {0};
-	PGresult *res;
 	int error;
 
 	p_int(&p, id);
-	error = cs_pg__run(c, L_GET, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	if (PQntuples(res) > 0)
-		error = read_log(&r, out, err);
-	else
+	error = cs_pg__get_row(c, L_GET, &p, read_log, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(
 		    err, CS_ENOTFOUND, "no sync log %lld", (long long)id);
-	PQclear(res);
 	if (error < 0)
 		cs_sync_log_dispose(out);
 	return error;
+}
+
+struct log_walk {
+	cs_sync_log_cb cb;
+	void *payload;
+};
+
+static int
+each_log(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct log_walk *w = payload;
+	struct cs_sync_log l;
+	int error;
+
+	error = read_log(r, &l, err);
+	return error != 0 ? error : w->cb(&l, w->payload);
 }
 
 int
 cs_pg__sync_log_list(struct cs_store_conn *c, const struct cs_sync_log_query *q,
     cs_sync_log_cb cb, void *payload, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, true};
+	struct log_walk w = {cb, payload};
 	struct params p = {0};
-	struct cs_sync_log l;
-	PGresult *res;
-	int error, n;
 
 	p_text(&p, q->project_uid);
 	p_int(&p, q->campaign_id);
@@ -109,21 +116,8 @@ cs_pg__sync_log_list(struct cs_store_conn *c, const struct cs_sync_log_query *q,
 	p_text(&p, q->type >= 0 ? cs_sync_type_name((enum cs_sync_type)q->type)
 	                        : NULL);
 	p_int(&p, q->limit > 0 ? q->limit : 50);
-	error =
-	    cs_pg__run(c, q->with_data ? L_LIST_DATA : L_LIST, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	n = PQntuples(res);
-	for (r.i = 0; r.i < n; r.i++) {
-		error = read_log(&r, &l, err);
-		if (error == 0)
-			error = cb(&l, payload);
-		if (error != 0)
-			break;
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__walk_rows(c, q->with_data ? L_LIST_DATA : L_LIST, &p,
+	    each_log, &w, NULL, err);
 }
 
 int
@@ -147,9 +141,10 @@ cs_pg__sync_log_prune(struct cs_store_conn *c, int64_t before, int64_t *deleted,
 /* ---- Review queue ----------------------------------------------------- */
 
 static int
-read_review(
-    const struct row *r, struct cs_review_item *out, struct cs_error *err)
+read_review(const struct row *r, void *dst, struct cs_error *err)
 {
+	struct cs_review_item *out = dst;
+
 	memset(out, 0, sizeof(*out));
 	out->id = col_i64(r, 0);
 	if (cs_nft_status_parse(col_raw(r, 5), &out->local_status) < 0)
@@ -195,53 +190,45 @@ int
 cs_pg__review_get(struct cs_store_conn *c, int64_t id,
     struct cs_review_item *out, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, false};
 	struct params p = {0};
-	PGresult *res;
 	int error;
 
 	p_int(&p, id);
-	error = cs_pg__run(c, R_GET, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	if (PQntuples(res) > 0)
-		error = read_review(&r, out, err);
-	else
+	error = cs_pg__get_row(c, R_GET, &p, read_review, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(
 		    err, CS_ENOTFOUND, "no review item %lld", (long long)id);
-	PQclear(res);
 	if (error < 0)
 		cs_review_item_dispose(out);
 	return error;
+}
+
+struct review_walk {
+	cs_review_cb cb;
+	void *payload;
+};
+
+static int
+each_review(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct review_walk *w = payload;
+	struct cs_review_item item;
+	int error;
+
+	error = read_review(r, &item, err);
+	return error != 0 ? error : w->cb(&item, w->payload);
 }
 
 int
 cs_pg__review_list(struct cs_store_conn *c, int64_t campaign_id, bool open_only,
     cs_review_cb cb, void *payload, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, true};
+	struct review_walk w = {cb, payload};
 	struct params p = {0};
-	struct cs_review_item item;
-	PGresult *res;
-	int error, n;
 
 	p_int(&p, campaign_id);
 	p_bool(&p, open_only);
-	error = cs_pg__run(c, R_LIST, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	n = PQntuples(res);
-	for (r.i = 0; r.i < n; r.i++) {
-		error = read_review(&r, &item, err);
-		if (error == 0)
-			error = cb(&item, payload);
-		if (error != 0)
-			break;
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__walk_rows(c, R_LIST, &p, each_review, &w, NULL, err);
 }
 
 int
@@ -276,40 +263,37 @@ cs_pg__run_insert(
 	return cs_pg__exec_insert(c, U_INSERT, &p, &io->id, err);
 }
 
+static int
+read_run(const struct row *r, void *dst, struct cs_error *err)
+{
+	struct cs_sync_run *out = dst;
+
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	out->id = col_i64(r, 0);
+	out->campaign_id = col_i64(r, 1);
+	out->owner = col_text(r, 2);
+	out->phase = col_text(r, 3);
+	out->done = col_i64(r, 4);
+	out->total = col_i64(r, 5);
+	out->started_at = col_i64(r, 6);
+	out->heartbeat_at = col_i64(r, 7);
+	out->finished_at = col_i64(r, 8);
+	out->outcome = col_text(r, 9);
+	out->sync_log_id = col_i64(r, 10);
+	return 0;
+}
+
 /* Read the one run a query returns (caller owns, malloc'd strings);
  * CS_ENOTFOUND, with err left to the caller, when there is none. */
 static int
 get_run(struct cs_store_conn *c, enum stmt_id id, int64_t campaign_id,
     struct cs_sync_run *out, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, false};
 	struct params p = {0};
-	PGresult *res;
-	int error;
 
 	p_int(&p, campaign_id);
-	error = cs_pg__run(c, id, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	if (PQntuples(res) > 0) {
-		memset(out, 0, sizeof(*out));
-		out->id = col_i64(&r, 0);
-		out->campaign_id = col_i64(&r, 1);
-		out->owner = col_text(&r, 2);
-		out->phase = col_text(&r, 3);
-		out->done = col_i64(&r, 4);
-		out->total = col_i64(&r, 5);
-		out->started_at = col_i64(&r, 6);
-		out->heartbeat_at = col_i64(&r, 7);
-		out->finished_at = col_i64(&r, 8);
-		out->outcome = col_text(&r, 9);
-		out->sync_log_id = col_i64(&r, 10);
-	} else {
-		error = CS_ENOTFOUND;
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__get_row(c, id, &p, read_run, out, NULL, err);
 }
 
 int

@@ -77,61 +77,62 @@ cs_pg__webhook_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
 	return 0;
 }
 
+struct webhook_walk {
+	cs_webhook_event_cb cb;
+	void *payload;
+	bool with_body;
+};
+
+static int
+each_webhook(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct webhook_walk *w = payload;
+	struct cs_webhook_event e;
+	unsigned char *body;
+	size_t len;
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	e.id = col_i64(r, 0);
+	e.campaign_id = col_i64(r, 1);
+	e.project_uid = col_text(r, 2);
+	e.event_type = col_text(r, 3);
+	e.dedupe_key = col_text(r, 4);
+	e.tx_hash = col_text(r, 5);
+	e.verified = col_bool(r, 6);
+	e.outcome = col_text(r, 7);
+	e.detail = col_text(r, 8);
+	e.received_at = col_i64(r, 9);
+	e.sync_log_id = col_i64(r, 10);
+	e.body_sha256 = col_text(r, 11);
+	e.body_len = (size_t)col_i64(r, 12);
+	if (w->with_body) {
+		/* Text results carry bytea hex-encoded. */
+		body = PQunescapeBytea(
+		    (const unsigned char *)PQgetvalue(r->res, r->i, 13), &len);
+		if (body == NULL)
+			return cs_error_set(
+			    err, CS_EDB, "postgres: out of memory");
+		e.raw_body = cs_xmalloc(len + 1);
+		memcpy(e.raw_body, body, len);
+		e.raw_body[len] = '\0';
+		e.raw_len = len;
+		PQfreemem(body);
+	}
+	error = w->cb(&e, w->payload);
+	free(e.raw_body);
+	return error;
+}
+
 int
 cs_pg__webhook_list(struct cs_store_conn *c, int64_t campaign_id, int64_t limit,
     bool with_body, cs_webhook_event_cb cb, void *payload, struct cs_error *err)
 {
-	struct row r = {NULL, 0, NULL, true};
+	struct webhook_walk w = {cb, payload, with_body};
 	struct params p = {0};
-	struct cs_webhook_event e;
-	unsigned char *body;
-	PGresult *res;
-	size_t len;
-	int error, n;
 
 	p_int(&p, campaign_id);
 	p_limit(&p, limit);
-	error = cs_pg__run(c, with_body ? W_LIST_BODY : W_LIST, &p, &res, err);
-	if (error < 0)
-		return error;
-	r.res = res;
-	n = PQntuples(res);
-	for (r.i = 0; r.i < n; r.i++) {
-		memset(&e, 0, sizeof(e));
-		e.id = col_i64(&r, 0);
-		e.campaign_id = col_i64(&r, 1);
-		e.project_uid = col_text(&r, 2);
-		e.event_type = col_text(&r, 3);
-		e.dedupe_key = col_text(&r, 4);
-		e.tx_hash = col_text(&r, 5);
-		e.verified = col_bool(&r, 6);
-		e.outcome = col_text(&r, 7);
-		e.detail = col_text(&r, 8);
-		e.received_at = col_i64(&r, 9);
-		e.sync_log_id = col_i64(&r, 10);
-		e.body_sha256 = col_text(&r, 11);
-		e.body_len = (size_t)col_i64(&r, 12);
-		if (with_body) {
-			/* Text results carry bytea hex-encoded. */
-			body = PQunescapeBytea(
-			    (const unsigned char *)PQgetvalue(res, r.i, 13),
-			    &len);
-			if (body == NULL) {
-				error = cs_error_set(
-				    err, CS_EDB, "postgres: out of memory");
-				break;
-			}
-			e.raw_body = cs_xmalloc(len + 1);
-			memcpy(e.raw_body, body, len);
-			e.raw_body[len] = '\0';
-			e.raw_len = len;
-			PQfreemem(body);
-		}
-		error = cb(&e, payload);
-		free(e.raw_body);
-		if (error != 0)
-			break;
-	}
-	PQclear(res);
-	return error;
+	return cs_pg__walk_rows(c, with_body ? W_LIST_BODY : W_LIST, &p,
+	    each_webhook, &w, NULL, err);
 }
