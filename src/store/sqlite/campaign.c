@@ -13,9 +13,10 @@
 /* ---- Campaigns -------------------------------------------------------- */
 
 static int
-read_campaign(struct cs_store_conn *c, sqlite3_stmt *st,
-    struct cs_campaign *out, struct cs_arena *a, struct cs_error *err)
+read_campaign(
+    sqlite3_stmt *st, void *dst, struct cs_arena *a, struct cs_error *err)
 {
+	struct cs_campaign *out = dst;
 	const char *network, *status;
 
 	memset(out, 0, sizeof(*out));
@@ -46,7 +47,6 @@ read_campaign(struct cs_store_conn *c, sqlite3_stmt *st,
 	out->webhook_secret_prev = col_text(st, 19, a);
 	out->webhook_rotated_at = sqlite3_column_int64(st, 20);
 	out->has_allowlist = sqlite3_column_int(st, 21) != 0;
-	(void)c;
 	return 0;
 }
 
@@ -87,7 +87,7 @@ get_campaign(struct cs_store_conn *c, enum stmt_id id, int64_t key,
     const char *name, struct cs_campaign *out, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, id, &st, err);
 	if (error < 0)
@@ -96,17 +96,12 @@ get_campaign(struct cs_store_conn *c, enum stmt_id id, int64_t key,
 		bind_text(st, 1, name);
 	else
 		sqlite3_bind_int64(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		error = read_campaign(c, st, out, NULL, err);
-	else if (rc == SQLITE_DONE)
+	error = cs_sqlite__get_row(c, st, read_campaign, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = name != NULL ? cs_error_set(err, CS_ENOTFOUND,
 		                           "no campaign '%s'", name)
 		                     : cs_error_set(err, CS_ENOTFOUND,
 		                           "no campaign %lld", (long long)key);
-	else
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
 	if (error < 0)
 		cs_campaign_dispose(out);
 	return error;
@@ -127,29 +122,35 @@ cs_sqlite__campaign_get_by_name(struct cs_store_conn *c, const char *name,
 	return get_campaign(c, C_GET_BY_NAME, 0, name, out, err);
 }
 
+struct campaign_walk {
+	cs_campaign_cb cb;
+	void *payload;
+};
+
+static int
+each_campaign(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct campaign_walk *w = payload;
+	struct cs_campaign camp;
+	int error;
+
+	error = read_campaign(st, &camp, a, err);
+	return error != 0 ? error : w->cb(&camp, w->payload);
+}
+
 int
 cs_sqlite__campaign_list(struct cs_store_conn *c, cs_campaign_cb cb,
     void *payload, struct cs_error *err)
 {
-	struct cs_campaign camp;
+	struct campaign_walk w = {cb, payload};
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, C_LIST, &st, err);
 	if (error < 0)
 		return error;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cs_arena_reset(&c->row);
-		error = read_campaign(c, st, &camp, &c->row, err);
-		if (error == 0)
-			error = cb(&camp, payload);
-		if (error != 0)
-			break;
-	}
-	if (error == 0 && rc != SQLITE_DONE)
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
-	return error;
+	return cs_sqlite__walk_rows(c, st, each_campaign, &w, err);
 }
 
 int

@@ -12,37 +12,40 @@
 
 /* ---- Chain checks ----------------------------------------------------- */
 
+static int
+read_check(
+    sqlite3_stmt *st, void *dst, struct cs_arena *a, struct cs_error *err)
+{
+	struct cs_chain_check *out = dst;
+
+	memset(out, 0, sizeof(*out));
+	out->asset_id = col_text(st, 0, a);
+	out->nft_id = sqlite3_column_int64(st, 1);
+	out->message = col_text(st, 3, a);
+	out->addresses = col_text(st, 4, a);
+	out->checked_at = sqlite3_column_int64(st, 5);
+	if (cs_chain_status_parse(
+	        (const char *)sqlite3_column_text(st, 2), &out->status) < 0)
+		return cs_error_set(err, CS_EDB,
+		    "chain check of %s is malformed", out->asset_id);
+	return 0;
+}
+
 int
 cs_sqlite__chain_get(struct cs_store_conn *c, const char *asset_id,
     struct cs_chain_check *out, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, K_GET, &st, err);
 	if (error < 0)
 		return error;
 	bind_text(st, 1, asset_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->asset_id = col_text(st, 0, NULL);
-		out->nft_id = sqlite3_column_int64(st, 1);
-		if (cs_chain_status_parse(
-		        (const char *)sqlite3_column_text(st, 2),
-		        &out->status) < 0)
-			error = cs_error_set(err, CS_EDB,
-			    "chain check of %s is malformed", asset_id);
-		out->message = col_text(st, 3, NULL);
-		out->addresses = col_text(st, 4, NULL);
-		out->checked_at = sqlite3_column_int64(st, 5);
-	} else if (rc == SQLITE_DONE) {
+	error = cs_sqlite__get_row(c, st, read_check, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(
 		    err, CS_ENOTFOUND, "no chain check of %s", asset_id);
-	} else {
-		error = cs_sqlite__db_error(c, rc, err);
-	}
-	done(st);
 	if (error < 0)
 		cs_chain_check_dispose(out);
 	return error;
@@ -141,42 +144,47 @@ cs_sqlite__chain_coverage(struct cs_store_conn *c, int64_t campaign_id,
 	return error;
 }
 
+struct problem_walk {
+	cs_chain_problem_cb cb;
+	void *payload;
+};
+
+static int
+each_problem(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct problem_walk *w = payload;
+	struct cs_chain_check k;
+
+	(void)a;
+	(void)err;
+	memset(&k, 0, sizeof(k));
+	k.asset_id = CS_UNCONST((const char *)sqlite3_column_text(st, 0));
+	k.nft_id = sqlite3_column_int64(st, 1);
+	if (cs_chain_status_parse(
+	        (const char *)sqlite3_column_text(st, 2), &k.status) < 0)
+		k.status = CS_CHAIN_ERROR;
+	k.message = CS_UNCONST((const char *)sqlite3_column_text(st, 3));
+	k.addresses = CS_UNCONST((const char *)sqlite3_column_text(st, 4));
+	k.checked_at = sqlite3_column_int64(st, 5);
+	return w->cb(&k, (const char *)sqlite3_column_text(st, 6),
+	    (const char *)sqlite3_column_text(st, 7), w->payload);
+}
+
 int
 cs_sqlite__chain_problems(struct cs_store_conn *c, int64_t campaign_id,
     int64_t limit, cs_chain_problem_cb cb, void *payload, struct cs_error *err)
 {
-	struct cs_chain_check k;
+	struct problem_walk w = {cb, payload};
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, Q_PROBLEMS, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&k, 0, sizeof(k));
-		k.asset_id =
-		    CS_UNCONST((const char *)sqlite3_column_text(st, 0));
-		k.nft_id = sqlite3_column_int64(st, 1);
-		if (cs_chain_status_parse(
-		        (const char *)sqlite3_column_text(st, 2), &k.status) <
-		    0)
-			k.status = CS_CHAIN_ERROR;
-		k.message =
-		    CS_UNCONST((const char *)sqlite3_column_text(st, 3));
-		k.addresses =
-		    CS_UNCONST((const char *)sqlite3_column_text(st, 4));
-		k.checked_at = sqlite3_column_int64(st, 5);
-		error = cb(&k, (const char *)sqlite3_column_text(st, 6),
-		    (const char *)sqlite3_column_text(st, 7), payload);
-		if (error != 0)
-			break;
-	}
-	if (error == 0 && rc != SQLITE_DONE)
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
-	return error;
+	return cs_sqlite__walk_rows(c, st, each_problem, &w, err);
 }
 
 int

@@ -160,6 +160,35 @@ int cs_sqlite__exec_stmt(
 int cs_sqlite__exec_one(
     struct cs_store_conn *c, sqlite3_stmt *st, struct cs_error *err);
 
+/** Read the current row of st into the struct out points at, its strings
+ * from a (NULL: allocated, the caller owns them). */
+typedef int (*cs_sqlite_read_fn)(
+    sqlite3_stmt *st, void *out, struct cs_arena *a, struct cs_error *err);
+
+/**
+ * Step the bound statement st for one row and read it with read into out;
+ * st is reset after.
+ *
+ * @return 0, CS_ENOTFOUND when there is no row (err untouched: the caller
+ *         says what is missing), or the error of the step or of read
+ */
+int cs_sqlite__get_row(struct cs_store_conn *c, sqlite3_stmt *st,
+    cs_sqlite_read_fn read, void *out, struct cs_arena *a,
+    struct cs_error *err);
+
+/** One row of a walk: read it (strings from a) and hand it on; non-zero
+ * stops the walk. */
+typedef int (*cs_sqlite_row_fn)(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err);
+
+/**
+ * Step the bound statement st and hand each row to each, its strings in
+ * the connection's row arena (reset before each row), until one returns
+ * non-zero, which is returned; st is reset after.
+ */
+int cs_sqlite__walk_rows(struct cs_store_conn *c, sqlite3_stmt *st,
+    cs_sqlite_row_fn each, void *payload, struct cs_error *err);
+
 /*
  * The slots of cs_store_sqlite_ops, by the file of their concern; backend.h
  * documents each.

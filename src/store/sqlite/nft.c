@@ -13,9 +13,9 @@
 /* ---- NFTs ------------------------------------------------------------- */
 
 static int
-read_nft(sqlite3_stmt *st, struct cs_nft *out, struct cs_arena *a,
-    struct cs_error *err)
+read_nft(sqlite3_stmt *st, void *dst, struct cs_arena *a, struct cs_error *err)
 {
+	struct cs_nft *out = dst;
 	const char *status, *by;
 
 	memset(out, 0, sizeof(*out));
@@ -91,7 +91,7 @@ cs_sqlite__nft_get(struct cs_store_conn *c, int64_t id, const char *uid,
     struct cs_nft *out, struct cs_arena *arena, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, id != 0 ? N_GET_ID : N_GET_UID, &st, err);
 	if (error < 0)
@@ -100,20 +100,32 @@ cs_sqlite__nft_get(struct cs_store_conn *c, int64_t id, const char *uid,
 		sqlite3_bind_int64(st, 1, id);
 	else
 		bind_text(st, 1, uid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		error = read_nft(st, out, arena, err);
-	else if (rc == SQLITE_DONE)
+	error = cs_sqlite__get_row(c, st, read_nft, out, arena, err);
+	if (error == CS_ENOTFOUND)
 		error = id != 0 ? cs_error_set(err, CS_ENOTFOUND, "no NFT %lld",
 		                      (long long)id)
 		                : cs_error_set(
 		                      err, CS_ENOTFOUND, "no NFT '%s'", uid);
-	else
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
 	if (error < 0 && arena == NULL)
 		cs_nft_dispose(out);
 	return error;
+}
+
+struct nft_walk {
+	cs_nft_cb cb;
+	void *payload;
+};
+
+static int
+each_nft(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct nft_walk *w = payload;
+	struct cs_nft n;
+	int error;
+
+	error = read_nft(st, &n, a, err);
+	return error != 0 ? error : w->cb(&n, w->payload);
 }
 
 /* Hand each row of a bound NFT query to cb, then reset the statement. */
@@ -121,21 +133,9 @@ static int
 walk_nfts(struct cs_store_conn *c, sqlite3_stmt *st, cs_nft_cb cb,
     void *payload, struct cs_error *err)
 {
-	struct cs_nft n;
-	int error = 0, rc;
+	struct nft_walk w = {cb, payload};
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cs_arena_reset(&c->row);
-		error = read_nft(st, &n, &c->row, err);
-		if (error == 0)
-			error = cb(&n, payload);
-		if (error != 0)
-			break;
-	}
-	if (error == 0 && rc != SQLITE_DONE)
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
-	return error;
+	return cs_sqlite__walk_rows(c, st, each_nft, &w, err);
 }
 
 int
@@ -267,20 +267,15 @@ cs_sqlite__nft_pick_available(struct cs_store_conn *c, int64_t campaign_id,
     struct cs_nft *out, struct cs_arena *arena, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, N_PICK, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, campaign_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		error = read_nft(st, out, arena, err);
-	else if (rc == SQLITE_DONE)
+	error = cs_sqlite__get_row(c, st, read_nft, out, arena, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(err, CS_ENOTFOUND, "no available NFT");
-	else
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
 	if (error < 0 && arena == NULL)
 		cs_nft_dispose(out);
 	return error;
@@ -363,14 +358,45 @@ cs_sqlite__history_insert(
 	return 0;
 }
 
+struct history_walk {
+	cs_history_cb cb;
+	void *payload;
+};
+
+static int
+each_history(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct history_walk *w = payload;
+	struct cs_history h;
+
+	memset(&h, 0, sizeof(h));
+	h.id = sqlite3_column_int64(st, 0);
+	h.nft_id = sqlite3_column_int64(st, 1);
+	h.campaign_id = sqlite3_column_int64(st, 2);
+	if (cs_nft_status_parse(
+	        (const char *)sqlite3_column_text(st, 3), &h.old_status) < 0 ||
+	    cs_nft_status_parse(
+	        (const char *)sqlite3_column_text(st, 4), &h.new_status) < 0 ||
+	    cs_source_parse(
+	        (const char *)sqlite3_column_text(st, 5), &h.source) < 0)
+		return cs_error_set(err, CS_EDB,
+		    "history row %lld is malformed", (long long)h.id);
+	h.changed_at = sqlite3_column_int64(st, 6);
+	h.sync_log_id = sqlite3_column_int64(st, 7);
+	h.webhook_event_id = sqlite3_column_int64(st, 8);
+	h.detail = col_text(st, 9, a);
+	return w->cb(&h, w->payload);
+}
+
 int
 cs_sqlite__history_list(struct cs_store_conn *c,
     const struct cs_history_query *q, cs_history_cb cb, void *payload,
     struct cs_error *err)
 {
-	struct cs_history h;
+	struct history_walk w = {cb, payload};
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, H_LIST, &st, err);
 	if (error < 0)
@@ -379,34 +405,5 @@ cs_sqlite__history_list(struct cs_store_conn *c,
 	sqlite3_bind_int64(st, 2, q->campaign_id);
 	sqlite3_bind_int64(st, 3, q->sync_log_id);
 	sqlite3_bind_int64(st, 4, q->limit > 0 ? q->limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cs_arena_reset(&c->row);
-		memset(&h, 0, sizeof(h));
-		h.id = sqlite3_column_int64(st, 0);
-		h.nft_id = sqlite3_column_int64(st, 1);
-		h.campaign_id = sqlite3_column_int64(st, 2);
-		if (cs_nft_status_parse(
-		        (const char *)sqlite3_column_text(st, 3),
-		        &h.old_status) < 0 ||
-		    cs_nft_status_parse(
-		        (const char *)sqlite3_column_text(st, 4),
-		        &h.new_status) < 0 ||
-		    cs_source_parse((const char *)sqlite3_column_text(st, 5),
-		        &h.source) < 0) {
-			error = cs_error_set(err, CS_EDB,
-			    "history row %lld is malformed", (long long)h.id);
-			break;
-		}
-		h.changed_at = sqlite3_column_int64(st, 6);
-		h.sync_log_id = sqlite3_column_int64(st, 7);
-		h.webhook_event_id = sqlite3_column_int64(st, 8);
-		h.detail = col_text(st, 9, &c->row);
-		error = cb(&h, payload);
-		if (error != 0)
-			break;
-	}
-	if (error == 0 && rc != SQLITE_DONE)
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
-	return error;
+	return cs_sqlite__walk_rows(c, st, each_history, &w, err);
 }

@@ -95,6 +95,41 @@ cs_sqlite__exec_one(
 	return error;
 }
 
+int
+cs_sqlite__get_row(struct cs_store_conn *c, sqlite3_stmt *st,
+    cs_sqlite_read_fn read, void *out, struct cs_arena *a, struct cs_error *err)
+{
+	int error, rc;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		error = read(st, out, a, err);
+	else if (rc == SQLITE_DONE)
+		error = CS_ENOTFOUND;
+	else
+		error = cs_sqlite__db_error(c, rc, err);
+	done(st);
+	return error;
+}
+
+int
+cs_sqlite__walk_rows(struct cs_store_conn *c, sqlite3_stmt *st,
+    cs_sqlite_row_fn each, void *payload, struct cs_error *err)
+{
+	int error = 0, rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cs_arena_reset(&c->row);
+		error = each(st, &c->row, payload, err);
+		if (error != 0)
+			break;
+	}
+	if (error == 0 && rc != SQLITE_DONE)
+		error = cs_sqlite__db_error(c, rc, err);
+	done(st);
+	return error;
+}
+
 static int
 exec_sql(struct cs_store_conn *c, const char *text, struct cs_error *err)
 {

@@ -13,9 +13,10 @@
 /* ---- Sync log --------------------------------------------------------- */
 
 static int
-read_log(sqlite3_stmt *st, struct cs_sync_log *out, struct cs_arena *a,
-    struct cs_error *err)
+read_log(sqlite3_stmt *st, void *dst, struct cs_arena *a, struct cs_error *err)
 {
+	struct cs_sync_log *out = dst;
+
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(st, 0);
 	if (cs_sync_type_parse((const char *)sqlite3_column_text(st, 1),
@@ -85,24 +86,36 @@ cs_sqlite__sync_log_get(struct cs_store_conn *c, int64_t id,
     struct cs_sync_log *out, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, L_GET, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		error = read_log(st, out, NULL, err);
-	else if (rc == SQLITE_DONE)
+	error = cs_sqlite__get_row(c, st, read_log, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(
 		    err, CS_ENOTFOUND, "no sync log %lld", (long long)id);
-	else
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
 	if (error < 0)
 		cs_sync_log_dispose(out);
 	return error;
+}
+
+struct log_walk {
+	cs_sync_log_cb cb;
+	void *payload;
+};
+
+static int
+each_log(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct log_walk *w = payload;
+	struct cs_sync_log l;
+	int error;
+
+	error = read_log(st, &l, a, err);
+	return error != 0 ? error : w->cb(&l, w->payload);
 }
 
 int
@@ -110,9 +123,9 @@ cs_sqlite__sync_log_list(struct cs_store_conn *c,
     const struct cs_sync_log_query *q, cs_sync_log_cb cb, void *payload,
     struct cs_error *err)
 {
-	struct cs_sync_log l;
+	struct log_walk w = {cb, payload};
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error =
 	    cs_sqlite__stmt(c, q->with_data ? L_LIST_DATA : L_LIST, &st, err);
@@ -127,18 +140,7 @@ cs_sqlite__sync_log_list(struct cs_store_conn *c,
 	    q->type >= 0 ? cs_sync_type_name((enum cs_sync_type)q->type)
 	                 : NULL);
 	sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : 50);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cs_arena_reset(&c->row);
-		error = read_log(st, &l, &c->row, err);
-		if (error == 0)
-			error = cb(&l, payload);
-		if (error != 0)
-			break;
-	}
-	if (error == 0 && rc != SQLITE_DONE)
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
-	return error;
+	return cs_sqlite__walk_rows(c, st, each_log, &w, err);
 }
 
 int
@@ -160,9 +162,11 @@ cs_sqlite__sync_log_prune(struct cs_store_conn *c, int64_t before,
 /* ---- Review queue ----------------------------------------------------- */
 
 static int
-read_review(sqlite3_stmt *st, struct cs_review_item *out, struct cs_arena *a,
-    struct cs_error *err)
+read_review(
+    sqlite3_stmt *st, void *dst, struct cs_arena *a, struct cs_error *err)
 {
+	struct cs_review_item *out = dst;
+
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(st, 0);
 	out->campaign_id = sqlite3_column_int64(st, 1);
@@ -214,51 +218,52 @@ cs_sqlite__review_get(struct cs_store_conn *c, int64_t id,
     struct cs_review_item *out, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, R_GET, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		error = read_review(st, out, NULL, err);
-	else if (rc == SQLITE_DONE)
+	error = cs_sqlite__get_row(c, st, read_review, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(
 		    err, CS_ENOTFOUND, "no review item %lld", (long long)id);
-	else
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
 	if (error < 0)
 		cs_review_item_dispose(out);
 	return error;
+}
+
+struct review_walk {
+	cs_review_cb cb;
+	void *payload;
+};
+
+static int
+each_review(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct review_walk *w = payload;
+	struct cs_review_item r;
+	int error;
+
+	error = read_review(st, &r, a, err);
+	return error != 0 ? error : w->cb(&r, w->payload);
 }
 
 int
 cs_sqlite__review_list(struct cs_store_conn *c, int64_t campaign_id,
     bool open_only, cs_review_cb cb, void *payload, struct cs_error *err)
 {
-	struct cs_review_item r;
+	struct review_walk w = {cb, payload};
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, R_LIST, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int(st, 2, open_only);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cs_arena_reset(&c->row);
-		error = read_review(st, &r, &c->row, err);
-		if (error == 0)
-			error = cb(&r, payload);
-		if (error != 0)
-			break;
-	}
-	if (error == 0 && rc != SQLITE_DONE)
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
-	return error;
+	return cs_sqlite__walk_rows(c, st, each_review, &w, err);
 }
 
 int
@@ -304,9 +309,13 @@ cs_sqlite__run_insert(
 	return 0;
 }
 
-static void
-read_run(sqlite3_stmt *st, struct cs_sync_run *out)
+static int
+read_run(sqlite3_stmt *st, void *dst, struct cs_arena *a, struct cs_error *err)
 {
+	struct cs_sync_run *out = dst;
+
+	(void)a;
+	(void)err;
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(st, 0);
 	out->campaign_id = sqlite3_column_int64(st, 1);
@@ -319,6 +328,7 @@ read_run(sqlite3_stmt *st, struct cs_sync_run *out)
 	out->finished_at = sqlite3_column_int64(st, 8);
 	out->outcome = col_text(st, 9, NULL);
 	out->sync_log_id = sqlite3_column_int64(st, 10);
+	return 0;
 }
 
 int
@@ -326,22 +336,16 @@ cs_sqlite__run_get_active(struct cs_store_conn *c, int64_t campaign_id,
     struct cs_sync_run *out, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, U_GET_ACTIVE, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, campaign_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_run(st, out);
-	} else if (rc == SQLITE_DONE) {
+	error = cs_sqlite__get_row(c, st, read_run, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(err, CS_ENOTFOUND,
 		    "no running sync of campaign %lld", (long long)campaign_id);
-	} else {
-		error = cs_sqlite__db_error(c, rc, err);
-	}
-	done(st);
 	return error;
 }
 
@@ -417,21 +421,16 @@ cs_sqlite__run_latest(struct cs_store_conn *c, int64_t campaign_id,
     struct cs_sync_run *out, struct cs_error *err)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, U_LATEST, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, campaign_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_run(st, out);
-	else if (rc == SQLITE_DONE)
+	error = cs_sqlite__get_row(c, st, read_run, out, NULL, err);
+	if (error == CS_ENOTFOUND)
 		error = cs_error_set(err, CS_ENOTFOUND,
 		    "campaign %lld has never been synced",
 		    (long long)campaign_id);
-	else
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
 	return error;
 }

@@ -80,51 +80,59 @@ cs_sqlite__webhook_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
 	return error;
 }
 
+struct webhook_walk {
+	cs_webhook_event_cb cb;
+	void *payload;
+	bool with_body;
+};
+
+static int
+each_webhook(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct webhook_walk *w = payload;
+	struct cs_webhook_event e;
+
+	(void)err;
+	memset(&e, 0, sizeof(e));
+	e.id = sqlite3_column_int64(st, 0);
+	e.campaign_id = sqlite3_column_int64(st, 1);
+	e.project_uid = col_text(st, 2, a);
+	e.event_type = col_text(st, 3, a);
+	e.dedupe_key = col_text(st, 4, a);
+	e.tx_hash = col_text(st, 5, a);
+	e.verified = sqlite3_column_int(st, 6) != 0;
+	e.outcome = col_text(st, 7, a);
+	e.detail = col_text(st, 8, a);
+	e.received_at = sqlite3_column_int64(st, 9);
+	e.sync_log_id = sqlite3_column_int64(st, 10);
+	e.body_sha256 = col_text(st, 11, a);
+	e.body_len = (size_t)sqlite3_column_int64(st, 12);
+	if (w->with_body) {
+		const void *b = sqlite3_column_blob(st, 13);
+
+		e.raw_len = (size_t)sqlite3_column_bytes(st, 13);
+		e.raw_body = cs_arena_alloc(a, e.raw_len + 1);
+		if (e.raw_len > 0)
+			memcpy(e.raw_body, b, e.raw_len);
+		e.raw_body[e.raw_len] = '\0';
+	}
+	return w->cb(&e, w->payload);
+}
+
 int
 cs_sqlite__webhook_list(struct cs_store_conn *c, int64_t campaign_id,
     int64_t limit, bool with_body, cs_webhook_event_cb cb, void *payload,
     struct cs_error *err)
 {
-	struct cs_webhook_event e;
+	struct webhook_walk w = {cb, payload, with_body};
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	error = cs_sqlite__stmt(c, with_body ? W_LIST_BODY : W_LIST, &st, err);
 	if (error < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cs_arena_reset(&c->row);
-		memset(&e, 0, sizeof(e));
-		e.id = sqlite3_column_int64(st, 0);
-		e.campaign_id = sqlite3_column_int64(st, 1);
-		e.project_uid = col_text(st, 2, &c->row);
-		e.event_type = col_text(st, 3, &c->row);
-		e.dedupe_key = col_text(st, 4, &c->row);
-		e.tx_hash = col_text(st, 5, &c->row);
-		e.verified = sqlite3_column_int(st, 6) != 0;
-		e.outcome = col_text(st, 7, &c->row);
-		e.detail = col_text(st, 8, &c->row);
-		e.received_at = sqlite3_column_int64(st, 9);
-		e.sync_log_id = sqlite3_column_int64(st, 10);
-		e.body_sha256 = col_text(st, 11, &c->row);
-		e.body_len = (size_t)sqlite3_column_int64(st, 12);
-		if (with_body) {
-			const void *b = sqlite3_column_blob(st, 13);
-
-			e.raw_len = (size_t)sqlite3_column_bytes(st, 13);
-			e.raw_body = cs_arena_alloc(&c->row, e.raw_len + 1);
-			if (e.raw_len > 0)
-				memcpy(e.raw_body, b, e.raw_len);
-			e.raw_body[e.raw_len] = '\0';
-		}
-		error = cb(&e, payload);
-		if (error != 0)
-			break;
-	}
-	if (error == 0 && rc != SQLITE_DONE)
-		error = cs_sqlite__db_error(c, rc, err);
-	done(st);
-	return error;
+	return cs_sqlite__walk_rows(c, st, each_webhook, &w, err);
 }
