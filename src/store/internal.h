@@ -115,6 +115,10 @@ int cs_store__run_tx(struct cs_store *s, bool write, int64_t now, tx_fn fn,
 /** The counter moves of campaign_id in this transaction (borrowed). */
 struct cs_counts *cs_store__delta_for(struct tx *tx, int64_t campaign_id);
 
+/** Whether a change is well formed (an NFT named, a status, short fields). */
+int cs_store__validate_change(
+    const struct cs_nft_change *ch, struct cs_error *err);
+
 /*
  * A change of one NFT, in its steps (nft.c). change_plan() asks core
  * whether the change applies to the row read and what the new row and its
@@ -125,9 +129,6 @@ struct cs_counts *cs_store__delta_for(struct tx *tx, int64_t campaign_id);
  *
  * @param after if not NULL, receives the NFT as it now is (caller owns)
  */
-/** Whether a change is well formed (an NFT named, a status, short fields). */
-int cs_store__validate_change(
-    const struct cs_nft_change *ch, struct cs_error *err);
 enum cs_apply_result cs_store__change_plan(const struct cs_nft_change *ch,
     const struct cs_nft *cur, int64_t now, struct cs_nft *next,
     struct cs_history *h, struct cs_error *err, int *errcode);
