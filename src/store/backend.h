@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The backend interface of the store (libgit2 refdb_backend.h, the SQLite
- * VFS): a table of primitive operations over one connection. store.c builds
- * every rule of the store (history rows, versions, counters, transactions and
- * their retries) from these, once, for all backends; a backend only speaks
- * its SQL dialect. Each backend exports one const struct cs_store_ops.
+ * VFS): a table of primitive operations over one connection. The store
+ * (store.c and the files beside it, see internal.h) builds every rule of the
+ * store (history rows, versions, counters, transactions and their retries) from
+ * these, once, for all backends; a backend only speaks its SQL dialect. Each
+ * backend exports one const struct cs_store_ops.
  *
  * Conventions for every slot:
  *  - return 0 or a negative enum cs_err, with err filled (the database's own
@@ -13,7 +14,7 @@
  *    lost connection): store.c rolls back and retries the transaction;
  *  - CS_ENOTFOUND when a row addressed by key does not exist;
  *  - a slot that returns CS_ECONFLICT or CS_ENOTFOUND leaves the
- *    transaction usable: store.c goes on after them (a backend whose
+ *    transaction usable: the store goes on after them (a backend whose
  *    engine aborts the transaction on a failed statement must avoid the
  *    failure, e.g. INSERT ... ON CONFLICT DO NOTHING);
  *  - strings passed in are borrowed for the call;
@@ -59,7 +60,7 @@ struct cs_store_ops {
 	    struct cs_store_conn *c, int *out, struct cs_error *err);
 
 	/* Transactions. begin(write) takes the write lock at once where the
-	 * engine has one (SQLite BEGIN IMMEDIATE). Savepoints nest (store.c
+	 * engine has one (SQLite BEGIN IMMEDIATE). Savepoints nest (the store
 	 * uses two levels: a webhook in a batch, a change in a webhook);
 	 * release and rollback_to act on the innermost, and rollback_to also
 	 * releases it. */

@@ -23,7 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/change_rules.h"
 #include "core/model.h"
+#include "core/reserve_rules.h"
 #include "util/error.h"
 
 struct cs_store;
@@ -222,37 +224,7 @@ CS_NODISCARD int cs_store_nft_list(struct cs_store *store,
 CS_NODISCARD int cs_store_nft_counts(struct cs_store *store,
     int64_t campaign_id, struct cs_counts *out, struct cs_error *err);
 
-/*
- * A change of one NFT. Fields that the new status does not allow are cleared
- * whatever is passed (reserved_* unless reserved, sold fields unless sold).
- */
-struct cs_nft_change {
-	int64_t nft_id; /* or 0 and nft_uid */
-	const char *nft_uid;
-	int64_t campaign_id;      /* if not 0, the NFT must belong to it */
-	int64_t expected_version; /* compare-and-set; -1 to skip the check */
-	int only_if_status;       /* an enum cs_nft_status the NFT must be in,
-	                             or -1; otherwise the change is a no-op */
-	enum cs_nft_status new_status;
-	enum cs_source source;
-	const char *reserved_by;
-	int64_t reserved_until;
-	const char *sold_to;
-	const char *tx_hash;
-	int64_t sold_at;          /* 0: now, when the change makes it sold */
-	const char *detail;       /* kept in the history row */
-	int64_t sync_log_id;      /* cause, 0 if none */
-	int64_t webhook_event_id; /* cause, 0 if none */
-	/* sold_at as NMKR wrote it, kept with it (a sale's recorded time
-	 * stays, and its text with it); NULL if none. */
-	const char *sold_at_raw;
-};
-
-#define CS_NFT_CHANGE_INIT                                                     \
-	{                                                                      \
-		0, NULL, 0, -1, -1, CS_NFT_AVAILABLE, CS_SOURCE_ADMIN, NULL,   \
-		    0, NULL, NULL, 0, NULL, 0, 0, NULL                         \
-	}
+/* struct cs_nft_change and its rules: core/change_rules.h. */
 
 /**
  * Apply one change in its own transaction, with its history row and counter
@@ -515,15 +487,7 @@ CS_NODISCARD int cs_store_webhook_prune(struct cs_store *store, int64_t before,
 
 /* ---- Reservations ----------------------------------------------------- */
 
-enum cs_reserve_outcome {
-	CS_RESERVE_OK = 0,
-	CS_RESERVE_SOLD_OUT,     /* no available NFT */
-	CS_RESERVE_NOT_ELIGIBLE, /* wallet not on the allow-list */
-	CS_RESERVE_WALLET_LIMIT, /* wallet already holds one */
-	CS_RESERVE_INACTIVE,     /* campaign inactive or outside its dates */
-};
-
-const char *cs_reserve_outcome_name(enum cs_reserve_outcome o);
+/* enum cs_reserve_outcome and the policy: core/reserve_rules.h. */
 
 /**
  * Atomically reserve the lowest-numbered available NFT of a campaign for
