@@ -8,12 +8,12 @@
 // A record is {at, method, path, status, type, len, body}: the answer to a
 // request, or {at, schema, what, body}: a JSON value that must match
 // #/components/schemas/<schema>. The checks are those the C validator made:
-// a JSON answer must parse; an error (4xx, 5xx) must be JSON; the path must
-// be documented and the status documented for its operation, else (405,
-// unknown paths, the page) a JSON answer must be an error of the Error shape;
-// a JSON body must match its response's schema, and every member of every
-// object must be one the document names; another body must have a media type
-// the document names. Exit 0 when every answer holds, 1 otherwise, and 1
+// a JSON answer must parse; an error (4xx, 5xx) must be JSON; an answer to
+// an operation the document does not describe (405, unknown paths, the page)
+// may be JSON only as an error of the Error shape; for a documented
+// operation the status must be documented, a JSON body must match its
+// response's schema with every member of every object one the document
+// names, and another body must have a media type the response names. Exit 0 when every answer holds, 1 otherwise, and 1
 // with the reason when the npm packages are not installed or nothing was
 // recorded.
 import { readFileSync, readdirSync } from "node:fs";
