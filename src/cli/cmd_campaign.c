@@ -9,6 +9,7 @@
 
 #include "cli/table.h"
 #include "core/wallet.h"
+#include "service/admin.h"
 #include "service/encode.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -263,7 +264,7 @@ set_allowlist(
 		return cs_cli_fail(cli, &err);
 	code = read_allowlist(cli, path, c.network, &list);
 	cs_campaign_dispose(&c);
-	if (code == 0 && cs_store_allowlist_set(store, id,
+	if (code == 0 && cs_admin_allowlist_set(store, "cli", id,
 	                     (const char *const *)list.ptr, list.len, &err) < 0)
 		code = cs_cli_fail(cli, &err);
 	free_strings(&list);
@@ -362,7 +363,7 @@ campaign_create(struct cs_cli *cli, int argc, char **argv)
 	store = cs_cli_store(cli, &code);
 	if (store == NULL)
 		goto out;
-	if (cs_store_campaign_create(store, &c, cs_now_ms(), &err) < 0) {
+	if (cs_admin_campaign_create(store, "cli", &c, cs_now_ms(), &err) < 0) {
 		code = cs_cli_fail(cli, &err);
 		goto out;
 	}
@@ -403,7 +404,7 @@ campaign_update(struct cs_cli *cli, int argc, char **argv)
 	code = apply_flags(cli, &f, &c);
 	if (code != 0)
 		goto out;
-	if (cs_store_campaign_update(store, &c, cs_now_ms(), &err) < 0) {
+	if (cs_admin_campaign_update(store, "cli", &c, cs_now_ms(), &err) < 0) {
 		code = cs_cli_fail(cli, &err);
 		goto out;
 	}
@@ -538,8 +539,8 @@ set_status(
 	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
-	if (cs_store_campaign_set_status(
-	        store, c.id, status, cs_now_ms(), &err) < 0)
+	if (cs_admin_campaign_set_status(
+	        store, "cli", c.id, status, cs_now_ms(), &err) < 0)
 		code = cs_cli_fail(cli, &err);
 	else if (json)
 		code = show_one(cli, store, c.id, true);
@@ -580,7 +581,7 @@ campaign_delete(struct cs_cli *cli, int argc, char **argv)
 	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
-	if (cs_store_campaign_delete(store, c.id, force, &err) < 0)
+	if (cs_admin_campaign_delete(store, "cli", c.id, force, &err) < 0)
 		code = cs_cli_fail(cli, &err);
 	else
 		fprintf(cli->out,

@@ -24,6 +24,7 @@
 
 #include "clients/nmkr.h"
 #include "http/http.h"
+#include "service/admin.h"
 #include "service/hook.h"
 #include "service/import_nmkr.h"
 #include "service/sync.h"
@@ -174,13 +175,13 @@ seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
 	c.nmkr_project_uid = CS_UNCONST(DEMO_PROJECT);
 	c.network = CS_NETWORK_PREPROD;
 	c.max_nfts = 200;
-	error = cs_store_campaign_create(store, &c, cs_now_ms(), &err);
+	error = cs_admin_campaign_create(store, "demo", &c, cs_now_ms(), &err);
 	if (error == 0)
 		error = cs_import_from_nmkr(
 		    store, nmkr, c.id, cs_now_ms(), &rep, &err);
 	if (error == 0)
-		error = cs_store_campaign_set_status(
-		    store, c.id, CS_CAMPAIGN_ACTIVE, cs_now_ms(), &err);
+		error = cs_admin_campaign_set_status(
+		    store, "demo", c.id, CS_CAMPAIGN_ACTIVE, cs_now_ms(), &err);
 	if (error < 0)
 		goto out;
 	hook = cs_xasprintf("%s/webhooks/nmkr", server_url);

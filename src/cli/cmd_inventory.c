@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/table.h"
+#include "service/admin.h"
 #include "service/encode.h"
 #include "clients/nmkr.h"
 #include "service/import_csv.h"
@@ -238,7 +239,7 @@ inventory_repair_links(struct cs_cli *cli, int argc, char **argv)
 	code = cs_cli_campaign(cli, argv[1], &store, &c);
 	if (code != 0)
 		return code;
-	if (cs_store_nft_repair_links(store, c.id, &changed, &err) < 0)
+	if (cs_admin_repair_links(store, "cli", c.id, &changed, &err) < 0)
 		code = cs_cli_fail(cli, &err);
 	else
 		fprintf(cli->out, "rebuilt %zu payment links of %s for %s\n",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/table.h"
+#include "service/admin.h"
 #include "service/encode.h"
 #include "util/limits.h"
 #include "util/str.h"
@@ -155,11 +156,10 @@ nft_set_status(struct cs_cli *cli, int argc, char **argv)
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {NULL, 0, NULL, 0},
 	};
-	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_admin_status ch = CS_ADMIN_STATUS_INIT;
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_store *store;
 	struct cs_nft after;
-	enum cs_nft_status status;
 	int64_t minutes = CS_RESERVATION_DEFAULT_MIN, now = cs_now_ms();
 	bool json = false;
 	int code = 0, opt;
@@ -167,7 +167,7 @@ nft_set_status(struct cs_cli *cli, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_WALLET:
-			ch.reserved_by = optarg;
+			ch.wallet = optarg;
 			break;
 		case OPT_MINUTES:
 			if (cs_str_to_i64(optarg, 1, 24 * 60, &minutes) < 0)
@@ -175,13 +175,13 @@ nft_set_status(struct cs_cli *cli, int argc, char **argv)
 				    "--minutes must be 1 to 1440");
 			break;
 		case OPT_BUYER:
-			ch.sold_to = optarg;
+			ch.buyer = optarg;
 			break;
 		case OPT_TX:
 			ch.tx_hash = optarg;
 			break;
 		case OPT_NOTE:
-			ch.detail = optarg;
+			ch.note = optarg;
 			break;
 		case OPT_JSON:
 			json = true;
@@ -193,7 +193,7 @@ nft_set_status(struct cs_cli *cli, int argc, char **argv)
 	if (optind + 2 != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "usage: campaign-sync nft set-status UID STATUS");
-	if (cs_nft_status_parse(argv[optind + 1], &status) < 0)
+	if (cs_nft_status_parse(argv[optind + 1], &ch.status) < 0)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "status must be available, reserved or sold, not '%s'",
 		    argv[optind + 1]);
@@ -201,12 +201,8 @@ nft_set_status(struct cs_cli *cli, int argc, char **argv)
 	if (store == NULL)
 		return code;
 	ch.nft_uid = argv[optind];
-	ch.new_status = status;
-	ch.source = CS_SOURCE_ADMIN;
 	ch.reserved_until = now + minutes * 60 * 1000;
-	if (ch.detail == NULL)
-		ch.detail = "set by an operator";
-	if (cs_store_nft_change(store, &ch, now, &after, &err) < 0)
+	if (cs_admin_nft_set_status(store, "cli", &ch, now, &after, &err) < 0)
 		return cs_cli_fail(cli, &err);
 	if (json) {
 		code = show(cli, store, after.nft_uid, true);

@@ -350,12 +350,9 @@ static void
 stop_now(struct stopper *s)
 {
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_store *own = NULL;
 	long long run = atomic_load(&s->run_id);
 
-	if (run != 0 && cs_store_open_like(&own, s->store, &err) == 0 &&
-	    cs_store_sync_run_close(
-	        own, run, "interrupted", 0, cs_now_ms(), &err) == 0)
+	if (run != 0 && cs_sync_run_interrupt(s->store, run, &err) == 0)
 		fprintf(stderr,
 		    "campaign-sync: stopped: sync run %lld closed as "
 		    "interrupted\n",
@@ -363,7 +360,6 @@ stop_now(struct stopper *s)
 	else if (run != 0 && err.code != CS_ENOTFOUND)
 		fprintf(stderr, "campaign-sync: stopped; sync run %lld: %s\n",
 		    run, cs_error_msg(&err));
-	cs_store_free(own);
 	_exit(CS_EXIT_TEMPFAIL);
 }
 

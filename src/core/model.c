@@ -95,6 +95,24 @@ cs_remote_state_parse(const char *s)
 	return CS_REMOTE_UNKNOWN;
 }
 
+int
+cs_remote_state_status(enum cs_remote_state s, enum cs_nft_status *out)
+{
+	switch (s) {
+	case CS_REMOTE_FREE:
+		*out = CS_NFT_AVAILABLE;
+		return 0;
+	case CS_REMOTE_RESERVED:
+		*out = CS_NFT_RESERVED;
+		return 0;
+	case CS_REMOTE_SOLD:
+		*out = CS_NFT_SOLD;
+		return 0;
+	default:
+		return CS_EINVAL;
+	}
+}
+
 int64_t
 cs_name_number(const char *name)
 {

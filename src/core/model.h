@@ -84,6 +84,10 @@ CS_NODISCARD int cs_nft_status_parse(const char *s, enum cs_nft_status *out);
 CS_NODISCARD int cs_source_parse(const char *s, enum cs_source *out);
 /** Any word parses: unknown ones become CS_REMOTE_UNKNOWN. Case-insensitive. */
 enum cs_remote_state cs_remote_state_parse(const char *s);
+
+/** The local status of an NMKR state (free, reserved, sold), or CS_EINVAL
+ * for one with no local meaning (error, blocked, burned, unknown). */
+int cs_remote_state_status(enum cs_remote_state s, enum cs_nft_status *out);
 CS_NODISCARD int cs_campaign_status_parse(
     const char *s, enum cs_campaign_status *out);
 CS_NODISCARD int cs_network_parse(const char *s, enum cs_network *out);

@@ -261,3 +261,10 @@ cs_req_client(const struct cs_req *r)
 {
 	return r->client;
 }
+
+const char *
+cs_req_actor(struct cs_req *r)
+{
+	snprintf(r->actor, sizeof(r->actor), "api %s", r->client);
+	return r->actor;
+}

@@ -90,6 +90,7 @@ struct cs_req {
 	const char *body;
 	size_t body_len;
 	char client[64];        /* cs_req_client() */
+	char actor[72];         /* cs_req_actor() */
 	struct cs_store *store; /* borrowed from the pool on first use */
 	int64_t now;
 	/* The response, once a reply helper ran. */
@@ -218,6 +219,9 @@ void cs_route_webhook_nmkr(struct cs_req *r);
  * IPv6 as IPv4. Computed once per request by the server.
  */
 const char *cs_req_client(const struct cs_req *r);
+
+/** Who asks, for the service's log of an operator's writes: "api ADDR". */
+const char *cs_req_actor(struct cs_req *r);
 
 /** The computation behind cs_req_client(): out gets "?" when peer is not
  * IPv4 or IPv6. forwarded_for may be NULL. */

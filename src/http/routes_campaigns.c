@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/health.h"
+#include "service/admin.h"
 #include "service/encode.h"
 #include "service/webhook.h"
 #include "util/limits.h"
@@ -191,7 +192,8 @@ cs_route_campaigns_create(struct cs_req *r)
 	}
 	if (!read_fields(r, body, &c))
 		goto out;
-	if (cs_store_campaign_create(store, &c, r->now, &err) < 0)
+	if (cs_admin_campaign_create(store, cs_req_actor(r), &c, r->now, &err) <
+	    0)
 		cs_reply_err(r, &err);
 	else
 		reply_campaign(r, store, 201, c.id);
@@ -224,7 +226,8 @@ cs_route_campaign_update(struct cs_req *r)
 	if (body == NULL)
 		return;
 	if (load(r, &store, &c) && read_fields(r, body, &c)) {
-		if (cs_store_campaign_update(store, &c, r->now, &err) < 0)
+		if (cs_admin_campaign_update(
+		        store, cs_req_actor(r), &c, r->now, &err) < 0)
 			cs_reply_err(r, &err);
 		else
 			reply_campaign(r, store, 200, c.id);
@@ -243,8 +246,8 @@ cs_route_campaign_delete(struct cs_req *r)
 
 	if (!load(r, &store, &c))
 		return;
-	if (cs_store_campaign_delete(
-	        store, c.id, cs_req_flag(r, "force"), &err) < 0) {
+	if (cs_admin_campaign_delete(store, cs_req_actor(r), c.id,
+	        cs_req_flag(r, "force"), &err) < 0) {
 		if (err.code == CS_ECONFLICT)
 			cs_reply_error(r, 409, "has_sales",
 			    "%s; repeat with ?force=1 to confirm",
@@ -270,8 +273,8 @@ set_status(struct cs_req *r, enum cs_campaign_status status)
 
 	if (!load(r, &store, &c))
 		return;
-	if (cs_store_campaign_set_status(store, c.id, status, r->now, &err) <
-	    0) {
+	if (cs_admin_campaign_set_status(
+	        store, cs_req_actor(r), c.id, status, r->now, &err) < 0) {
 		if (err.code == CS_EINVAL)
 			cs_reply_error(
 			    r, 409, "no_inventory", "%s", cs_error_msg(&err));
@@ -306,7 +309,8 @@ cs_route_campaign_counters(struct cs_req *r)
 
 	if (!load(r, &store, &c))
 		return;
-	if (cs_store_campaign_recount(store, c.id, r->now, &k, &err) < 0) {
+	if (cs_admin_campaign_recount(
+	        store, cs_req_actor(r), c.id, r->now, &k, &err) < 0) {
 		cs_reply_err(r, &err);
 	} else {
 		body = cJSON_CreateObject();
@@ -348,7 +352,8 @@ cs_route_campaign_allowlist(struct cs_req *r)
 		}
 		addrs[n++] = v->valuestring;
 	}
-	if (cs_store_allowlist_set(store, c.id, addrs, n, &err) < 0)
+	if (cs_admin_allowlist_set(
+	        store, cs_req_actor(r), c.id, addrs, n, &err) < 0)
 		cs_reply_err(r, &err);
 	else
 		reply_campaign(r, store, 200, c.id);

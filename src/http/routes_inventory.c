@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "service/admin.h"
 #include "service/encode.h"
 #include "service/import_csv.h"
 #include "service/import_nmkr.h"
@@ -181,7 +182,8 @@ cs_route_repair_links(struct cs_req *r)
 	store = cs_req_store(r);
 	if (store == NULL)
 		return;
-	if (cs_store_nft_repair_links(store, id, &changed, &err) < 0) {
+	if (cs_admin_repair_links(store, cs_req_actor(r), id, &changed, &err) <
+	    0) {
 		cs_reply_err(r, &err);
 		return;
 	}
@@ -275,7 +277,7 @@ check_types(struct cs_req *r, const cJSON *body)
 void
 cs_route_nft_status(struct cs_req *r)
 {
-	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_admin_status ch = CS_ADMIN_STATUS_INIT;
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_store *store;
 	const cJSON *v;
@@ -289,7 +291,7 @@ cs_route_nft_status(struct cs_req *r)
 		goto out;
 	v = cJSON_GetObjectItemCaseSensitive(body, "status");
 	if (!cJSON_IsString(v) ||
-	    cs_nft_status_parse(v->valuestring, &ch.new_status) < 0) {
+	    cs_nft_status_parse(v->valuestring, &ch.status) < 0) {
 		cs_reply_error(r, 400, "invalid",
 		    "status must be available, reserved or sold");
 		goto out;
@@ -300,18 +302,15 @@ cs_route_nft_status(struct cs_req *r)
 	if (cJSON_IsNumber(v))
 		ch.expected_version = (int64_t)v->valuedouble;
 	ch.nft_uid = r->params[0];
-	ch.source = CS_SOURCE_ADMIN;
-	ch.reserved_by = opt_string(body, "wallet");
-	ch.reserved_until = r->now + CS_RESERVATION_DEFAULT_MIN * 60000;
+	ch.wallet = opt_string(body, "wallet");
 	v = cJSON_GetObjectItemCaseSensitive(body, "reservedUntil");
 	if (cJSON_IsNumber(v))
 		ch.reserved_until = (int64_t)v->valuedouble;
-	ch.sold_to = opt_string(body, "buyer");
+	ch.buyer = opt_string(body, "buyer");
 	ch.tx_hash = opt_string(body, "txHash");
-	ch.detail = opt_string(body, "note");
-	if (ch.detail == NULL)
-		ch.detail = "set by an operator";
-	if (cs_store_nft_change(store, &ch, r->now, NULL, &err) < 0)
+	ch.note = opt_string(body, "note");
+	if (cs_admin_nft_set_status(
+	        store, cs_req_actor(r), &ch, r->now, NULL, &err) < 0)
 		cs_reply_err(r, &err);
 	else
 		reply_nft(r, store, r->params[0]);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/admin.h"
 #include "service/encode.h"
 #include "service/sync.h"
 #include "service/verify.h"
@@ -531,35 +532,17 @@ cs_route_review_list(struct cs_req *r)
 	cs_reply_json(r, 200, list);
 }
 
-/* What "apply_remote" writes: NMKR's state, as a local status. */
-static int
-remote_status(const char *state, enum cs_nft_status *out)
-{
-	switch (cs_remote_state_parse(state)) {
-	case CS_REMOTE_FREE:
-		*out = CS_NFT_AVAILABLE;
-		return 0;
-	case CS_REMOTE_RESERVED:
-		*out = CS_NFT_RESERVED;
-		return 0;
-	case CS_REMOTE_SOLD:
-		*out = CS_NFT_SOLD;
-		return 0;
-	default:
-		return CS_EINVAL;
-	}
-}
-
 void
 cs_route_review_resolve(struct cs_req *r)
 {
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_review_item item;
 	struct cs_store *store;
-	enum cs_nft_status to = CS_NFT_AVAILABLE;
+	enum cs_nft_status to;
 	const cJSON *res, *st;
 	cJSON *body;
 	int64_t id;
+	int status = -1;
 
 	memset(&item, 0, sizeof(item));
 	if (!cs_req_id(r, 0, &id))
@@ -576,10 +559,6 @@ cs_route_review_resolve(struct cs_req *r)
 		    "resolution is keep_local, apply_remote or dismissed");
 		goto out;
 	}
-	if (cs_store_review_get(store, id, &item, &err) < 0) {
-		cs_reply_err(r, &err);
-		goto out;
-	}
 	st = cJSON_GetObjectItemCaseSensitive(body, "status");
 	if (cJSON_IsString(st)) {
 		if (cs_nft_status_parse(st->valuestring, &to) < 0) {
@@ -587,20 +566,13 @@ cs_route_review_resolve(struct cs_req *r)
 			    "status must be available, reserved or sold");
 			goto out;
 		}
-	} else if (strcmp(res->valuestring, "apply_remote") == 0 &&
-	           remote_status(item.remote_state, &to) < 0) {
-		cs_reply_error(r, 400, "invalid",
-		    "NMKR's state '%s' has no local status: give one in "
-		    "\"status\"",
-		    item.remote_state != NULL ? item.remote_state : "");
-		goto out;
+		status = (int)to;
 	}
-	if (cs_store_review_resolve(
-	        store, id, res->valuestring, to, r->now, &err) < 0) {
+	if (cs_admin_review_resolve(store, cs_req_actor(r), id,
+	        res->valuestring, status, r->now, &err) < 0) {
 		cs_reply_err(r, &err);
 		goto out;
 	}
-	cs_review_item_dispose(&item);
 	if (cs_store_review_get(store, id, &item, &err) < 0)
 		cs_reply_err(r, &err);
 	else

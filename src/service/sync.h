@@ -132,6 +132,16 @@ bool cs_sync_owner_gone(const char *owner);
 CS_NODISCARD int cs_sync_recover(struct cs_store *store, const char *self,
     int64_t now, size_t *closed, struct cs_error *err);
 
+/**
+ * Close run_id as "interrupted" on a connection of its own, opened like
+ * store's (the caller's may be busy in the sync it stops): a CLI sync
+ * that a signal could not stop in time.
+ *
+ * @return 0, CS_ENOTFOUND (already closed, or taken over), or an error
+ */
+CS_NODISCARD int cs_sync_run_interrupt(
+    struct cs_store *like, int64_t run_id, struct cs_error *err);
+
 /** Forget cached project details (tests; an operator's forced refresh). */
 void cs_sync_cache_clear(void);
 

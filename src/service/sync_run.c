@@ -258,3 +258,18 @@ cs_sync__heartbeat_stop(struct cs_heartbeat *hb)
 	cs_store_free(hb->store);
 	free(hb);
 }
+
+int
+cs_sync_run_interrupt(
+    struct cs_store *like, int64_t run_id, struct cs_error *err)
+{
+	struct cs_store *own = NULL;
+	int error;
+
+	error = cs_store_open_like(&own, like, err);
+	if (error == 0)
+		error = cs_store_sync_run_close(
+		    own, run_id, "interrupted", 0, cs_now_ms(), err);
+	cs_store_free(own);
+	return error;
+}
