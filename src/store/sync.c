@@ -10,6 +10,7 @@
 
 #include "store/backend.h"
 #include "store/internal.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -25,11 +26,6 @@ struct sync_apply_args {
 	struct cs_sync_apply *apply;
 	int64_t now;
 };
-
-/* Changes per batch of the sync where the backend reads and writes many
- * NFTs at once (nft_get_many, nft_write_many): a call reads their rows, a
- * call writes them. */
-#define BATCH_MAX 1000
 
 struct id_at {
 	int64_t id;
@@ -48,8 +44,8 @@ cmp_id_at(const void *a, const void *b)
 
 /*
  * How many changes from `from` on make one batch: those that name their NFT
- * by id, at most BATCH_MAX, and none twice (a second change of an NFT must
- * see the first one written, so it starts the next batch). 0 when the
+ * by id, at most CS_STORE_BATCH_MAX, and none twice (a second change of an NFT
+ * must see the first one written, so it starts the next batch). 0 when the
  * change at `from` names its NFT by uid.
  */
 static size_t
@@ -58,7 +54,7 @@ batch_extent(const struct cs_nft_change *changes, size_t nchanges, size_t from)
 	struct id_at *v;
 	size_t n = 0, i, end;
 
-	while (n < BATCH_MAX && from + n < nchanges &&
+	while (n < CS_STORE_BATCH_MAX && from + n < nchanges &&
 	       changes[from + n].nft_id != 0)
 		n++;
 	if (n < 2)

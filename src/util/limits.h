@@ -96,6 +96,14 @@
 /* Store. */
 #define CS_DB_BUSY_TIMEOUT_MS 5000
 #define CS_DB_MAX_RETRIES 5
+/* Most bytes of one array parameter of N_WRITE_MANY. */
+#define CS_PG_ARRAY_MAX (64 * 1024 * 1024)
+/* Rows per query of a listing (cs_pg__nft_list). */
+#define CS_PG_LIST_PAGE 1000
+/* Changes per batch of the sync where the backend reads and writes many
+ * NFTs at once (nft_get_many, nft_write_many): a call reads their rows, a
+ * call writes them. */
+#define CS_STORE_BATCH_MAX 1000
 
 /* Logging. */
 #define CS_LOG_MAX_SECRETS 32 /* secrets the log scrubs at once */

@@ -129,9 +129,6 @@ out:
 	return error;
 }
 
-/* Most bytes of one array parameter of N_WRITE_MANY. */
-#define ARRAY_MAX (64 * 1024 * 1024)
-
 /* Append v to an array literal: NULL, or v in double quotes with a
  * backslash before each double quote and backslash (valid for int8[] as
  * for text[]). */
@@ -236,7 +233,7 @@ cs_pg__nft_write_many(struct cs_store_conn *c, struct cs_nft_write *items,
 	if (n == 0)
 		return 0;
 	for (j = 0; j < WRITE_COLS; j++)
-		cs_buf_init(&cols[j], ARRAY_MAX);
+		cs_buf_init(&cols[j], CS_PG_ARRAY_MAX);
 	error = write_arrays(cols, items, n);
 	if (error < 0)
 		error = cs_error_set(

@@ -40,8 +40,6 @@
 #define MAX_PARAMS 24
 /* Columns of N_WRITE_MANY: the parameters of N_UPDATE and H_INSERT. */
 #define WRITE_COLS 23
-/* Rows per query of a listing (cs_pg__nft_list). */
-#define LIST_PAGE 1000
 
 enum stmt_id {
 	S_BEGIN,

@@ -174,8 +174,8 @@ list_page(struct cs_store_conn *c, const struct cs_nft_query *q, int64_t after,
 }
 
 /*
- * A listing in pages of LIST_PAGE rows, by keyset on nft_number (unique in
- * a campaign and never changed, so no row comes twice or is skipped): libpq
+ * A listing in pages of CS_PG_LIST_PAGE rows, by keyset on nft_number (unique
+ * in a campaign and never changed, so no row comes twice or is skipped): libpq
  * holds a whole result in memory, and 100,000 NFTs in one took 60 MiB. Each
  * page is read whole before its callbacks, so a callback may use the store.
  * The first page's failure is the caller's to retry (the store retries a walk
@@ -191,7 +191,8 @@ cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
 	bool first = true;
 
 	for (;;) {
-		want = q->limit > 0 && left < LIST_PAGE ? left : LIST_PAGE;
+		want = q->limit > 0 && left < CS_PG_LIST_PAGE ? left
+		                                              : CS_PG_LIST_PAGE;
 		last = after;
 		rows = 0;
 		for (attempt = 0;; attempt++) {
