@@ -23,6 +23,7 @@ enum {
 	OPT_STATUS,
 	OPT_LIMIT,
 	OPT_AFTER,
+	OPT_SEARCH,
 	OPT_JSON,
 };
 
@@ -158,6 +159,7 @@ inventory_list(struct cs_cli *cli, int argc, char **argv)
 	    {"status", required_argument, NULL, OPT_STATUS},
 	    {"limit", required_argument, NULL, OPT_LIMIT},
 	    {"after", required_argument, NULL, OPT_AFTER},
+	    {"search", required_argument, NULL, OPT_SEARCH},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {NULL, 0, NULL, 0},
 	};
@@ -166,7 +168,7 @@ inventory_list(struct cs_cli *cli, int argc, char **argv)
 	struct cs_nft_query q = CS_NFT_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
 	struct list_acc acc;
-	char empty[CS_MAX_NAME + 64];
+	char empty[CS_MAX_NAME + 256];
 	struct cs_campaign c;
 	struct cs_store *store;
 	enum cs_nft_status st;
@@ -194,6 +196,9 @@ inventory_list(struct cs_cli *cli, int argc, char **argv)
 				return cs_cli_failf(cli, CS_EXIT_USAGE,
 				    "--after must be an NFT number");
 			break;
+		case OPT_SEARCH:
+			q.search = optarg;
+			break;
 		case OPT_JSON:
 			json = true;
 			break;
@@ -210,11 +215,12 @@ inventory_list(struct cs_cli *cli, int argc, char **argv)
 	q.campaign_id = c.id;
 	acc.now = cs_now_ms();
 	cs_cli_list_init(&acc.out, json, 6, headers);
-	snprintf(empty, sizeof(empty), "no NFTs%s%s in %s",
+	snprintf(empty, sizeof(empty), "no NFTs%s%s in %s%s%s%s",
 	    q.status >= 0 ? " " : "",
 	    q.status >= 0 ? cs_nft_status_name((enum cs_nft_status)q.status)
 	                  : "",
-	    c.name);
+	    c.name, q.search != NULL ? " match '" : "",
+	    q.search != NULL ? q.search : "", q.search != NULL ? "'" : "");
 	if (cs_store_nft_list(store, &q, list_cb, &acc, &err) < 0)
 		code = cs_cli_fail(cli, &err);
 	else
@@ -256,13 +262,15 @@ static const struct cs_cmd inventory_cmds[] = {
         "--csv FILE  the export (\"Export Token Info as CSV\")\n"
         "--json      print the counts as JSON"},
     {"list", inventory_list,
-        "inventory list CAMPAIGN [--status S] [--limit N] [--after N] "
-        "[--json]",
+        "inventory list CAMPAIGN [--status S] [--search TEXT] [--limit N] "
+        "[--after N] [--json]",
         "a campaign's NFTs in number order (getCampaignInventory)",
-        "--status S  available, reserved or sold\n"
-        "--limit N   at most N NFTs\n"
-        "--after N   NFTs numbered above N (paging)\n"
-        "--json      print JSON"},
+        "--status S     available, reserved or sold\n"
+        "--search TEXT  a uid or its beginning, part of a name, a number\n"
+        "               (12 or #12), a whole wallet or transaction hash\n"
+        "--limit N      at most N NFTs\n"
+        "--after N      NFTs numbered above N (paging)\n"
+        "--json         print JSON"},
     {"repair-links", inventory_repair_links, "inventory repair-links CAMPAIGN",
         "rebuild every payment link for the campaign's network and "
         "project",

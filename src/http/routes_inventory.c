@@ -43,6 +43,7 @@ cs_route_inventory(struct cs_req *r)
 	const char *status = cs_req_query(r, "status");
 	const char *after = cs_req_query(r, "after");
 	const char *limit = cs_req_query(r, "limit");
+	const char *search = cs_req_query(r, "q");
 	struct cs_campaign c;
 	struct cs_store *store;
 	enum cs_nft_status st;
@@ -72,6 +73,8 @@ cs_route_inventory(struct cs_req *r)
 		    CS_API_PAGE_MAX);
 		return;
 	}
+	if (search != NULL && *search != '\0')
+		q.search = search;
 	if (cs_store_campaign_get(store, q.campaign_id, &c, &err) < 0) {
 		cs_reply_err(r, &err);
 		return;

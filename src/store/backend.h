@@ -27,6 +27,7 @@
 #ifndef CS_STORE_BACKEND_H
 #define CS_STORE_BACKEND_H
 
+#include "core/search.h"
 #include "store/store.h"
 #include "util/arena.h"
 
@@ -130,6 +131,10 @@ struct cs_store_ops {
 	    struct cs_nft *out, struct cs_arena *arena, struct cs_error *err);
 	int (*nft_list)(struct cs_store_conn *c, const struct cs_nft_query *q,
 	    cs_nft_cb cb, void *payload, struct cs_error *err);
+	/* The same, of the NFTs the terms match (q->search is not read). */
+	int (*nft_search)(struct cs_store_conn *c, const struct cs_nft_query *q,
+	    const struct cs_search_terms *t, cs_nft_cb cb, void *payload,
+	    struct cs_error *err);
 	int (*nft_counts)(struct cs_store_conn *c, int64_t campaign_id,
 	    struct cs_counts *out, struct cs_error *err);
 	/* Highest nft_number of the campaign, 0 when empty. */

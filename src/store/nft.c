@@ -249,8 +249,18 @@ cs_store_nft_list(struct cs_store *store, const struct cs_nft_query *q,
     cs_nft_cb cb, void *payload, struct cs_error *err)
 {
 	struct nft_walk w = {cb, payload, false};
+	struct cs_search_terms t;
 	int error;
 
+	if (q->search != NULL) {
+		if (cs_search_terms(q->search, &t) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "a search is 1 to %d characters", CS_SEARCH_MAX);
+		RETRY_WALK(error, w,
+		    store->ops->nft_search(
+		        store->conn, q, &t, nft_shim, &w, err));
+		return error;
+	}
 	RETRY_WALK(
 	    error, w, store->ops->nft_list(store->conn, q, nft_shim, &w, err));
 	return error;

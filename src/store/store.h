@@ -205,11 +205,12 @@ struct cs_nft_query {
 	int status;           /* an enum cs_nft_status, or -1 for all */
 	int64_t after_number; /* keyset paging: numbers greater than this */
 	int64_t limit;        /* 0: no limit */
+	const char *search;   /* NULL, or what core/search.h matches */
 };
 
 #define CS_NFT_QUERY_INIT                                                      \
 	{                                                                      \
-		0, -1, 0, 0                                                    \
+		0, -1, 0, 0, NULL                                              \
 	}
 
 /**

@@ -1240,6 +1240,7 @@ CS_TEST(http_api__campaign_activate_deactivate_counters)
 
 CS_TEST(http_api__inventory_pages_walk_every_nft_once)
 {
+	char longq[128];
 	int64_t id, after = -1, seen_n = 0, pages = 0;
 	cJSON *page, *item, *next;
 
@@ -1291,6 +1292,25 @@ CS_TEST(http_api__inventory_pages_walk_every_nft_once)
 	    NULL, 200);
 	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), 0);
 	cJSON_Delete(page);
+
+	/* A search: by number ("#7", URL-encoded), nothing, too long. */
+	page = API("GET", P("/api/campaigns/%lld/nfts?q=%%237", (long long)id),
+	    NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), 1);
+	ASSERT_EQ(num(cJSON_GetArrayItem(cJSON_GetObjectItem(page, "items"), 0),
+	              "nftNumber"),
+	    7);
+	ASSERT_EQ(num(cJSON_GetObjectItem(page, "counts"), "total"), 25);
+	cJSON_Delete(page);
+	page = API("GET",
+	    P("/api/campaigns/%lld/nfts?q=nothing-like-it", (long long)id),
+	    NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), 0);
+	cJSON_Delete(page);
+	memset(longq, 'x', 121);
+	longq[121] = '\0';
+	API_ERR("GET", P("/api/campaigns/%lld/nfts?q=%s", (long long)id, longq),
+	    NULL, 400, "invalid");
 
 	/* Bad query values. */
 	API_ERR("GET", P("/api/campaigns/%lld/nfts?limit=0", (long long)id),

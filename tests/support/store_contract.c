@@ -7,6 +7,7 @@
  */
 #include "test.h"
 
+#include <ctype.h>
 #include <sqlite3.h>
 
 #include "store/store.h"
@@ -682,6 +683,115 @@ CS_TEST(contract__list_by_status_and_pages)
 	ASSERT_EQ(acc.n, 5);
 	ASSERT_EQ(acc.statuses[CS_NFT_AVAILABLE], 5);
 	assert_counts(s, id, 20, 15, 0, 5);
+	cs_store_free(s);
+}
+
+/* The numbers q's search finds in campaign id (count, and the first). */
+static size_t
+search(struct cs_store *s, int64_t id, const char *text, int status,
+    int64_t *first)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct nft_acc acc;
+
+	memset(&acc, 0, sizeof(acc));
+	q.campaign_id = id;
+	q.search = text;
+	q.status = status;
+	ASSERT_OK(cs_store_nft_list(s, &q, nft_cb, &acc, TERR));
+	if (first != NULL)
+		*first = acc.n > 0 ? acc.numbers[0] : 0;
+	return acc.n;
+}
+
+/* An operator's search (core/search.h): uid prefix, name, number, wallet,
+ * tx hash; LIKE's wildcards are plain text; one campaign only. */
+CS_TEST(contract__search_inventory)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_nft n7;
+	char *uid7 = cs_fixture_uid(21, 6), *uid9 = cs_fixture_uid(21, 8);
+	char prefix[16], upper[CS_UID_LEN + 1];
+	const char *tx = "ab34000000000000000000000000000000000000000000000000"
+	                 "000000000001";
+	struct nft_acc acc;
+	int64_t first, id = make_campaign(s, "Lab Rat", 50);
+	int64_t other = make_campaign(s, "Other", 50);
+	size_t i;
+
+	import_n(s, id, 12, 21, &res);
+	import_n(s, other, 12, 22, &res);
+	ch.nft_uid = uid7;
+	ch.new_status = CS_NFT_SOLD;
+	ch.sold_to = W(3);
+	ch.tx_hash = tx;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+	ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+	ch.nft_uid = uid9;
+	ch.new_status = CS_NFT_RESERVED;
+	ch.reserved_by = W(4);
+	ch.reserved_until = NOW + 600000;
+	ASSERT_OK(cs_store_nft_change(s, &ch, NOW, NULL, TERR));
+	ASSERT_OK(cs_store_nft_get(s, uid7, &n7, TERR));
+	ASSERT_EQ(n7.nft_number, 7);
+	cs_nft_dispose(&n7);
+
+	/* A uid, whole or its beginning, in any case. */
+	ASSERT_EQ(search(s, id, uid7, -1, &first), 1);
+	ASSERT_EQ(first, 7);
+	memcpy(prefix, uid7, 13);
+	prefix[13] = '\0';
+	ASSERT_GE(search(s, id, prefix, -1, &first), 1);
+	for (i = 0; uid7[i] != '\0'; i++)
+		upper[i] = (char)toupper((unsigned char)uid7[i]);
+	upper[i] = '\0';
+	ASSERT_EQ(search(s, id, upper, -1, &first), 1);
+	ASSERT_EQ(first, 7);
+	/* A name, part of it, any case: "#1" is in #1, #10, #11, #12. */
+	ASSERT_EQ(search(s, id, "lab rat #1", -1, &first), 4);
+	ASSERT_EQ(first, 1);
+	/* A number, with or without '#' (bare, it may also begin a uid). */
+	ASSERT_EQ(search(s, id, "#9", -1, &first), 1);
+	ASSERT_EQ(first, 9);
+	ASSERT_GE(search(s, id, "9", -1, NULL), 1);
+	ASSERT_EQ(search(s, id, " #12 ", -1, &first), 1);
+	ASSERT_EQ(first, 12);
+	/* A wallet, a transaction hash: whole. */
+	ASSERT_EQ(search(s, id, W(3), -1, &first), 1);
+	ASSERT_EQ(first, 7);
+	ASSERT_EQ(search(s, id, W(4), -1, &first), 1);
+	ASSERT_EQ(first, 9);
+	ASSERT_EQ(search(s, id, tx, -1, &first), 1);
+	ASSERT_EQ(first, 7);
+	ASSERT_EQ(search(s, id, "ab34", -1, NULL), 0);
+	/* With a status. */
+	ASSERT_EQ(search(s, id, "Lab Rat", CS_NFT_SOLD, &first), 1);
+	ASSERT_EQ(first, 7);
+	ASSERT_EQ(search(s, id, "Lab Rat", -1, NULL), 12);
+	/* LIKE's wildcards match themselves only. */
+	ASSERT_EQ(search(s, id, "%", -1, NULL), 0);
+	ASSERT_EQ(search(s, id, "_", -1, NULL), 0);
+	ASSERT_EQ(search(s, id, "Lab%Rat", -1, NULL), 0);
+	/* Never another campaign's. */
+	ASSERT_EQ(search(s, other, uid7, -1, NULL), 0);
+	/* Paging as a listing: after and limit. */
+	memset(&acc, 0, sizeof(acc));
+	q.campaign_id = id;
+	q.search = "lab";
+	q.after_number = 4;
+	q.limit = 3;
+	ASSERT_OK(cs_store_nft_list(s, &q, nft_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 3);
+	ASSERT_EQ(acc.numbers[0], 5);
+	ASSERT_EQ(acc.numbers[2], 7);
+	/* Empty or too long: refused. */
+	q.search = "  ";
+	ASSERT_ERR(CS_EINVAL, cs_store_nft_list(s, &q, nft_cb, &acc, TERR));
+	free(uid7);
+	free(uid9);
 	cs_store_free(s);
 }
 

@@ -82,6 +82,7 @@ enum stmt_id {
 	N_GET_MANY_LOCK,
 	N_LIST_ALL,
 	N_LIST_STATUS,
+	N_SEARCH,
 	N_COUNTS,
 	N_MAX,
 	N_UPDATE,
@@ -370,6 +371,9 @@ int cs_pg__nft_get(struct cs_store_conn *c, int64_t id, const char *uid,
     struct cs_nft *out, struct cs_arena *arena, struct cs_error *err);
 int cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
     cs_nft_cb cb, void *payload, struct cs_error *err);
+int cs_pg__nft_search(struct cs_store_conn *c, const struct cs_nft_query *q,
+    const struct cs_search_terms *t, cs_nft_cb cb, void *payload,
+    struct cs_error *err);
 int cs_pg__nft_counts(struct cs_store_conn *c, int64_t campaign_id,
     struct cs_counts *out, struct cs_error *err);
 int cs_pg__nft_max_number(struct cs_store_conn *c, int64_t campaign_id,

@@ -215,6 +215,33 @@ cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
 	}
 }
 
+/* A search's rows come in one query: the API and the page ask for a page
+ * of at most CS_API_PAGE_MAX; `inventory list --search` for all of them,
+ * which a search keeps few. */
+int
+cs_pg__nft_search(struct cs_store_conn *c, const struct cs_nft_query *q,
+    const struct cs_search_terms *t, cs_nft_cb cb, void *payload,
+    struct cs_error *err)
+{
+	struct params p = {0};
+	int rows = 0;
+
+	p_int(&p, q->campaign_id);
+	p_int(&p, q->after_number);
+	if (q->limit > 0)
+		p_int(&p, q->limit);
+	else
+		p_null(&p); /* LIMIT NULL: no limit */
+	p_text(&p, q->status >= 0
+	               ? cs_nft_status_name((enum cs_nft_status)q->status)
+	               : "");
+	p_text(&p, t->uid_prefix);
+	p_text(&p, t->name_like);
+	p_int(&p, t->number);
+	p_text(&p, t->exact);
+	return walk_nfts(c, N_SEARCH, &p, cb, payload, &rows, NULL, err);
+}
+
 int
 cs_pg__nft_counts(struct cs_store_conn *c, int64_t campaign_id,
     struct cs_counts *out, struct cs_error *err)

@@ -186,6 +186,15 @@ const struct stmt_def cs_pg__stmts[S_COUNT] = {
                        "WHERE campaign_id = $1 AND status = $4 "
                        "AND nft_number > $2 ORDER BY nft_number LIMIT $3",
         "iiit"},
+    /* $4 status or '', $5 uid prefix, $6 name pattern, $7 number or -1,
+     * $8 wallet or tx hash. */
+    [N_SEARCH] = {"SELECT " NFT_COLS " FROM nfts WHERE campaign_id = $1 "
+                  "AND nft_number > $2 AND ($4 = '' OR status = $4) "
+                  "AND (nft_uid LIKE $5 ESCAPE '\\' "
+                  "OR name ILIKE $6 ESCAPE '\\' OR nft_number = $7 "
+                  "OR reserved_by = $8 OR sold_to = $8 OR claimed_by = $8 "
+                  "OR tx_hash = $8) ORDER BY nft_number LIMIT $3",
+        "iiitttit"},
     [N_COUNTS] = {"SELECT status, COUNT(*) FROM nfts "
                   "WHERE campaign_id = $1 GROUP BY status",
         "i"},

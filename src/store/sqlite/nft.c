@@ -159,6 +159,30 @@ cs_sqlite__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
 }
 
 int
+cs_sqlite__nft_search(struct cs_store_conn *c, const struct cs_nft_query *q,
+    const struct cs_search_terms *t, cs_nft_cb cb, void *payload,
+    struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	error = cs_sqlite__stmt(c, N_SEARCH, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, q->campaign_id);
+	sqlite3_bind_int64(st, 2, q->after_number);
+	sqlite3_bind_int64(st, 3, q->limit > 0 ? q->limit : -1);
+	bind_text(st, 4,
+	    q->status >= 0 ? cs_nft_status_name((enum cs_nft_status)q->status)
+	                   : "");
+	bind_text(st, 5, t->uid_prefix);
+	bind_text(st, 6, t->name_like);
+	sqlite3_bind_int64(st, 7, t->number);
+	bind_text(st, 8, t->exact);
+	return walk_nfts(c, st, cb, payload, err);
+}
+
+int
 cs_sqlite__nft_counts(struct cs_store_conn *c, int64_t campaign_id,
     struct cs_counts *out, struct cs_error *err)
 {

@@ -103,6 +103,14 @@ const char *const cs_sqlite__sql[S_COUNT] = {
     [N_LIST_STATUS] = "SELECT " NFT_COLS " FROM nfts "
                       "WHERE campaign_id = ?1 AND status = ?4 "
                       "AND nft_number > ?2 ORDER BY nft_number LIMIT ?3",
+    /* ?4 status or '', ?5 uid prefix, ?6 name pattern (LIKE is
+     * case-blind for ASCII), ?7 number or -1, ?8 wallet or tx hash. */
+    [N_SEARCH] = "SELECT " NFT_COLS " FROM nfts WHERE campaign_id = ?1 "
+                 "AND nft_number > ?2 AND (?4 = '' OR status = ?4) "
+                 "AND (nft_uid LIKE ?5 ESCAPE '\\' "
+                 "OR name LIKE ?6 ESCAPE '\\' OR nft_number = ?7 "
+                 "OR reserved_by = ?8 OR sold_to = ?8 OR claimed_by = ?8 "
+                 "OR tx_hash = ?8) ORDER BY nft_number LIMIT ?3",
     [N_COUNTS] = "SELECT status, COUNT(*) FROM nfts WHERE campaign_id = ?1 "
                  "GROUP BY status",
     [N_MAX] = "SELECT COALESCE(MAX(nft_number), 0) FROM nfts "
