@@ -49,8 +49,12 @@ export function renderInventoryPanel(panel, c, params, ctx) {
   const inv = {
     status: ["available", "reserved", "sold"].includes(params.get("status")) ? params.get("status") : "",
     limit: PAGE_SIZES.includes(Number(params.get("limit"))) ? Number(params.get("limit")) : PAGE_SIZES[0],
+    q: (params.get("q") || "").slice(0, 120),
     afters: [0], // the "after" of each page seen, to go back
   };
+  const searchId = uniqueId("inv-search");
+  const searchBox = h("input", {id: searchId, name: "q", type: "search", value: inv.q, maxlength: "120",
+    placeholder: "UID, name, #number, wallet or tx hash", autocomplete: "off"});
   const statusId = uniqueId("inv-status");
   const limitId = uniqueId("inv-limit");
   const statusSelect = h("select", {id: statusId, name: "status"},
@@ -73,6 +77,7 @@ export function renderInventoryPanel(panel, c, params, ctx) {
     const q = new URLSearchParams();
     if (inv.status) q.set("status", inv.status);
     if (inv.limit !== PAGE_SIZES[0]) q.set("limit", inv.limit);
+    if (inv.q) q.set("q", inv.q);
     const qs = q.toString();
     history.replaceState(null, "", `${ctx.path}${qs ? `?${qs}` : ""}`);
   };
@@ -80,6 +85,7 @@ export function renderInventoryPanel(panel, c, params, ctx) {
     const after = inv.afters[inv.afters.length - 1];
     const q = new URLSearchParams({limit: String(inv.limit)});
     if (inv.status) q.set("status", inv.status);
+    if (inv.q) q.set("q", inv.q);
     if (after) q.set("after", String(after));
     prev.disabled = true;
     next.disabled = true;
@@ -88,6 +94,7 @@ export function renderInventoryPanel(panel, c, params, ctx) {
       const pageNo = inv.afters.length;
       summary.textContent = `${fmtNumber(k.total)} NFTs: ${fmtNumber(k.available)} available, ` +
         `${fmtNumber(k.reserved)} reserved, ${fmtNumber(k.sold)} sold. ` +
+        (inv.q ? `Matching “${inv.q}”. ` : "") +
         (page.items.length ? `Showing ${inv.status || "all"}, page ${pageNo}: ` +
           `#${page.items[0].nftNumber}–#${page.items[page.items.length - 1].nftNumber}.` :
           `No ${inv.status || ""} NFTs${pageNo > 1 ? " on this page" : ""}.`);
@@ -95,7 +102,10 @@ export function renderInventoryPanel(panel, c, params, ctx) {
       next.disabled = page.nextAfter === null;
       next.dataset.after = page.nextAfter ?? "";
       pageInfo.textContent = `Page ${pageNo}`;
-      if (!page.items.length) return h("p", {class: "empty"}, inv.status ? `No ${inv.status} NFTs.` : "No NFTs yet: import them from NMKR or a CSV file.");
+      if (!page.items.length) {
+        return h("p", {class: "empty"}, inv.q ? `No ${inv.status || ""} NFT matches “${inv.q}”.` :
+          inv.status ? `No ${inv.status} NFTs.` : "No NFTs yet: import them from NMKR or a CSV file.");
+      }
       return scrollTable(`${c.name} NFTs${inv.status ? ` (${inv.status})` : ""}, page ${pageNo}`,
         ["#", "Name", "Status", "Reserved by", "Time left", "Buyer", "Sold at", "Last change", "UID", "Pay"],
         page.items.map(nftRow), {class: "inventory"});
@@ -106,6 +116,16 @@ export function renderInventoryPanel(panel, c, params, ctx) {
     inv.afters = [0];
     keepInUrl();
     load();
+  });
+  let searchTimer = null;
+  searchBox.addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      inv.q = searchBox.value.trim();
+      inv.afters = [0];
+      keepInUrl();
+      load();
+    }, 250);
   });
   limitSelect.addEventListener("change", () => {
     inv.limit = Number(limitSelect.value);
@@ -118,6 +138,7 @@ export function renderInventoryPanel(panel, c, params, ctx) {
     h("div", {class: "panel-head"}, h("h2", {id: "inventory-title", tabindex: "-1"}, "Inventory"),
       h("div", {class: "actions"}, button("Refresh", (ev) => withButton(ev.currentTarget, load)))),
     h("div", {class: "filters"},
+      h("div", {class: "field"}, h("label", {for: searchId}, "Search"), searchBox),
       h("div", {class: "field"}, h("label", {for: statusId}, "Status"), statusSelect),
       h("div", {class: "field"}, h("label", {for: limitId}, "Per page"), limitSelect)),
     summary,

@@ -532,6 +532,16 @@ async function main() {
   check(await page.$eval(".pager-next", (b) => b.disabled), "no page after the last");
   await clickButton(page, ".pager", "Previous page");
   await waitText(page, "table.inventory caption", "page 2");
+  // Search: a number, then the buyer set by hand on #8 (a whole wallet).
+  await page.type(".panel input[name=q]", "#11");
+  await page.waitForFunction(() => document.querySelectorAll("table.inventory tbody tr").length === 1);
+  eq(await page.$eval("table.inventory tbody tr", (r) => r.dataset.number), "11", "a search by number finds #11");
+  check(page.url().includes("q=%2311"), `the search is kept in the address (${page.url()})`);
+  await page.$eval(".panel input[name=q]", (el) => { el.value = ""; });
+  await page.type(".panel input[name=q]", "nothing-matches-this");
+  await waitText(page, ".inventory-table", "No NFT matches");
+  await page.$eval(".panel input[name=q]", (el) => { el.value = ""; el.dispatchEvent(new Event("input")); });
+  await page.waitForFunction(() => document.querySelectorAll("table.inventory tbody tr").length === 25);
   await assertLabelled(page, "inventory");
   log("inventory seen");
 
