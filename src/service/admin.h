@@ -87,4 +87,19 @@ CS_NODISCARD int cs_admin_review_resolve(struct cs_store *store, cs_actor who,
     int64_t id, const char *resolution, int status, int64_t now,
     struct cs_error *err);
 
+/**
+ * Resolve every open item of a campaign (of one kind, or of every kind
+ * when kind is NULL) the same way, in one transaction with a history row
+ * for each NFT it changes: all of them or none. apply_remote writes each
+ * item's NMKR state unless status >= 0; one with no local status refuses
+ * the whole (CS_EINVAL). expected >= 0 is the count the operator
+ * confirmed: another count refuses (CS_ECONFLICT), nothing resolved.
+ *
+ * @param count how many were resolved (0 when none was open)
+ */
+CS_NODISCARD int cs_admin_review_resolve_all(struct cs_store *store,
+    cs_actor who, int64_t campaign_id, const char *kind, const char *resolution,
+    int status, int64_t expected, int64_t now, size_t *count,
+    struct cs_error *err);
+
 #endif

@@ -376,6 +376,22 @@ CS_NODISCARD int cs_store_review_get(struct cs_store *store, int64_t id,
  * "apply_remote". apply_remote changes the NFT to remote_status as source
  * admin, in the same transaction. @return CS_ECONFLICT if already resolved
  */
+/* One item of a bulk resolution. */
+struct cs_review_resolution {
+	int64_t id;
+	const char *resolution;
+	enum cs_nft_status remote_status; /* for apply_remote */
+};
+
+/**
+ * Resolve every item as cs_store_review_resolve() does one, in one
+ * transaction: all of them or, on the first refusal (one already
+ * resolved, one whose NFT refuses the change), none.
+ */
+CS_NODISCARD int cs_store_review_resolve_many(struct cs_store *store,
+    const struct cs_review_resolution *items, size_t n, int64_t now,
+    struct cs_error *err);
+
 CS_NODISCARD int cs_store_review_resolve(struct cs_store *store, int64_t id,
     const char *resolution, enum cs_nft_status remote_status, int64_t now,
     struct cs_error *err);

@@ -446,16 +446,15 @@ cs_store_review_get(struct cs_store *store, int64_t id,
 }
 
 struct resolve_args {
-	int64_t id;
-	const char *resolution;
-	enum cs_nft_status remote_status;
+	const struct cs_review_resolution *items;
+	size_t n;
 	int64_t now;
 };
 
 static int
-resolve_tx(struct tx *tx, void *payload, struct cs_error *err)
+resolve_one(struct tx *tx, const struct cs_review_resolution *a, int64_t now,
+    struct cs_error *err)
 {
-	struct resolve_args *a = payload;
 	struct cs_review_item r;
 	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
 	enum cs_apply_result res;
@@ -472,14 +471,14 @@ resolve_tx(struct tx *tx, void *payload, struct cs_error *err)
 		goto out;
 	}
 	error = tx->s->ops->review_close(
-	    tx->s->conn, a->id, a->resolution, a->now, err);
+	    tx->s->conn, a->id, a->resolution, now, err);
 	if (error < 0 || strcmp(a->resolution, "apply_remote") != 0)
 		goto out;
 	ch.nft_id = r.nft_id;
 	ch.new_status = a->remote_status;
 	ch.source = CS_SOURCE_ADMIN;
 	ch.detail = "review resolved: apply remote state";
-	res = cs_store__apply_change(tx, &ch, a->now, NULL, err, &rc);
+	res = cs_store__apply_change(tx, &ch, now, NULL, err, &rc);
 	if (res != CS_APPLY_OK && res != CS_APPLY_NOOP)
 		error = rc < 0 ? rc : CS_ERROR;
 out:
@@ -487,17 +486,45 @@ out:
 	return error;
 }
 
+static int
+resolve_tx(struct tx *tx, void *payload, struct cs_error *err)
+{
+	struct resolve_args *a = payload;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < a->n && error == 0; i++)
+		error = resolve_one(tx, &a->items[i], a->now, err);
+	return error;
+}
+
+int
+cs_store_review_resolve_many(struct cs_store *store,
+    const struct cs_review_resolution *items, size_t n, int64_t now,
+    struct cs_error *err)
+{
+	struct resolve_args a = {items, n, now};
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!cs_str_eq(items[i].resolution, "keep_local") &&
+		    !cs_str_eq(items[i].resolution, "apply_remote") &&
+		    !cs_str_eq(items[i].resolution, "dismissed"))
+			return cs_error_set(err, CS_EINVAL,
+			    "resolution must be keep_local, apply_remote or "
+			    "dismissed");
+	}
+	if (n == 0)
+		return 0;
+	return cs_store__run_tx(store, true, now, resolve_tx, &a, err);
+}
+
 int
 cs_store_review_resolve(struct cs_store *store, int64_t id,
     const char *resolution, enum cs_nft_status remote_status, int64_t now,
     struct cs_error *err)
 {
-	struct resolve_args a = {id, resolution, remote_status, now};
+	struct cs_review_resolution one = {id, resolution, remote_status};
 
-	if (!cs_str_eq(resolution, "keep_local") &&
-	    !cs_str_eq(resolution, "apply_remote") &&
-	    !cs_str_eq(resolution, "dismissed"))
-		return cs_error_set(err, CS_EINVAL,
-		    "resolution must be keep_local, apply_remote or dismissed");
-	return cs_store__run_tx(store, true, now, resolve_tx, &a, err);
+	return cs_store_review_resolve_many(store, &one, 1, now, err);
 }

@@ -167,3 +167,139 @@ CS_TEST(admin__nmkr_states_with_a_local_status)
 			ASSERT_EQ(got, cases[i].want);
 	}
 }
+
+struct open_acc {
+	size_t n;
+	int64_t ids[8];
+	char states[8][16];
+};
+
+static int
+open_cb(const struct cs_review_item *it, void *payload)
+{
+	struct open_acc *a = payload;
+
+	if (a->n < 8) {
+		a->ids[a->n] = it->id;
+		snprintf(a->states[a->n], sizeof(a->states[0]), "%s",
+		    it->remote_state);
+	}
+	a->n++;
+	return 0;
+}
+
+static struct open_acc
+open_items(struct cs_store *store, int64_t id)
+{
+	struct open_acc a;
+
+	memset(&a, 0, sizeof(a));
+	ASSERT_OK(cs_store_review_list(store, id, true, open_cb, &a, TERR));
+	return a;
+}
+
+/*
+ * The review queue at scale (issue 14): every open item of a kind
+ * resolved at once, in one transaction, all or none; the count the
+ * operator confirmed must still hold.
+ */
+CS_TEST(admin__review_resolve_all_or_none)
+{
+	static const char *const remote[] = {"free", "free", "blocked"};
+	struct cs_review_new rv[3];
+	struct cs_sync_apply ap;
+	struct cs_review_resolution two[2];
+	struct cs_store *store;
+	struct open_acc open;
+	struct cs_nft n;
+	size_t i, count = 99;
+	int64_t now = cs_now_ms(), id;
+	char uid[64];
+
+	capture();
+	ASSERT_OK(cs_store_open(&store, "sqlite::memory:", TERR));
+	id = campaign_with_nfts(store, 3);
+	memset(rv, 0, sizeof(rv));
+	for (i = 0; i < 3; i++) {
+		struct cs_admin_status s = CS_ADMIN_STATUS_INIT;
+
+		snprintf(uid, sizeof(uid), "00000000-0000-4000-8000-%012u",
+		    (unsigned)(i + 1));
+		s.nft_uid = uid;
+		s.status = CS_NFT_SOLD;
+		ASSERT_OK(
+		    cs_admin_nft_set_status(store, "cli", &s, now, &n, TERR));
+		rv[i].nft_id = n.id;
+		rv[i].kind = "sold_downgrade";
+		rv[i].local_status = CS_NFT_SOLD;
+		rv[i].remote_state = remote[i];
+		cs_nft_dispose(&n);
+	}
+	memset(&ap, 0, sizeof(ap));
+	ap.log.sync_type = CS_SYNC_MANUAL;
+	ap.log.nmkr_project_uid =
+	    CS_UNCONST("9e2d000a-ed53-4db4-819b-25cdab41fd47");
+	ap.log.campaign_id = id;
+	ap.reviews = rv;
+	ap.nreviews = 3;
+	ap.campaign_id = id;
+	ASSERT_OK(cs_store_sync_apply(store, &ap, now, TERR));
+	open = open_items(store, id);
+	ASSERT_EQ(open.n, 3);
+
+	/* "blocked" has no local status: the whole is refused. */
+	ASSERT_ERR(
+	    CS_EINVAL, cs_admin_review_resolve_all(store, "cli", id, NULL,
+	                   "apply_remote", -1, -1, now, &count, TERR));
+	ASSERT_STR_CONTAINS(cs_error_msg(TERR), "blocked");
+	ASSERT_EQ(count, 0);
+	ASSERT_EQ(open_items(store, id).n, 3);
+	/* Another kind: nothing matches, nothing done. */
+	ASSERT_OK(cs_admin_review_resolve_all(store, "cli", id, "other_kind",
+	    "dismissed", -1, -1, now, &count, TERR));
+	ASSERT_EQ(count, 0);
+	/* The operator confirmed 2, 3 match: refused. */
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_admin_review_resolve_all(store, "cli", id, "sold_downgrade",
+	        "keep_local", -1, 2, now, &count, TERR));
+	ASSERT_EQ(open_items(store, id).n, 3);
+
+	/* In the store: one already resolved in the batch undoes the rest. */
+	ASSERT_OK(cs_admin_review_resolve(
+	    store, "cli", open.ids[2], "keep_local", -1, now, TERR));
+	two[0] = (struct cs_review_resolution){
+	    open.ids[0], "apply_remote", CS_NFT_AVAILABLE};
+	two[1] = (struct cs_review_resolution){
+	    open.ids[2], "dismissed", CS_NFT_AVAILABLE};
+	ASSERT_ERR(CS_ECONFLICT,
+	    cs_store_review_resolve_many(store, two, 2, now, TERR));
+	ASSERT_EQ(open_items(store, id).n, 2);
+	ASSERT_OK(cs_store_nft_get(
+	    store, "00000000-0000-4000-8000-000000000001", &n, TERR));
+	ASSERT_EQ(n.status, CS_NFT_SOLD); /* the first was rolled back */
+	cs_nft_dispose(&n);
+
+	/* The two left, as confirmed: both to NMKR's "free". */
+	ASSERT_OK(cs_admin_review_resolve_all(store, "api 10.0.0.7", id,
+	    "sold_downgrade", "apply_remote", -1, 2, now, &count, TERR));
+	ASSERT_EQ(count, 2);
+	ASSERT_EQ(open_items(store, id).n, 0);
+	for (i = 1; i <= 2; i++) {
+		snprintf(uid, sizeof(uid), "00000000-0000-4000-8000-%012u",
+		    (unsigned)i);
+		ASSERT_OK(cs_store_nft_get(store, uid, &n, TERR));
+		ASSERT_EQ(n.status, CS_NFT_AVAILABLE);
+		ASSERT_EQ(n.last_modified_by, CS_SOURCE_ADMIN);
+		cs_nft_dispose(&n);
+	}
+	{
+		char *log = logged();
+
+		ASSERT_STR_CONTAINS(log, "api 10.0.0.7: campaign 1: 2 review "
+		                         "items of kind sold_downgrade "
+		                         "resolved: apply_remote");
+		free(log);
+	}
+	cs_store_free(store);
+	release();
+}
