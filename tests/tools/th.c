@@ -203,6 +203,11 @@ open_answers(const char *file, int line)
 	const char *to = getenv("CS_FAKE_ANSWERS");
 	char *own = NULL, *dir = NULL, *slash;
 
+	if (to != NULL && strcmp(to, "-") == 0)
+		cs_test_fail(file, line,
+		    "this test is not in the fixture fake_answers, so no one "
+		    "would validate its answers: call TH_CHECK_SPEC in the "
+		    "body of its CS_TEST (tests/tools/CMakeLists.txt)");
 	if (to == NULL || *to == '\0') {
 		own = cs_test_path("answers.jsonl");
 		to = own;

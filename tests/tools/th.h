@@ -77,7 +77,8 @@ void th_assert_keys(const cJSON *obj, const char *const *keys);
  * (TH_SPEC_NMKR, TH_SPEC_BF) by the CTest test tools.openapi.answers once
  * the test has run: validate-fakes.mjs says what it checks. One JSON line
  * in CS_FAKE_ANSWERS, else in answers.jsonl in the test's directory; fails
- * the test if it cannot be written.
+ * the test if it cannot be written. Call it in the body of the CS_TEST:
+ * that is how tests/tools/CMakeLists.txt knows the test records answers.
  *
  * @param flags TH_ALLOW_EXTRA or 0
  */
