@@ -133,29 +133,24 @@ function validatorsOf(name, extra) {
   return v;
 }
 
-// Follow a local $ref ("#/components/responses/NotFound") in doc.
-function follow(doc, node) {
-  for (let hops = 0; node && typeof node.$ref === "string" && hops < 32; hops++) {
-    let at = doc;
-    for (const t of node.$ref.replace(/^#\/?/, "").split("/").filter(Boolean))
-      at = at?.[t.replace(/~1/g, "/").replace(/~0/g, "~")];
-    node = at;
-  }
-  return node;
+// What a local $ref ("#/components/responses/NotFound") points at in doc.
+function resolve(doc, ref) {
+  let at = doc;
+  for (const t of ref.replace(/^#\/?/, "").split("/").filter(Boolean))
+    at = at?.[t.replace(/~1/g, "/").replace(/~0/g, "~")];
+  return at;
 }
 
 // The pointer to the schema of the response to method on tpl with status
 // (see the top), or null when the document does not describe it.
 function responseSchema(doc, method, tpl, status) {
-  const ref = doc.paths?.[tpl]?.[method.toLowerCase()]?.responses?.[String(status)];
-  if (!ref) return null;
+  let resp = doc.paths?.[tpl]?.[method.toLowerCase()]?.responses?.[String(status)];
   let at = pointer("paths", tpl, method.toLowerCase(), "responses", String(status));
-  let resp = ref;
-  // The pointer of the response it refers to, if any (one hop, as
-  // components/responses do not refer further in these documents).
-  if (typeof ref.$ref === "string") {
-    at = ref.$ref;
-    resp = follow(doc, ref);
+  // A response may be a $ref to #/components/responses/: the schema's
+  // pointer is then under the response it refers to.
+  for (let hops = 0; typeof resp?.$ref === "string" && hops < 32; hops++) {
+    at = resp.$ref;
+    resp = resolve(doc, resp.$ref);
   }
   const content = resp?.content;
   if (!content || Object.keys(content).length === 0) return null;
