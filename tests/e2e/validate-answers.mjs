@@ -16,19 +16,10 @@
 // names, and another body must have a media type the response names. Exit 0 when every answer holds, 1 otherwise, and 1
 // with the reason when the npm packages are not installed or nothing was
 // recorded.
-import { readFileSync, readdirSync } from "node:fs";
-import { join, basename } from "node:path";
+import { readFileSync } from "node:fs";
+import { loadPackages, pointer, where, checkRecords } from "./openapi-ajv.mjs";
 
-let Ajv, addFormats, yaml;
-try {
-  Ajv = (await import("ajv")).default;
-  addFormats = (await import("ajv-formats")).default;
-  yaml = (await import("js-yaml")).default;
-} catch (e) {
-  console.error(`cannot run: ajv, ajv-formats and js-yaml are not installed in tests/e2e/node_modules ` +
-    `(run scripts/bootstrap test, or: cd tests/e2e && PUPPETEER_SKIP_DOWNLOAD=1 npm ci): ${e.message}`);
-  process.exit(1);
-}
+const { Ajv, addFormats, yaml } = await loadPackages();
 
 const [docFile, dir] = process.argv.slice(2);
 if (!docFile || !dir) {
@@ -49,8 +40,6 @@ const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
 addFormats(ajv);
 ajv.addSchema(doc, "openapi");
 
-const pointer = (...tokens) =>
-  "#/" + tokens.map((t) => String(t).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 const compiled = new Map();
 function validator(ptr) {
   let v = compiled.get(ptr);
@@ -136,12 +125,6 @@ function unknownMembers(schema, value, where, out) {
   }
 }
 
-// ajv's "/items/0/uid" as "$.items[0].uid", as the member check says it.
-const where = (instancePath) =>
-  "$" + instancePath.split("/").slice(1)
-    .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((t) => (/^\d+$/.test(t) ? `[${t}]` : `.${t}`)).join("");
-
 // Problems of value against the schema at ptr (ajv's messages, then the
 // members the document does not name).
 function schemaProblems(ptr, value) {
@@ -203,38 +186,14 @@ function checkRecord(r) {
 
 // ---- All of them ----------------------------------------------------------
 
-let files;
-try {
-  files = readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort();
-} catch (e) {
-  files = [];
-}
-let answers = 0, bad = 0;
-for (const f of files) {
-  const test = basename(f, ".jsonl");
-  const lines = readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean);
-  for (const line of lines) {
-    let r, problems;
-    try {
-      r = JSON.parse(line);
-      problems = checkRecord(r);
-    } catch (e) {
-      problems = [`cannot check: ${e.message}`];
-    }
-    answers++;
-    if (problems.length === 0) continue;
-    bad++;
-    const what = r?.schema !== undefined
-      ? `${r.what} (#/components/schemas/${r.schema})`
-      : `${r?.method} ${r?.path} -> ${r?.status}`;
-    const body = r?.body && r.body.length > 2000 ? r.body.slice(0, 2000) + "..." : r?.body;
-    console.error(`${test} (${r?.at}): ${what}: ${problems.join("; ")}\n  ${body ?? ""}`);
-  }
-}
+const { answers, bad, files } = checkRecords(dir, checkRecord, (r) =>
+  r?.schema !== undefined
+    ? `${r.what} (#/components/schemas/${r.schema})`
+    : `${r?.method} ${r?.path} -> ${r?.status}`);
 if (answers === 0) {
   console.error(`${dir}: no answers recorded: the integration.http_api tests write them, run them with it (ctest -R "http_api|api.openapi")`);
   process.exit(1);
 }
-console.log(`${answers} answers from ${files.length} tests against ${docFile} (openapi ${doc.openapi}): ` +
+console.log(`${answers} answers from ${files} tests against ${docFile} (openapi ${doc.openapi}): ` +
   `${bad === 0 ? "all hold" : `${bad} do not`}`);
 process.exit(bad === 0 ? 0 : 1);

@@ -87,7 +87,7 @@ CS_TEST(asset__schema_and_fields)
 	    "#1\",\"image\":\"ipfs://Qm\"}}");
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s", ASSET);
 	ASSERT_EQ(r.status, 200);
-	th_assert_schema(th_spec_bf(), "GET", "/assets/{asset}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/assets/{asset}", &r, 0);
 	doc = th_json(&r);
 	th_assert_keys(doc, asset_keys);
 	ASSERT_STR_EQ(th_str(doc, "asset"), ASSET);
@@ -119,7 +119,7 @@ CS_TEST(asset__never_minted_404)
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s", ASSET);
 	assert_bf_error(&r, 404, "Not Found",
 	    "The requested component has not been found.");
-	th_assert_schema(th_spec_bf(), "GET", "/assets/{asset}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/assets/{asset}", &r, 0);
 	th_resp_free(&r);
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s/addresses", ASSET);
 	ASSERT_EQ(r.status, 404);
@@ -135,7 +135,7 @@ CS_TEST(auth__403)
 	th_start_bf(&p, NULL);
 	bf_get(&r, &p, NULL, "/api/v0/assets/%s", ASSET);
 	assert_bf_error(&r, 403, "Forbidden", "Invalid project token.");
-	th_assert_schema(th_spec_bf(), "GET", "/assets/{asset}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/assets/{asset}", &r, 0);
 	th_resp_free(&r);
 	bf_get(&r, &p, "mainnetWrong", "/api/v0/assets/%s", ASSET);
 	assert_bf_error(&r, 403, "Forbidden", "Invalid project token.");
@@ -163,8 +163,8 @@ CS_TEST(addresses__schema_and_paging)
 		    "/api/v0/assets/%s/addresses?count=2&page=%d", POLICY,
 		    page);
 		ASSERT_EQ(r.status, 200);
-		th_assert_schema(
-		    th_spec_bf(), "GET", "/assets/{asset}/addresses", &r, 0);
+		TH_CHECK_SPEC(
+		    TH_SPEC_BF, "GET", "/assets/{asset}/addresses", &r, 0);
 		doc = th_json(&r);
 		ASSERT_EQ(cJSON_GetArraySize(doc), want[page - 1]);
 		if (page == 1)
@@ -209,8 +209,8 @@ CS_TEST(addresses__bad_paging_400)
 		    ASSET, queries[i]);
 		assert_bf_error(&r, 400, "Bad Request",
 		    "Backend did not understand your request.");
-		th_assert_schema(
-		    th_spec_bf(), "GET", "/assets/{asset}/addresses", &r, 0);
+		TH_CHECK_SPEC(
+		    TH_SPEC_BF, "GET", "/assets/{asset}/addresses", &r, 0);
 		th_resp_free(&r);
 	}
 	cs_fakeproc_stop(&p);
@@ -246,7 +246,7 @@ CS_TEST(control__mint_move_burn)
 	cJSON_Delete(doc);
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s", ASSET);
 	ASSERT_EQ(r.status, 200);
-	th_assert_schema(th_spec_bf(), "GET", "/assets/{asset}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/assets/{asset}", &r, 0);
 	doc = th_json(&r);
 	ASSERT_STR_EQ(th_str(doc, "quantity"), "0");
 	ASSERT_EQ(th_num(doc, "mint_or_burn_count"), 2);
@@ -278,7 +278,7 @@ CS_TEST(txs__mint_tx)
 	         "d8477\"}");
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/txs/%s", tx);
 	ASSERT_EQ(r.status, 200);
-	th_assert_schema(th_spec_bf(), "GET", "/txs/{hash}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/txs/{hash}", &r, 0);
 	doc = th_json(&r);
 	ASSERT_STR_EQ(th_str(doc, "hash"), tx);
 	ASSERT_EQ(th_num(doc, "asset_mint_or_burn_count"), 1);
@@ -308,7 +308,7 @@ CS_TEST(ratelimit__429_after_burst)
 	}
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s", ASSET);
 	assert_bf_error(&r, 429, "Project Over Limit", "Usage is over limit.");
-	th_assert_schema(th_spec_bf(), "GET", "/assets/{asset}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/assets/{asset}", &r, 0);
 	th_resp_free(&r);
 	/* 2 tokens/s: one comes back within 0.6 s. */
 	cs_sleep_ms(600);
@@ -368,7 +368,7 @@ CS_TEST(ban__418_after_flooding)
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s", ASSET);
 	assert_bf_error(&r, 418, "Requested Banned",
 	    "IP has been auto-banned for flooding.");
-	th_assert_schema(th_spec_bf(), "GET", "/assets/{asset}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/assets/{asset}", &r, 0);
 	th_resp_free(&r);
 	cs_sleep_ms(1100);
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/health");
@@ -401,7 +401,7 @@ CS_TEST(faults__status_and_truncate)
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s", ASSET);
 	assert_bf_error(&r, 500, "Internal Server Error",
 	    "An unexpected response was received from the backend.");
-	th_assert_schema(th_spec_bf(), "GET", "/assets/{asset}", &r, 0);
+	TH_CHECK_SPEC(TH_SPEC_BF, "GET", "/assets/{asset}", &r, 0);
 	th_resp_free(&r);
 	bf_get(&r, &p, TH_BF_PROJECT, "/api/v0/assets/%s/addresses", ASSET);
 	ASSERT_EQ(r.curl_code, CURLE_PARTIAL_FILE);

@@ -19,7 +19,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define NMKR_SPEC_FLAGS CS_OPENAPI_ALLOW_EXTRA
+#define NMKR_SPEC_FLAGS TH_ALLOW_EXTRA
 #define BEARER "Bearer " TH_KEY
 
 static const char *const nft_keys[] = {"id", "uid", "name", "displayname",
@@ -162,8 +162,7 @@ CS_TEST(getnfts__schema_and_fields)
 	start_small(&p);
 	get(&r, &p, BEARER, "/v2/GetNfts/%s/all/50/1", TH_PROJECT);
 	ASSERT_EQ(r.status, 200);
-	th_assert_schema(
-	    th_spec_nmkr(), "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
 	doc = th_json(&r);
 	ASSERT_TRUE(cJSON_IsArray(doc));
 	ASSERT_EQ(cJSON_GetArraySize(doc), 50);
@@ -317,8 +316,8 @@ CS_TEST(getnfts__bad_state)
 		get(&r, &p, BEARER, "/v2/GetNfts/%s/%s/10/1", TH_PROJECT,
 		    states[i]);
 		assert_api_error(&r, 406, 20, "State not known");
-		th_assert_schema(
-		    th_spec_nmkr(), "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
+		TH_CHECK_SPEC(
+		    TH_SPEC_NMKR, "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
 		th_resp_free(&r);
 	}
 	cs_fakeproc_stop(&p);
@@ -384,13 +383,11 @@ CS_TEST(getnfts__unknown_project_406_then_404)
 	th_start_nmkr(&p, cache_on);
 	get(&r, &p, BEARER, "/v2/GetNfts/%s/all/10/1", other);
 	assert_api_error(&r, 406, 50, "Projectuid not known");
-	th_assert_schema(
-	    th_spec_nmkr(), "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
 	th_resp_free(&r);
 	get(&r, &p, BEARER, "/v2/GetNfts/%s/all/10/1", other);
 	assert_api_error(&r, 404, 50, "Projectuid not known");
-	th_assert_schema(
-	    th_spec_nmkr(), "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
 	th_resp_free(&r);
 	/* Another page is another cache key: 406 again. */
 	get(&r, &p, BEARER, "/v2/GetNfts/%s/all/10/2", other);
@@ -409,13 +406,12 @@ CS_TEST(auth__missing_and_wrong_key)
 	start_small(&p);
 	get(&r, &p, NULL, "/v2/GetNfts/%s/all/10/1", TH_PROJECT);
 	assert_api_error(&r, 401, 1, "Apikey/Accesstoken is not valid");
-	th_assert_schema(
-	    th_spec_nmkr(), "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", GETNFTS_TPL, &r, NMKR_SPEC_FLAGS);
 	th_resp_free(&r);
 	get(&r, &p, "Bearer nope", "/v2/GetCounts/%s", TH_PROJECT);
 	assert_api_error(&r, 401, 1, "Apikey/Accesstoken is not correct");
-	th_assert_schema(th_spec_nmkr(), "GET", "/v2/GetCounts/{projectuid}",
-	    &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", "/v2/GetCounts/{projectuid}", &r,
+	    NMKR_SPEC_FLAGS);
 	th_resp_free(&r);
 	get(&r, &p, "Bearer ", "/v2/GetCounts/%s", TH_PROJECT);
 	assert_api_error(&r, 401, 1, "Apikey/Accesstoken is not valid");
@@ -464,8 +460,8 @@ CS_TEST(getcounts__schema_and_unknown_zeros)
 	start_small(&p);
 	get(&r, &p, BEARER, "/v2/GetCounts/%s", TH_PROJECT);
 	ASSERT_EQ(r.status, 200);
-	th_assert_schema(th_spec_nmkr(), "GET", "/v2/GetCounts/{projectuid}",
-	    &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", "/v2/GetCounts/{projectuid}", &r,
+	    NMKR_SPEC_FLAGS);
 	doc = th_json(&r);
 	th_assert_keys(doc, count_keys);
 	ASSERT_EQ(th_num(doc, "nftTotal"), 120);
@@ -501,8 +497,8 @@ CS_TEST(projectdetails__schema_and_404)
 	th_start_nmkr(&p, args);
 	get(&r, &p, BEARER, "/v2/GetProjectDetails/%s", TH_PROJECT);
 	ASSERT_EQ(r.status, 200);
-	th_assert_schema(th_spec_nmkr(), "GET",
-	    "/v2/GetProjectDetails/{projectuid}", &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", "/v2/GetProjectDetails/{projectuid}",
+	    &r, NMKR_SPEC_FLAGS);
 	doc = th_json(&r);
 	th_assert_keys(doc, project_keys);
 	ASSERT_TRUE(
@@ -516,8 +512,8 @@ CS_TEST(projectdetails__schema_and_404)
 	get(&r, &p, BEARER, "/v2/GetProjectDetails/%s",
 	    "11111111-2222-4333-8444-555555555555");
 	assert_api_error(&r, 404, 404, "Project not found");
-	th_assert_schema(th_spec_nmkr(), "GET",
-	    "/v2/GetProjectDetails/{projectuid}", &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", "/v2/GetProjectDetails/{projectuid}",
+	    &r, NMKR_SPEC_FLAGS);
 	th_resp_free(&r);
 	cs_fakeproc_stop(&p);
 }
@@ -534,8 +530,8 @@ CS_TEST(nftdetails__schema_sold_reserved_404)
 	reserved = uid_in_state(&p, "reserved");
 	get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s", sold);
 	ASSERT_EQ(r.status, 200);
-	th_assert_schema(th_spec_nmkr(), "GET",
-	    "/v2/GetNftDetailsById/{nftuid}", &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", "/v2/GetNftDetailsById/{nftuid}", &r,
+	    NMKR_SPEC_FLAGS);
 	doc = th_json(&r);
 	th_assert_keys(doc, detail_keys);
 	ASSERT_STR_EQ(th_str(doc, "uid"), sold);
@@ -559,8 +555,8 @@ CS_TEST(nftdetails__schema_sold_reserved_404)
 	get(&r, &p, BEARER, "/v2/GetNftDetailsById/%s",
 	    "11111111-2222-4333-8444-555555555555");
 	assert_api_error(&r, 404, 404, "Nft not found");
-	th_assert_schema(th_spec_nmkr(), "GET",
-	    "/v2/GetNftDetailsById/{nftuid}", &r, NMKR_SPEC_FLAGS);
+	TH_CHECK_SPEC(TH_SPEC_NMKR, "GET", "/v2/GetNftDetailsById/{nftuid}", &r,
+	    NMKR_SPEC_FLAGS);
 	th_resp_free(&r);
 	free(sold);
 	free(reserved);

@@ -2,6 +2,7 @@
 /* Helpers for the tests of the fakes; see th.h. */
 #include "th.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -180,61 +182,81 @@ th_assert_keys(const cJSON *obj, const char *const *keys)
 		    __FILE__, __LINE__, "member \"%s\" is missing", keys[i]);
 }
 
-void
-th_assert_schema(const cJSON *spec, const char *method, const char *path_tpl,
-    const struct th_resp *r, unsigned flags)
-{
-	struct cs_error err = CS_ERROR_INIT;
+/* ---- The record of answers ---------------------------------------------
+ */
 
-	if (cs_openapi_check_response(spec, method, path_tpl, (int)r->status,
-	        r->body, r->len, flags, &err) != 0)
-		cs_test_fail(__FILE__, __LINE__,
-		    "%s %s %ld does not match the spec: %s\nbody: %.500s",
-		    method, path_tpl, r->status, cs_error_msg(&err), r->body);
-}
-
-static cJSON *
-load_spec(const char *name)
-{
-	struct cs_error err = CS_ERROR_INIT;
-	char *path = cs_xasprintf("%s/specs/%s", cs_test_fixtures(), name);
-	cJSON *doc = cs_openapi_load(path, &err);
-
-	free(path);
-	if (doc == NULL)
-		cs_test_fail(__FILE__, __LINE__, "%s", cs_error_msg(&err));
-	return doc;
-}
-
-static cJSON *spec_nmkr, *spec_bf;
+static FILE *answers; /* CS_FAKE_ANSWERS, see th.h */
 
 static void
-free_specs(void)
+close_answers(void)
 {
-	cJSON_Delete(spec_nmkr);
-	cJSON_Delete(spec_bf);
+	if (answers != NULL)
+		fclose(answers);
+	answers = NULL;
 }
 
-const cJSON *
-th_spec_nmkr(void)
+/* Open the file the answers are recorded to, emptied first. Each CS_TEST
+ * runs in a process of its own, so one file holds one test's answers. */
+static void
+open_answers(const char *file, int line)
 {
-	if (spec_nmkr == NULL) {
-		if (spec_bf == NULL)
-			atexit(free_specs);
-		spec_nmkr = load_spec("nmkr-studio-v2.openapi.json");
+	const char *to = getenv("CS_FAKE_ANSWERS");
+	char *own = NULL, *dir = NULL, *slash;
+
+	if (to != NULL && strcmp(to, "-") == 0)
+		cs_test_fail(file, line,
+		    "this test is not in the fixture fake_answers, so no one "
+		    "would validate its answers: call TH_CHECK_SPEC in the "
+		    "body of its CS_TEST (tests/tools/CMakeLists.txt)");
+	if (to == NULL || *to == '\0') {
+		own = cs_test_path("answers.jsonl");
+		to = own;
+	} else {
+		dir = cs_xstrdup(to);
+		slash = strrchr(dir, '/');
+		if (slash != NULL && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+				cs_test_fail(file, line, "mkdir %s: %s", dir,
+				    strerror(errno));
+		}
 	}
-	return spec_nmkr;
+	answers = fopen(to, "w");
+	if (answers == NULL)
+		cs_test_fail(file, line, "%s: %s", to, strerror(errno));
+	atexit(close_answers);
+	free(dir);
+	free(own);
 }
 
-const cJSON *
-th_spec_bf(void)
+void
+th_record_answer(const char *file, int line, const char *spec,
+    const char *method, const char *path_tpl, const struct th_resp *r,
+    unsigned flags)
 {
-	if (spec_bf == NULL) {
-		if (spec_nmkr == NULL)
-			atexit(free_specs);
-		spec_bf = load_spec("blockfrost.openapi.json");
-	}
-	return spec_bf;
+	cJSON *rec = cJSON_CreateObject();
+	char at[256], type[128];
+	char *text;
+
+	if (answers == NULL)
+		open_answers(file, line);
+	snprintf(at, sizeof(at), "%s:%d", file, line);
+	cJSON_AddStringToObject(rec, "at", at);
+	cJSON_AddStringToObject(rec, "spec", spec);
+	cJSON_AddStringToObject(rec, "method", method);
+	cJSON_AddStringToObject(rec, "path", path_tpl);
+	cJSON_AddNumberToObject(rec, "status", (double)r->status);
+	if (th_header(r, "Content-Type", type, sizeof(type)))
+		cJSON_AddStringToObject(rec, "type", type);
+	cJSON_AddNumberToObject(rec, "len", (double)r->len);
+	cJSON_AddStringToObject(rec, "body", r->body);
+	cJSON_AddBoolToObject(rec, "extra", (flags & TH_ALLOW_EXTRA) != 0);
+	text = cJSON_PrintUnformatted(rec);
+	if (text == NULL || fputs(text, answers) == EOF ||
+	    fputc('\n', answers) == EOF || fflush(answers) == EOF)
+		cs_test_fail(file, line, "cannot record an answer");
+	free(text);
+	cJSON_Delete(rec);
 }
 
 /* ---- Fakes ----------------------------------------------------------------
