@@ -122,6 +122,7 @@ void cs_cli_list_dispose(struct cs_cli_list *l);
 int cs_cmd_campaign(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_inventory(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_nft(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_review(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_logs(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_migrate(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_sync(struct cs_cli *cli, int argc, char **argv);
@@ -139,6 +140,7 @@ const struct cs_cmd *cs_cli_commands(size_t *n);
 const struct cs_cmd *cs_cmd_campaign_table(size_t *n);
 const struct cs_cmd *cs_cmd_inventory_table(size_t *n);
 const struct cs_cmd *cs_cmd_nft_table(size_t *n);
+const struct cs_cmd *cs_cmd_review_table(size_t *n);
 const struct cs_cmd *cs_cmd_webhook_table(size_t *n);
 
 /** The sub-commands of a group (campaign, inventory, nft, webhook), or

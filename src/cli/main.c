@@ -183,6 +183,8 @@ static const struct cs_cmd commands[] = {
         "optionally BLOCKFROST_API_URL."},
     {"nft", cs_cmd_nft, "nft <command> UID [...]", "one NFT: show, set-status",
         NULL},
+    {"review", cs_cmd_review, "review <command> ...",
+        "the review queue: list, resolve (one item, or all at once)", NULL},
     {"logs", cs_cmd_logs,
         "logs [--project P] [--campaign C] [--status S] [--type T] "
         "[--limit N] [--json]",

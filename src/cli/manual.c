@@ -26,6 +26,7 @@ static const struct {
     {"campaign", cs_cmd_campaign_table},
     {"inventory", cs_cmd_inventory_table},
     {"nft", cs_cmd_nft_table},
+    {"review", cs_cmd_review_table},
     {"webhook", cs_cmd_webhook_table},
 };
 

@@ -204,6 +204,7 @@ void cs_route_chain_coverage(struct cs_req *r);
 
 void cs_route_review_list(struct cs_req *r);
 void cs_route_review_resolve(struct cs_req *r);
+void cs_route_review_resolve_all(struct cs_req *r);
 
 void cs_route_reserve(struct cs_req *r);
 void cs_route_webhook_nmkr(struct cs_req *r);

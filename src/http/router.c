@@ -57,6 +57,8 @@ static const struct cs_route routes[] = {
     {"POST", "/api/campaigns/{}/verify", cs_route_verify, ADMIN},
     {"GET", "/api/campaigns/{}/chain", cs_route_chain_coverage, ADMIN},
     {"GET", "/api/campaigns/{}/review", cs_route_review_list, ADMIN},
+    {"POST", "/api/campaigns/{}/review/resolve", cs_route_review_resolve_all,
+        ADMIN},
     {"POST", "/api/review/{}/resolve", cs_route_review_resolve, ADMIN},
     {"GET", "/api/nfts/{}", cs_route_nft_get, ADMIN},
     {"POST", "/api/nfts/{}/status", cs_route_nft_status, ADMIN},

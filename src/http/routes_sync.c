@@ -502,10 +502,19 @@ cs_route_sync_log_get(struct cs_req *r)
 	cs_sync_log_dispose(&l);
 }
 
+struct review_acc {
+	cJSON *list;
+	const char *kind; /* NULL: every kind */
+};
+
 static int
 review_cb(const struct cs_review_item *item, void *payload)
 {
-	cJSON_AddItemToArray(payload, cs_json_review(item));
+	struct review_acc *acc = payload;
+
+	if (acc->kind == NULL ||
+	    (item->kind != NULL && strcmp(item->kind, acc->kind) == 0))
+		cJSON_AddItemToArray(acc->list, cs_json_review(item));
 	return 0;
 }
 
@@ -515,21 +524,76 @@ cs_route_review_list(struct cs_req *r)
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_store *store;
 	const char *open = cs_req_query(r, "open");
+	struct review_acc acc;
 	int64_t id;
-	cJSON *list;
 
 	if (!cs_req_id(r, 0, &id) || !campaign_known(r, id))
 		return;
 	store = cs_req_store(r);
-	list = cJSON_CreateArray();
+	acc.list = cJSON_CreateArray();
+	acc.kind = cs_req_query(r, "kind");
+	if (acc.kind != NULL && *acc.kind == '\0')
+		acc.kind = NULL;
 	if (cs_store_review_list(store, id,
-	        open == NULL || strcmp(open, "0") != 0, review_cb, list,
+	        open == NULL || strcmp(open, "0") != 0, review_cb, &acc,
 	        &err) < 0) {
-		cJSON_Delete(list);
+		cJSON_Delete(acc.list);
 		cs_reply_err(r, &err);
 		return;
 	}
-	cs_reply_json(r, 200, list);
+	cs_reply_json(r, 200, acc.list);
+}
+
+/* Every open item (of a kind) of a campaign, resolved alike: all or none,
+ * and only if as many match as the operator was told ("expected"). */
+void
+cs_route_review_resolve_all(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	enum cs_nft_status to;
+	const cJSON *res, *st, *kind, *exp;
+	int64_t id, expected = -1;
+	size_t count = 0;
+	cJSON *body, *out;
+	int status = -1;
+
+	if (!cs_req_id(r, 0, &id) || !campaign_known(r, id))
+		return;
+	body = cs_req_json(r);
+	if (body == NULL)
+		return;
+	store = cs_req_store(r);
+	res = cJSON_GetObjectItemCaseSensitive(body, "resolution");
+	kind = cJSON_GetObjectItemCaseSensitive(body, "kind");
+	st = cJSON_GetObjectItemCaseSensitive(body, "status");
+	exp = cJSON_GetObjectItemCaseSensitive(body, "expected");
+	if (!cJSON_IsString(res) || (kind != NULL && !cJSON_IsString(kind)) ||
+	    (exp != NULL && !cs_json_int(exp, 0, CS_JSON_INT_MAX, &expected))) {
+		cs_reply_error(r, 400, "invalid",
+		    "resolution is keep_local, apply_remote or dismissed; kind "
+		    "a string; expected a count");
+		goto out;
+	}
+	if (cJSON_IsString(st)) {
+		if (cs_nft_status_parse(st->valuestring, &to) < 0) {
+			cs_reply_error(r, 400, "invalid",
+			    "status must be available, reserved or sold");
+			goto out;
+		}
+		status = (int)to;
+	}
+	if (cs_admin_review_resolve_all(store, cs_req_actor(r), id,
+	        kind != NULL ? kind->valuestring : NULL, res->valuestring,
+	        status, expected, r->now, &count, &err) < 0) {
+		cs_reply_err(r, &err);
+		goto out;
+	}
+	out = cJSON_CreateObject();
+	cs_json_add_int(out, "resolved", (int64_t)count);
+	cs_reply_json(r, 200, out);
+out:
+	cJSON_Delete(body);
 }
 
 void

@@ -2066,6 +2066,66 @@ CS_TEST(http_api__review_list_and_resolve)
 	finish();
 }
 
+/* The review queue at scale: a kind's open items, resolved at once after a
+ * confirmation of their count. */
+CS_TEST(http_api__review_resolve_all)
+{
+	int64_t id;
+	cJSON *list, *j;
+	char *uid;
+	int n;
+
+	start();
+	id = campaign_with_nfts("Bulk");
+	for (n = 3; n <= 6; n++)
+		(void)review_item(id, n);
+	list = API("GET",
+	    P("/api/campaigns/%lld/review?kind=sold_downgrade", (long long)id),
+	    NULL, 200);
+	ASSERT_EQ(array_size(list), 4);
+	cJSON_Delete(list);
+	list = API("GET",
+	    P("/api/campaigns/%lld/review?kind=other", (long long)id), NULL,
+	    200);
+	ASSERT_EQ(array_size(list), 0);
+	cJSON_Delete(list);
+	/* Told 3, 4 match: nothing done. */
+	API_ERR("POST", P("/api/campaigns/%lld/review/resolve", (long long)id),
+	    "{\"resolution\":\"apply_remote\",\"kind\":\"sold_downgrade\","
+	    "\"expected\":3}",
+	    409, NULL);
+	API_ERR("POST", P("/api/campaigns/%lld/review/resolve", (long long)id),
+	    "{\"resolution\":\"maybe\"}", 400, "invalid");
+	API_ERR("POST", P("/api/campaigns/%lld/review/resolve", (long long)id),
+	    "{\"resolution\":\"dismissed\",\"expected\":-1}", 400, "invalid");
+	API_ERR("POST", "/api/campaigns/999999/review/resolve",
+	    "{\"resolution\":\"dismissed\"}", 404, "not_found");
+	j = API("POST", P("/api/campaigns/%lld/review/resolve", (long long)id),
+	    "{\"resolution\":\"apply_remote\",\"kind\":\"sold_downgrade\","
+	    "\"expected\":4}",
+	    200);
+	ASSERT_EQ(num(j, "resolved"), 4);
+	cJSON_Delete(j);
+	list = API(
+	    "GET", P("/api/campaigns/%lld/review", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(list), 0);
+	cJSON_Delete(list);
+	for (n = 3; n <= 6; n++) {
+		uid = uid_of(id, n);
+		j = nft(uid);
+		ASSERT_STR_EQ(str(j, "status"), "available");
+		ASSERT_STR_EQ(str(j, "lastModifiedBy"), "admin");
+		cJSON_Delete(j);
+		free(uid);
+	}
+	/* Nothing open: 0, not an error. */
+	j = API("POST", P("/api/campaigns/%lld/review/resolve", (long long)id),
+	    "{\"resolution\":\"dismissed\"}", 200);
+	ASSERT_EQ(num(j, "resolved"), 0);
+	cJSON_Delete(j);
+	finish();
+}
+
 CS_TEST(http_api__allowlist)
 {
 	int64_t id;

@@ -1089,3 +1089,101 @@ CS_TEST(sync__background_job_is_watched_in_memory)
 	free(url);
 	teardown();
 }
+
+/* The review queue from the command line (issue 14): list (by kind, as
+ * JSON), resolve one, resolve the rest at once. */
+static int
+run_cli(const char *const *args, char **out)
+{
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *db = cs_fixture_db_url("sync.db");
+	char *env_db = cs_xasprintf("CS_DATABASE_URL=%s", db);
+	const char *env[] = {env_db, NULL};
+	const char *argv[12];
+	char *errout = NULL;
+	size_t i;
+	int code;
+
+	argv[0] = bin;
+	for (i = 0; args[i] != NULL && i < 10; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	code = cs_test_run(argv, env, NULL, out, &errout);
+	if (code != 0)
+		fprintf(stderr, "%s", errout != NULL ? errout : "");
+	free(errout);
+	free(env_db);
+	free(db);
+	free(bin);
+	return code;
+}
+
+CS_TEST(sync__cli_review_list_and_resolve)
+{
+	const char *list_json[] = {"review", "list", "Lab Rat", "--kind",
+	    "sold_downgrade", "--json", NULL};
+	const char *list_other[] = {
+	    "review", "list", "Lab Rat", "--kind", "other", NULL};
+	const char *bulk[] = {"review", "resolve", "Lab Rat", "--all", "--kind",
+	    "sold_downgrade", "--action", "apply", NULL};
+	const char *bad[] = {
+	    "review", "resolve", "1", "--action", "maybe", NULL};
+	const char *one[5] = {"review", "resolve", NULL, "--action", NULL};
+	struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+	struct cs_sync_result r;
+	char *out = NULL, *uid, idbuf[32];
+	cJSON *j;
+	int64_t n;
+
+	setup("5");
+	for (n = 1; n <= 3; n++) {
+		uid = uid_of(n);
+		ch = (struct cs_nft_change)CS_NFT_CHANGE_INIT;
+		ch.nft_uid = uid;
+		ch.new_status = CS_NFT_SOLD;
+		ch.source = CS_SOURCE_ADMIN;
+		ASSERT_OK(cs_store_nft_change(
+		    store, &ch, cs_now_ms() - 3600000, NULL, TERR));
+		free(uid);
+	}
+	r = sync_now(true, NULL, NULL);
+	cs_sync_result_dispose(&r);
+
+	ASSERT_EQ(run_cli(list_json, &out), 0);
+	j = cJSON_Parse(out);
+	ASSERT_EQ(cJSON_GetArraySize(j), 3);
+	snprintf(idbuf, sizeof(idbuf), "%lld",
+	    (long long)cJSON_GetNumberValue(
+	        cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "id")));
+	cJSON_Delete(j);
+	free(out);
+	ASSERT_EQ(run_cli(list_other, &out), 0);
+	ASSERT_STR_CONTAINS(out, "no open review items");
+	free(out);
+	ASSERT_EQ(run_cli(bad, &out), 64);
+	free(out);
+
+	one[2] = idbuf;
+	one[4] = "keep";
+	ASSERT_EQ(run_cli((const char *const[]){one[0], one[1], one[2], one[3],
+	                      one[4], NULL},
+	              &out),
+	    0);
+	ASSERT_STR_CONTAINS(out, "keep_local");
+	free(out);
+	ASSERT_EQ(run_cli(bulk, &out), 0);
+	ASSERT_STR_CONTAINS(out, "2 review items of Lab Rat resolved: "
+	                         "apply_remote");
+	free(out);
+	/* Two to NMKR's "free", the kept one still sold. */
+	uid = uid_of(1);
+	ASSERT_EQ(status_of(uid, NULL), CS_NFT_SOLD);
+	free(uid);
+	uid = uid_of(2);
+	ASSERT_EQ(status_of(uid, NULL), CS_NFT_AVAILABLE);
+	free(uid);
+	uid = uid_of(3);
+	ASSERT_EQ(status_of(uid, NULL), CS_NFT_AVAILABLE);
+	free(uid);
+	teardown();
+}
