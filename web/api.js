@@ -103,6 +103,23 @@ export async function api(method, path, options = {}) {
   return {status: res.status, headers: res.headers, body};
 }
 
+/**
+ * GET path (a file the API answers, CSV say) and hand it to the browser as
+ * a download named filename: a link cannot carry the Authorization header.
+ */
+export async function download(path, filename) {
+  const res = await send("GET", path, {accept: "text/csv"});
+  if (!res.ok) throw await errorFrom(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 /** GET path and return the parsed body. */
 export async function getJson(path, options) {
   return (await api("GET", path, options)).body;

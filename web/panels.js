@@ -3,7 +3,7 @@
 // live reservation countdowns, buyers and sale times), the review queue
 // (with its resolve actions) and the webhooks received. Each gets ctx:
 // {path: its address, afterChange(options): redraw the campaign}.
-import {api, getJson, ApiError} from "./api.js";
+import {api, getJson, download, ApiError} from "./api.js";
 import {h, scrollTable, uniqueId, timeEl, fmtNumber, fmtClock, shortUid} from "./dom.js";
 import {isQuiet, notify, showError, loadInto, button, withButton, statusBadge, hidden, confirmAction} from "./ui.js";
 
@@ -136,7 +136,15 @@ export function renderInventoryPanel(panel, c, params, ctx) {
 
   panel.append(h("section", {class: "card", "aria-labelledby": "inventory-title"},
     h("div", {class: "panel-head"}, h("h2", {id: "inventory-title", tabindex: "-1"}, "Inventory"),
-      h("div", {class: "actions"}, button("Refresh", (ev) => withButton(ev.currentTarget, load)))),
+      h("div", {class: "actions"},
+        button("Download CSV", (ev) => withButton(ev.currentTarget, () => {
+          const q = new URLSearchParams();
+          if (inv.status) q.set("status", inv.status);
+          if (inv.q) q.set("q", inv.q);
+          return download(`/api/campaigns/${c.id}/inventory.csv${q.toString() ? `?${q}` : ""}`,
+            `campaign-${c.id}-inventory.csv`).catch((e) => showError(e, "The CSV could not be made"));
+        }), {class: "download-csv"}),
+        button("Refresh", (ev) => withButton(ev.currentTarget, load)))),
     h("div", {class: "filters"},
       h("div", {class: "field"}, h("label", {for: searchId}, "Search"), searchBox),
       h("div", {class: "field"}, h("label", {for: statusId}, "Status"), statusSelect),

@@ -9,6 +9,7 @@
 #include "cli/table.h"
 #include "service/admin.h"
 #include "service/encode.h"
+#include "service/export.h"
 #include "clients/nmkr.h"
 #include "service/import_csv.h"
 #include "service/import_nmkr.h"
@@ -254,6 +255,59 @@ inventory_repair_links(struct cs_cli *cli, int argc, char **argv)
 	return code;
 }
 
+/* inventory export: the CSV of inventory list, whole, to stdout. */
+static int
+inventory_export(struct cs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"status", required_argument, NULL, OPT_STATUS},
+	    {"search", required_argument, NULL, OPT_SEARCH},
+	    {"csv", no_argument, NULL, OPT_CSV},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_buf out = CS_BUF_INIT(CS_MAX_EXPORT);
+	struct cs_campaign c;
+	struct cs_store *store;
+	enum cs_nft_status st;
+	int code, opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_STATUS:
+			if (cs_nft_status_parse(optarg, &st) < 0)
+				return cs_cli_failf(cli, CS_EXIT_USAGE,
+				    "--status must be available, reserved or "
+				    "sold, not '%s'",
+				    optarg);
+			q.status = (int)st;
+			break;
+		case OPT_SEARCH:
+			q.search = optarg;
+			break;
+		case OPT_CSV:
+			break; /* the only format */
+		default:
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		return cs_cli_failf(cli, CS_EXIT_USAGE,
+		    "inventory export takes one CAMPAIGN (id or name)");
+	code = cs_cli_campaign(cli, argv[optind], &store, &c);
+	if (code != 0)
+		return code;
+	q.campaign_id = c.id;
+	if (cs_export_inventory(store, &q, &out, &err) < 0)
+		code = cs_cli_fail(cli, &err);
+	else if (fwrite(out.ptr, 1, out.len, cli->out) != out.len)
+		code = cs_cli_failf(cli, CS_EXIT_IOERR, "cannot write the CSV");
+	cs_buf_dispose(&out);
+	cs_campaign_dispose(&c);
+	return code;
+}
+
 static const struct cs_cmd inventory_cmds[] = {
     {"import", inventory_import,
         "inventory import CAMPAIGN --csv FILE [--json]",
@@ -271,6 +325,13 @@ static const struct cs_cmd inventory_cmds[] = {
         "--limit N      at most N NFTs\n"
         "--after N      NFTs numbered above N (paging)\n"
         "--json         print JSON"},
+    {"export", inventory_export,
+        "inventory export CAMPAIGN [--csv] [--status S] [--search TEXT]",
+        "every NFT of a campaign as CSV on standard output: a header row, "
+        "then one row per NFT in number order",
+        "--csv          the format (the only one)\n"
+        "--status S     available, reserved or sold\n"
+        "--search TEXT  as inventory list --search"},
     {"repair-links", inventory_repair_links, "inventory repair-links CAMPAIGN",
         "rebuild every payment link for the campaign's network and "
         "project",

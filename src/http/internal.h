@@ -188,6 +188,7 @@ void cs_route_campaign_webhooks(struct cs_req *r);
 void cs_route_public_campaign(struct cs_req *r);
 
 void cs_route_inventory(struct cs_req *r);
+void cs_route_inventory_csv(struct cs_req *r);
 void cs_route_import(struct cs_req *r);
 void cs_route_repair_links(struct cs_req *r);
 void cs_route_nft_get(struct cs_req *r);

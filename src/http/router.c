@@ -48,6 +48,7 @@ static const struct cs_route routes[] = {
     {"POST", "/api/campaigns/{}/webhook/rotate",
         cs_route_campaign_webhook_rotate, ADMIN},
     {"GET", "/api/campaigns/{}/nfts", cs_route_inventory, ADMIN},
+    {"GET", "/api/campaigns/{}/inventory.csv", cs_route_inventory_csv, ADMIN},
     {"POST", "/api/campaigns/{}/import", cs_route_import,
         ADMIN | CS_ROUTE_BIGBODY},
     {"POST", "/api/campaigns/{}/repair-links", cs_route_repair_links, ADMIN},

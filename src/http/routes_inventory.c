@@ -6,12 +6,14 @@
  */
 #include "http/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "service/admin.h"
 #include "service/encode.h"
+#include "service/export.h"
 #include "service/import_csv.h"
 #include "service/import_nmkr.h"
 #include "util/limits.h"
@@ -96,6 +98,53 @@ cs_route_inventory(struct cs_req *r)
 	cJSON_AddItemToObject(body, "counts", cs_json_counts(&c.counts));
 	cs_campaign_dispose(&c);
 	cs_reply_json(r, 200, body);
+}
+
+/* The whole inventory (of a status, of a search) as CSV, to download. */
+void
+cs_route_inventory_csv(struct cs_req *r)
+{
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_buf out = CS_BUF_INIT(CS_MAX_EXPORT);
+	const char *status = cs_req_query(r, "status");
+	const char *search = cs_req_query(r, "q");
+	struct cs_campaign c;
+	struct cs_store *store;
+	enum cs_nft_status st;
+	char disposition[96];
+
+	if (!cs_req_id(r, 0, &q.campaign_id))
+		return;
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	if (status != NULL && *status != '\0') {
+		if (cs_nft_status_parse(status, &st) < 0) {
+			cs_reply_error(r, 400, "invalid",
+			    "status must be available, reserved or sold");
+			return;
+		}
+		q.status = (int)st;
+	}
+	if (search != NULL && *search != '\0')
+		q.search = search;
+	if (cs_store_campaign_get(store, q.campaign_id, &c, &err) < 0) {
+		cs_reply_err(r, &err);
+		return;
+	}
+	cs_campaign_dispose(&c);
+	if (cs_export_inventory(store, &q, &out, &err) < 0) {
+		cs_buf_dispose(&out);
+		cs_reply_err(r, &err);
+		return;
+	}
+	cs_reply_bytes(r, 200, "text/csv; charset=utf-8", out.ptr, out.len);
+	snprintf(disposition, sizeof(disposition),
+	    "attachment; filename=\"campaign-%lld-inventory.csv\"",
+	    (long long)q.campaign_id);
+	cs_reply_header(r, "Content-Disposition", disposition);
+	cs_buf_dispose(&out);
 }
 
 static void

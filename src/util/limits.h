@@ -12,6 +12,7 @@
 #define CS_MAX_ADMIN_BODY (64u * 1024u)          /* one admin POST */
 #define CS_MAX_CSV_FILE (64u * 1024u * 1024u)    /* one inventory CSV */
 #define CS_MAX_CSV_FIELD (16u * 1024u)           /* one CSV field */
+#define CS_MAX_EXPORT (128u * 1024u * 1024u)     /* one inventory CSV export */
 #define CS_MAX_SYNC_REPORT (4u * 1024u * 1024u)  /* one report's JSON */
 
 /* Webhook events (docs/internals/webhooks.md). */

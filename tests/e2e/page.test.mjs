@@ -542,6 +542,25 @@ async function main() {
   await waitText(page, ".inventory-table", "No NFT matches");
   await page.$eval(".panel input[name=q]", (el) => { el.value = ""; el.dispatchEvent(new Event("input")); });
   await page.waitForFunction(() => document.querySelectorAll("table.inventory tbody tr").length === 25);
+  // Download CSV: the blob handed to the browser is the inventory as CSV.
+  // (The blob and the link's click are caught: a headless download would
+  // leave the page.)
+  await page.evaluate(() => {
+    URL.createObjectURL = (blob) => { window.__csv = blob; return "blob:caught"; };
+    URL.revokeObjectURL = () => {};
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {
+      if (this.href !== "blob:caught") return click.call(this);
+      window.__csvName = this.download;
+    };
+  });
+  await clickButton(page, ".panel-head", "Download CSV");
+  await page.waitForFunction(() => window.__csv !== undefined && window.__csvName !== undefined);
+  eq(await page.evaluate(() => window.__csvName), "campaign-1-inventory.csv", "the download's name");
+  const csv = await page.evaluate(() => window.__csv.text());
+  const csvLines = csv.trim().split("\n");
+  check(csvLines[0].startsWith('"number","uid","name","status"'), `the CSV's header (${csvLines[0]})`);
+  check(csvLines.length > 25 && csvLines[1].startsWith('"1",'), `the CSV has every NFT (${csvLines.length - 1} rows)`);
   await assertLabelled(page, "inventory");
   log("inventory seen");
 

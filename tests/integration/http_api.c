@@ -1312,6 +1312,32 @@ CS_TEST(http_api__inventory_pages_walk_every_nft_once)
 	API_ERR("GET", P("/api/campaigns/%lld/nfts?q=%s", (long long)id, longq),
 	    NULL, 400, "invalid");
 
+	/* The CSV: a header and a row each; with a search, its rows. */
+	{
+		struct resp csv = CALL("GET",
+		    P("/api/campaigns/%lld/inventory.csv", (long long)id), NULL,
+		    ADMIN);
+		size_t lines = 0;
+		const char *c;
+
+		ASSERT_EQ(csv.status, 200);
+		ASSERT_TRUE(strncmp(csv.body, "\"number\",\"uid\",", 14) == 0);
+		for (c = csv.body; (c = strchr(c, '\n')) != NULL; c++)
+			lines++;
+		ASSERT_EQ(lines, 26);
+		resp_free(&csv);
+		csv = CALL("GET",
+		    P("/api/campaigns/%lld/inventory.csv?q=%%2325",
+		        (long long)id),
+		    NULL, ADMIN);
+		ASSERT_EQ(csv.status, 200);
+		ASSERT_STR_CONTAINS(csv.body, "\n\"25\",");
+		ASSERT_STR_NOT_CONTAINS(csv.body, "\n\"1\",");
+		resp_free(&csv);
+		API_ERR("GET", "/api/campaigns/999999/inventory.csv", NULL, 404,
+		    "not_found");
+	}
+
 	/* Bad query values. */
 	API_ERR("GET", P("/api/campaigns/%lld/nfts?limit=0", (long long)id),
 	    NULL, 400, "invalid");

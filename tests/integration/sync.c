@@ -1187,3 +1187,55 @@ CS_TEST(sync__cli_review_list_and_resolve)
 	free(uid);
 	teardown();
 }
+
+/* `inventory export`: a header, a row per NFT in number order, quoting
+ * as RFC 4180 wants it (a name with a comma and a quote). */
+CS_TEST(sync__cli_inventory_export)
+{
+	const char *all[] = {"inventory", "export", "Lab Rat", "--csv", NULL};
+	const char *sold[] = {
+	    "inventory", "export", "Lab Rat", "--status", "sold", NULL};
+	const char *search[] = {
+	    "inventory", "export", "Lab Rat", "--search", "#4", NULL};
+	struct cs_import_result res;
+	struct cs_nft odd;
+	char *out = NULL, *line;
+	size_t lines = 0;
+
+	setup("3");
+	memset(&odd, 0, sizeof(odd));
+	odd.nft_uid = CS_UNCONST("0b7c1c52-5a3e-4c4f-9d55-1e0a4d0c7e21");
+	odd.name = CS_UNCONST("Rat \"Big\", the 4th");
+	odd.status = CS_NFT_AVAILABLE;
+	ASSERT_OK(cs_store_nft_import(
+	    store, campaign, &odd, 1, cs_now_ms(), &res, TERR));
+	ASSERT_EQ(res.inserted, 1);
+
+	ASSERT_EQ(run_cli(all, &out), 0);
+	ASSERT_TRUE(
+	    strncmp(out,
+	        "\"number\",\"uid\",\"name\",\"status\",\"reserved_by\","
+	        "\"reserved_until\",\"sold_to\",\"sold_at\",\"tx_hash\","
+	        "\"asset_id\",\"payment_url\",\"last_modified_by\","
+	        "\"last_modified_at\"\n",
+	        strlen("\"number\",\"uid\",\"name\",\"status\",\"reserved_"
+	               "by\",\"reserved_until\",\"sold_to\",\"sold_at\","
+	               "\"tx_hash\",\"asset_id\",\"payment_url\",\"last_"
+	               "modified_by\",\"last_modified_at\"\n")) == 0);
+	for (line = out; (line = strchr(line, '\n')) != NULL; line++)
+		lines++;
+	ASSERT_EQ(lines, 5); /* the header and 4 NFTs */
+	ASSERT_STR_CONTAINS(out, "\n\"1\",\"");
+	ASSERT_STR_CONTAINS(out,
+	    "\n\"4\",\"0b7c1c52-5a3e-4c4f-9d55-1e0a4d0c7e21\","
+	    "\"Rat \"\"Big\"\", the 4th\",\"available\"");
+	free(out);
+	ASSERT_EQ(run_cli(sold, &out), 0);
+	ASSERT_TRUE(strchr(out, '\n') == out + strlen(out) - 1); /* header */
+	free(out);
+	ASSERT_EQ(run_cli(search, &out), 0);
+	ASSERT_STR_CONTAINS(out, "\n\"4\",");
+	ASSERT_STR_NOT_CONTAINS(out, "\n\"1\",");
+	free(out);
+	teardown();
+}
