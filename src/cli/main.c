@@ -229,7 +229,42 @@ usage(FILE *f)
 		fprintf(f, "  %s\n", variables[i].name);
 }
 
-/* help, help --man, help --completion SHELL. */
+/* help CMD [SUB]: that command's usage and help (a group's list of
+ * sub-commands without SUB). */
+static int
+help_command(const char *name, const char *sub)
+{
+	const struct cs_cmd *table;
+	size_t i, n;
+
+	table = cs_cli_group_table(name, &n);
+	if (table != NULL && sub != NULL) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(table[i].name, sub) == 0) {
+				cs_cli_usage(stdout, &table[i]);
+				return CS_EXIT_OK;
+			}
+		}
+		fprintf(
+		    stderr, "campaign-sync: no command '%s %s'\n", name, sub);
+		return CS_EXIT_USAGE;
+	}
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		cs_cli_usage(stdout, &commands[i]);
+		if (table != NULL) {
+			printf("\ncommands:\n");
+			for (size_t k = 0; k < n; k++)
+				printf("  %s\n", table[k].usage);
+		}
+		return CS_EXIT_OK;
+	}
+	fprintf(stderr, "campaign-sync: no command '%s'\n", name);
+	return CS_EXIT_USAGE;
+}
+
+/* help, help CMD [SUB], help --man, help --completion SHELL. */
 static int
 help(int argc, char **argv)
 {
@@ -245,6 +280,8 @@ help(int argc, char **argv)
 		}
 		return CS_EXIT_OK;
 	}
+	if (argc >= 2)
+		return help_command(argv[1], argc >= 3 ? argv[2] : NULL);
 	usage(stdout);
 	return CS_EXIT_OK;
 }

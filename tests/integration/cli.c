@@ -578,3 +578,47 @@ CS_TEST(cli__allowlist_file_is_checked)
 	free(good);
 	free(bad);
 }
+
+/* `help CMD [SUB]` prints that command's help, as CMD --help does; every
+ * command and sub-command answers --help with 0 (issue 14). */
+CS_TEST(cli__help_of_a_command)
+{
+	static const char *const plain[] = {
+	    "sync", "serve", "logs", "migrate", "verify", "demo"};
+	static const char *const groups[][2] = {{"campaign", "create"},
+	    {"inventory", "export"}, {"nft", "set-status"},
+	    {"review", "resolve"}, {"webhook", "register"}};
+	struct run r, h;
+	size_t i;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		r = cs(plain[i], "--help");
+		ASSERT_EQ(r.code, 0);
+		h = cs("help", plain[i]);
+		ASSERT_EQ(h.code, 0);
+		ASSERT_STR_EQ(h.out, r.out);
+		ASSERT_STR_CONTAINS(h.out, "usage: campaign-sync ");
+		run_free(&r);
+		run_free(&h);
+	}
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		r = cs(groups[i][0], groups[i][1], "--help");
+		ASSERT_EQ(r.code, 0);
+		h = cs("help", groups[i][0], groups[i][1]);
+		ASSERT_EQ(h.code, 0);
+		ASSERT_STR_EQ(h.out, r.out);
+		run_free(&r);
+		run_free(&h);
+		h = cs("help", groups[i][0]);
+		ASSERT_EQ(h.code, 0);
+		ASSERT_STR_CONTAINS(h.out, groups[i][1]);
+		run_free(&h);
+	}
+	h = cs("help", "nope");
+	ASSERT_EQ(h.code, 64);
+	ASSERT_STR_CONTAINS(h.err, "no command 'nope'");
+	run_free(&h);
+	h = cs("help", "review", "nope");
+	ASSERT_EQ(h.code, 64);
+	run_free(&h);
+}
