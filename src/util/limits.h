@@ -133,6 +133,9 @@
 #define CS_RATELIMIT_IDLE_US (10LL * 60 * 1000000)
 
 /* Defaults of settings (the environment overrides them). */
+#define CS_ALERT_EVERY_DEFAULT_MS (60LL * 60 * 1000) /* per cause, campaign */
+#define CS_ALERT_SILENCE_DEFAULT_MS (6LL * 60 * 60 * 1000)
+#define CS_ALERT_TIMEOUT_MS 10000 /* one alert's POST */
 #define CS_CHAIN_SHARE_DEFAULT 0.5
 #define CS_CHAIN_RECHECK_DEFAULT_MS (24LL * 3600 * 1000)
 #define CS_CHAIN_RETRY_MAX_MS (10LL * 60 * 1000) /* pending, error */
