@@ -4,13 +4,14 @@
 # CS_TEST_PG_DSN it starts a throwaway cluster for the run), `make asan`
 # the same under AddressSanitizer and UBSan, `make bench` the benchmarks on
 # the release build, `make deb` the Debian package, `make fuzz` the
-# libFuzzer harnesses (FUZZ_SECONDS each). The work is all in CMake,
+# libFuzzer harnesses (FUZZ_SECONDS each), `make tidy` clang-tidy, `make
+# tsan` the threaded tests under ThreadSanitizer. The work is all in CMake,
 # bench/run, tests/fuzz/run and scripts/.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all bootstrap bootstrap-demo build build-demo test demo asan release \
-	bench deb fuzz format format-check clean
+	bench deb fuzz format format-check tidy tsan clean
 
 all: build
 
@@ -75,6 +76,32 @@ format:
 
 format-check:
 	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs clang-format --dry-run -Werror
+
+# clang-tidy with .clang-tidy on every .c of src/ and tools/ but the
+# folders of TIDY_EXCLUDE, on the dev build's compile commands, every
+# warning an error. clang-tidy 14 lacks bugprone-assignment-in-if-condition
+# (STYLE.md 3: no assignment in conditions), so clang-query runs the same
+# match. src/store is left out while it is being split.
+TIDY_EXCLUDE ?= src/store
+TIDY_FILES = git ls-files 'src/*.c' 'tools/*.c' \
+	$(foreach d,$(TIDY_EXCLUDE),':(exclude)$(d)')
+TIDY_ASSIGN_IN_IF = match ifStmt(hasCondition(expr(anyOf( \
+	binaryOperator(isAssignmentOperator()), \
+	hasDescendant(binaryOperator(isAssignmentOperator()))))))
+TIDY_ASSIGN_MSG = assignment in the condition of an if (STYLE.md 3)
+tidy: build
+	@out=$$(mktemp); status=0; \
+	$(TIDY_FILES) | xargs -P $(JOBS) -n 4 clang-tidy -p build/dev --quiet \
+	    --warnings-as-errors='*' >$$out 2>&1 || status=1; \
+	grep -v 'warnings\{0,1\} generated\.$$' $$out; \
+	$(TIDY_FILES) | xargs clang-query -p build/dev --extra-arg=-w \
+	    -c 'set output diag' -c '$(TIDY_ASSIGN_IN_IF)' >$$out 2>&1 || \
+	    status=1; \
+	if grep -q 'binds here\|error:' $$out; then status=1; fi; \
+	grep 'error:' $$out; \
+	sed -n 's/: note: "root" binds here$$/: $(TIDY_ASSIGN_MSG)/p' $$out; \
+	rm -f $$out; \
+	if [ $$status -eq 0 ]; then echo "tidy: clean"; fi; exit $$status
 
 clean:
 	rm -rf build
