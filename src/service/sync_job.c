@@ -2,6 +2,7 @@
 /* Syncs in the background, watched in memory; see sync_job.h. */
 #include "service/sync_job.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,7 @@ job_main(void *payload)
 	pthread_mutex_lock(&jobs->lock);
 	if (!job->decided) {
 		/* Ended before it held the campaign: the caller's answer. */
+		assert(job->start != NULL); /* the caller's until decided */
 		job->start->error = error;
 		job->start->err = err;
 		job->start->res = res;
