@@ -147,7 +147,7 @@ seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
 {
 	struct cs_nmkr_opts no = CS_NMKR_OPTS_INIT;
 	struct cs_verifier *verifier = NULL;
-	struct cs_nmkr_import_report rep;
+	struct cs_nmkr_import_report rep = {0};
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_sync_result res;
 	struct cs_sync_opts so;

@@ -83,8 +83,9 @@ cs_bf_decode_asset(
     const char *body, size_t len, struct cs_bf_asset *out, struct cs_error *err)
 {
 	static const char ctx[] = "asset";
-	const char *asset, *policy, *name, *fingerprint, *quantity, *tx;
-	int64_t count;
+	const char *asset = NULL, *policy = NULL, *name = NULL;
+	const char *fingerprint = NULL, *quantity = NULL, *tx = NULL;
+	int64_t count = 0;
 	cJSON *doc = NULL;
 	int error;
 
@@ -130,7 +131,7 @@ cs_bf_decode_holders(const char *body, size_t len, int page,
     struct cs_bf_holders *list, size_t *count, struct cs_error *err)
 {
 	char what[48], ctx[64];
-	const char *address, *quantity;
+	const char *address = NULL, *quantity = NULL;
 	const cJSON *item;
 	cJSON *doc = NULL;
 	size_t i = 0;

@@ -84,7 +84,7 @@ opt_string(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItem(o, name);
 
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return v != NULL && cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* The fields of a GetNfts item that the sync reads. */
@@ -163,7 +163,7 @@ need_string(const cJSON *v, const char *ctx, const char *name, const char **out,
 static const char *
 string_or_null(const cJSON *v)
 {
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return v != NULL && cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 int
@@ -201,7 +201,8 @@ cs_nmkr_decode_nfts(const char *body, size_t len, int page,
 			goto out;
 		}
 		scan_item(item, &f);
-		if (!cJSON_IsString(f.uid) || !cJSON_IsString(f.state)) {
+		if (f.uid == NULL || f.state == NULL ||
+		    !cJSON_IsString(f.uid) || !cJSON_IsString(f.state)) {
 			snprintf(ctx, sizeof(ctx), "%s[%zu]", what, i);
 			error = need_string(f.uid, ctx, "uid", &uid, err);
 			if (error == 0)
@@ -310,8 +311,8 @@ cs_nmkr_decode_project(const char *body, size_t len,
     struct cs_nmkr_project *out, struct cs_error *err)
 {
 	static const char ctx[] = "GetProjectDetails";
-	const char *uid, *name;
-	int64_t minutes;
+	const char *uid = NULL, *name = NULL;
+	int64_t minutes = 0;
 	cJSON *doc = NULL;
 	int error;
 
@@ -353,7 +354,7 @@ cs_nmkr_decode_nft(const char *body, size_t len, const struct cs_tz *zone,
     struct cs_nmkr_nft *out, struct cs_error *err)
 {
 	static const char ctx[] = "GetNftDetailsById";
-	const char *uid, *state;
+	const char *uid = NULL, *state = NULL;
 	cJSON *doc = NULL;
 	int error;
 
@@ -400,12 +401,12 @@ cs_nmkr_decode_notifications(const char *body, size_t len,
 {
 	static const char what[] = "GetNotifications";
 	struct cs_nmkr_notification *list = NULL;
-	const char *type, *address, *secret;
+	const char *type = NULL, *address = NULL, *secret = NULL;
 	cJSON *doc = NULL;
 	const cJSON *item;
 	char ctx[48];
 	size_t i = 0;
-	bool active;
+	bool active = false;
 	int error;
 
 	*out = NULL;
@@ -473,11 +474,14 @@ cs_nmkr_error_message(const char *body, size_t len, char *out, size_t size)
 	if (msg != NULL && cJSON_IsNumber(item) &&
 	    cs_i64_from_double(item->valuedouble, INT_MIN, INT_MAX, &code) == 0)
 		snprintf(out, size, "%s (NMKR error %d)", msg, (int)code);
-	else if (msg != NULL)
-		snprintf(out, size, "%s", msg);
-	else if (details != NULL)
-		snprintf(out, size, "%s", details);
-	else if ((msg = opt_string(doc, "title")) != NULL)
-		snprintf(out, size, "%s", msg);
+	else {
+		/* The first of errorMessage, details and title. */
+		if (msg == NULL)
+			msg = details;
+		if (msg == NULL)
+			msg = opt_string(doc, "title");
+		if (msg != NULL)
+			snprintf(out, size, "%s", msg);
+	}
 	cJSON_Delete(doc);
 }

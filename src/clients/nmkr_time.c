@@ -30,10 +30,11 @@ fail(struct cs_error *err, const char *field, const char *text, const char *why)
 	char shown[41];
 	size_t i;
 
-	for (i = 0; i < sizeof(shown) - 1 && text[i] != '\0'; i++)
-		shown[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f
-		               ? '?'
-		               : text[i];
+	for (i = 0; i < sizeof(shown) - 1 && text[i] != '\0'; i++) {
+		shown[i] = text[i];
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			shown[i] = '?';
+	}
 	shown[i] = '\0';
 	return cs_error_set(err, CS_EPARSE,
 	    "%s: '%s%s' is not a time as NMKR "

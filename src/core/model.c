@@ -47,6 +47,8 @@ index_of(const char *const *names, size_t n, const char *s, unsigned *out)
 	return CS_EINVAL;
 }
 
+/* type names a type, which takes no parentheses. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define DEFINE_NAMES(fn_name, fn_parse, type, table)                           \
 	const char *fn_name(type v)                                            \
 	{                                                                      \
@@ -60,6 +62,7 @@ index_of(const char *const *names, size_t n, const char *s, unsigned *out)
 			*out = (type)v;                                        \
 		return error;                                                  \
 	}
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 DEFINE_NAMES(cs_nft_status_name, cs_nft_status_parse, enum cs_nft_status,
     nft_status_names)

@@ -71,13 +71,13 @@ enum cs_sync_status {
 };
 
 /* Names as stored and shown ("available", "manual_sync", ...). */
-const char *cs_nft_status_name(enum cs_nft_status s);
-const char *cs_source_name(enum cs_source s);
+const char *cs_nft_status_name(enum cs_nft_status v);
+const char *cs_source_name(enum cs_source v);
 const char *cs_remote_state_name(enum cs_remote_state s);
-const char *cs_campaign_status_name(enum cs_campaign_status s);
-const char *cs_network_name(enum cs_network n);
-const char *cs_sync_type_name(enum cs_sync_type t);
-const char *cs_sync_status_name(enum cs_sync_status s);
+const char *cs_campaign_status_name(enum cs_campaign_status v);
+const char *cs_network_name(enum cs_network v);
+const char *cs_sync_type_name(enum cs_sync_type v);
+const char *cs_sync_status_name(enum cs_sync_status v);
 
 /* Parsers for the same words; each returns 0 or CS_EINVAL. */
 CS_NODISCARD int cs_nft_status_parse(const char *s, enum cs_nft_status *out);
@@ -244,7 +244,7 @@ enum cs_chain_status {
 	CS_CHAIN_MISMATCH, /* minted by another transaction than NMKR's */
 };
 
-const char *cs_chain_status_name(enum cs_chain_status s);
+const char *cs_chain_status_name(enum cs_chain_status v);
 CS_NODISCARD int cs_chain_status_parse(
     const char *s, enum cs_chain_status *out);
 

@@ -147,9 +147,9 @@ remote_word(const struct cs_remote_nft *r)
 }
 
 void
-cs_plan_build(struct cs_plan *p, const struct cs_local_nft *local,
+cs_plan_build(struct cs_plan *out, const struct cs_local_nft *local,
     size_t nlocal, const struct cs_remote_nft *remote, size_t nremote,
-    const struct cs_plan_opts *o)
+    const struct cs_plan_opts *opts)
 {
 	struct cs_strmap by_uid;
 	struct cs_discrepancy *x;
@@ -157,22 +157,23 @@ cs_plan_build(struct cs_plan *p, const struct cs_local_nft *local,
 	bool *seen;
 	size_t i, li;
 
-	memset(p, 0, sizeof(*p));
-	cs_vec_init(&p->discrepancies, sizeof(struct cs_discrepancy));
-	cs_vec_init(&p->asset_fixes, sizeof(struct cs_asset_fix));
+	memset(out, 0, sizeof(*out));
+	cs_vec_init(&out->discrepancies, sizeof(struct cs_discrepancy));
+	cs_vec_init(&out->asset_fixes, sizeof(struct cs_asset_fix));
 	cs_strmap_init(&by_uid);
 	seen = cs_xcalloc(nlocal + 1, sizeof(*seen));
 	for (i = 0; i < nlocal; i++) {
 		cs_strmap_put(&by_uid, local[i].uid, i);
-		cs_counts_add(&p->db, local[i].status, 1);
+		cs_counts_add(&out->db, local[i].status, 1);
 	}
 
 	for (i = 0; i < nremote; i++) {
 		const struct cs_remote_nft *r = &remote[i];
 
-		count_remote(p, r->state);
+		count_remote(out, r->state);
 		if (!cs_strmap_get(&by_uid, r->uid, &li)) {
-			x = add(p, CS_ISSUE_NOT_IN_DATABASE, CS_DECIDE_REPORT);
+			x = add(
+			    out, CS_ISSUE_NOT_IN_DATABASE, CS_DECIDE_REPORT);
 			x->uid = r->uid;
 			x->name = r->name;
 			x->nmkr_state = remote_word(r);
@@ -183,14 +184,14 @@ cs_plan_build(struct cs_plan *p, const struct cs_local_nft *local,
 		}
 		seen[li] = true;
 		if (!local[li].has_asset_id && r->asset_id != NULL) {
-			struct cs_asset_fix *f = cs_vec_push(&p->asset_fixes);
+			struct cs_asset_fix *f = cs_vec_push(&out->asset_fixes);
 
 			f->local = li;
 			f->remote = i;
 		}
-		if (!cs_policy_decide(&local[li], r->state, o, &v))
+		if (!cs_policy_decide(&local[li], r->state, opts, &v))
 			continue;
-		x = add(p, v.issue, v.decision);
+		x = add(out, v.issue, v.decision);
 		x->uid = local[li].uid;
 		x->name = local[li].name;
 		x->db_status = (int)local[li].status;
@@ -205,7 +206,7 @@ cs_plan_build(struct cs_plan *p, const struct cs_local_nft *local,
 	for (i = 0; i < nlocal; i++) {
 		if (seen[i])
 			continue;
-		x = add(p, CS_ISSUE_NOT_IN_NMKR, CS_DECIDE_REPORT);
+		x = add(out, CS_ISSUE_NOT_IN_NMKR, CS_DECIDE_REPORT);
 		x->uid = local[i].uid;
 		x->name = local[i].name;
 		x->db_status = (int)local[i].status;

@@ -108,38 +108,42 @@ read_fields(struct cs_req *r, const cJSON *body, struct cs_campaign *c)
 			return false;
 		}
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "name")) != NULL) {
+	v = cJSON_GetObjectItemCaseSensitive(body, "name");
+	if (v != NULL) {
 		free(c->name);
 		c->name = cs_xstrdup(v->valuestring);
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "description")) !=
-	    NULL) {
+	v = cJSON_GetObjectItemCaseSensitive(body, "description");
+	if (v != NULL) {
 		free(c->description);
 		c->description = cs_xstrdup(v->valuestring);
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "nmkrProjectId")) !=
-	    NULL) {
+	v = cJSON_GetObjectItemCaseSensitive(body, "nmkrProjectId");
+	if (v != NULL) {
 		free(c->nmkr_project_uid);
 		c->nmkr_project_uid = cs_xstrdup(v->valuestring);
 		cs_str_lower(c->nmkr_project_uid);
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "network")) != NULL &&
-	    cs_network_parse(v->valuestring, &c->network) < 0) {
+	v = cJSON_GetObjectItemCaseSensitive(body, "network");
+	if (v != NULL && cs_network_parse(v->valuestring, &c->network) < 0) {
 		cs_reply_error(
 		    r, 400, "invalid", "network must be mainnet or preprod");
 		return false;
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "maxNFTs")) != NULL)
+	v = cJSON_GetObjectItemCaseSensitive(body, "maxNFTs");
+	if (v != NULL)
 		c->max_nfts = (int64_t)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "startDate")) != NULL)
+	v = cJSON_GetObjectItemCaseSensitive(body, "startDate");
+	if (v != NULL)
 		c->start_date = cJSON_IsNull(v) ? 0 : (int64_t)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "endDate")) != NULL)
+	v = cJSON_GetObjectItemCaseSensitive(body, "endDate");
+	if (v != NULL)
 		c->end_date = cJSON_IsNull(v) ? 0 : (int64_t)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "allowMultiple")) !=
-	    NULL)
+	v = cJSON_GetObjectItemCaseSensitive(body, "allowMultiple");
+	if (v != NULL)
 		c->allow_multiple = cJSON_IsTrue(v);
-	if ((v = cJSON_GetObjectItemCaseSensitive(
-	         body, "reservationMinutes")) != NULL) {
+	v = cJSON_GetObjectItemCaseSensitive(body, "reservationMinutes");
+	if (v != NULL) {
 		/* 0 is how the store spells "unset"; here that is null. */
 		if (cJSON_IsNumber(v) && v->valuedouble == 0) {
 			cs_reply_error(r, 400, "invalid",

@@ -447,21 +447,23 @@ cs_route_sync_logs(struct cs_req *r)
 	cJSON *list;
 
 	q.project_uid = cs_req_query(r, "project");
-	if ((v = cs_req_query(r, "campaign")) != NULL &&
-	    cs_str_to_i64(v, 1, INT64_MAX, &q.campaign_id) < 0)
+	v = cs_req_query(r, "campaign");
+	if (v != NULL && cs_str_to_i64(v, 1, INT64_MAX, &q.campaign_id) < 0)
 		goto bad;
-	if ((v = cs_req_query(r, "status")) != NULL) {
+	v = cs_req_query(r, "status");
+	if (v != NULL) {
 		if (cs_sync_status_parse(v, &st) < 0)
 			goto bad;
 		q.status = (int)st;
 	}
-	if ((v = cs_req_query(r, "type")) != NULL) {
+	v = cs_req_query(r, "type");
+	if (v != NULL) {
 		if (cs_sync_type_parse(v, &ty) < 0)
 			goto bad;
 		q.type = (int)ty;
 	}
-	if ((v = cs_req_query(r, "limit")) != NULL &&
-	    cs_str_to_i64(v, 1, 1000, &q.limit) < 0)
+	v = cs_req_query(r, "limit");
+	if (v != NULL && cs_str_to_i64(v, 1, 1000, &q.limit) < 0)
 		goto bad;
 	q.with_data = cs_req_flag(r, "withData");
 	store = cs_req_store(r);

@@ -141,7 +141,9 @@ cs_route_campaign_webhook_register(struct cs_req *r)
 	if (nmkr == NULL)
 		goto done;
 	ho.url = url->valuestring;
-	ho.secret = cJSON_IsString(secret) ? secret->valuestring : NULL;
+	ho.secret = secret != NULL && cJSON_IsString(secret)
+	                ? secret->valuestring
+	                : NULL;
 	ho.force = cJSON_IsTrue(force);
 	error = cs_hook_register(store, nmkr, id, &ho, r->now, &res, &err);
 	reply_done(r, store, nmkr, id, error, &err, &res);

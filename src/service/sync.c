@@ -938,7 +938,6 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 		out->status = CS_SYNC_FAILED;
 		if (!opts->dry_run)
 			record_failure(&r, started_at, &fetch_err, &log_id);
-		error = 0;
 		goto finish;
 	}
 

@@ -2,6 +2,7 @@
 /* Syncs in the background, watched in memory; see sync_job.h. */
 #include "service/sync_job.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,9 @@ struct job {
 	char outcome[16];
 	char *report;
 	int64_t last_wake_ms;
-	int watchers;
-	bool listed; /* claimed: in jobs->list, watchable */
-	bool ended;  /* its thread is done with it */
+	int watchers; /* and the starter, until it saw decided */
+	bool listed;  /* claimed: in jobs->list, watchable */
+	bool ended;   /* its thread is done with it */
 	struct job *next;
 };
 
@@ -242,6 +243,7 @@ job_main(void *payload)
 	pthread_mutex_lock(&jobs->lock);
 	if (!job->decided) {
 		/* Ended before it held the campaign: the caller's answer. */
+		assert(job->start != NULL); /* the caller's until decided */
 		job->start->error = error;
 		job->start->err = err;
 		job->start->res = res;
@@ -298,6 +300,9 @@ cs_sync_jobs_start(struct cs_sync_jobs *jobs, int64_t campaign_id, bool force,
 	job->start = out;
 	job->run.campaign_id = campaign_id;
 	job->run.owner = jobs->owner;
+	/* The waiting caller holds the job as a watcher does, until it saw
+	 * decided: the job may end and be freed before it wakes. */
+	job->watchers = 1;
 
 	pthread_mutex_lock(&jobs->lock);
 	if (jobs->stopping) {
@@ -319,6 +324,10 @@ cs_sync_jobs_start(struct cs_sync_jobs *jobs, int64_t campaign_id, bool force,
 	}
 	while (!job->decided)
 		pthread_cond_wait(&jobs->cond, &jobs->lock);
+	if (--job->watchers == 0 && job->ended) {
+		unlist(jobs, job);
+		job_free(job);
+	}
 	pthread_mutex_unlock(&jobs->lock);
 	return 0;
 }

@@ -57,8 +57,11 @@ cs_webhook_verify(
 	n = strlen(payload_hash);
 	if (n != 44)
 		return false; /* the length is public: no timing to hide */
-	for (i = 0; i < n; i++)
-		got[i] = payload_hash[i] == ' ' ? '+' : payload_hash[i];
+	for (i = 0; i < n; i++) {
+		got[i] = payload_hash[i];
+		if (got[i] == ' ')
+			got[i] = '+';
+	}
 	got[44] = '\0';
 	cs_webhook_sign(secret, body, len, want);
 	return CRYPTO_memcmp(want, got, 44) == 0;

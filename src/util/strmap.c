@@ -68,7 +68,12 @@ grow(struct cs_strmap *m)
 	free(m->keys);
 	free(m->hashes);
 	free(m->values);
-	*m = bigger;
+	/* Field by field: clang 14's analyzer loses a struct copy here. */
+	m->keys = bigger.keys;
+	m->hashes = bigger.hashes;
+	m->values = bigger.values;
+	m->cap = bigger.cap;
+	m->len = bigger.len;
 }
 
 /* The slot of key, or of the empty slot where it would go. */

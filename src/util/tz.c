@@ -370,7 +370,7 @@ int
 cs_tz_from_tzif(struct cs_tz **out, const char *name, const unsigned char *d,
     size_t len, struct cs_error *err)
 {
-	struct header h;
+	struct header h = {0};
 	struct cs_tz *tz = NULL;
 	size_t at = 0, tsize = 4, i, size;
 	const unsigned char *times, *idx, *types;

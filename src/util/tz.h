@@ -62,8 +62,8 @@ void cs_tz_free(struct cs_tz *tz);
 /** The zone's name as loaded. Borrowed. */
 const char *cs_tz_name(const struct cs_tz *tz);
 
-/** The offset from UTC, in seconds east, in force at utc_s (seconds). */
-int32_t cs_tz_offset_at(const struct cs_tz *tz, int64_t utc_s);
+/** The offset from UTC, in seconds east, in force at t (Unix seconds). */
+int32_t cs_tz_offset_at(const struct cs_tz *tz, int64_t t);
 
 /**
  * The instant (seconds since the epoch) of a local wall-clock time in tz,

@@ -104,7 +104,7 @@ cs_fmap_put(struct cs_fmap *m, const char *key, void *val)
 		(*pp)->val = val;
 		return old;
 	}
-	if (m->len + 1 > m->nslots * 3 / 4) {
+	if (pp == NULL || m->len + 1 > m->nslots * 3 / 4) {
 		grow(m);
 		pp = find(m, key);
 	}
