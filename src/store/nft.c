@@ -123,7 +123,6 @@ import_tx(struct tx *tx, void *payload, struct cs_error *err)
 		}
 		fresh++;
 	}
-	error = 0;
 	if (camp.counts.total + (int64_t)fresh > camp.max_nfts) {
 		error = cs_error_set(err, CS_EINVAL,
 		    "import of %zu new NFTs would pass the campaign's maximum "

@@ -46,9 +46,8 @@ first_line(
 
 	if (text == NULL || *text == '\0')
 		text = "unknown error";
-	if (strncmp(text, "ERROR:  ", 8) == 0)
-		text += 8;
-	else if (strncmp(text, "FATAL:  ", 8) == 0)
+	if (strncmp(text, "ERROR:  ", 8) == 0 ||
+	    strncmp(text, "FATAL:  ", 8) == 0)
 		text += 8;
 	n = strcspn(text, "\n");
 	if (n >= size)

@@ -257,7 +257,7 @@ query_int(struct cs_store_conn *c, const char *text, int64_t *out,
 static int
 check_ours(struct cs_store_conn *c, struct cs_error *err)
 {
-	int64_t app_id, tables;
+	int64_t app_id = 0, tables = 0;
 	int error;
 
 	error = query_int(c, "PRAGMA application_id", &app_id, err);
@@ -309,7 +309,7 @@ sqlite_migrate(struct cs_store_conn *c, int64_t now, struct cs_error *err)
 {
 	const struct cs_embedded_file *m;
 	sqlite3_stmt *st = NULL;
-	int64_t have, count, n;
+	int64_t have = -1, count = 0, n;
 	char q[96];
 	int error, rc;
 
