@@ -40,6 +40,9 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 	o->webhook_secret_grace_ms = cli->cfg.webhook_secret_grace_ms;
 	o->webhook_refused_rate = cli->cfg.webhook_refused_rate;
 	o->webhook_retention_ms = cli->cfg.webhook_retention_ms;
+	o->alert_url = cli->cfg.alert_url;
+	o->alert_every_ms = cli->cfg.alert_every_ms;
+	o->alert_silence_ms = cli->cfg.alert_silence_ms;
 	o->trusted_proxies = cli->cfg.trusted_proxies;
 	o->max_connections = cli->cfg.max_connections;
 	o->max_client_connections = cli->cfg.max_client_connections;

@@ -260,6 +260,33 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 		    "not "
 		    "'%s'",
 		    v);
+	cfg->alert_url = env("CS_ALERT_WEBHOOK");
+	if (cfg->alert_url != NULL && *cfg->alert_url == '\0')
+		cfg->alert_url = NULL;
+	if (cfg->alert_url != NULL &&
+	    strncmp(cfg->alert_url, "https://", 8) != 0 &&
+	    strncmp(cfg->alert_url, "http://", 7) != 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_ALERT_WEBHOOK must be an http:// or https:// URL");
+	if (cfg->alert_url != NULL)
+		cs_log_secret(cfg->alert_url);
+	cfg->alert_every_ms = CS_ALERT_EVERY_DEFAULT_MS;
+	v = env("CS_ALERT_EVERY");
+	if (v != NULL && (retention(v, &cfg->alert_every_ms) < 0 ||
+	                     cfg->alert_every_ms <= 0))
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_ALERT_EVERY must be seconds, or a number followed by "
+		    "s, m, h or d (1h), not '%s'",
+		    v);
+	cfg->alert_silence_ms = CS_ALERT_SILENCE_DEFAULT_MS;
+	v = env("CS_ALERT_WEBHOOK_SILENCE");
+	if (v != NULL && retention(v, &cfg->alert_silence_ms) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_ALERT_WEBHOOK_SILENCE must be seconds, or a number "
+		    "followed by s, m, h or d (6h; 0 turns it off), not '%s'",
+		    v);
+	if (v != NULL && cfg->alert_silence_ms == 0)
+		cfg->alert_silence_ms = -1;
 	cfg->webhook_refused_rate = CS_WEBHOOK_REFUSED_RATE_DEFAULT;
 	v = env("CS_WEBHOOK_REFUSED_RATE");
 	if (v != NULL) {

@@ -35,6 +35,12 @@ struct cs_config {
 	/* CS_WEBHOOK_REFUSED_RATE: refused webhooks a minute per client
 	 * before 429; 0 off. */
 	long webhook_refused_rate;
+	/* Alerts (service/alert.h): CS_ALERT_WEBHOOK, NULL off; at most one
+	 * per cause and campaign per CS_ALERT_EVERY; silent NMKR webhooks
+	 * for CS_ALERT_WEBHOOK_SILENCE while sales go on (-1: off). */
+	const char *alert_url;
+	int64_t alert_every_ms;
+	int64_t alert_silence_ms;
 	/* The HTTP layer's limits (serve); 0: the server's default. */
 	const char *trusted_proxies;     /* CS_TRUSTED_PROXIES */
 	unsigned max_connections;        /* CS_MAX_CONNECTIONS */

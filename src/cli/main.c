@@ -62,6 +62,15 @@ static const struct cs_cli_var variables[] = {
     {"CS_WEBHOOK_RETENTION", "how long webhook events are kept unless a status "
                              "change points at them: seconds or a number with "
                              "s, m, h or d (default 30d; 0 keeps all)"},
+    {"CS_ALERT_WEBHOOK",
+        "a URL (Slack, Discord or any) that receives {\"text\": ...} when "
+        "a sync fails, review items come in, or sales go on without NMKR "
+        "webhooks (serve; unset: no alerts)"},
+    {"CS_ALERT_EVERY",
+        "at most one alert per cause and campaign this often (default 1h)"},
+    {"CS_ALERT_WEBHOOK_SILENCE",
+        "how long without an NMKR webhook, while syncs see sales, before "
+        "an alert (default 6h; 0 turns it off)"},
     {"CS_WEBHOOK_SECRET_GRACE",
         "seconds a rotated-out webhook secret is still accepted after "
         "webhook rotate (default 600; 0 refuses it at once)"},

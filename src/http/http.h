@@ -36,6 +36,10 @@ struct cs_server_opts {
 	/* Webhook events older than this go (those a history row points at
 	 * stay), pruned by the sweeper; 0: kept forever. */
 	int64_t webhook_retention_ms;
+	/* Alerts (service/alert.h), checked by the sweeper; url NULL: off. */
+	const char *alert_url;
+	int64_t alert_every_ms;
+	int64_t alert_silence_ms;
 	/* Blockfrost, for the chain step of syncs and POST .../verify; NULL:
 	 * no chain verification. */
 	const struct cs_blockfrost_opts *blockfrost;

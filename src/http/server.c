@@ -1164,6 +1164,9 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		sched.schedule = opts->schedule;
 		sched.sweep_every_ms = opts->sweep_every_ms;
 		sched.webhook_retention_ms = opts->webhook_retention_ms;
+		sched.alert.url = opts->alert_url;
+		sched.alert.every_ms = opts->alert_every_ms;
+		sched.alert.webhook_silence_ms = opts->alert_silence_ms;
 		sched.chain_rate = opts->chain_rate;
 		sched.chain_recheck_ms = opts->chain_recheck_ms;
 		error = cs_scheduler_start(&s->scheduler, &sched, err);

@@ -60,6 +60,12 @@ cs_alerter_new(struct cs_alerter **out, const struct cs_alert_opts *opts,
 	ho.headers = headers;
 	ho.max_inflight = 1;
 	ho.total_timeout_ms = CS_ALERT_TIMEOUT_MS;
+	/* A couple of quick retries: the sweeper waits on them, and what
+	 * is not delivered is sent again at its next check anyway. */
+	ho.backoff.base_ms = 200;
+	ho.backoff.max_ms = 1000;
+	ho.backoff.max_retries = 2;
+	ho.backoff.retry_after_max_ms = 1000;
 	ho.max_body = 64 * 1024;
 	error = cs_http_new(&a->http, &ho, err);
 	if (error < 0) {
@@ -253,7 +259,7 @@ check_campaign(struct cs_alerter *a, struct cs_store *store,
 		    "campaign-sync: the sync of %s failed: %s", c->name,
 		    sync.error[0] != '\0' ? sync.error : "see its report");
 		rc = alert(a, s, SYNC_FAILED, now, text);
-		if (rc >= 0)
+		if (rc > 0) /* throttled or undelivered: said later */
 			s->failed_log = sync.id;
 		sent += rc > 0;
 	}
@@ -265,7 +271,7 @@ check_campaign(struct cs_alerter *a, struct cs_store *store,
 		    open - s->reviews == 1 ? "" : "s", c->name, (long long)open,
 		    c->name);
 		rc = alert(a, s, NEW_REVIEWS, now, text);
-		if (rc >= 0)
+		if (rc > 0)
 			s->reviews = open;
 		sent += rc > 0;
 	} else {

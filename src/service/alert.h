@@ -8,7 +8,8 @@
  *   - sales went on (the campaign's sold count grew) while no NMKR webhook
  *     has arrived for CS_ALERT_WEBHOOK_SILENCE: NMKR's notifications are
  *     not reaching us, and only syncs see the sales.
- * At most one message per cause and campaign per CS_ALERT_EVERY. serve's
+ * At most one message per cause and campaign per CS_ALERT_EVERY (what
+ * happens meanwhile is said in the next one). serve's
  * sweeper looks once a minute (cs_alerter_check()); what was true when the
  * alerter started is its baseline, not an alert.
  */

@@ -32,7 +32,8 @@ struct cs_scheduler {
 	bool stopping;
 	pthread_t cron_thread, sweep_thread;
 	bool cron_started, sweep_started;
-	struct cs_chainq *chain; /* the background verifier, or NULL */
+	struct cs_chainq *chain;    /* the background verifier, or NULL */
+	struct cs_alerter *alerter; /* the sweeper's alone, or NULL */
 };
 
 /* Sleep until the wall clock reaches until (ms), or a stop. @return false
@@ -214,6 +215,8 @@ sweep_loop(void *payload)
 			    rep.expired, rep.released, rep.sold, rep.kept,
 			    rep.conflicts);
 		prune_webhooks(s, store);
+		if (s->alerter != NULL && store != NULL)
+			(void)cs_alerter_check(s->alerter, store, cs_now_ms());
 		cs_nmkr_free(nmkr);
 		cs_pool_put(s->opts.pool, store);
 	}
@@ -255,6 +258,13 @@ cs_scheduler_start(struct cs_scheduler **out,
 		cs_log_warn("scheduler", "no automatic sync: %s",
 		    s->has_nmkr ? "no schedule" : "NMKR_API_KEY is not set");
 	}
+	if (opts->alert.url != NULL) {
+		struct cs_error aerr = CS_ERROR_INIT;
+
+		if (cs_alerter_new(&s->alerter, &opts->alert, &aerr) < 0)
+			cs_log_error(
+			    "scheduler", "no alerts: %s", cs_error_msg(&aerr));
+	}
 	if (opts->sweep_every_ms >= 0 &&
 	    pthread_create(&s->sweep_thread, NULL, sweep_loop, s) == 0)
 		s->sweep_started = true;
@@ -289,6 +299,7 @@ cs_scheduler_free(struct cs_scheduler *s)
 		pthread_join(s->cron_thread, NULL);
 	if (s->sweep_started)
 		pthread_join(s->sweep_thread, NULL);
+	cs_alerter_free(s->alerter);
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -14,6 +14,7 @@
 #include "clients/blockfrost.h"
 #include "clients/nmkr.h"
 #include "core/cron.h"
+#include "service/alert.h"
 #include "service/pool.h"
 
 struct cs_scheduler;
@@ -29,6 +30,8 @@ struct cs_scheduler_opts {
 	/* The sweeper also deletes webhook events older than this
 	 * (cs_store_webhook_prune); 0: none. */
 	int64_t webhook_retention_ms;
+	/* Alerts, checked after each sweep; alert.url NULL: none. */
+	struct cs_alert_opts alert;
 	/* The background verifier (service/chainq.h), with blockfrost:
 	 * requests/s shared by every instance (0: off), re-check period. */
 	double chain_rate;
