@@ -16,7 +16,9 @@
  * reservations at their rate, each from another wallet. Every sample
  * period, from the start to the end of the cool-down that follows the
  * load, it prints serve's resident memory, threads and open descriptors
- * (/proc/PID) and the database's size (PATH and its -wal).
+ * (/proc/PID) and the database's size (PATH and its -wal); the memory is
+ * also read every POLL_S seconds, and each row gives the most it saw
+ * since the one before, so that a sync's peak between samples shows.
  *
  * The exit status judges growth only, never a timing: 1 when the resident
  * memory at the end of the load is more than twice that after the
@@ -36,6 +38,8 @@
 #include "service/webhook.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
+
+#define POLL_S 0.5
 
 enum kind { HOOK, SYNC, RESERVE, NKINDS };
 
@@ -68,6 +72,7 @@ struct tally {
 struct sample {
 	double t;
 	long rss_kib, threads, fds;
+	long max_kib; /* the most seen since the previous sample */
 	long long db_bytes;
 };
 
@@ -422,9 +427,11 @@ print_sample(
 	                    : s->t <= o->duration ? "load"
 	                                          : "after";
 
-	printf("%6.0f  %-7s  %8.1f  %7ld  %5ld  %8.1f  %9zu  %5zu  %7zu\n",
-	    s->t, phase, (double)s->rss_kib / 1024.0, s->threads, s->fds,
-	    mib(s->db_bytes), t[HOOK].ok, t[SYNC].ok, t[RESERVE].ok);
+	printf("%6.0f  %-7s  %8.1f  %8.1f  %7ld  %5ld  %8.1f  %9zu  %5zu  "
+	       "%7zu\n",
+	    s->t, phase, (double)s->rss_kib / 1024.0,
+	    (double)s->max_kib / 1024.0, s->threads, s->fds, mib(s->db_bytes),
+	    t[HOOK].ok, t[SYNC].ok, t[RESERVE].ok);
 	fflush(stdout);
 }
 
@@ -439,7 +446,8 @@ main(int argc, char **argv)
 	size_t syncs = 0, i, warm = 0, end = 0, peak = 0;
 	bool sync_in_flight = false;
 	char **uids;
-	double t0, next_sample = 0;
+	double t0, next_sample = 0, next_poll = 0;
+	long window_kib = 0;
 	CURLM *multi;
 	int running, status;
 
@@ -472,9 +480,9 @@ main(int argc, char **argv)
 	       "reservations %.1f/s\n",
 	    o.duration, o.warmup, o.cool, o.hook_rate, nuids, o.sync_period,
 	    o.reserve_rate);
-	printf("%6s  %-7s  %8s  %7s  %5s  %8s  %9s  %5s  %7s\n", "t(s)",
-	    "phase", "RSS MiB", "threads", "fds", "db MiB", "webhooks", "syncs",
-	    "reserv");
+	printf("%6s  %-7s  %8s  %8s  %7s  %5s  %8s  %9s  %5s  %7s\n", "t(s)",
+	    "phase", "RSS MiB", "max MiB", "threads", "fds", "db MiB",
+	    "webhooks", "syncs", "reserv");
 	t0 = mono_s();
 	for (;;) {
 		double now = mono_s() - t0, wait = 0.1, due;
@@ -482,16 +490,27 @@ main(int argc, char **argv)
 		CURLMsg *m;
 		int left;
 
+		if (now >= next_poll) {
+			long kib = proc_field(o.pid, "VmRSS");
+
+			window_kib = kib > window_kib ? kib : window_kib;
+			next_poll += POLL_S;
+		}
 		if (now >= next_sample && nsamples < maxsamples) {
+			struct sample *sa = &samples[nsamples];
+
 			/* Labelled by when it was due, so that the sample due
 			 * at the end of the load counts as the load's. */
-			take_sample(&samples[nsamples], &o, next_sample);
-			if (samples[nsamples].rss_kib < 0) {
+			take_sample(sa, &o, next_sample);
+			if (sa->rss_kib < 0) {
 				fprintf(stderr,
 				    "cs-soak: process %ld is gone\n", o.pid);
 				exit(2);
 			}
-			print_sample(&samples[nsamples], &o, tally);
+			sa->max_kib =
+			    sa->rss_kib > window_kib ? sa->rss_kib : window_kib;
+			window_kib = 0;
+			print_sample(sa, &o, tally);
 			nsamples++;
 			next_sample += o.sample;
 		}
@@ -550,6 +569,8 @@ main(int argc, char **argv)
 			curl_multi_remove_handle(multi, m->easy_handle);
 			idle[nidle++] = s;
 		}
+		if (next_poll - now < wait)
+			wait = next_poll - now > 0 ? next_poll - now : 0;
 		curl_multi_poll(multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
 
@@ -558,7 +579,7 @@ main(int argc, char **argv)
 			warm = i;
 		if (samples[i].t <= o.duration)
 			end = i;
-		if (samples[i].rss_kib > samples[peak].rss_kib)
+		if (samples[i].max_kib > samples[peak].max_kib)
 			peak = i;
 	}
 	printf("\n%-13s %9s %9s %9s %9s\n", "", "sent", "2xx", "409", "other");
@@ -567,11 +588,12 @@ main(int argc, char **argv)
 		    tally[i].sent, tally[i].ok, tally[i].conflict,
 		    tally[i].other + tally[i].failed);
 	printf("\nRSS: %.1f MiB after the warm-up (%.0f s), %.1f MiB at the "
-	       "end of the load (%.0f s), peak %.1f MiB (%.0f s), %.1f MiB "
+	       "end of the load (%.0f s), peak %.1f MiB (in the %.0f s row), "
+	       "%.1f MiB "
 	       "at the end (%.0f s); database %.1f MiB\n",
 	    (double)samples[warm].rss_kib / 1024.0, samples[warm].t,
 	    (double)samples[end].rss_kib / 1024.0, samples[end].t,
-	    (double)samples[peak].rss_kib / 1024.0, samples[peak].t,
+	    (double)samples[peak].max_kib / 1024.0, samples[peak].t,
 	    (double)samples[nsamples - 1].rss_kib / 1024.0,
 	    samples[nsamples - 1].t, mib(samples[nsamples - 1].db_bytes));
 	if (samples[end].rss_kib > 2 * samples[warm].rss_kib) {
