@@ -62,6 +62,14 @@ deb: bootstrap
 bench: release
 	bench/run
 
+# The soak (bench/soak): serve on SQLite under webhooks, syncs and
+# reservations at once for a bounded time, its memory, threads and
+# descriptors over time; fails on unbounded memory growth, never on a
+# timing. SOAK_ARGS passes flags (--short is the version CI runs).
+.PHONY: soak
+soak: release
+	bench/soak $(SOAK_ARGS)
+
 # Every harness of tests/fuzz for FUZZ_SECONDS seconds, one after the other
 # (clang, libFuzzer, ASan + UBSan); prints executions per harness and fails
 # on a crash. FUZZ_NAMES picks some (docs/internals/fuzz.md).
