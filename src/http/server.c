@@ -973,7 +973,8 @@ connection_limit(unsigned wanted)
  * process flushes its TLB: with 64 handler threads allocating and freeing
  * per request, that was a third of serve's time under webhook load (perf,
  * bench/run webhooks). Keep up to TRIM_THRESHOLD free at the top of each
- * heap instead: far above what requests free, below what a big sync does.
+ * heap instead (CS_MALLOC_TRIM_THRESHOLD): far above what requests free,
+ * below what a big sync does.
  *
  * Each thread allocates from an arena of its own, up to 8 a core, and a
  * thread's arena keeps what the thread freed: its top up to the threshold,
@@ -982,19 +983,17 @@ connection_limit(unsigned wanted)
  * thread's arena. Each API sync runs on new threads that land on the next
  * arena in turn, so each big sync left its peak in another one: 223 MiB
  * after 12 syncs of 60,000 NFTs on 2 cores, 16 arenas, and as much again
- * on a machine with more cores (docs/internals/soak.md). ARENA_MAX arenas
- * bound that to a few syncs' worth on any machine. */
-#define ARENA_MAX 4
-#define TRIM_THRESHOLD (16 << 20)
+ * on a machine with more cores (docs/internals/soak.md). CS_MALLOC_ARENAS
+ * arenas bound that to a few syncs' worth on any machine. */
 
 static void
 tune_malloc(void)
 {
 #ifdef M_TRIM_THRESHOLD
-	mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, CS_MALLOC_TRIM_THRESHOLD);
 #endif
 #ifdef M_ARENA_MAX
-	mallopt(M_ARENA_MAX, ARENA_MAX);
+	mallopt(M_ARENA_MAX, CS_MALLOC_ARENAS);
 #endif
 }
 

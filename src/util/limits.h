@@ -117,9 +117,12 @@
 #define CS_TZ_MAX_OFFSET_S (26 * 3600) /* largest UTC offset accepted */
 
 /* Serve. */
-#define CS_MAX_TRUSTED_PROXIES 64 /* entries of CS_TRUSTED_PROXIES */
-#define CS_API_PAGE_DEFAULT 100   /* NFTs per API page by default */
-#define CS_API_PAGE_MAX 1000      /* NFTs per API page at most */
+/* glibc's malloc in serve (server.c tune_malloc, docs/internals/soak.md). */
+#define CS_MALLOC_ARENAS 4                  /* M_ARENA_MAX */
+#define CS_MALLOC_TRIM_THRESHOLD (16 << 20) /* M_TRIM_THRESHOLD */
+#define CS_MAX_TRUSTED_PROXIES 64           /* entries of CS_TRUSTED_PROXIES */
+#define CS_API_PAGE_DEFAULT 100             /* NFTs per API page by default */
+#define CS_API_PAGE_MAX 1000                /* NFTs per API page at most */
 #define CS_SERVE_TICK_MS 50       /* the ticker: header timeouts, sleepers */
 #define CS_HEALTH_EVERY_MS 1000   /* the health thread checks the database */
 #define CS_HEALTH_STALE_MS 5000   /* an older check answers 503 */
