@@ -40,6 +40,7 @@ cs_cli_server_opts(struct cs_cli *cli, struct cs_server_opts *o,
 	o->webhook_secret_grace_ms = cli->cfg.webhook_secret_grace_ms;
 	o->webhook_refused_rate = cli->cfg.webhook_refused_rate;
 	o->webhook_retention_ms = cli->cfg.webhook_retention_ms;
+	o->report_retention_ms = cli->cfg.report_retention_ms;
 	o->alert_url = cli->cfg.alert_url;
 	o->alert_every_ms = cli->cfg.alert_every_ms;
 	o->alert_silence_ms = cli->cfg.alert_silence_ms;

@@ -287,6 +287,13 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 		    v);
 	if (v != NULL && cfg->alert_silence_ms == 0)
 		cfg->alert_silence_ms = -1;
+	cfg->report_retention_ms = CS_REPORT_RETENTION_DEFAULT_S * 1000;
+	v = env("CS_REPORT_RETENTION");
+	if (v != NULL && retention(v, &cfg->report_retention_ms) < 0)
+		return cs_error_set(err, CS_EINVAL,
+		    "CS_REPORT_RETENTION must be seconds, or a number followed "
+		    "by s, m, h or d (90d); 0 keeps every report; not '%s'",
+		    v);
 	cfg->webhook_refused_rate = CS_WEBHOOK_REFUSED_RATE_DEFAULT;
 	v = env("CS_WEBHOOK_REFUSED_RATE");
 	if (v != NULL) {

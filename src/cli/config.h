@@ -32,6 +32,9 @@ struct cs_config {
 	/* CS_WEBHOOK_RETENTION: webhook events older than this are pruned
 	 * (those a history row points at stay); 0: kept forever. */
 	int64_t webhook_retention_ms;
+	/* CS_REPORT_RETENTION: stored sync reports older than this are
+	 * dropped (the log rows stay); 0: kept forever. */
+	int64_t report_retention_ms;
 	/* CS_WEBHOOK_REFUSED_RATE: refused webhooks a minute per client
 	 * before 429; 0 off. */
 	long webhook_refused_rate;

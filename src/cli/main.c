@@ -71,6 +71,10 @@ static const struct cs_cli_var variables[] = {
     {"CS_ALERT_WEBHOOK_SILENCE",
         "how long without an NMKR webhook, while syncs see sales, before "
         "an alert (default 6h; 0 turns it off)"},
+    {"CS_REPORT_RETENTION",
+        "how long a sync's stored report is kept (its log row, counts and "
+        "the status history stay): seconds or a number with s, m, h or d "
+        "(default 90d; 0 keeps all)"},
     {"CS_WEBHOOK_SECRET_GRACE",
         "seconds a rotated-out webhook secret is still accepted after "
         "webhook rotate (default 600; 0 refuses it at once)"},

@@ -36,6 +36,8 @@ struct cs_server_opts {
 	/* Webhook events older than this go (those a history row points at
 	 * stay), pruned by the sweeper; 0: kept forever. */
 	int64_t webhook_retention_ms;
+	/* Stored sync reports older than this are dropped; 0: kept. */
+	int64_t report_retention_ms;
 	/* Alerts (service/alert.h), checked by the sweeper; url NULL: off. */
 	const char *alert_url;
 	int64_t alert_every_ms;

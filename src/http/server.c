@@ -110,6 +110,7 @@ cs_server_opts_init(struct cs_server_opts *o)
 	o->pool_size = 16;
 	o->webhook_refused_rate = CS_WEBHOOK_REFUSED_RATE_DEFAULT;
 	o->webhook_retention_ms = CS_WEBHOOK_RETENTION_DEFAULT_S * 1000;
+	o->report_retention_ms = CS_REPORT_RETENTION_DEFAULT_S * 1000;
 }
 
 static unsigned
@@ -1180,6 +1181,7 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		sched.schedule = opts->schedule;
 		sched.sweep_every_ms = opts->sweep_every_ms;
 		sched.webhook_retention_ms = opts->webhook_retention_ms;
+		sched.report_retention_ms = opts->report_retention_ms;
 		sched.alert.url = opts->alert_url;
 		sched.alert.every_ms = opts->alert_every_ms;
 		sched.alert.webhook_silence_ms = opts->alert_silence_ms;

@@ -187,6 +187,26 @@ prune_webhooks(struct cs_scheduler *s, struct cs_store *store)
 		    (long long)(s->opts.webhook_retention_ms / 1000));
 }
 
+/* Old syncs' stored reports go; their rows stay. */
+static void
+prune_reports(struct cs_scheduler *s, struct cs_store *store)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int64_t pruned = 0;
+
+	if (s->opts.report_retention_ms <= 0 || store == NULL)
+		return;
+	if (cs_store_sync_report_prune(store,
+	        cs_now_ms() - s->opts.report_retention_ms, &pruned, &err) < 0)
+		cs_log_error("sweeper", "sync reports: %s", cs_error_msg(&err));
+	else if (pruned > 0)
+		cs_log_info("sweeper",
+		    "%lld sync reports older than %lld s dropped (their log "
+		    "rows stay)",
+		    (long long)pruned,
+		    (long long)(s->opts.report_retention_ms / 1000));
+}
+
 static void *
 sweep_loop(void *payload)
 {
@@ -215,6 +235,7 @@ sweep_loop(void *payload)
 			    rep.expired, rep.released, rep.sold, rep.kept,
 			    rep.conflicts);
 		prune_webhooks(s, store);
+		prune_reports(s, store);
 		if (s->alerter != NULL && store != NULL)
 			(void)cs_alerter_check(s->alerter, store, cs_now_ms());
 		cs_nmkr_free(nmkr);

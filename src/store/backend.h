@@ -240,6 +240,10 @@ struct cs_store_ops {
 	 * many went. */
 	int (*webhook_prune)(struct cs_store_conn *c, int64_t before,
 	    int64_t limit, int64_t *deleted, struct cs_error *err);
+	/* Set synced_data NULL in at most limit sync_log rows completed
+	 * before `before`, oldest first, in one statement. */
+	int (*report_prune)(struct cs_store_conn *c, int64_t before,
+	    int64_t limit, int64_t *pruned, struct cs_error *err);
 
 	/* Chain checks, one row per asset id; put inserts or replaces. */
 	int (*chain_get)(struct cs_store_conn *c, const char *asset_id,

@@ -502,6 +502,16 @@ CS_NODISCARD int cs_store_webhook_event_list(struct cs_store *store,
 CS_NODISCARD int cs_store_webhook_prune(struct cs_store *store, int64_t before,
     int64_t *deleted, struct cs_error *err);
 
+/**
+ * Drop the stored report (synced_data) of syncs completed before `before`,
+ * in batches as cs_store_webhook_prune(): the log row stays, with its
+ * status, counts and errors, and status_history is never touched.
+ *
+ * @param pruned out, may be NULL: how many reports went
+ */
+CS_NODISCARD int cs_store_sync_report_prune(struct cs_store *store,
+    int64_t before, int64_t *pruned, struct cs_error *err);
+
 /* ---- Reservations ----------------------------------------------------- */
 
 /* enum cs_reserve_outcome and the policy: core/reserve_rules.h. */

@@ -224,3 +224,22 @@ cs_store_webhook_prune(struct cs_store *store, int64_t before, int64_t *deleted,
 		*deleted = total;
 	return error;
 }
+
+int
+cs_store_sync_report_prune(struct cs_store *store, int64_t before,
+    int64_t *pruned, struct cs_error *err)
+{
+	int64_t n = 0, total = 0;
+	int error;
+
+	do {
+		error = store->ops->report_prune(
+		    store->conn, before, CS_WEBHOOK_PRUNE_BATCH, &n, err);
+		if (error < 0)
+			break;
+		total += n;
+	} while (n == CS_WEBHOOK_PRUNE_BATCH);
+	if (pruned != NULL)
+		*pruned = total;
+	return error;
+}

@@ -21,6 +21,9 @@
 #define CS_WEBHOOK_MAX_KEY 512     /* longer dedupe keys are hashed */
 #define CS_WEBHOOK_PRUNE_BATCH 1000
 #define CS_WEBHOOK_RETENTION_DEFAULT_S (30LL * 24 * 3600)
+/* A sync's stored report (sync_log.synced_data) is dropped after this; the
+ * row, its counts and the status history stay (CS_REPORT_RETENTION). */
+#define CS_REPORT_RETENTION_DEFAULT_S (90LL * 24 * 3600)
 #define CS_WEBHOOK_REFUSED_RATE_DEFAULT 60 /* per client a minute */
 #define CS_WEBHOOK_BATCH 512               /* webhooks one group commit takes */
 

@@ -1462,6 +1462,48 @@ CS_TEST(contract__sync_log_filters_and_prune)
 	cs_store_free(s);
 }
 
+/* Old reports go, their rows stay (issue 19): a batch at a time. */
+CS_TEST(contract__sync_report_prune_keeps_the_rows)
+{
+	struct cs_store *s = open_store();
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct cs_sync_log l;
+	struct log_acc acc;
+	int64_t pruned = -1, ids[4];
+	int i;
+	int64_t id = make_campaign(s, "Lab Rat", 10);
+
+	for (i = 0; i < 4; i++) {
+		memset(&l, 0, sizeof(l));
+		l.sync_type = CS_SYNC_MANUAL;
+		l.nmkr_project_uid = CS_UNCONST(PROJECT);
+		l.campaign_id = id;
+		l.status = CS_SYNC_SUCCESS;
+		l.records_synced = i;
+		l.started_at = NOW + i * 1000;
+		l.completed_at = NOW + i * 1000 + 10;
+		l.synced_data = CS_UNCONST("{\"n\":1}");
+		ASSERT_OK(cs_store_sync_log_insert(s, &l, TERR));
+		ids[i] = l.id;
+	}
+	ASSERT_OK(cs_store_sync_report_prune(s, NOW + 2500, &pruned, TERR));
+	ASSERT_EQ(pruned, 3);
+	for (i = 0; i < 4; i++) {
+		ASSERT_OK(cs_store_sync_log_get(s, ids[i], &l, TERR));
+		ASSERT_EQ(l.records_synced, i);
+		ASSERT_EQ(l.synced_data == NULL, i < 3);
+		cs_sync_log_dispose(&l);
+	}
+	q.campaign_id = id;
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_list(s, &q, log_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 4);
+	/* Again: nothing left to drop. */
+	ASSERT_OK(cs_store_sync_report_prune(s, NOW + 2500, &pruned, TERR));
+	ASSERT_EQ(pruned, 0);
+	cs_store_free(s);
+}
+
 struct review_acc {
 	size_t n;
 	int64_t id;

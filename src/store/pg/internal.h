@@ -117,6 +117,7 @@ enum stmt_id {
 	W_LIST,
 	W_LIST_BODY,
 	W_PRUNE,
+	L_PRUNE_REPORTS,
 	K_GET,
 	K_PUT,
 	Q_DUE,
@@ -450,6 +451,8 @@ int cs_pg__webhook_finish(struct cs_store_conn *c, int64_t id,
     struct cs_error *err);
 int cs_pg__webhook_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
     int64_t *deleted, struct cs_error *err);
+int cs_pg__report_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
+    int64_t *pruned, struct cs_error *err);
 int cs_pg__webhook_list(struct cs_store_conn *c, int64_t campaign_id,
     int64_t limit, bool with_body, cs_webhook_event_cb cb, void *payload,
     struct cs_error *err);

@@ -742,6 +742,7 @@ const struct cs_store_ops cs_store_pg_ops = {
     .webhook_finish = cs_pg__webhook_finish,
     .webhook_list = cs_pg__webhook_list,
     .webhook_prune = cs_pg__webhook_prune,
+    .report_prune = cs_pg__report_prune,
     .chain_get = cs_pg__chain_get,
     .chain_put = cs_pg__chain_put,
     .chain_claim = cs_pg__chain_claim,

@@ -77,6 +77,25 @@ cs_pg__webhook_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
 	return 0;
 }
 
+int
+cs_pg__report_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
+    int64_t *pruned, struct cs_error *err)
+{
+	struct params p = {0};
+	PGresult *res;
+	int error;
+
+	*pruned = 0;
+	p_int(&p, before);
+	p_int(&p, limit);
+	error = cs_pg__run(c, L_PRUNE_REPORTS, &p, &res, err);
+	if (error < 0)
+		return error;
+	*pruned = (int64_t)strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
 struct webhook_walk {
 	cs_webhook_event_cb cb;
 	void *payload;

@@ -225,6 +225,11 @@ const char *const cs_sqlite__sql[S_COUNT] = {
                 "AND NOT EXISTS (SELECT 1 FROM status_history h "
                 "WHERE h.webhook_event_id = e.id) "
                 "ORDER BY e.received_at LIMIT ?2)",
+    /* Old reports, a batch at a time; the rows stay. */
+    [L_PRUNE_REPORTS] = "UPDATE sync_log SET synced_data = NULL "
+                        "WHERE id IN (SELECT id FROM sync_log "
+                        "WHERE synced_data IS NOT NULL "
+                        "AND sync_completed_at < ?1 ORDER BY id LIMIT ?2)",
 
     [K_GET] = "SELECT asset_id, nft_id, status, message, addresses, "
               "checked_at FROM chain_checks WHERE asset_id = ?1",

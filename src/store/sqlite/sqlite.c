@@ -502,6 +502,7 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .webhook_finish = cs_sqlite__webhook_finish,
     .webhook_list = cs_sqlite__webhook_list,
     .webhook_prune = cs_sqlite__webhook_prune,
+    .report_prune = cs_sqlite__report_prune,
     .chain_get = cs_sqlite__chain_get,
     .chain_put = cs_sqlite__chain_put,
     .chain_claim = cs_sqlite__chain_claim,

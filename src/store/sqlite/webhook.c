@@ -80,6 +80,24 @@ cs_sqlite__webhook_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
 	return error;
 }
 
+int
+cs_sqlite__report_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
+    int64_t *pruned, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	*pruned = 0;
+	error = cs_sqlite__stmt(c, L_PRUNE_REPORTS, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 2, limit);
+	error = cs_sqlite__exec_stmt(c, st, err);
+	*pruned = error == 0 ? sqlite3_changes64(c->db) : 0;
+	return error;
+}
+
 struct webhook_walk {
 	cs_webhook_event_cb cb;
 	void *payload;
