@@ -168,7 +168,8 @@ newest_cb(const struct cs_sync_log *l, void *payload)
 	n->at = l->started_at;
 	n->status = l->status;
 	n->error[0] = '\0';
-	if (l->errors != NULL && (errs = cJSON_Parse(l->errors)) != NULL) {
+	errs = l->errors != NULL ? cJSON_Parse(l->errors) : NULL;
+	if (errs != NULL) {
 		const char *e =
 		    cJSON_GetStringValue(cJSON_GetArrayItem(errs, 0));
 
