@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/reconcile.h"
+#include "core/smart.h"
 #include "service/encode.h"
 #include "service/metrics.h"
 #include "service/report.h"
@@ -140,6 +141,7 @@ struct reader {
 	struct cs_error err;
 	int64_t ms;
 	atomic_bool done;
+	bool started; /* on a thread of its own, not yet joined */
 };
 
 void
@@ -868,6 +870,178 @@ run_dispose(struct run *r)
 	cs_sync_report_dispose(&r->rep);
 }
 
+/* Wait for the inventory read (once). */
+static void
+join_reader(struct run *r)
+{
+	if (r->reader != NULL && r->reader->started) {
+		pthread_join(r->reader->thread, NULL);
+		r->reader->started = false;
+	}
+}
+
+static void
+smart_counts(struct cs_smart_counts *out, const struct cs_nmkr_counts *c)
+{
+	memset(out, 0, sizeof(*out));
+	out->total = c->nft_total;
+	out->state[CS_SMART_FREE] = c->free;
+	out->state[CS_SMART_RESERVED] = c->reserved;
+	out->state[CS_SMART_SOLD] = c->sold;
+	out->state[CS_SMART_ERROR] = c->error;
+	out->blocked = c->blocked;
+	out->total_tokens = c->total_tokens;
+	out->total_blocked = c->total_blocked;
+	out->unknown_or_burned = c->unknown_or_burned;
+}
+
+static enum cs_remote_state
+remote_state_of(enum cs_smart_state s)
+{
+	return s == CS_SMART_RESERVED ? CS_REMOTE_RESERVED : CS_REMOTE_FREE;
+}
+
+/*
+ * The smart mode (docs/internals/sync.md, "The smart mode"): every state's
+ * list but plan->infer's, GetCounts again, then the inventory; when
+ * cs_smart_check() finds the inference exact, each local NFT no list
+ * holds is added to r->remote in the inferred state. Returns 0 and sets
+ * *reason; CS_SMART_OK means r->remote is whole, anything else that the
+ * caller walks `all` instead (r->remote is then empty).
+ */
+static int
+fetch_smart(struct run *r, const struct cs_smart_plan *plan,
+    const struct cs_smart_counts *before, enum cs_smart_reason *reason,
+    struct cs_error *err)
+{
+	struct cs_nmkr_counts again;
+	struct cs_smart_counts after;
+	struct cs_smart_seen seen;
+	struct cs_strmap local_at, listed_uids;
+	size_t i, at, len;
+	int s, error;
+
+	memset(&seen, 0, sizeof(seen));
+	for (s = 0; s < CS_SMART_NSTATES; s++) {
+		bool ordered = false;
+
+		if (!plan->list[s])
+			continue;
+		len = r->remote.items.len;
+		error =
+		    cs_nmkr_list_state(r->env->nmkr, r->camp.nmkr_project_uid,
+		        cs_smart_state_name((enum cs_smart_state)s),
+		        before->state[s], &r->remote, &ordered, err);
+		if (error < 0)
+			return error;
+		seen.listed[s] = (int64_t)(r->remote.items.len - len);
+		seen.ordered[s] = ordered;
+	}
+	error = cs_nmkr_get_counts(
+	    r->env->nmkr, r->camp.nmkr_project_uid, &again, err);
+	if (error < 0)
+		return error;
+	smart_counts(&after, &again);
+	join_reader(r);
+	if (r->reader != NULL && r->reader->error < 0) {
+		*reason = CS_SMART_OK; /* the caller reports the read's error */
+		return 0;
+	}
+	cs_strmap_init(&local_at);
+	cs_strmap_init(&listed_uids);
+	for (i = 0; i < r->nlocal; i++)
+		cs_strmap_put(&local_at, r->local[i].uid, i);
+	for (i = 0; i < r->remote.items.len; i++) {
+		const struct cs_remote_nft *x =
+		    CS_VEC_AT(&r->remote.items, struct cs_remote_nft, i);
+
+		cs_strmap_put(&listed_uids, x->uid, i);
+		if (!cs_strmap_get(&local_at, x->uid, &at))
+			seen.unknown_uids++;
+	}
+	seen.local = (int64_t)r->nlocal;
+	for (i = 0; i < r->nlocal; i++) {
+		if (!cs_strmap_get(&listed_uids, r->local[i].uid, &at) &&
+		    !r->local[i].has_asset_id)
+			seen.inferred_without_asset++;
+	}
+	*reason = cs_smart_check(plan, before, &after, &seen);
+	if (*reason == CS_SMART_OK) {
+		for (i = 0; i < r->nlocal; i++) {
+			struct cs_remote_nft *x;
+
+			if (cs_strmap_get(&listed_uids, r->local[i].uid, &at))
+				continue;
+			x = cs_remote_list_add(&r->remote);
+			x->uid =
+			    cs_arena_strdup(&r->remote.arena, r->local[i].uid);
+			x->name =
+			    cs_arena_strdup(&r->remote.arena, r->local[i].name);
+			x->state = remote_state_of(plan->infer);
+		}
+	} else {
+		cs_remote_list_dispose(&r->remote);
+		cs_remote_list_init(&r->remote);
+	}
+	cs_strmap_dispose(&listed_uids);
+	cs_strmap_dispose(&local_at);
+	return 0;
+}
+
+/*
+ * NMKR's NFTs into r->remote: the smart mode when the counts allow it
+ * (fresh ones: asked now, or asked again here), else the walk of `all`;
+ * the report says which and why.
+ */
+static int
+fetch_nfts(struct run *r, bool fresh, struct cs_error *err)
+{
+	struct cs_smart_counts before;
+	struct cs_smart_plan plan;
+	enum cs_smart_reason reason;
+	int error;
+
+	r->rep.mode_known = true;
+	if (r->opts->full || r->opts->full_due) {
+		reason =
+		    r->opts->full ? CS_SMART_ASKED_FULL : CS_SMART_POLICY_FULL;
+		goto walk;
+	}
+	if (!fresh) {
+		error = cs_nmkr_get_counts(r->env->nmkr,
+		    r->camp.nmkr_project_uid, &r->project.counts, err);
+		if (error < 0)
+			return error;
+		fresh = true;
+	}
+	smart_counts(&before, &r->project.counts);
+	cs_smart_plan_build(
+	    &plan, &before, CS_NMKR_PAGE_SIZE, r->opts->smart_any_size);
+	reason = plan.reason;
+	if (plan.smart) {
+		error = fetch_smart(r, &plan, &before, &reason, err);
+		if (error < 0)
+			return error;
+		if (reason == CS_SMART_OK) {
+			r->rep.smart = true;
+			r->rep.mode_reason = reason;
+			cs_metrics_sync_mode(true);
+			return 0;
+		}
+		/* The lists were read after these counts: ask again. */
+		fresh = false;
+	}
+walk:
+	r->rep.smart = false;
+	r->rep.mode_reason = reason;
+	cs_metrics_sync_mode(false);
+	if (reason != CS_SMART_ASKED_FULL && reason != CS_SMART_NOT_CHEAPER)
+		cs_log_info("sync", "campaign %lld: a full walk: %s",
+		    (long long)r->camp.id, cs_smart_reason_text(reason));
+	return cs_nmkr_list_nfts(r->env->nmkr, r->camp.nmkr_project_uid,
+	    fresh ? &r->project.counts : NULL, &r->remote, on_pages, r, err);
+}
+
 int
 cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
     const struct cs_sync_opts *opts, struct cs_sync_result *out,
@@ -875,7 +1049,6 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 {
 	struct cs_error fetch_err = CS_ERROR_INIT;
 	struct reader reader;
-	bool reader_started = false;
 	struct cs_plan_opts popts;
 	struct cs_plan plan;
 	struct cs_sync_log log;
@@ -936,17 +1109,14 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	if (pthread_create(&reader.thread, NULL, read_inventory, &reader) != 0)
 		read_inventory(&reader); /* no thread: read first, then */
 	else
-		reader_started = true;
+		reader.started = true;
 	error = fetch_project(&r, started_at, &fresh, &fetch_err);
-	/* Counts from the cache may be minutes old: the walk asks again. */
+	/* Counts from the cache may be minutes old: asked again. */
 	if (error == 0)
-		error = cs_nmkr_list_nfts(env->nmkr, r.camp.nmkr_project_uid,
-		    fresh ? &r.project.counts : NULL, &r.remote, on_pages, &r,
-		    &fetch_err);
+		error = fetch_nfts(&r, fresh, &fetch_err);
 	phase_done(&r, "fetch");
 	report_nmkr_usage(&r, error == 0);
-	if (reader_started)
-		pthread_join(reader.thread, NULL);
+	join_reader(&r);
 	r.reader = NULL;
 	held = r.nlocal > r.remote.items.len ? r.nlocal : r.remote.items.len;
 	cs_report_phase(&r.rep, "read", reader.ms);

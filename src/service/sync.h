@@ -70,6 +70,16 @@ struct cs_sync_opts {
 	 * failed log row, and the run is closed as "interrupted". May be
 	 * NULL. */
 	const atomic_bool *stop;
+	/* Walk `all` whatever the counts allow (sync --full, ?full=1); the
+	 * default is the smart mode where it is exact (docs/internals/sync.md,
+	 * "The smart mode"). */
+	bool full;
+	/* A full walk is due by policy (CS_SYNC_FULL_EVERY,
+	 * CS_SYNC_FULL_HOURS): said so in the report. */
+	bool full_due;
+	/* Choose the smart mode even when it costs as many requests as the
+	 * walk (tests, on small campaigns). */
+	bool smart_any_size;
 };
 
 /** Defaults: manual, debounce 10 s, grace 2 min, the NMKR client's webhook

@@ -119,6 +119,10 @@ uid_of(int64_t number)
 	return uid;
 }
 
+/* Set by the tests of the walk of `all` (its checks and budget): the
+ * default sync may read the state lists instead (the smart mode). */
+static bool walk_all;
+
 static struct cs_sync_result
 sync_now(bool force, void (*hook)(void *), void *payload)
 {
@@ -128,6 +132,7 @@ sync_now(bool force, void (*hook)(void *), void *payload)
 
 	cs_sync_opts_init(&o);
 	o.force = force;
+	o.full = walk_all;
 	o.before_apply = hook;
 	o.before_apply_payload = payload;
 	ASSERT_OK(cs_sync_campaign(&env, campaign, &o, &r, TERR));
@@ -387,6 +392,75 @@ fake_total(void)
 	return v;
 }
 
+static const char *
+str_of(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Issue 16: the default sync reads the state lists but the largest (free)
+ * and infers free for the rest; a full walk after it changes nothing. A
+ * blocked NFT (listed only under all) makes it walk, and says why. */
+CS_TEST(sync__smart_mode_infers_the_largest_state)
+{
+	struct cs_sync_result r;
+	const cJSON *calls;
+	char *sold[3], *reserved;
+	int i;
+
+	walk_all = false;
+	setup("2000");
+	for (i = 0; i < 3; i++) {
+		sold[i] = uid_of(10 + i);
+		set_state(sold[i], "sold");
+	}
+	reserved = uid_of(20);
+	set_state(reserved, "reserved");
+	control("POST", "/__fake/stats/reset", NULL);
+	r = sync_now(true, NULL, NULL);
+	ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+	ASSERT_STR_EQ(str_of(r.report, "mode"), "smart");
+	ASSERT_STR_EQ(str_of(r.report, "modeReason"), "ok");
+	calls = cJSON_GetObjectItem(r.report, "nmkrRequests");
+	/* GetProjectDetails and GetCounts; reserved, sold and error, a page
+	 * each; GetCounts again: 6, where the walk sends 2 + 41. */
+	ASSERT_EQ(num(calls, "sent"), 6);
+	ASSERT_EQ(fake_total(), 6);
+	ASSERT_EQ(num(calls, "lists"), 3);
+	ASSERT_EQ(num(calls, "walks"), 0);
+	ASSERT_EQ(num(r.report, "updatedCount"), 4);
+	ASSERT_EQ(
+	    num(cJSON_GetObjectItem(r.report, "nmkrStats"), "total"), 2000);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(status_of(sold[i], NULL), CS_NFT_SOLD);
+	ASSERT_EQ(status_of(reserved, NULL), CS_NFT_RESERVED);
+	cs_sync_result_dispose(&r);
+
+	/* A full walk finds nothing left to do. */
+	walk_all = true;
+	r = sync_now(true, NULL, NULL);
+	ASSERT_STR_EQ(str_of(r.report, "mode"), "full");
+	ASSERT_STR_EQ(str_of(r.report, "modeReason"), "asked");
+	ASSERT_EQ(num(r.report, "updatedCount"), 0);
+	ASSERT_EQ(
+	    num(cJSON_GetObjectItem(r.report, "nmkrRequests"), "walks"), 1);
+	cs_sync_result_dispose(&r);
+
+	/* A blocked NFT is listed only under all: nothing may be inferred. */
+	walk_all = false;
+	set_state(sold[0], "blocked");
+	r = sync_now(true, NULL, NULL);
+	ASSERT_STR_EQ(str_of(r.report, "mode"), "full");
+	ASSERT_STR_EQ(str_of(r.report, "modeReason"), "blocked");
+	cs_sync_result_dispose(&r);
+	for (i = 0; i < 3; i++)
+		free(sold[i]);
+	free(reserved);
+	teardown();
+}
+
 /* Issue 12 section 4: a failing NMKR is not hammered. A permanent 500 on
  * every page of a 2,000-NFT project (40 pages): the sync stops after a few
  * consecutive failures and says how many requests it spent. */
@@ -396,6 +470,7 @@ CS_TEST(sync__failing_nmkr_spends_a_small_budget)
 	const cJSON *calls;
 	int64_t sent;
 
+	walk_all = true;
 	setup("2000");
 	control("POST", "/__fake/faults",
 	    "{\"endpoint\":\"GetNfts\",\"status\":500,\"times\":-1}");
@@ -446,6 +521,7 @@ CS_TEST(sync__nft_deleted_mid_walk_leaves_no_hole)
 	char *gone, body[160];
 	int not_found = 0;
 
+	walk_all = true;
 	setup("2000");
 	gone = uid_of(3);
 	snprintf(
@@ -479,6 +555,7 @@ CS_TEST(sync__list_that_keeps_moving_fails_the_sync)
 	const cJSON *errs;
 	char *uid;
 
+	walk_all = true;
 	setup("2000");
 	uid = uid_of(5);
 	set_state(uid, "sold");
@@ -1005,7 +1082,7 @@ CS_TEST(sync__background_job_is_watched_in_memory)
 	bool finished = false;
 	char *url;
 
-	latency_ms = "20"; /* 40 pages: the sync lasts a few hundred ms */
+	latency_ms = "60"; /* 5 round trips (the smart mode): some 300 ms */
 	setup("2000");
 	latency_ms = "0";
 	url = cs_fixture_db_url("sync.db");
