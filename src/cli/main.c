@@ -117,7 +117,7 @@ static const struct cs_cmd commands[] = {
     {"inventory", cs_cmd_inventory, "inventory <command> CAMPAIGN [...]",
         "a campaign's NFTs: import, list, repair-links", NULL},
     {"sync", cs_cmd_sync,
-        "sync CAMPAIGN|--all [--json] [--dry-run] [--force] "
+        "sync CAMPAIGN|--all [--json] [--dry-run] [--force] [--full] "
         "[--verify-limit N]",
         "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
         "1 failed, 75 stopped (Ctrl-C, SIGTERM, SIGHUP: nothing applied, "
@@ -127,6 +127,8 @@ static const struct cs_cmd commands[] = {
         "--json            print the SyncReport as JSON\n"
         "--dry-run         compare and plan, write nothing\n"
         "--force           skip the 10-second debounce\n"
+        "--full            walk every page of NMKR's list, not only "
+        "the states' lists\n"
         "--verify-limit N  chain checks per sync when "
         "BLOCKFROST_PROJECT_ID is set\n"
         "                  (default 10, at most 200; 0 turns them off)\n"

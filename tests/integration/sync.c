@@ -773,7 +773,7 @@ CS_TEST(sync__cli_exit_codes)
 	ASSERT_EQ(code, 0);
 	ASSERT_STR_CONTAINS(out, "Sync of Lab Rat (campaign 1): success");
 	ASSERT_STR_CONTAINS(out, "NMKR requests: ");
-	ASSERT_STR_CONTAINS(out, " sent, 0 failed\n");
+	ASSERT_STR_CONTAINS(out, " sent, 0 failed; ");
 	ASSERT_STR_CONTAINS(out, "Status mismatch");
 	ASSERT_STR_CONTAINS(out, "Updates (1 applied, 0 failed)");
 	ASSERT_STR_NOT_CONTAINS(out, KEY);
