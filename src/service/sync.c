@@ -129,6 +129,7 @@ struct run {
 	struct reader *reader;   /* while the inventory is read on a thread */
 	struct cs_heartbeat *hb; /* while the run is claimed */
 	bool interrupted;        /* opts->stop, or the run taken over */
+	bool policy_full;        /* a full walk is due (full_is_due()) */
 };
 
 /* The inventory read that runs beside the fetch. Until done is set the
@@ -870,6 +871,77 @@ run_dispose(struct run *r)
 	cs_sync_report_dispose(&r->rep);
 }
 
+/* ---- When a full walk is due ------------------------------------------ */
+
+static atomic_int full_every, full_hours;
+
+void
+cs_sync_set_full_policy(int every, int hours)
+{
+	atomic_store(&full_every, every > 0 ? every : 0);
+	atomic_store(&full_hours, hours > 0 ? hours : 0);
+}
+
+struct full_scan {
+	int since;       /* syncs with a mode since the last full walk */
+	int64_t last_at; /* that walk's end, 0: none seen */
+	bool found;
+};
+
+static int
+full_scan_cb(const struct cs_sync_log *l, void *payload)
+{
+	struct full_scan *fs = payload;
+	const cJSON *mode;
+	cJSON *doc;
+
+	if (fs->found || l->synced_data == NULL ||
+	    (l->status != CS_SYNC_SUCCESS && l->status != CS_SYNC_PARTIAL))
+		return 0;
+	doc = cJSON_Parse(l->synced_data);
+	mode = cJSON_GetObjectItemCaseSensitive(doc, "mode");
+	if (cJSON_IsString(mode)) {
+		if (strcmp(mode->valuestring, "full") == 0) {
+			fs->found = true;
+			fs->last_at = l->completed_at;
+		} else {
+			fs->since++;
+		}
+	}
+	cJSON_Delete(doc);
+	return 0;
+}
+
+/* Whether the policy asks for a full walk now: the campaign's newest
+ * sync_log rows (newest first) back to its last full walk. A campaign
+ * with none among them is due. */
+static bool
+full_is_due(struct run *r, int64_t now)
+{
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct full_scan fs;
+	int every = atomic_load(&full_every), hours = atomic_load(&full_hours);
+
+	if (every == 0 && hours == 0)
+		return false;
+	memset(&fs, 0, sizeof(fs));
+	q.campaign_id = r->camp.id;
+	q.with_data = true;
+	q.limit = every > 200 ? every : 200;
+	if (cs_store_sync_log_list(r->env->store, &q, full_scan_cb, &fs, &err) <
+	    0) {
+		cs_log_warn("sync", "campaign %lld: the last full walk: %s",
+		    (long long)r->camp.id, cs_error_msg(&err));
+		return false;
+	}
+	if (!fs.found)
+		return true;
+	if (every > 0 && fs.since + 1 >= every)
+		return true;
+	return hours > 0 && now - fs.last_at >= (int64_t)hours * 3600000;
+}
+
 /* Wait for the inventory read (once). */
 static void
 join_reader(struct run *r)
@@ -1002,7 +1074,7 @@ fetch_nfts(struct run *r, bool fresh, struct cs_error *err)
 	int error;
 
 	r->rep.mode_known = true;
-	if (r->opts->full || r->opts->full_due) {
+	if (r->opts->full || r->opts->full_due || r->policy_full) {
 		reason =
 		    r->opts->full ? CS_SMART_ASKED_FULL : CS_SMART_POLICY_FULL;
 		goto walk;
@@ -1102,6 +1174,9 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	 * the store: one query on SQLite, pages of 1,000 on PostgreSQL) on a
 	 * thread of its own: the read hides behind the requests. */
 	progress(&r, "fetch", true);
+	/* Before the reader takes the store. */
+	if (!opts->full && !opts->full_due)
+		r.policy_full = full_is_due(&r, started_at);
 	reader.r = &r;
 	reader.campaign_id = campaign_id;
 	atomic_store(&reader.done, false);

@@ -82,6 +82,14 @@ struct cs_sync_opts {
 	bool smart_any_size;
 };
 
+/**
+ * When the default sync walks every page anyway (process-wide, set once at
+ * start from CS_SYNC_FULL_EVERY and CS_SYNC_FULL_HOURS): every Nth sync of
+ * a campaign, or when its last full walk is older than hours, as its
+ * sync_log rows say. 0 turns either off; both 0 (the default): never.
+ */
+void cs_sync_set_full_policy(int every, int hours);
+
 /** Defaults: manual, debounce 10 s, grace 2 min, the NMKR client's webhook
  * grace, 10 chain checks. */
 void cs_sync_opts_init(struct cs_sync_opts *o);

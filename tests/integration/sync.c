@@ -461,6 +461,35 @@ CS_TEST(sync__smart_mode_infers_the_largest_state)
 	teardown();
 }
 
+/* Issue 16: every Nth sync walks all (CS_SYNC_FULL_EVERY), found from the
+ * campaign's sync_log rows; the first, with no full walk before it, too. */
+CS_TEST(sync__policy_walks_every_nth_sync)
+{
+	static const char *const want[] = {
+	    "full", "smart", "smart", "full", "smart"};
+	struct cs_sync_result r;
+	size_t i;
+
+	walk_all = false;
+	setup("2000");
+	cs_sync_set_full_policy(3, 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		r = sync_now(true, NULL, NULL);
+		ASSERT_EQ(r.status, CS_SYNC_SUCCESS);
+		ASSERT_STR_EQ(str_of(r.report, "mode"), want[i]);
+		if (strcmp(want[i], "full") == 0)
+			ASSERT_STR_EQ(str_of(r.report, "modeReason"), "policy");
+		cs_sync_result_dispose(&r);
+	}
+	/* By age: the last full walk is not 1 hour old. */
+	cs_sync_set_full_policy(0, 1);
+	r = sync_now(true, NULL, NULL);
+	ASSERT_STR_EQ(str_of(r.report, "mode"), "smart");
+	cs_sync_result_dispose(&r);
+	cs_sync_set_full_policy(0, 0);
+	teardown();
+}
+
 /* Issue 12 section 4: a failing NMKR is not hammered. A permanent 500 on
  * every page of a 2,000-NFT project (40 pages): the sync stops after a few
  * consecutive failures and says how many requests it spent. */
