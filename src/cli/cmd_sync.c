@@ -43,6 +43,7 @@ enum {
 	OPT_JSON,
 	OPT_DRY_RUN,
 	OPT_FORCE,
+	OPT_FULL,
 	OPT_QUIET_PROGRESS,
 	OPT_VERIFY_LIMIT,
 };
@@ -136,6 +137,7 @@ print_report(
 	static const char *const rows[] = {
 	    "total", "available", "reserved", "sold"};
 	const cJSON *r = res->report, *nmkr, *db, *item, *list, *calls;
+	const cJSON *mode, *why;
 	struct cs_table *t;
 	char when[CS_ISO8601_LEN];
 	size_t i;
@@ -161,6 +163,14 @@ print_report(
 		if (jnum(calls, "walks") > 1)
 			fprintf(f, "; the list was read %lld times",
 			    jnum(calls, "walks"));
+		mode = cJSON_GetObjectItem(r, "mode");
+		why = cJSON_GetObjectItem(r, "modeWhy");
+		if (cJSON_IsString(mode) &&
+		    strcmp(mode->valuestring, "smart") == 0)
+			fprintf(f, "; smart: %lld states' lists",
+			    jnum(calls, "lists"));
+		else if (cJSON_IsString(mode) && cJSON_IsString(why))
+			fprintf(f, "; a full walk: %s", why->valuestring);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "\n");
@@ -330,7 +340,7 @@ exit_for(enum cs_sync_status s)
 }
 
 struct flags {
-	bool all, json, dry_run, force, quiet;
+	bool all, json, dry_run, force, quiet, full;
 	int verify_limit;
 };
 
@@ -449,6 +459,7 @@ sync_one(struct cs_cli *cli, struct cs_sync_env *env, const struct flags *fl,
 	o.type = CS_SYNC_MANUAL;
 	o.dry_run = fl->dry_run;
 	o.force = fl->force;
+	o.full = fl->full;
 	o.verify_limit = fl->verify_limit;
 	o.stop = &st->stop;
 	o.on_claimed = remember_run;
@@ -534,6 +545,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"full", no_argument, NULL, OPT_FULL},
 	    {"quiet-progress", no_argument, NULL, OPT_QUIET_PROGRESS},
 	    {"verify-limit", required_argument, NULL, OPT_VERIFY_LIMIT},
 	    {NULL, 0, NULL, 0},
@@ -567,6 +579,9 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 		case OPT_FORCE:
 			fl.force = true;
 			break;
+		case OPT_FULL:
+			fl.full = true;
+			break;
 		case OPT_QUIET_PROGRESS:
 			fl.quiet = true;
 			break;
@@ -587,7 +602,7 @@ cs_cmd_sync(struct cs_cli *cli, int argc, char **argv)
 	if (fl.all == (optind < argc) || optind + 1 < argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "usage: campaign-sync sync CAMPAIGN|--all [--json] "
-		    "[--dry-run] [--force] [--verify-limit N]");
+		    "[--dry-run] [--force] [--full] [--verify-limit N]");
 	cs_sync_owner_name(owner, sizeof(owner), "cli");
 	env.owner = owner;
 	if (!fl.all) {

@@ -86,6 +86,36 @@ count(const char *var, int64_t max, unsigned *out, struct cs_error *err)
 }
 
 /* serve's HTTP limits (README, configuration). */
+/* The smart sync's policy: when a full walk is due (docs/internals/sync.md). */
+static int
+full_walks(struct cs_config *cfg, struct cs_error *err)
+{
+	const char *v;
+	int64_t n;
+
+	cfg->sync_full_every = 0;
+	cfg->sync_full_hours = 24;
+	v = env("CS_SYNC_FULL_EVERY");
+	if (v != NULL) {
+		if (cs_str_to_i64(v, 0, 1000000, &n) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_SYNC_FULL_EVERY must be 0 to 1000000 syncs, "
+			    "not '%s'",
+			    v);
+		cfg->sync_full_every = (long)n;
+	}
+	v = env("CS_SYNC_FULL_HOURS");
+	if (v != NULL) {
+		if (cs_str_to_i64(v, 0, 8760, &n) < 0)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_SYNC_FULL_HOURS must be 0 to 8760 hours, not "
+			    "'%s'",
+			    v);
+		cfg->sync_full_hours = (long)n;
+	}
+	return 0;
+}
+
 static int
 http_limits(struct cs_config *cfg, struct cs_error *err)
 {
@@ -325,6 +355,9 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 			    v);
 		cfg->webhook_grace_ms = grace * 1000;
 	}
+	error = full_walks(cfg, err);
+	if (error < 0)
+		return error;
 	error = http_limits(cfg, err);
 	if (error < 0)
 		return error;

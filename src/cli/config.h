@@ -55,6 +55,11 @@ struct cs_config {
 	const char *nmkr_timezone;
 	const struct cs_tz *nmkr_zone;
 	int64_t webhook_grace_ms; /* CS_WEBHOOK_GRACE_SECONDS, default 60 */
+	/* A full walk of NMKR's list every Nth sync of a campaign
+	 * (CS_SYNC_FULL_EVERY, 0: never by count) and when the last is
+	 * older than CS_SYNC_FULL_HOURS (default 24, 0: never by age). */
+	long sync_full_every;
+	long sync_full_hours;
 	double blockfrost_rate;   /* CS_BLOCKFROST_RATE: the plan's req/s */
 	double chain_share;       /* CS_CHAIN_SHARE: of it, in the background */
 	int64_t chain_recheck_ms; /* CS_CHAIN_RECHECK */

@@ -14,6 +14,7 @@
 #include "clients/nmkr.h"
 #include "cli/table.h"
 #include "service/encode.h"
+#include "service/sync.h"
 #include "service/verify.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -33,6 +34,12 @@ static const struct cs_cli_var variables[] = {
     {"NMKR_RATE_LIMIT",
         "NMKR requests per 10 s that this process allows itself, shared by "
         "all its NMKR clients (default 800, NMKR's limit; 0 turns it off)"},
+    {"CS_SYNC_FULL_EVERY",
+        "walk every page of NMKR's list every Nth sync of a campaign, not "
+        "only the states' lists (default 0: not by count)"},
+    {"CS_SYNC_FULL_HOURS",
+        "walk every page of NMKR's list when a campaign's last full walk is "
+        "older than this (default 24; 0: not by age)"},
     {"NMKR_TIMEZONE",
         "the IANA zone of NMKR's server clock, in which it writes selldate, "
         "reserveduntil and SaleDate without an offset (default UTC; read from "
@@ -121,7 +128,7 @@ static const struct cs_cmd commands[] = {
     {"inventory", cs_cmd_inventory, "inventory <command> CAMPAIGN [...]",
         "a campaign's NFTs: import, list, repair-links", NULL},
     {"sync", cs_cmd_sync,
-        "sync CAMPAIGN|--all [--json] [--dry-run] [--force] "
+        "sync CAMPAIGN|--all [--json] [--dry-run] [--force] [--full] "
         "[--verify-limit N]",
         "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
         "1 failed, 75 stopped (Ctrl-C, SIGTERM, SIGHUP: nothing applied, "
@@ -131,6 +138,8 @@ static const struct cs_cmd commands[] = {
         "--json            print the SyncReport as JSON\n"
         "--dry-run         compare and plan, write nothing\n"
         "--force           skip the 10-second debounce\n"
+        "--full            walk every page of NMKR's list, not only "
+        "the states' lists\n"
         "--verify-limit N  chain checks per sync when "
         "BLOCKFROST_PROJECT_ID is set\n"
         "                  (default 10, at most 200; 0 turns them off)\n"
@@ -632,6 +641,8 @@ main(int argc, char **argv)
 	cs_log_setup(cli.cfg.log_level, cli.cfg.log_format, stderr);
 	cs_config_register_secrets(&cli.cfg);
 	cs_nmkr_set_rate((int)cli.cfg.nmkr_rate_limit);
+	cs_sync_set_full_policy(
+	    (int)cli.cfg.sync_full_every, (int)cli.cfg.sync_full_hours);
 	if (optind >= argc) {
 		usage(stderr);
 		return CS_EXIT_USAGE;

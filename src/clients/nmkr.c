@@ -21,6 +21,7 @@ struct cs_nmkr {
 	struct cs_http *http;
 	char *auth; /* "Authorization: Bearer KEY" */
 	int walks;  /* since the last cs_nmkr_usage_reset() */
+	int lists;  /* state lists read, same */
 	char walk_note[CS_NMKR_NOTE_MAX];
 	const struct cs_tz *zone; /* NMKR_TIMEZONE; never NULL */
 	int64_t webhook_grace_ms; /* with its default applied */
@@ -182,6 +183,7 @@ cs_nmkr_usage(const struct cs_nmkr *c, struct cs_nmkr_usage *out)
 	out->refused = u.refused;
 	out->circuit_open = u.circuit_open;
 	out->walks = c->walks;
+	out->lists = c->lists;
 	out->walk_note = c->walk_note;
 }
 
@@ -190,6 +192,7 @@ cs_nmkr_usage_reset(struct cs_nmkr *c)
 {
 	cs_http_usage_reset(c->http);
 	c->walks = 0;
+	c->lists = 0;
 	c->walk_note[0] = '\0';
 }
 
@@ -363,7 +366,8 @@ struct edge {
 struct walk {
 	struct cs_nmkr *c;
 	const char *project;
-	int size; /* GetNfts count: 50, then 49, 48 (new cache keys) */
+	const char *state; /* GetNfts' state: "all", or one state's list */
+	int size;          /* GetNfts count: 50, then 49, 48 (new cache keys) */
 	struct cs_remote_list *list;
 	struct cs_http_req **reqs; /* one per page; each alone, since a
 	                            * queued request must not move */
@@ -399,8 +403,8 @@ submit_page(struct walk *w, int64_t page)
 	memset(&w->edges[w->nreqs], 0, sizeof(w->edges[w->nreqs]));
 	w->reqs[w->nreqs++] = r;
 	snprintf(r->path, sizeof(r->path),
-	    "/v2/GetNfts/%s/all/%d/%lld?orderby=id", w->project, w->size,
-	    (long long)page);
+	    "/v2/GetNfts/%s/%s/%d/%lld?orderby=id", w->project, w->state,
+	    w->size, (long long)page);
 	r->cb = on_page;
 	r->payload = w;
 	w->planned = page > w->planned ? page : w->planned;
@@ -582,7 +586,6 @@ walk_once(struct walk *w, int64_t hint, bool with_counts, struct cs_error *err)
 	for (i = 0; i < w->nreqs; i++)
 		free(w->reqs[i]);
 	cs_arena_dispose(&w->scratch);
-	w->c->walks++;
 	if (error == 0 && w->error < 0) {
 		*err = w->err;
 		error = w->error;
@@ -626,12 +629,14 @@ cs_nmkr_list_nfts(struct cs_nmkr *c, const char *project_uid,
 		w.capreqs = cap;
 		w.c = c;
 		w.project = project_uid;
+		w.state = "all";
 		w.size = CS_NMKR_PAGE_SIZE - n;
 		w.list = out;
 		w.progress = progress;
 		w.payload = payload;
 		w.counts = *counts;
 		error = walk_once(&w, hint, with_counts, err);
+		c->walks++;
 		if (error < 0)
 			goto out;
 		listed[n] = (int64_t)out->items.len;
@@ -684,6 +689,39 @@ out:
 		cs_remote_list_dispose(out);
 		cs_remote_list_init(out);
 	}
+	return error;
+}
+
+int
+cs_nmkr_list_state(struct cs_nmkr *c, const char *project_uid,
+    const char *state, int64_t expected, struct cs_remote_list *out,
+    bool *ordered, struct cs_error *err)
+{
+	struct walk w;
+	char why[CS_NMKR_NOTE_MAX / 2] = "";
+	int error;
+
+	*ordered = false;
+	error = check_uid("project", project_uid, err);
+	if (error < 0)
+		return error;
+	if (strcmp(state, "free") != 0 && strcmp(state, "reserved") != 0 &&
+	    strcmp(state, "sold") != 0 && strcmp(state, "error") != 0 &&
+	    strcmp(state, "burned") != 0)
+		return cs_error_set(
+		    err, CS_EINVAL, "GetNfts lists no state '%s'", state);
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.project = project_uid;
+	w.state = state;
+	w.size = CS_NMKR_PAGE_SIZE;
+	w.list = out;
+	error = walk_once(&w, expected, false, err);
+	c->lists++;
+	if (error == 0)
+		*ordered = edges_fit(&w, why, sizeof(why));
+	free(w.reqs);
+	free(w.edges);
 	return error;
 }
 

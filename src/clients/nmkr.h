@@ -65,6 +65,7 @@ struct cs_nmkr_usage {
 	int64_t refused;       /* requests not sent: the circuit was open */
 	bool circuit_open;     /* CS_NMKR_BREAKER_FAILURES in a row failed */
 	int walks;             /* reads of a project's pages (see list_nfts) */
+	int lists;             /* reads of one state's list (list_state) */
 	const char *walk_note; /* why a list was read again; "" if not.
 	                        * Borrowed, valid until the next call */
 };
@@ -139,6 +140,24 @@ typedef void (*cs_nmkr_progress_cb)(
 CS_NODISCARD int cs_nmkr_list_nfts(struct cs_nmkr *c, const char *project_uid,
     const struct cs_nmkr_counts *counts, struct cs_remote_list *out,
     cs_nmkr_progress_cb progress, void *payload, struct cs_error *err);
+
+/**
+ * Every NFT NMKR lists in one state (GetNfts/{project}/{state}/50/{page},
+ * ordered by id, "free", "reserved", "sold", "error" or "burned"), appended
+ * to out, which is then deduplicated by uid (an NFT that moved from one
+ * list to another while they were read is kept once). Pages are planned
+ * from expected (GetCounts' number for that state), and the list goes on
+ * while the last page is full. Read once: whether it is whole is the
+ * caller's to judge (core/smart.h), with *ordered (ids rise from page to
+ * page and only the last page is short) and the counts. Each page is a
+ * request in cs_nmkr_usage(), and the read one of its lists.
+ *
+ * @param out initialized by the caller; on error it may hold part of the
+ *        pages (the caller drops it)
+ */
+CS_NODISCARD int cs_nmkr_list_state(struct cs_nmkr *c, const char *project_uid,
+    const char *state, int64_t expected, struct cs_remote_list *out,
+    bool *ordered, struct cs_error *err);
 
 /** Current notifications (with their secrets). Caller owns *out. */
 CS_NODISCARD int cs_nmkr_get_notifications(struct cs_nmkr *c,

@@ -159,6 +159,7 @@ cs_route_sync(struct cs_req *r)
 	cs_sync_opts_init(&o);
 	o.force = cs_req_flag(r, "force");
 	o.dry_run = cs_req_flag(r, "dryRun");
+	o.full = cs_req_flag(r, "full"); /* walk all (docs/internals/sync.md) */
 	if (!o.dry_run)
 		env.verifier = cs_server_verifier(r->srv);
 	if (cs_sync_campaign(&env, id, &o, &res, &err) < 0) {

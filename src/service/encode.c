@@ -455,6 +455,14 @@ cs_json_sync_report(const struct cs_sync_report *r, size_t max_items)
 		cs_json_add_int(u, "refused", r->usage.refused);
 		cJSON_AddBoolToObject(u, "circuitOpen", r->usage.circuit_open);
 		cs_json_add_int(u, "walks", r->usage.walks);
+		cs_json_add_int(u, "lists", r->usage.lists);
+	}
+	if (r->mode_known) {
+		cs_json_add_str(o, "mode", r->smart ? "smart" : "full");
+		cs_json_add_str(
+		    o, "modeReason", cs_smart_reason_name(r->mode_reason));
+		cs_json_add_str(
+		    o, "modeWhy", cs_smart_reason_text(r->mode_reason));
 	}
 	if (r->dry_run)
 		cJSON_AddBoolToObject(o, "dryRun", true);

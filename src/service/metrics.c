@@ -39,6 +39,7 @@ static atomic_uint_fast64_t reservations[5];
 static atomic_uint_fast64_t http[6];
 static atomic_uint_fast64_t sync_nmkr_sent, sync_nmkr_refused;
 static atomic_uint_fast64_t sync_nmkr_open, sync_nmkr_rereads;
+static atomic_uint_fast64_t sync_modes[2]; /* full, smart */
 
 void
 cs_metrics_sync_nmkr(
@@ -50,6 +51,12 @@ cs_metrics_sync_nmkr(
 	atomic_fetch_add(&sync_nmkr_open, circuit_open ? 1u : 0u);
 	atomic_fetch_add(
 	    &sync_nmkr_rereads, (uint64_t)(rereads > 0 ? rereads : 0));
+}
+
+void
+cs_metrics_sync_mode(bool smart)
+{
+	atomic_fetch_add(&sync_modes[smart ? 1 : 0], 1);
 }
 
 void
@@ -205,6 +212,13 @@ cs_metrics_render(struct cs_buf *b)
 	    "cs_sync_nmkr_rereads_total %llu\n",
 	    get(&sync_nmkr_sent), get(&sync_nmkr_refused), get(&sync_nmkr_open),
 	    get(&sync_nmkr_rereads));
+	e |= cs_buf_printf(b,
+	    "# HELP cs_sync_mode_total Syncs by how they read NMKR: smart "
+	    "(state lists and an inference) or full (every page of all).\n"
+	    "# TYPE cs_sync_mode_total counter\n"
+	    "cs_sync_mode_total{mode=\"smart\"} %llu\n"
+	    "cs_sync_mode_total{mode=\"full\"} %llu\n",
+	    get(&sync_modes[1]), get(&sync_modes[0]));
 	e |= cs_buf_puts(b, "# HELP cs_webhooks_total NMKR webhooks by "
 	                    "outcome.\n# TYPE cs_webhooks_total counter\n");
 	for (i = 0; i < NOUTCOMES; i++)

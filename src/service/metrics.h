@@ -27,6 +27,10 @@ void cs_metrics_sync(enum cs_sync_status s, int64_t duration_ms,
 void cs_metrics_sync_nmkr(
     int64_t sent, int64_t refused, bool circuit_open, int64_t rereads);
 
+/** A sync's fetch: the smart mode (state lists and an inference) or a
+ * full walk of `all` (docs/internals/sync.md, "The smart mode"). */
+void cs_metrics_sync_mode(bool smart);
+
 /** outcome: applied, partial, failed, replay, rejected, invalid,
  * unknown_project, ignored, error, too_big, not_a_sale, unknown_sale_type,
  * rate_limited. */

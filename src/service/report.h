@@ -18,6 +18,7 @@
 #include "clients/nmkr.h"
 #include "core/model.h"
 #include "core/reconcile.h"
+#include "core/smart.h"
 #include "service/verify.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -93,6 +94,13 @@ struct cs_sync_report {
 	struct cs_vec errors;           /* const char * */
 	struct cs_vec phases;           /* struct cs_report_phase */
 	struct cs_arena strings;
+
+	/* How the fetch read NMKR (docs/internals/sync.md, "The smart
+	 * mode"): mode_known once it chose; smart, or a full walk of all;
+	 * mode_reason why (CS_SMART_OK for the smart mode). */
+	bool mode_known;
+	bool smart;
+	enum cs_smart_reason mode_reason;
 };
 
 void cs_sync_report_init(struct cs_sync_report *r, int64_t synced_at);

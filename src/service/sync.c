@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/reconcile.h"
+#include "core/smart.h"
 #include "service/encode.h"
 #include "service/metrics.h"
 #include "service/report.h"
@@ -128,6 +129,7 @@ struct run {
 	struct reader *reader;   /* while the inventory is read on a thread */
 	struct cs_heartbeat *hb; /* while the run is claimed */
 	bool interrupted;        /* opts->stop, or the run taken over */
+	bool policy_full;        /* a full walk is due (full_is_due()) */
 };
 
 /* The inventory read that runs beside the fetch. Until done is set the
@@ -140,6 +142,7 @@ struct reader {
 	struct cs_error err;
 	int64_t ms;
 	atomic_bool done;
+	bool started; /* on a thread of its own, not yet joined */
 };
 
 void
@@ -868,6 +871,249 @@ run_dispose(struct run *r)
 	cs_sync_report_dispose(&r->rep);
 }
 
+/* ---- When a full walk is due ------------------------------------------ */
+
+static atomic_int full_every, full_hours;
+
+void
+cs_sync_set_full_policy(int every, int hours)
+{
+	atomic_store(&full_every, every > 0 ? every : 0);
+	atomic_store(&full_hours, hours > 0 ? hours : 0);
+}
+
+struct full_scan {
+	int since;       /* syncs with a mode since the last full walk */
+	int64_t last_at; /* that walk's end, 0: none seen */
+	bool found;
+};
+
+static int
+full_scan_cb(const struct cs_sync_log *l, void *payload)
+{
+	struct full_scan *fs = payload;
+	const cJSON *mode;
+	cJSON *doc;
+
+	if (fs->found || l->synced_data == NULL ||
+	    (l->status != CS_SYNC_SUCCESS && l->status != CS_SYNC_PARTIAL))
+		return 0;
+	doc = cJSON_Parse(l->synced_data);
+	mode = cJSON_GetObjectItemCaseSensitive(doc, "mode");
+	if (cJSON_IsString(mode)) {
+		if (strcmp(mode->valuestring, "full") == 0) {
+			fs->found = true;
+			fs->last_at = l->completed_at;
+		} else {
+			fs->since++;
+		}
+	}
+	cJSON_Delete(doc);
+	return 0;
+}
+
+/* Whether the policy asks for a full walk now: the campaign's newest
+ * sync_log rows (newest first) back to its last full walk. A campaign
+ * with none among them is due. */
+static bool
+full_is_due(struct run *r, int64_t now)
+{
+	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
+	struct cs_error err = CS_ERROR_INIT;
+	struct full_scan fs;
+	int every = atomic_load(&full_every), hours = atomic_load(&full_hours);
+
+	if (every == 0 && hours == 0)
+		return false;
+	memset(&fs, 0, sizeof(fs));
+	q.campaign_id = r->camp.id;
+	q.with_data = true;
+	q.limit = every > 200 ? every : 200;
+	if (cs_store_sync_log_list(r->env->store, &q, full_scan_cb, &fs, &err) <
+	    0) {
+		cs_log_warn("sync", "campaign %lld: the last full walk: %s",
+		    (long long)r->camp.id, cs_error_msg(&err));
+		return false;
+	}
+	if (!fs.found)
+		return true;
+	if (every > 0 && fs.since + 1 >= every)
+		return true;
+	return hours > 0 && now - fs.last_at >= (int64_t)hours * 3600000;
+}
+
+/* Wait for the inventory read (once). */
+static void
+join_reader(struct run *r)
+{
+	if (r->reader != NULL && r->reader->started) {
+		pthread_join(r->reader->thread, NULL);
+		r->reader->started = false;
+	}
+}
+
+static void
+smart_counts(struct cs_smart_counts *out, const struct cs_nmkr_counts *c)
+{
+	memset(out, 0, sizeof(*out));
+	out->total = c->nft_total;
+	out->state[CS_SMART_FREE] = c->free;
+	out->state[CS_SMART_RESERVED] = c->reserved;
+	out->state[CS_SMART_SOLD] = c->sold;
+	out->state[CS_SMART_ERROR] = c->error;
+	out->blocked = c->blocked;
+	out->total_tokens = c->total_tokens;
+	out->total_blocked = c->total_blocked;
+	out->unknown_or_burned = c->unknown_or_burned;
+}
+
+static enum cs_remote_state
+remote_state_of(enum cs_smart_state s)
+{
+	return s == CS_SMART_RESERVED ? CS_REMOTE_RESERVED : CS_REMOTE_FREE;
+}
+
+/*
+ * The smart mode (docs/internals/sync.md, "The smart mode"): every state's
+ * list but plan->infer's, GetCounts again, then the inventory; when
+ * cs_smart_check() finds the inference exact, each local NFT no list
+ * holds is added to r->remote in the inferred state. Returns 0 and sets
+ * *reason; CS_SMART_OK means r->remote is whole, anything else that the
+ * caller walks `all` instead (r->remote is then empty).
+ */
+static int
+fetch_smart(struct run *r, const struct cs_smart_plan *plan,
+    const struct cs_smart_counts *before, enum cs_smart_reason *reason,
+    struct cs_error *err)
+{
+	struct cs_nmkr_counts again;
+	struct cs_smart_counts after;
+	struct cs_smart_seen seen;
+	struct cs_strmap local_at, listed_uids;
+	size_t i, at, len;
+	int s, error;
+
+	memset(&seen, 0, sizeof(seen));
+	for (s = 0; s < CS_SMART_NSTATES; s++) {
+		bool ordered = false;
+
+		if (!plan->list[s])
+			continue;
+		len = r->remote.items.len;
+		error =
+		    cs_nmkr_list_state(r->env->nmkr, r->camp.nmkr_project_uid,
+		        cs_smart_state_name((enum cs_smart_state)s),
+		        before->state[s], &r->remote, &ordered, err);
+		if (error < 0)
+			return error;
+		seen.listed[s] = (int64_t)(r->remote.items.len - len);
+		seen.ordered[s] = ordered;
+	}
+	error = cs_nmkr_get_counts(
+	    r->env->nmkr, r->camp.nmkr_project_uid, &again, err);
+	if (error < 0)
+		return error;
+	smart_counts(&after, &again);
+	join_reader(r);
+	if (r->reader != NULL && r->reader->error < 0) {
+		*reason = CS_SMART_OK; /* the caller reports the read's error */
+		return 0;
+	}
+	cs_strmap_init(&local_at);
+	cs_strmap_init(&listed_uids);
+	for (i = 0; i < r->nlocal; i++)
+		cs_strmap_put(&local_at, r->local[i].uid, i);
+	for (i = 0; i < r->remote.items.len; i++) {
+		const struct cs_remote_nft *x =
+		    CS_VEC_AT(&r->remote.items, struct cs_remote_nft, i);
+
+		cs_strmap_put(&listed_uids, x->uid, i);
+		if (!cs_strmap_get(&local_at, x->uid, &at))
+			seen.unknown_uids++;
+	}
+	seen.local = (int64_t)r->nlocal;
+	for (i = 0; i < r->nlocal; i++) {
+		if (!cs_strmap_get(&listed_uids, r->local[i].uid, &at) &&
+		    !r->local[i].has_asset_id)
+			seen.inferred_without_asset++;
+	}
+	*reason = cs_smart_check(plan, before, &after, &seen);
+	if (*reason == CS_SMART_OK) {
+		for (i = 0; i < r->nlocal; i++) {
+			struct cs_remote_nft *x;
+
+			if (cs_strmap_get(&listed_uids, r->local[i].uid, &at))
+				continue;
+			x = cs_remote_list_add(&r->remote);
+			x->uid =
+			    cs_arena_strdup(&r->remote.arena, r->local[i].uid);
+			x->name =
+			    cs_arena_strdup(&r->remote.arena, r->local[i].name);
+			x->state = remote_state_of(plan->infer);
+		}
+	} else {
+		cs_remote_list_dispose(&r->remote);
+		cs_remote_list_init(&r->remote);
+	}
+	cs_strmap_dispose(&listed_uids);
+	cs_strmap_dispose(&local_at);
+	return 0;
+}
+
+/*
+ * NMKR's NFTs into r->remote: the smart mode when the counts allow it
+ * (fresh ones: asked now, or asked again here), else the walk of `all`;
+ * the report says which and why.
+ */
+static int
+fetch_nfts(struct run *r, bool fresh, struct cs_error *err)
+{
+	struct cs_smart_counts before;
+	struct cs_smart_plan plan;
+	enum cs_smart_reason reason;
+	int error;
+
+	r->rep.mode_known = true;
+	if (r->opts->full || r->opts->full_due || r->policy_full) {
+		reason =
+		    r->opts->full ? CS_SMART_ASKED_FULL : CS_SMART_POLICY_FULL;
+		goto walk;
+	}
+	if (!fresh) {
+		error = cs_nmkr_get_counts(r->env->nmkr,
+		    r->camp.nmkr_project_uid, &r->project.counts, err);
+		if (error < 0)
+			return error;
+		fresh = true;
+	}
+	smart_counts(&before, &r->project.counts);
+	cs_smart_plan_build(
+	    &plan, &before, CS_NMKR_PAGE_SIZE, r->opts->smart_any_size);
+	reason = plan.reason;
+	if (plan.smart) {
+		error = fetch_smart(r, &plan, &before, &reason, err);
+		if (error < 0)
+			return error;
+		if (reason == CS_SMART_OK) {
+			r->rep.smart = true;
+			r->rep.mode_reason = reason;
+			cs_metrics_sync_mode(true);
+			return 0;
+		}
+		/* The lists were read after these counts: ask again. */
+		fresh = false;
+	}
+walk:
+	r->rep.smart = false;
+	r->rep.mode_reason = reason;
+	cs_metrics_sync_mode(false);
+	if (reason != CS_SMART_ASKED_FULL && reason != CS_SMART_NOT_CHEAPER)
+		cs_log_info("sync", "campaign %lld: a full walk: %s",
+		    (long long)r->camp.id, cs_smart_reason_text(reason));
+	return cs_nmkr_list_nfts(r->env->nmkr, r->camp.nmkr_project_uid,
+	    fresh ? &r->project.counts : NULL, &r->remote, on_pages, r, err);
+}
+
 int
 cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
     const struct cs_sync_opts *opts, struct cs_sync_result *out,
@@ -875,7 +1121,6 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 {
 	struct cs_error fetch_err = CS_ERROR_INIT;
 	struct reader reader;
-	bool reader_started = false;
 	struct cs_plan_opts popts;
 	struct cs_plan plan;
 	struct cs_sync_log log;
@@ -929,6 +1174,9 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	 * the store: one query on SQLite, pages of 1,000 on PostgreSQL) on a
 	 * thread of its own: the read hides behind the requests. */
 	progress(&r, "fetch", true);
+	/* Before the reader takes the store. */
+	if (!opts->full && !opts->full_due)
+		r.policy_full = full_is_due(&r, started_at);
 	reader.r = &r;
 	reader.campaign_id = campaign_id;
 	atomic_store(&reader.done, false);
@@ -936,17 +1184,14 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	if (pthread_create(&reader.thread, NULL, read_inventory, &reader) != 0)
 		read_inventory(&reader); /* no thread: read first, then */
 	else
-		reader_started = true;
+		reader.started = true;
 	error = fetch_project(&r, started_at, &fresh, &fetch_err);
-	/* Counts from the cache may be minutes old: the walk asks again. */
+	/* Counts from the cache may be minutes old: asked again. */
 	if (error == 0)
-		error = cs_nmkr_list_nfts(env->nmkr, r.camp.nmkr_project_uid,
-		    fresh ? &r.project.counts : NULL, &r.remote, on_pages, &r,
-		    &fetch_err);
+		error = fetch_nfts(&r, fresh, &fetch_err);
 	phase_done(&r, "fetch");
 	report_nmkr_usage(&r, error == 0);
-	if (reader_started)
-		pthread_join(reader.thread, NULL);
+	join_reader(&r);
 	r.reader = NULL;
 	held = r.nlocal > r.remote.items.len ? r.nlocal : r.remote.items.len;
 	cs_report_phase(&r.rep, "read", reader.ms);

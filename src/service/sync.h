@@ -70,7 +70,25 @@ struct cs_sync_opts {
 	 * failed log row, and the run is closed as "interrupted". May be
 	 * NULL. */
 	const atomic_bool *stop;
+	/* Walk `all` whatever the counts allow (sync --full, ?full=1); the
+	 * default is the smart mode where it is exact (docs/internals/sync.md,
+	 * "The smart mode"). */
+	bool full;
+	/* A full walk is due by policy (CS_SYNC_FULL_EVERY,
+	 * CS_SYNC_FULL_HOURS): said so in the report. */
+	bool full_due;
+	/* Choose the smart mode even when it costs as many requests as the
+	 * walk (tests, on small campaigns). */
+	bool smart_any_size;
 };
+
+/**
+ * When the default sync walks every page anyway (process-wide, set once at
+ * start from CS_SYNC_FULL_EVERY and CS_SYNC_FULL_HOURS): every Nth sync of
+ * a campaign, or when its last full walk is older than hours, as its
+ * sync_log rows say. 0 turns either off; both 0 (the default): never.
+ */
+void cs_sync_set_full_policy(int every, int hours);
 
 /** Defaults: manual, debounce 10 s, grace 2 min, the NMKR client's webhook
  * grace, 10 chain checks. */

@@ -1587,6 +1587,20 @@ CS_TEST(http_api__sync_blocking_report_and_debounce)
 	ASSERT_GT(num(r.json, "syncLogId"), log_id);
 	ASSERT_EQ(num(r.json, "updatedCount"), 0);
 	resp_free(&r);
+	/* full=1: every page of all, whatever the counts allow. */
+	r = CALL("POST",
+	    P("/api/campaigns/%lld/sync?force=1&full=1", (long long)id), NULL,
+	    ADMIN);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_STR_EQ(str(r.json, "mode"), "full");
+	ASSERT_STR_EQ(str(r.json, "modeReason"), "asked");
+	ASSERT_EQ(num(r.json, "updatedCount"), 0);
+	resp_free(&r);
+	/* Every sync counted by mode (a small campaign is walked: its
+	 * lists would cost more than its pages). */
+	ASSERT_EQ(metric("cs_sync_mode_total{mode=\"full\"}") +
+	              metric("cs_sync_mode_total{mode=\"smart\"}"),
+	    metric("cs_syncs_total{result=\"success\"}"));
 
 	/* The log row holds the report. */
 	log =

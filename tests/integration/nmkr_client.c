@@ -146,6 +146,50 @@ CS_TEST(nmkr__walk_continues_past_stale_counts)
 	cs_nmkr_free(c);
 }
 
+/* One state's list: its pages only, appended and deduplicated, counted. */
+CS_TEST(nmkr__lists_one_state)
+{
+	struct cs_nmkr_counts counts;
+	struct cs_nmkr_usage u;
+	struct cs_remote_list list;
+	struct cs_nmkr *c;
+	bool ordered = false;
+	size_t i;
+
+	start_fake("10000");
+	c = client(4);
+	cs_nmkr_usage_reset(c);
+	ASSERT_OK(cs_nmkr_get_counts(c, PROJECT, &counts, TERR));
+	ASSERT_EQ(counts.sold, 3);
+	cs_remote_list_init(&list);
+	ASSERT_OK(cs_nmkr_list_state(
+	    c, PROJECT, "sold", counts.sold, &list, &ordered, TERR));
+	ASSERT_TRUE(ordered);
+	ASSERT_EQ(list.items.len, 3);
+	ASSERT_OK(cs_nmkr_list_state(
+	    c, PROJECT, "reserved", counts.reserved, &list, &ordered, TERR));
+	ASSERT_EQ(list.items.len, 5);
+	for (i = 0; i < list.items.len; i++)
+		ASSERT_EQ(
+		    CS_VEC_AT(&list.items, struct cs_remote_nft, i)->state,
+		    i < 3 ? CS_REMOTE_SOLD : CS_REMOTE_RESERVED);
+	/* The same list again: its NFTs are kept once. */
+	ASSERT_OK(cs_nmkr_list_state(
+	    c, PROJECT, "sold", counts.sold, &list, &ordered, TERR));
+	ASSERT_EQ(list.items.len, 5);
+	ASSERT_EQ(list.duplicates, 3);
+	ASSERT_ERR(CS_EINVAL, cs_nmkr_list_state(c, PROJECT, "blocked", 1,
+	                          &list, &ordered, TERR));
+	ASSERT_EQ(requests_of("GetNfts"), 3);
+	ASSERT_EQ(requests_of("GetCounts"), 1);
+	cs_nmkr_usage(c, &u);
+	ASSERT_EQ(u.sent, 4);
+	ASSERT_EQ(u.lists, 3);
+	ASSERT_EQ(u.walks, 0);
+	cs_remote_list_dispose(&list);
+	cs_nmkr_free(c);
+}
+
 CS_TEST(nmkr__exact_request)
 {
 	struct cs_nmkr_counts k;

@@ -323,6 +323,86 @@ CS_TEST(getnfts__bad_state)
 	cs_fakeproc_stop(&p);
 }
 
+/* Each state's list holds exactly that state's NFTs, as many as GetCounts
+ * says; blocked ones only under all; the state is compared exactly (NMKR's
+ * C# `!=`): the smart sync relies on all three (docs/internals/sync.md). */
+CS_TEST(getnfts__by_state_exact_and_counted)
+{
+	static const char *const states[] = {
+	    "free", "reserved", "sold", "error", "burned", NULL};
+	static const char *const refused[] = {"FREE", "All", "Sold", NULL};
+	struct cs_fakeproc p;
+	struct th_resp r;
+	cJSON *counts, *doc;
+	const cJSON *it;
+	char uid[37];
+	int i, page, n, all = 0, blocked_seen = 0;
+
+	start_small(&p);
+	th_nft_uid(TH_PROJECT, 20, uid);
+	set_state(&p, uid, "{\"state\":\"burned\"}");
+	th_nft_uid(TH_PROJECT, 21, uid);
+	set_state(&p, uid, "{\"state\":\"error\"}");
+	get(&r, &p, BEARER, "/v2/GetCounts/%s", TH_PROJECT);
+	counts = th_json(&r);
+	th_resp_free(&r);
+	ASSERT_EQ(th_num(counts, "blocked"), 3);
+	ASSERT_EQ(th_num(counts, "unknownOrBurnedState"), 1);
+	ASSERT_EQ(th_num(counts, "error"), 1);
+	/* §1.4: unknownOrBurnedState is what the named counts leave. */
+	ASSERT_EQ(th_num(counts, "unknownOrBurnedState"),
+	    th_num(counts, "totalTokens") - th_num(counts, "free") -
+	        th_num(counts, "reserved") - th_num(counts, "error") -
+	        th_num(counts, "blocked") - th_num(counts, "totalBlocked") -
+	        th_num(counts, "sold"));
+	for (i = 0; states[i] != NULL; i++) {
+		n = 0;
+		for (page = 1;; page++) {
+			int len;
+
+			get(&r, &p, BEARER, "/v2/GetNfts/%s/%s/50/%d",
+			    TH_PROJECT, states[i], page);
+			ASSERT_EQ(r.status, 200);
+			doc = th_json(&r);
+			len = cJSON_GetArraySize(doc);
+			cJSON_ArrayForEach(it, doc) {
+				ASSERT_STR_EQ(th_str(it, "state"), states[i]);
+			}
+			n += len;
+			cJSON_Delete(doc);
+			th_resp_free(&r);
+			if (len < 50)
+				break;
+		}
+		if (strcmp(states[i], "burned") == 0)
+			ASSERT_EQ(n, th_num(counts, "unknownOrBurnedState"));
+		else
+			ASSERT_EQ(n, th_num(counts, states[i]));
+		all += n;
+	}
+	for (page = 1; page <= 3; page++) {
+		get(&r, &p, BEARER, "/v2/GetNfts/%s/all/50/%d", TH_PROJECT,
+		    page);
+		doc = th_json(&r);
+		cJSON_ArrayForEach(it, doc) {
+			if (strcmp(th_str(it, "state"), "blocked") == 0)
+				blocked_seen++;
+		}
+		cJSON_Delete(doc);
+		th_resp_free(&r);
+	}
+	ASSERT_EQ(blocked_seen, 3);
+	ASSERT_EQ(all + blocked_seen, th_num(counts, "nftTotal"));
+	for (i = 0; refused[i] != NULL; i++) {
+		get(&r, &p, BEARER, "/v2/GetNfts/%s/%s/50/1", TH_PROJECT,
+		    refused[i]);
+		assert_api_error(&r, 406, 20, "State not known");
+		th_resp_free(&r);
+	}
+	cJSON_Delete(counts);
+	cs_fakeproc_stop(&p);
+}
+
 CS_TEST(getnfts__count_limits)
 {
 	struct cs_fakeproc p;

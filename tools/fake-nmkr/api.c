@@ -409,6 +409,25 @@ check_key(const struct fnmkr *f, const struct cs_fake_req *req,
 
 /* ---- Handlers ----------------------------------------------------------- */
 
+/* GetNfts' state, compared exactly as NMKR's C# `!=` does (so "FREE" and
+ * "All" are unknown); blocked NFTs are listed only under all (docs/upstream.md
+ * §1.3). -1 for a state NMKR refuses. */
+static int
+list_state(const char *name)
+{
+	int s;
+
+	if (strcmp(name, "all") == 0)
+		return FNMKR_ALL;
+	for (s = 0; s < FNMKR_NSTATES; s++) {
+		if (s != FNMKR_BLOCKED &&
+		    strcmp(name, cs_fnmkr__state_name((enum fnmkr_state)s)) ==
+		        0)
+			return s;
+	}
+	return -1;
+}
+
 static void
 get_nfts(struct fnmkr *f, struct cs_fake_resp *out, char **args,
     const struct cs_fake_req *req, const char *cache_key, int64_t now,
@@ -429,13 +448,7 @@ get_nfts(struct fnmkr *f, struct cs_fake_resp *out, char **args,
 		api_error(out, 500, 500, "Internal server error");
 		return;
 	}
-	if (cs_str_ieq(args[1], "all")) {
-		state = FNMKR_ALL;
-	} else {
-		state = cs_fnmkr__state_parse(args[1]);
-		if (state == FNMKR_BLOCKED)
-			state = -1;
-	}
+	state = list_state(args[1]);
 	if (state < 0) {
 		api_error(out, 406, 20, "State not known");
 		return;
