@@ -92,8 +92,8 @@ sync_async(struct cs_req *r, int64_t id)
 	char path[128];
 	cJSON *body;
 
-	if (cs_sync_jobs_start(r->srv->jobs, id, cs_req_flag(r, "force"), &st) <
-	    0) {
+	if (cs_sync_jobs_start(r->srv->jobs, id, cs_req_flag(r, "force"),
+	        cs_req_flag(r, "full"), &st) < 0) {
 		cs_server_sync_end(r->srv);
 		cs_reply_error(r, 503, "stopping", "the server is stopping");
 		return;

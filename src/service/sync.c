@@ -36,10 +36,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* A sync that held at least this many NFTs (NMKR's or ours) gives the
- * memory it freed back to the kernel when it ends; see trim(). */
-#define TRIM_AFTER_NFTS 5000
-
 /* ---- Project details cache (5 minutes, process-wide) ----------------- */
 
 struct cache_entry {
@@ -856,7 +852,7 @@ static void
 trim(size_t held)
 {
 #ifdef __GLIBC__
-	if (held >= TRIM_AFTER_NFTS)
+	if (held >= CS_SYNC_TRIM_AFTER_NFTS)
 		(void)malloc_trim(0);
 #else
 	(void)held;

@@ -20,6 +20,7 @@ struct job {
 	struct cs_sync_jobs *jobs;
 	int64_t campaign_id;
 	bool force;
+	bool full; /* walk all, whatever the counts allow */
 	/* The start's handshake: start is the waiting caller's, until
 	 * decided. */
 	struct cs_sync_job_start *start;
@@ -210,6 +211,7 @@ job_sync(struct job *job, struct cs_sync_result *res, int *error,
 		env.owner = jobs->owner;
 		cs_sync_opts_init(&o);
 		o.force = job->force;
+		o.full = job->full;
 		o.on_claimed = on_claimed;
 		o.on_claimed_payload = job;
 		o.progress = on_progress;
@@ -285,7 +287,7 @@ job_main(void *payload)
 
 int
 cs_sync_jobs_start(struct cs_sync_jobs *jobs, int64_t campaign_id, bool force,
-    struct cs_sync_job_start *out)
+    bool full, struct cs_sync_job_start *out)
 {
 	struct job *job;
 	pthread_attr_t attr;
@@ -297,6 +299,7 @@ cs_sync_jobs_start(struct cs_sync_jobs *jobs, int64_t campaign_id, bool force,
 	job->jobs = jobs;
 	job->campaign_id = campaign_id;
 	job->force = force;
+	job->full = full;
 	job->start = out;
 	job->run.campaign_id = campaign_id;
 	job->run.owner = jobs->owner;

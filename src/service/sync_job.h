@@ -60,14 +60,15 @@ struct cs_sync_job_start {
 };
 
 /**
- * Start a sync of campaign_id on a thread and wait until it holds the
- * campaign or ended early.
+ * Start a sync of campaign_id on a thread (force: past the debounce; full:
+ * a walk of `all`, see cs_sync_opts) and wait until it holds the campaign
+ * or ended early.
  *
  * @return 0, or CS_EAGAIN when stopping or no thread can start (nothing
  *         started; on_end is not called)
  */
 CS_NODISCARD int cs_sync_jobs_start(struct cs_sync_jobs *jobs,
-    int64_t campaign_id, bool force, struct cs_sync_job_start *out);
+    int64_t campaign_id, bool force, bool full, struct cs_sync_job_start *out);
 
 /* What a watcher sees of a job. */
 struct cs_sync_job_view {

@@ -72,6 +72,9 @@
  * say how many there were. 1,000 discrepancies are about 150 KB of JSON,
  * so a stored report stays under 1 MiB whatever the campaign's size. */
 #define CS_REPORT_LIST_MAX 1000
+/* A sync that held at least this many NFTs (NMKR's or ours) gives the
+ * memory it freed back to the kernel when it ends (sync.c trim()). */
+#define CS_SYNC_TRIM_AFTER_NFTS 5000
 #define CS_SYNC_PROJECT_CACHE_SLOTS 64 /* projects whose details are cached */
 #define CS_SYNC_PROGRESS_EVERY_MS 250  /* a sync writes its progress */
 /* The part of the host name a run owner keeps: a cut name must still end

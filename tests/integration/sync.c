@@ -1230,7 +1230,8 @@ CS_TEST(sync__background_job_is_watched_in_memory)
 	env.on_end = on_job_end;
 	cs_sync_jobs_new(&jobs, &env);
 
-	ASSERT_OK(cs_sync_jobs_start(jobs, campaign, true, &st));
+	/* full: a walk of all, as ?async=1&full=1 asks. */
+	ASSERT_OK(cs_sync_jobs_start(jobs, campaign, true, true, &st));
 	ASSERT_TRUE(st.claimed);
 	run_id = st.run_id;
 	ASSERT_GT(run_id, 0);
@@ -1240,7 +1241,7 @@ CS_TEST(sync__background_job_is_watched_in_memory)
 	ASSERT_EQ(cs_sync_jobs_watch(jobs, campaign + 1, on_wake, &w), 0);
 
 	/* Another start while it runs: refused, with its progress. */
-	ASSERT_OK(cs_sync_jobs_start(jobs, campaign, true, &again));
+	ASSERT_OK(cs_sync_jobs_start(jobs, campaign, true, false, &again));
 	ASSERT_FALSE(again.claimed);
 	ASSERT_EQ(again.error, CS_ECONFLICT);
 	ASSERT_EQ(again.res.running.id, run_id);
@@ -1261,6 +1262,8 @@ CS_TEST(sync__background_job_is_watched_in_memory)
 				ASSERT_TRUE(v.report != NULL);
 				ASSERT_TRUE(strstr(v.report,
 				                "\"success\":true") != NULL);
+				ASSERT_TRUE(strstr(v.report,
+				                "\"mode\":\"full\"") != NULL);
 			} else {
 				ASSERT_TRUE(v.report == NULL);
 			}
@@ -1293,7 +1296,8 @@ CS_TEST(sync__background_job_is_watched_in_memory)
 	ASSERT_EQ(atomic_load(&jobs_ended), 2);
 	/* Ended and unwatched: gone from memory; and no new start. */
 	ASSERT_EQ(cs_sync_jobs_watch(jobs, campaign, on_wake, &w), 0);
-	ASSERT_ERR(CS_EAGAIN, cs_sync_jobs_start(jobs, campaign, true, &st));
+	ASSERT_ERR(
+	    CS_EAGAIN, cs_sync_jobs_start(jobs, campaign, true, false, &st));
 	cs_sync_jobs_free(jobs);
 	cs_pool_free(pool);
 	free(url);
