@@ -23,15 +23,10 @@ enum {
 	OPT_JSON,
 };
 
-struct history_acc {
-	cJSON *json;
-	struct cs_table *table;
-};
-
 static int
 history_cb(const struct cs_history *h, void *payload)
 {
-	struct history_acc *acc = payload;
+	struct cs_cli_list *acc = payload;
 	char when[CS_ISO8601_LEN];
 
 	if (acc->json != NULL) {
@@ -53,7 +48,7 @@ show(struct cs_cli *cli, struct cs_store *store, const char *uid, bool json)
 	    "WHEN", "FROM", "TO", "SOURCE", "DETAIL"};
 	struct cs_history_query q = CS_HISTORY_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct history_acc acc = {NULL, NULL};
+	struct cs_cli_list acc = {NULL, NULL}; /* json: inside the NFT's */
 	struct cs_nft n;
 	char when[CS_ISO8601_LEN];
 	cJSON *j = NULL;

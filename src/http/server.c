@@ -1072,20 +1072,25 @@ cs_server_start(struct cs_server **out, const struct cs_server_opts *opts,
 		    opts->listen);
 	s = cs_xcalloc(1, sizeof(*s));
 	s->opts = *opts;
-	s->opts.pool_size = opts->pool_size > 0 ? opts->pool_size : 16;
-	s->opts.http_threads = or_default(opts->http_threads, 2);
+	s->opts.pool_size =
+	    opts->pool_size > 0 ? opts->pool_size : CS_SERVE_POOL_SIZE;
+	s->opts.http_threads =
+	    or_default(opts->http_threads, CS_SERVE_LOOP_THREADS);
 	/* Most of them wait on the webhook writer's commit; the more wait,
 	 * the more webhooks each commit carries. */
-	s->opts.http_workers = or_default(opts->http_workers, 64);
-	s->opts.max_connections =
-	    connection_limit(or_default(opts->max_connections, 4096));
-	s->opts.max_client_connections =
-	    or_default(opts->max_client_connections, 64);
-	s->opts.header_timeout_s = or_default(opts->header_timeout_s, 5);
-	s->opts.idle_timeout_s = or_default(opts->idle_timeout_s, 30);
-	s->opts.max_syncs = or_default(opts->max_syncs, 4);
+	s->opts.http_workers =
+	    or_default(opts->http_workers, CS_SERVE_HANDLERS);
+	s->opts.max_connections = connection_limit(
+	    or_default(opts->max_connections, CS_SERVE_MAX_CONNECTIONS));
+	s->opts.max_client_connections = or_default(
+	    opts->max_client_connections, CS_SERVE_MAX_CLIENT_CONNECTIONS);
+	s->opts.header_timeout_s =
+	    or_default(opts->header_timeout_s, CS_SERVE_HEADER_TIMEOUT_S);
+	s->opts.idle_timeout_s =
+	    or_default(opts->idle_timeout_s, CS_SERVE_IDLE_TIMEOUT_S);
+	s->opts.max_syncs = or_default(opts->max_syncs, CS_SERVE_MAX_SYNCS);
 	if (s->opts.pool_wait_ms <= 0)
-		s->opts.pool_wait_ms = 10000;
+		s->opts.pool_wait_ms = CS_SERVE_POOL_WAIT_MS;
 	if (opts->admin_token != NULL) {
 		s->admin_token = cs_xstrdup(opts->admin_token);
 	} else {

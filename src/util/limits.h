@@ -123,6 +123,16 @@
 #define CS_TZ_MAX_OFFSET_S (26 * 3600) /* largest UTC offset accepted */
 
 /* Serve. */
+/* Defaults of serve's settings (CS_MAX_CONNECTIONS, ...; http.h). */
+#define CS_SERVE_POOL_SIZE 16              /* store connections */
+#define CS_SERVE_LOOP_THREADS 2            /* libmicrohttpd's event loops */
+#define CS_SERVE_HANDLERS 64               /* handler threads */
+#define CS_SERVE_MAX_CONNECTIONS 4096      /* in all */
+#define CS_SERVE_MAX_CLIENT_CONNECTIONS 64 /* per client address */
+#define CS_SERVE_HEADER_TIMEOUT_S 5        /* to send the headers */
+#define CS_SERVE_IDLE_TIMEOUT_S 30         /* an idle connection closes */
+#define CS_SERVE_MAX_SYNCS 4               /* syncs for requests at once */
+#define CS_SERVE_POOL_WAIT_MS 10000 /* a handler waits for a connection */
 /* glibc's malloc in serve (server.c tune_malloc, docs/internals/soak.md). */
 #define CS_MALLOC_ARENAS 4                  /* M_ARENA_MAX */
 #define CS_MALLOC_TRIM_THRESHOLD (16 << 20) /* M_TRIM_THRESHOLD */
