@@ -223,6 +223,20 @@ cs_config_from_env(struct cs_config *cfg, struct cs_error *err)
 	cfg->database_url = env("CS_DATABASE_URL");
 	if (cfg->database_url == NULL)
 		cfg->database_url = "sqlite:campaign-sync.db";
+	/* Each password of the URL is a secret the log scrubs, and the log
+	 * holds CS_LOG_MAX_SECRETS: a URL names a few at most. */
+	{
+		const char *pos = cfg->database_url, *start;
+		size_t len, n = 0;
+
+		while (cs_str_next_url_password(
+		    cfg->database_url, &pos, &start, &len))
+			n++;
+		if (n > CS_DB_URL_MAX_PASSWORDS)
+			return cs_error_set(err, CS_EINVAL,
+			    "CS_DATABASE_URL names %zu passwords; at most %d",
+			    n, CS_DB_URL_MAX_PASSWORDS);
+	}
 	cfg->nmkr_api_key = env("NMKR_API_KEY");
 	cfg->nmkr_network = CS_NETWORK_MAINNET;
 	v = env("NMKR_NETWORK");

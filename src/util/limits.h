@@ -103,6 +103,7 @@
 /* Store. */
 #define CS_DB_BUSY_TIMEOUT_MS 5000
 #define CS_DB_MAX_RETRIES 5
+#define CS_DB_URL_MAX_PASSWORDS 4 /* each one a secret of the log */
 /* Most bytes of one array parameter of N_WRITE_MANY. */
 #define CS_PG_ARRAY_MAX (64 * 1024 * 1024)
 /* Rows per query of a listing (cs_pg__nft_list). */
