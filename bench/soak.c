@@ -42,6 +42,8 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
+#include "sale.h"
+
 #define POLL_S 0.5
 
 enum kind { HOOK, SYNC, RESERVE, NKINDS };
@@ -95,32 +97,6 @@ collect(char *data, size_t size, size_t n, void *payload)
 	if (cs_buf_put(payload, data, size * n) < 0)
 		cs_buf_reset(payload);
 	return size * n;
-}
-
-static char **
-read_uids(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "r");
-	char line[128], **v = NULL;
-	size_t cap = 0;
-
-	if (f == NULL) {
-		perror(path);
-		exit(2);
-	}
-	*n = 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0')
-			continue;
-		if (*n == cap) {
-			cap = cap == 0 ? 1024 : cap * 2;
-			v = cs_xrealloc(v, cap * sizeof(*v));
-		}
-		v[(*n)++] = cs_xstrdup(line);
-	}
-	fclose(f);
-	return v;
 }
 
 /* A preprod base address of its own for each n (bech32, CIP-19). */
@@ -188,29 +164,16 @@ static void
 start_hook(CURLM *multi, struct slot *s, const struct opts *o, const char *uid,
     size_t i)
 {
-	char sig[45], *esc, *url;
+	char tx[65], *url, *base;
 
-	cs_buf_reset(&s->body);
-	put_or_die(cs_buf_printf(&s->body,
-	    "{\"EventType\":\"transactionconfirmed\",\"ProjectName\":"
-	    "\"Soak\",\"ProjectUid\":\"%s\",\"SaleType\":"
-	    "\"paidonftaddress\","
-	    "\"SaleDate\":\"2026-11-25T10:00:00+00:00\",\"Price\":"
-	    "25000000,\"MintingCosts\":2000000,\"SendbackCosts\":null,"
-	    "\"NetworkFees\":null,\"NMKRRewards\":null,\"Discount\":null,"
-	    "\"NotificationSaleNfts\":[{\"NftId\":%zu,\"NftUid\":\"%s\","
-	    "\"NftName\":\"Soak%zu\",\"Count\":1,\"Multiplier\":1}],"
-	    "\"TxHash\":\"50a%013zx%016zx%016zx%016zx\","
-	    "\"ReceiverAddress\":\"addr_test1qsoak%zu\","
-	    "\"OriginatorAddress\":null,\"StakeAddressReceiver\":null,"
-	    "\"BlockChain\":\"Cardano\"}",
-	    o->project, i + 1, uid, i + 1, i, i, i, i, i));
-	cs_webhook_sign(o->secret, cs_buf_cstr(&s->body), s->body.len, sig);
-	esc = curl_easy_escape(s->easy, sig, 0);
-	url = cs_xasprintf("%s/webhooks/nmkr?payloadHash=%s", o->url, esc);
-	curl_free(esc);
+	snprintf(tx, sizeof(tx), "50a%013zx%016zx%016zx%016zx", i, i, i, i);
+	put_or_die(
+	    cs_bench_sale_body(&s->body, o->project, "Soak", uid, i, tx));
+	base = cs_xasprintf("%s/webhooks/nmkr", o->url);
+	url = cs_bench_signed_url(s->easy, base, o->secret, &s->body);
 	start(multi, s, HOOK, url);
 	free(url);
+	free(base);
 }
 
 static void
@@ -457,7 +420,9 @@ main(int argc, char **argv)
 	int running, status;
 
 	parse(argc, argv, &o);
-	uids = read_uids(o.uids_path, &nuids);
+	uids = cs_bench_read_uids(o.uids_path, &nuids);
+	if (uids == NULL)
+		exit(2);
 	memset(tally, 0, sizeof(tally));
 	maxsamples = (size_t)((o.duration + o.cool) / o.sample) + 2;
 	samples = cs_xcalloc(maxsamples, sizeof(*samples));

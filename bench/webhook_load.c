@@ -32,6 +32,8 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
+#include "sale.h"
+
 struct slot {
 	CURL *easy;
 	struct curl_slist *headers;
@@ -63,62 +65,20 @@ collect(char *data, size_t size, size_t n, void *payload)
 	return cs_buf_put(payload, data, size * n) < 0 ? 0 : size * n;
 }
 
-static char **
-read_uids(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "r");
-	char line[128], **v = NULL;
-	size_t cap = 0;
-
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	*n = 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0')
-			continue;
-		if (*n == cap) {
-			cap = cap == 0 ? 1024 : cap * 2;
-			v = cs_xrealloc(v, cap * sizeof(*v));
-		}
-		v[(*n)++] = cs_xstrdup(line);
-	}
-	fclose(f);
-	return v;
-}
-
 /* Request i into slot: body, signature, URL. */
 static void
 prepare(struct slot *s, const struct opts *o, const char *uid, size_t i)
 {
-	char sig[45], *esc;
+	char tx[65];
 
-	cs_buf_reset(&s->body);
 	cs_buf_reset(&s->reply);
-	if (cs_buf_printf(&s->body,
-	        "{\"EventType\":\"transactionconfirmed\",\"ProjectName\":"
-	        "\"Bench\",\"ProjectUid\":\"%s\",\"SaleType\":"
-	        "\"paidonftaddress\","
-	        "\"SaleDate\":\"2026-11-25T10:00:00+00:00\",\"Price\":"
-	        "25000000,\"MintingCosts\":2000000,\"SendbackCosts\":null,"
-	        "\"NetworkFees\":null,\"NMKRRewards\":null,\"Discount\":null,"
-	        "\"NotificationSaleNfts\":[{\"NftId\":%zu,\"NftUid\":\"%s\","
-	        "\"NftName\":\"Bench%zu\",\"Count\":1,\"Multiplier\":1}],"
-	        "\"TxHash\":\"%016zx%016zx%016zx%016zx\","
-	        "\"ReceiverAddress\":\"addr_test1qbench%zu\","
-	        "\"OriginatorAddress\":null,\"StakeAddressReceiver\":null,"
-	        "\"BlockChain\":\"Cardano\"}",
-	        o->project, i + 1, uid, i + 1, i, i, i, i, i) < 0) {
+	snprintf(tx, sizeof(tx), "%016zx%016zx%016zx%016zx", i, i, i, i);
+	if (cs_bench_sale_body(&s->body, o->project, "Bench", uid, i, tx) < 0) {
 		fprintf(stderr, "cs-webhook-load: out of memory\n");
 		exit(1);
 	}
-	cs_webhook_sign(o->secret, cs_buf_cstr(&s->body), s->body.len, sig);
-	esc = curl_easy_escape(s->easy, sig, 0);
 	free(s->url);
-	s->url = cs_xasprintf("%s?payloadHash=%s", o->url, esc);
-	curl_free(esc);
+	s->url = cs_bench_signed_url(s->easy, o->url, o->secret, &s->body);
 	curl_easy_setopt(s->easy, CURLOPT_URL, s->url);
 	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, cs_buf_cstr(&s->body));
 	curl_easy_setopt(
@@ -215,7 +175,9 @@ main(int argc, char **argv)
 	int running;
 
 	parse(argc, argv, &o);
-	uids = read_uids(o.uids_path, &nuids);
+	uids = cs_bench_read_uids(o.uids_path, &nuids);
+	if (uids == NULL)
+		exit(1);
 	if (o.count == 0 || o.count > nuids)
 		o.count = nuids;
 	if (o.count == 0) {
