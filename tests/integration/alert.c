@@ -189,8 +189,9 @@ CS_TEST(alert__each_cause_once_then_throttled)
 	ASSERT_STR_CONTAINS(last(), "1 sale of Lab Rat seen by syncs, but no "
 	                            "NMKR webhook");
 	ASSERT_EQ(cs_alerter_check(a, store, now + 3603000), 1);
-	ASSERT_STR_EQ(last(), "campaign-sync: 1 new review item in Lab Rat "
-	                      "(1 open): campaign-sync review list \"Lab Rat\"");
+	ASSERT_STR_EQ(last(),
+	    "campaign-sync: 1 new review item in Lab Rat "
+	    "(1 open): campaign-sync review list \"Lab Rat\"");
 	ASSERT_EQ(cs_alerter_check(a, store, now + 3604000), 0);
 	ASSERT_EQ(ngot, 4);
 
