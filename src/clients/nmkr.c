@@ -12,6 +12,7 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/strmap.h"
 #include "util/time.h"
 #include "util/tz.h"
 #include "util/xalloc.h"
@@ -358,6 +359,7 @@ cs_nmkr_get_nft(struct cs_nmkr *c, const char *nft_uid, struct cs_nmkr_nft *out,
 /* What one page held: its first and last NMKR id and how many items. */
 struct edge {
 	int64_t first, last;
+	size_t at; /* where its items begin in the list */
 	size_t n;
 	bool done;
 	bool no_ids; /* an item without an id: the ids are not checked */
@@ -386,6 +388,17 @@ struct walk {
 };
 
 static void on_page(struct cs_http *h, struct cs_http_req *r);
+
+/*
+ * The pages a list of n NFTs takes, the short one that ends it included:
+ * when n fills its last page, the page after it is planned from the start
+ * (it would be asked anyway) instead of costing a round trip of its own.
+ */
+static int64_t
+plan_pages(int64_t n, int size)
+{
+	return n > 0 ? n / size + 1 : 1;
+}
 
 static void
 submit_page(struct walk *w, int64_t page)
@@ -451,6 +464,7 @@ on_page(struct cs_http *h, struct cs_http_req *r)
 		e = &w->edges[page - 1];
 		items = w->list->items.ptr;
 		len = w->list->items.len;
+		e->at = len - count;
 		e->n = count;
 		e->done = true;
 		if (count > 0) {
@@ -572,9 +586,7 @@ walk_once(struct walk *w, int64_t hint, bool with_counts, struct cs_error *err)
 		if (w->counts.nft_total > hint)
 			hint = w->counts.nft_total;
 	}
-	pages = (hint + w->size - 1) / w->size;
-	if (pages < 1)
-		pages = 1;
+	pages = plan_pages(hint, w->size);
 	if (pages > CS_NMKR_MAX_PAGES)
 		pages = CS_NMKR_MAX_PAGES;
 	cs_arena_init(&w->scratch);
@@ -692,36 +704,119 @@ out:
 	return error;
 }
 
-int
-cs_nmkr_list_state(struct cs_nmkr *c, const char *project_uid,
-    const char *state, int64_t expected, struct cs_remote_list *out,
-    bool *ordered, struct cs_error *err)
+static bool
+listable_state(const char *state)
 {
-	struct walk w;
+	return strcmp(state, "free") == 0 || strcmp(state, "reserved") == 0 ||
+	       strcmp(state, "sold") == 0 || strcmp(state, "error") == 0 ||
+	       strcmp(state, "burned") == 0;
+}
+
+/*
+ * The lists' items, appended to out from base on in the order their pages
+ * arrived, put in the order of a read one list after another (list by
+ * list, page by page), then deduplicated with the earlier one kept: each
+ * list's listed is the number of its uids kept.
+ */
+static void
+order_lists(struct cs_remote_list *out, size_t base, struct walk *w,
+    struct cs_nmkr_state_list *lists, size_t n)
+{
+	struct cs_remote_nft *items = out->items.ptr, *sorted;
+	struct cs_strmap seen;
+	size_t k, p, i, j = 0, kept = base, total = out->items.len - base;
+
+	sorted = cs_xcalloc(total + 1, sizeof(*sorted));
+	for (k = 0; k < n; k++) {
+		for (p = 0; p < w[k].nreqs; p++) {
+			const struct edge *e = &w[k].edges[p];
+
+			memcpy(
+			    sorted + j, items + e->at, e->n * sizeof(*items));
+			j += e->n;
+		}
+	}
+	/* Every item came from one page of one list. */
+	memcpy(items + base, sorted, j * sizeof(*items));
+	cs_strmap_init(&seen);
+	for (i = 0; i < base; i++)
+		(void)cs_strmap_put(&seen, items[i].uid, i);
+	i = base;
+	for (k = 0; k < n; k++) {
+		size_t end = i;
+
+		for (p = 0; p < w[k].nreqs; p++)
+			end += w[k].edges[p].n;
+		lists[k].listed = 0;
+		for (; i < end; i++) {
+			if (!cs_strmap_put(&seen, items[i].uid, i)) {
+				out->duplicates++;
+				continue;
+			}
+			items[kept++] = items[i];
+			lists[k].listed++;
+		}
+	}
+	out->items.len = kept;
+	cs_strmap_dispose(&seen);
+	free(sorted);
+}
+
+int
+cs_nmkr_list_states(struct cs_nmkr *c, const char *project_uid,
+    struct cs_nmkr_state_list *lists, size_t n, struct cs_remote_list *out,
+    struct cs_error *err)
+{
+	struct walk *w;
 	char why[CS_NMKR_NOTE_MAX / 2] = "";
+	size_t k, i, base = out->items.len;
+	int64_t pages, p;
 	int error;
 
-	*ordered = false;
 	error = check_uid("project", project_uid, err);
 	if (error < 0)
 		return error;
-	if (strcmp(state, "free") != 0 && strcmp(state, "reserved") != 0 &&
-	    strcmp(state, "sold") != 0 && strcmp(state, "error") != 0 &&
-	    strcmp(state, "burned") != 0)
-		return cs_error_set(
-		    err, CS_EINVAL, "GetNfts lists no state '%s'", state);
-	memset(&w, 0, sizeof(w));
-	w.c = c;
-	w.project = project_uid;
-	w.state = state;
-	w.size = CS_NMKR_PAGE_SIZE;
-	w.list = out;
-	error = walk_once(&w, expected, false, err);
-	c->lists++;
-	if (error == 0)
-		*ordered = edges_fit(&w, why, sizeof(why));
-	free(w.reqs);
-	free(w.edges);
+	for (k = 0; k < n; k++) {
+		if (!listable_state(lists[k].state))
+			return cs_error_set(err, CS_EINVAL,
+			    "GetNfts lists no state '%s'", lists[k].state);
+	}
+	w = cs_xcalloc(n + 1, sizeof(*w));
+	for (k = 0; k < n; k++) {
+		w[k].c = c;
+		w[k].project = project_uid;
+		w[k].state = lists[k].state;
+		w[k].size = CS_NMKR_PAGE_SIZE;
+		w[k].list = out;
+		cs_arena_init(&w[k].scratch);
+		pages = plan_pages(lists[k].expected, w[k].size);
+		if (pages > CS_NMKR_MAX_PAGES)
+			pages = CS_NMKR_MAX_PAGES;
+		for (p = 1; p <= pages; p++)
+			submit_page(&w[k], p);
+	}
+	/* One run: the small lists' pages ride along with the large one's. */
+	error = cs_http_run(c->http, err);
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < w[k].nreqs; i++)
+			free(w[k].reqs[i]);
+		cs_arena_dispose(&w[k].scratch);
+		if (error == 0 && w[k].error < 0) {
+			*err = w[k].err;
+			error = w[k].error;
+		}
+		c->lists++;
+	}
+	if (error == 0) {
+		order_lists(out, base, w, lists, n);
+		for (k = 0; k < n; k++)
+			lists[k].ordered = edges_fit(&w[k], why, sizeof(why));
+	}
+	for (k = 0; k < n; k++) {
+		free(w[k].reqs);
+		free(w[k].edges);
+	}
+	free(w);
 	return error;
 }
 

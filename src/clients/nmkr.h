@@ -141,23 +141,34 @@ CS_NODISCARD int cs_nmkr_list_nfts(struct cs_nmkr *c, const char *project_uid,
     const struct cs_nmkr_counts *counts, struct cs_remote_list *out,
     cs_nmkr_progress_cb progress, void *payload, struct cs_error *err);
 
+/** One state's list for cs_nmkr_list_states(). */
+struct cs_nmkr_state_list {
+	const char *state; /* "free", "reserved", "sold", "error", "burned" */
+	int64_t expected;  /* GetCounts' number: plans the pages */
+	int64_t listed;    /* out: its uids kept in the list */
+	bool ordered;      /* out: ids rise from page to page, only the
+	                    * last page is short */
+};
+
 /**
- * Every NFT NMKR lists in one state (GetNfts/{project}/{state}/50/{page},
- * ordered by id, "free", "reserved", "sold", "error" or "burned"), appended
- * to out, which is then deduplicated by uid (an NFT that moved from one
- * list to another while they were read is kept once). Pages are planned
- * from expected (GetCounts' number for that state), and the list goes on
- * while the last page is full. Read once: whether it is whole is the
- * caller's to judge (core/smart.h), with *ordered (ids rise from page to
- * page and only the last page is short) and the counts. Each page is a
- * request in cs_nmkr_usage(), and the read one of its lists.
+ * Every NFT NMKR lists in each of n states (GetNfts/{project}/{state}/50/
+ * {page}, ordered by id), appended to out as if the lists were read one
+ * after another, then deduplicated by uid with the earlier kept (an NFT
+ * that moved from one list to another while they were read counts once,
+ * for the first). The pages of every list are sent together, at most the
+ * client's limit in flight: the small lists cost no round trip of their
+ * own. Pages are planned from each list's expected count, and a list goes
+ * on while its last page is full. Read once: whether the lists are whole
+ * is the caller's to judge (core/smart.h), with each list's listed and
+ * ordered and the counts. Each page is a request in cs_nmkr_usage(), and
+ * each state one of its lists.
  *
  * @param out initialized by the caller; on error it may hold part of the
  *        pages (the caller drops it)
  */
-CS_NODISCARD int cs_nmkr_list_state(struct cs_nmkr *c, const char *project_uid,
-    const char *state, int64_t expected, struct cs_remote_list *out,
-    bool *ordered, struct cs_error *err);
+CS_NODISCARD int cs_nmkr_list_states(struct cs_nmkr *c, const char *project_uid,
+    struct cs_nmkr_state_list *lists, size_t n, struct cs_remote_list *out,
+    struct cs_error *err);
 
 /** Current notifications (with their secrets). Caller owns *out. */
 CS_NODISCARD int cs_nmkr_get_notifications(struct cs_nmkr *c,

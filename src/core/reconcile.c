@@ -151,7 +151,8 @@ cs_plan_build(struct cs_plan *out, const struct cs_local_nft *local,
     size_t nlocal, const struct cs_remote_nft *remote, size_t nremote,
     const struct cs_plan_opts *opts)
 {
-	struct cs_strmap by_uid;
+	struct cs_strmap own;
+	const struct cs_strmap *by_uid = opts->local_by_uid;
 	struct cs_discrepancy *x;
 	struct cs_verdict v;
 	bool *seen;
@@ -160,18 +161,21 @@ cs_plan_build(struct cs_plan *out, const struct cs_local_nft *local,
 	memset(out, 0, sizeof(*out));
 	cs_vec_init(&out->discrepancies, sizeof(struct cs_discrepancy));
 	cs_vec_init(&out->asset_fixes, sizeof(struct cs_asset_fix));
-	cs_strmap_init(&by_uid);
+	cs_strmap_init(&own);
 	seen = cs_xcalloc(nlocal + 1, sizeof(*seen));
 	for (i = 0; i < nlocal; i++) {
-		cs_strmap_put(&by_uid, local[i].uid, i);
+		if (by_uid == NULL)
+			cs_strmap_put(&own, local[i].uid, i);
 		cs_counts_add(&out->db, local[i].status, 1);
 	}
+	if (by_uid == NULL)
+		by_uid = &own;
 
 	for (i = 0; i < nremote; i++) {
 		const struct cs_remote_nft *r = &remote[i];
 
 		count_remote(out, r->state);
-		if (!cs_strmap_get(&by_uid, r->uid, &li)) {
+		if (!cs_strmap_get(by_uid, r->uid, &li)) {
 			x = add(
 			    out, CS_ISSUE_NOT_IN_DATABASE, CS_DECIDE_REPORT);
 			x->uid = r->uid;
@@ -214,7 +218,7 @@ cs_plan_build(struct cs_plan *out, const struct cs_local_nft *local,
 		x->reason = "in the inventory but not in NMKR: kept as it is";
 	}
 	free(seen);
-	cs_strmap_dispose(&by_uid);
+	cs_strmap_dispose(&own);
 }
 
 void

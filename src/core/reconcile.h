@@ -16,6 +16,8 @@
 #include "util/arena.h"
 #include "util/vec.h"
 
+struct cs_strmap;
+
 /* One NFT as NMKR's GetNfts lists it; strings owned by the list's arena. */
 struct cs_remote_nft {
 	const char *uid;
@@ -106,6 +108,9 @@ struct cs_plan_opts {
 	 * which may be an answer NMKR cached before the sale (20 s): the
 	 * difference is deferred to a later sync. 0: never deferred. */
 	int64_t webhook_grace_ms;
+	/* Optional: local's uids to their indexes, when the caller has it
+	 * (the sync builds it beside the fetch); else the plan builds it. */
+	const struct cs_strmap *local_by_uid;
 };
 
 struct cs_plan {

@@ -121,6 +121,8 @@ struct run {
 	struct cs_local_nft *local;
 	size_t nlocal, caplocal;
 	struct cs_arena local_arena;
+	struct cs_strmap local_by_uid; /* uid to index in local, built by
+	                                * the reader */
 	struct cache_entry project;
 	struct reader *reader;   /* while the inventory is read on a thread */
 	struct cs_heartbeat *hb; /* while the run is claimed */
@@ -271,10 +273,15 @@ read_inventory(void *payload)
 	struct reader *rd = payload;
 	struct cs_nft_query q = CS_NFT_QUERY_INIT;
 	int64_t t0 = cs_mono_ms();
+	size_t i;
 
 	q.campaign_id = rd->campaign_id;
 	rd->error =
 	    cs_store_nft_list(rd->r->env->store, &q, local_cb, rd->r, &rd->err);
+	/* The index the smart mode and the plan look NFTs up in, built here
+	 * while the pages still arrive. */
+	for (i = 0; rd->error == 0 && i < rd->r->nlocal; i++)
+		cs_strmap_put(&rd->r->local_by_uid, rd->r->local[i].uid, i);
 	rd->ms = cs_mono_ms() - t0;
 	atomic_store(&rd->done, true);
 	return NULL;
@@ -835,6 +842,8 @@ release_lists(struct run *r)
 	free(r->local);
 	r->local = NULL;
 	r->nlocal = r->caplocal = 0;
+	cs_strmap_dispose(&r->local_by_uid);
+	cs_strmap_init(&r->local_by_uid);
 	cs_arena_dispose(&r->local_arena);
 }
 
@@ -982,28 +991,32 @@ fetch_smart(struct run *r, const struct cs_smart_plan *plan,
     const struct cs_smart_counts *before, enum cs_smart_reason *reason,
     struct cs_error *err)
 {
+	struct cs_nmkr_state_list lists[CS_SMART_NSTATES];
+	enum cs_smart_state which[CS_SMART_NSTATES];
 	struct cs_nmkr_counts again;
 	struct cs_smart_counts after;
 	struct cs_smart_seen seen;
-	struct cs_strmap local_at, listed_uids;
-	size_t i, at, len;
+	struct cs_strmap listed_uids;
+	size_t i, at, n = 0;
 	int s, error;
 
 	memset(&seen, 0, sizeof(seen));
+	memset(lists, 0, sizeof(lists));
 	for (s = 0; s < CS_SMART_NSTATES; s++) {
-		bool ordered = false;
-
 		if (!plan->list[s])
 			continue;
-		len = r->remote.items.len;
-		error =
-		    cs_nmkr_list_state(r->env->nmkr, r->camp.nmkr_project_uid,
-		        cs_smart_state_name((enum cs_smart_state)s),
-		        before->state[s], &r->remote, &ordered, err);
-		if (error < 0)
-			return error;
-		seen.listed[s] = (int64_t)(r->remote.items.len - len);
-		seen.ordered[s] = ordered;
+		which[n] = (enum cs_smart_state)s;
+		lists[n].state = cs_smart_state_name((enum cs_smart_state)s);
+		lists[n].expected = before->state[s];
+		n++;
+	}
+	error = cs_nmkr_list_states(
+	    r->env->nmkr, r->camp.nmkr_project_uid, lists, n, &r->remote, err);
+	if (error < 0)
+		return error;
+	for (i = 0; i < n; i++) {
+		seen.listed[which[i]] = lists[i].listed;
+		seen.ordered[which[i]] = lists[i].ordered;
 	}
 	error = cs_nmkr_get_counts(
 	    r->env->nmkr, r->camp.nmkr_project_uid, &again, err);
@@ -1015,16 +1028,13 @@ fetch_smart(struct run *r, const struct cs_smart_plan *plan,
 		*reason = CS_SMART_OK; /* the caller reports the read's error */
 		return 0;
 	}
-	cs_strmap_init(&local_at);
 	cs_strmap_init(&listed_uids);
-	for (i = 0; i < r->nlocal; i++)
-		cs_strmap_put(&local_at, r->local[i].uid, i);
 	for (i = 0; i < r->remote.items.len; i++) {
 		const struct cs_remote_nft *x =
 		    CS_VEC_AT(&r->remote.items, struct cs_remote_nft, i);
 
 		cs_strmap_put(&listed_uids, x->uid, i);
-		if (!cs_strmap_get(&local_at, x->uid, &at))
+		if (!cs_strmap_get(&r->local_by_uid, x->uid, &at))
 			seen.unknown_uids++;
 	}
 	seen.local = (int64_t)r->nlocal;
@@ -1040,11 +1050,11 @@ fetch_smart(struct run *r, const struct cs_smart_plan *plan,
 
 			if (cs_strmap_get(&listed_uids, r->local[i].uid, &at))
 				continue;
+			/* The strings are the inventory's: its arena lives
+			 * as long as the list (release_lists()). */
 			x = cs_remote_list_add(&r->remote);
-			x->uid =
-			    cs_arena_strdup(&r->remote.arena, r->local[i].uid);
-			x->name =
-			    cs_arena_strdup(&r->remote.arena, r->local[i].name);
+			x->uid = r->local[i].uid;
+			x->name = r->local[i].name;
 			x->state = remote_state_of(plan->infer);
 		}
 	} else {
@@ -1052,7 +1062,6 @@ fetch_smart(struct run *r, const struct cs_smart_plan *plan,
 		cs_remote_list_init(&r->remote);
 	}
 	cs_strmap_dispose(&listed_uids);
-	cs_strmap_dispose(&local_at);
 	return 0;
 }
 
@@ -1136,6 +1145,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	r.t0_us = r.phase_us = cs_mono_us();
 	cs_remote_list_init(&r.remote);
 	cs_arena_init(&r.local_arena);
+	cs_strmap_init(&r.local_by_uid);
 	cs_sync_report_init(&r.rep, started_at);
 
 	/* 1. The campaign, the debounce, the claim. */
@@ -1226,6 +1236,7 @@ cs_sync_campaign(struct cs_sync_env *env, int64_t campaign_id,
 	                                         : CS_RESERVATION_DEFAULT_MIN;
 	popts.source = opts->type == CS_SYNC_MANUAL ? CS_SOURCE_MANUAL_SYNC
 	                                            : CS_SOURCE_AUTO_SYNC;
+	popts.local_by_uid = &r.local_by_uid;
 	cs_plan_build(&plan, r.local, r.nlocal, r.remote.items.ptr,
 	    r.remote.items.len, &popts);
 	planned = true;

@@ -146,14 +146,15 @@ CS_TEST(nmkr__walk_continues_past_stale_counts)
 	cs_nmkr_free(c);
 }
 
-/* One state's list: its pages only, appended and deduplicated, counted. */
-CS_TEST(nmkr__lists_one_state)
+/* States' lists: their pages only, in one run, in the order asked,
+ * deduplicated with the first kept, counted. */
+CS_TEST(nmkr__lists_states)
 {
 	struct cs_nmkr_counts counts;
 	struct cs_nmkr_usage u;
+	struct cs_nmkr_state_list lists[3];
 	struct cs_remote_list list;
 	struct cs_nmkr *c;
-	bool ordered = false;
 	size_t i;
 
 	start_fake("10000");
@@ -161,31 +162,61 @@ CS_TEST(nmkr__lists_one_state)
 	cs_nmkr_usage_reset(c);
 	ASSERT_OK(cs_nmkr_get_counts(c, PROJECT, &counts, TERR));
 	ASSERT_EQ(counts.sold, 3);
+	ASSERT_EQ(counts.reserved, 2);
+	memset(lists, 0, sizeof(lists));
+	lists[0].state = "reserved";
+	lists[0].expected = counts.reserved;
+	lists[1].state = "sold";
+	lists[1].expected = counts.sold;
+	/* The same list again: its NFTs are kept once, for the first. */
+	lists[2].state = "reserved";
+	lists[2].expected = counts.reserved;
 	cs_remote_list_init(&list);
-	ASSERT_OK(cs_nmkr_list_state(
-	    c, PROJECT, "sold", counts.sold, &list, &ordered, TERR));
-	ASSERT_TRUE(ordered);
-	ASSERT_EQ(list.items.len, 3);
-	ASSERT_OK(cs_nmkr_list_state(
-	    c, PROJECT, "reserved", counts.reserved, &list, &ordered, TERR));
+	ASSERT_OK(cs_nmkr_list_states(c, PROJECT, lists, 3, &list, TERR));
 	ASSERT_EQ(list.items.len, 5);
+	ASSERT_EQ(lists[0].listed, 2);
+	ASSERT_EQ(lists[1].listed, 3);
+	ASSERT_EQ(lists[2].listed, 0);
+	ASSERT_EQ(list.duplicates, 2);
+	for (i = 0; i < 3; i++)
+		ASSERT_TRUE(lists[i].ordered);
+	/* In the order of the lists, whatever order the pages came in. */
 	for (i = 0; i < list.items.len; i++)
 		ASSERT_EQ(
 		    CS_VEC_AT(&list.items, struct cs_remote_nft, i)->state,
-		    i < 3 ? CS_REMOTE_SOLD : CS_REMOTE_RESERVED);
-	/* The same list again: its NFTs are kept once. */
-	ASSERT_OK(cs_nmkr_list_state(
-	    c, PROJECT, "sold", counts.sold, &list, &ordered, TERR));
-	ASSERT_EQ(list.items.len, 5);
-	ASSERT_EQ(list.duplicates, 3);
-	ASSERT_ERR(CS_EINVAL, cs_nmkr_list_state(c, PROJECT, "blocked", 1,
-	                          &list, &ordered, TERR));
+		    i < 2 ? CS_REMOTE_RESERVED : CS_REMOTE_SOLD);
+	lists[0].state = "blocked";
+	ASSERT_ERR(
+	    CS_EINVAL, cs_nmkr_list_states(c, PROJECT, lists, 1, &list, TERR));
 	ASSERT_EQ(requests_of("GetNfts"), 3);
 	ASSERT_EQ(requests_of("GetCounts"), 1);
 	cs_nmkr_usage(c, &u);
 	ASSERT_EQ(u.sent, 4);
 	ASSERT_EQ(u.lists, 3);
 	ASSERT_EQ(u.walks, 0);
+	cs_remote_list_dispose(&list);
+	cs_nmkr_free(c);
+}
+
+/* A list whose count fills its last page: the short page after it is
+ * asked with the others, and a list longer than its count is followed. */
+CS_TEST(nmkr__lists_plan_the_page_that_ends_them)
+{
+	struct cs_nmkr_state_list l;
+	struct cs_remote_list list;
+	struct cs_nmkr *c;
+
+	start_fake("10000");
+	c = client(4);
+	memset(&l, 0, sizeof(l));
+	l.state = "free";
+	l.expected = 50; /* one full page, though 9,994 are free */
+	cs_remote_list_init(&list);
+	ASSERT_OK(cs_nmkr_list_states(c, PROJECT, &l, 1, &list, TERR));
+	ASSERT_EQ(l.listed, 9994);
+	ASSERT_TRUE(l.ordered);
+	/* 50 gives pages 1 and 2 at once, then one by one to page 200. */
+	ASSERT_EQ(requests_of("GetNfts"), 200);
 	cs_remote_list_dispose(&list);
 	cs_nmkr_free(c);
 }

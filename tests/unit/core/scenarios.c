@@ -188,7 +188,7 @@ plan_one(enum cs_nft_status local, const char *remote_state, bool present)
 	struct cs_remote_nft r = {
 	    "A", "A #1", CS_REMOTE_FREE, NULL, NULL, 1, 0, NULL, NULL};
 	struct cs_plan_opts o = {
-	    1764000000000LL, 120000, 10, CS_SOURCE_MANUAL_SYNC, 0};
+	    1764000000000LL, 120000, 10, CS_SOURCE_MANUAL_SYNC, 0, NULL};
 	struct cs_plan p;
 
 	r.state = cs_remote_state_parse(remote_state);
@@ -246,7 +246,7 @@ CS_TEST(core_reconcile__large_join_is_linear)
 	struct cs_local_nft *l = cs_xcalloc(N, sizeof(*l));
 	struct cs_remote_nft *r = cs_xcalloc(N, sizeof(*r));
 	struct cs_plan_opts o = {
-	    1764000000000LL, 120000, 10, CS_SOURCE_AUTO_SYNC, 0};
+	    1764000000000LL, 120000, 10, CS_SOURCE_AUTO_SYNC, 0, NULL};
 	struct cs_plan p;
 	char(*uids)[40] = cs_xcalloc(N, 40);
 	size_t i;
