@@ -186,6 +186,7 @@ export function renderReport(report, options = {}) {
       report.syncLogId ? `, log #${report.syncLogId}` : "", ". ",
       `${fmtNumber(report.updatedCount)} updated, ${fmtNumber(report.failedCount)} failed, `,
       `${fmtNumber(discrepancyCount(report))} discrepancies.`),
+    modeLine(report),
     options.note || null,
     report.success ? null : h("div", {class: "error-box sync-failed"},
       h("p", null, h("strong", null, "The sync failed: nothing was changed."),
@@ -204,6 +205,15 @@ export function renderReport(report, options = {}) {
     webhooksPart(report.recentWebhooks || []),
     report.success ? chainPart(report) : null,
     phasesPart(report.phases));
+}
+
+/** Which mode ran, why, and what it cost in NMKR requests. */
+function modeLine(report) {
+  if (!report.mode) return null;
+  const sent = report.nmkrRequests ? `, ${fmtNumber(report.nmkrRequests.sent)} NMKR requests` : "";
+  const label = report.mode === "smart" ? "Smart sync (the state lists its counts call for)" : "Full walk";
+  return h("p", {class: "report-meta report-mode", id: "report-mode"},
+    `${label}: ${report.modeWhy}${sent}.`);
 }
 
 /** A short text of a report, for the live region: "Sync done: 2 updated, …". */

@@ -33,11 +33,16 @@ export function renderSyncPanel(panel, c) {
   const s = syncState(c.id);
   const syncButton = h("button", {type: "button", class: "primary sync-button", id: "sync-button",
     "aria-describedby": "sync-status", onclick: () => startSync(c.id)}, "Sync");
+  // The default sync reads only the lists NMKR's counts call for; a full
+  // walk reads every page (the only one that sees an NFT NMKR replaced).
+  const fullButton = h("button", {type: "button", class: "sync-button", id: "sync-full-button",
+    "aria-describedby": "sync-status", title: "Read every page of the NMKR project, not only the lists its counts call for",
+    onclick: () => startSync(c.id, {force: true, full: true})}, "Full walk");
   panel.append(
     h("section", {class: "card sync-card", id: "sync-section", "aria-labelledby": "sync-title",
       dataset: {campaignId: c.id}},
       h("div", {class: "panel-head"}, h("h2", {id: "sync-title", tabindex: "-1"}, "Sync with NMKR"),
-        h("div", {class: "actions"}, syncButton)),
+        h("div", {class: "actions"}, syncButton, fullButton)),
       h("p", {class: "intro"}, "Compares every NFT of the NMKR project with this server's inventory and applies " +
         "NMKR's states. A sale always wins; a sale here is never undone without review."),
       h("div", {class: "sync-progress", id: "sync-progress"}),
@@ -110,6 +115,7 @@ function paintSync(id, redrawReport = false) {
   const btn = document.getElementById("sync-button");
   btn.disabled = s.running;
   btn.textContent = s.running ? "Syncing…" : "Sync";
+  document.getElementById("sync-full-button").disabled = s.running;
   paintProgress(id);
   paintNote(id);
   const box = document.getElementById("sync-report");
@@ -185,7 +191,7 @@ function setReport(s, report, title) {
 }
 
 /** Press Sync: start (or, debounced, show the last report), then follow. */
-async function startSync(id, {force = false} = {}) {
+async function startSync(id, {force = false, full = false} = {}) {
   const s = syncState(id);
   if (s.running) return; // one at a time: the button is disabled meanwhile
   const previous = s.controller;
@@ -195,7 +201,8 @@ async function startSync(id, {force = false} = {}) {
     startedAt: Date.now()});
   paintSync(id);
   try {
-    const res = await api("POST", `/api/campaigns/${id}/sync?async=1${force ? "&force=1" : ""}`, {allow: [409]});
+    const res = await api("POST", `/api/campaigns/${id}/sync?async=1${force ? "&force=1" : ""}${full ? "&full=1" : ""}`,
+      {allow: [409]});
     if (res.status === 202) {
       await followSync(id, "Report of the sync just run");
     } else if (res.status === 409) {

@@ -488,6 +488,19 @@ async function main() {
   await screenshot(page, "1280-04-report-after-changes");
   log("second sync seen");
 
+  // 5a. 60 NFTs are cheaper to walk than to list by state, and the report
+  //     says so; a full walk on demand says it was asked for.
+  await waitText(page, "#report-mode", "Full walk: the state lists would cost as many requests as the walk");
+  const walkedFrom = await page.$eval("#report", (el) => el.dataset.syncLogId);
+  await page.click("#sync-full-button");
+  await page.waitForFunction((prev) => {
+    const r = document.querySelector("#report");
+    return r && r.dataset.syncLogId !== prev && !document.querySelector("#sync-full-button").disabled;
+  }, {timeout: 20000}, walkedFrom);
+  await waitText(page, "#report-mode", "Full walk: a full walk was asked for");
+  await waitText(page, "#report-mode", "NMKR requests");
+  log("full walk seen");
+
   // 5b. NMKR fails: the report says so, nothing changes, health is "error".
   const secondLog = await page.$eval("#report", (el) => el.dataset.syncLogId);
   await http("POST", `${nmkr}/__fake/faults`, {endpoint: "GetNfts", status: 500, times: -1});
@@ -500,6 +513,7 @@ async function main() {
   await http("DELETE", `${nmkr}/__fake/faults`);
   await screenshot(page, "1280-04b-sync-failed");
   log("failed sync seen");
+
 
   // 6. Inventory: sold, then reserved (a countdown that ticks), then paging.
   await page.click('.tabs a[data-tab="inventory"]');
@@ -667,8 +681,8 @@ async function main() {
   // The history as a table; the report of the second sync from there.
   await page.click("#history-body summary");
   const reportButtons = await page.$$("#history-body tbody button");
-  eq(reportButtons.length, 3, "syncs with a report in the history table");
-  await reportButtons[1].click();
+  eq(reportButtons.length, 4, "syncs with a report in the history table");
+  await reportButtons[2].click(); // the second (newest first: failed, full walk, second, first)
   await waitText(page, "#report h3", "Report of the sync at");
   await page.waitForSelector("#report table.discrepancies");
   await assertNoHorizontalScroll(page, "sync report at 390 px");
