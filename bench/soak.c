@@ -166,7 +166,9 @@ start_hook(CURLM *multi, struct slot *s, const struct opts *o, const char *uid,
 {
 	char tx[65], *url, *base;
 
-	snprintf(tx, sizeof(tx), "50a%013zx%016zx%016zx%016zx", i, i, i, i);
+	/* 3 + 13 + 3 x 16 = 64 hex digits: i is below 2^52 (13 digits). */
+	snprintf(tx, sizeof(tx), "50a%013zx%016zx%016zx%016zx",
+	    i & 0xfffffffffffffu, i, i, i);
 	put_or_die(
 	    cs_bench_sale_body(&s->body, o->project, "Soak", uid, i, tx));
 	base = cs_xasprintf("%s/webhooks/nmkr", o->url);

@@ -122,10 +122,13 @@ start_child(
 	line[len] = '\0';
 	/* Its stdout is not read again: let writes to it fail quietly. */
 	close(out[0]);
-	if (strncmp(line, "listening on 127.0.0.1:", 23) != 0)
+	if (strncmp(line, "listening on 127.0.0.1:", 23) != 0 ||
+	    len - 13 >= sizeof(c->url) - 7)
 		return cs_cli_failf(cli, CS_EXIT_UNAVAILABLE,
 		    "%s did not start (see %s)", argv[0], log);
-	snprintf(c->url, sizeof(c->url), "http://%s", line + 13);
+	/* "http://" and the address: checked to fit above. */
+	snprintf(c->url, sizeof(c->url), "http://%.*s",
+	    (int)(sizeof(c->url) - 8), line + 13);
 	return 0;
 }
 
