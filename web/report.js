@@ -240,9 +240,10 @@ function warningItem(w, options) {
     review ? [" → ", h("a", {href: `#/campaigns/${options.campaignId}/review`}, "review queue")] : null);
 }
 
-function conflictsPart(conflicts, warnings, options) {
+function conflictsPart(conflicts, warnings, options, conflictCount = conflicts.length) {
   const parts = [];
   if (conflicts.length) {
+    parts.push(truncatedNote(conflicts.length, conflictCount, options, "NFTs that changed during the sync"));
     const paged = pagedTable("NFTs that changed during the sync (left as they were)",
       ["NFT", "UID", "Wanted", "Reason"],
       (c) => h("tr", null, h("td", null, c.nftName),
@@ -255,7 +256,8 @@ function conflictsPart(conflicts, warnings, options) {
     parts.push(h("ul", {class: "warnings"}, warnings.map((w) => warningItem(w, options))));
   }
   if (!parts.length) parts.push(empty("No conflicts and no warnings."));
-  return subsection("Conflicts and warnings", conflicts.length + warnings.length, ...parts);
+  return subsection("Conflicts and warnings", Math.max(conflictCount ?? 0, conflicts.length) + warnings.length,
+    ...parts);
 }
 
 function errorsPart(errors) {
@@ -360,7 +362,7 @@ export function renderReport(report, options = {}) {
       statsPart(report),
       discrepanciesPart(report, options),
       updatesPart(report, options),
-      conflictsPart(report.conflicts || [], report.warnings || [], options),
+      conflictsPart(report.conflicts || [], report.warnings || [], options, report.conflictCount),
       errorsPart(report.errors || []),
     ] : null,
     report.success || (report.recentWebhooks || []).length ? webhooksPart(report.recentWebhooks || []) : null,
