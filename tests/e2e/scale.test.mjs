@@ -212,17 +212,23 @@ function axeSource() {
   return axeText;
 }
 
-/** Screenshots of the screen at 1280 and 390 px wide, axe at each. */
-async function both(page, name) {
+/**
+ * Screenshots of the screen at 1280 and 390 px wide, axe at each. A change
+ * of isMobile reloads the page: ready is the selector of the screen drawn
+ * again, waited for after each change.
+ */
+async function both(page, name, ready) {
   for (const [width, height, mobile] of [[1280, 800, false], [390, 844, true]]) {
     await page.setViewport({width, height, isMobile: mobile, hasTouch: mobile});
-    await new Promise((r) => setTimeout(r, 150));
+    await page.waitForSelector(ready, {timeout: 20000});
+    await page.waitForNetworkIdle({idleTime: 300, timeout: 3000}).catch(() => {});
     const file = path.join(OUT, `${width}-${name}.png`);
     await page.screenshot({path: file, fullPage: true});
     log(`screenshot ${file}`);
     await axe(page, `${name} at ${width} px`);
   }
   await page.setViewport({width: 1280, height: 800});
+  await page.waitForSelector(ready, {timeout: 20000});
 }
 
 // ---- The report's checks ----------------------------------------------------------
@@ -338,7 +344,7 @@ async function failedSync(page, nmkr) {
   eq(await page.$$eval("#report .stats-card, #report table.discrepancies, #report table.updates",
     (els) => els.length), 0, "no counts or tables in a failed sync's report");
   await http("DELETE", `${nmkr}/__fake/faults`);
-  await both(page, "03-sync-failed");
+  await both(page, "03-sync-failed", "#report .sync-failed");
   log(`failed sync: ${await textOf(page, "#report .sync-failed .advice")}`);
 }
 
@@ -425,11 +431,11 @@ async function main() {
   // Sign in, open the campaign.
   await page.goto(`${server}/`, {waitUntil: "networkidle0"});
   await page.waitForSelector("#token");
-  await both(page, "00-sign-in");
+  await both(page, "00-sign-in", "#token");
   await page.type("#token", TOKEN);
   await page.keyboard.press("Enter");
   await page.waitForSelector(".campaign-card");
-  await both(page, "01-campaigns");
+  await both(page, "01-campaigns", ".campaign-card");
   await page.goto(`${server}/#/campaigns/${campaign.id}`);
   await page.waitForSelector("#sync-button:not([disabled])");
   await waitText(page, "#sync-report", "not been synced yet");
@@ -447,7 +453,7 @@ async function main() {
   assertClean("the report");
   await reportChecks(page, expectedOrder);
   await csvCheck(page, expectedOrder.length);
-  await both(page, "02-sync-report");
+  await both(page, "02-sync-report", "#report .issue-groups");
   await failedSync(page, nmkr);
   assertClean("the end");
   return 0;
