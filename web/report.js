@@ -230,14 +230,23 @@ function updatesPart(report, options) {
 // …)": the sync's one line per reason (service/sync.c, warn_groups).
 const GROUPED = /^(\d+) NFTs: (.*?) \(first: .*\)$/;
 
-/** A warning as one line: a group "300 × reason", with the review queue. */
+/**
+ * A warning as one line: a group as "300 × reason", its words "review
+ * queue" (or an arrow after it) a link to the campaign's review queue.
+ */
 function warningItem(w, options) {
   const m = GROUPED.exec(w);
   if (!m) return h("li", null, w);
-  const review = /review/.test(m[2]) && options.campaignId;
-  return h("li", {class: "warning-group", title: w},
-    h("strong", null, fmtNumber(Number(m[1]))), ` × ${m[2]}`,
-    review ? [" → ", h("a", {href: `#/campaigns/${options.campaignId}/review`}, "review queue")] : null);
+  const reason = m[2];
+  const at = reason.lastIndexOf("review queue");
+  const link = (text) => h("a", {href: `#/campaigns/${options.campaignId}/review`}, text);
+  let body = [` × ${reason}`];
+  if (at >= 0 && options.campaignId) {
+    body = [` × ${reason.slice(0, at)}`, link("review queue"), reason.slice(at + "review queue".length)];
+  } else if (/review/.test(reason) && options.campaignId) {
+    body.push(" → ", link("review queue"));
+  }
+  return h("li", {class: "warning-group", title: w}, h("strong", null, fmtNumber(Number(m[1]))), body);
 }
 
 function conflictsPart(conflicts, warnings, options, conflictCount = conflicts.length) {
