@@ -123,13 +123,17 @@ function pagedTable(caption, headers, rowOf, attrs, label) {
     next.disabled = start + PAGE_ROWS >= items.length;
     pager.hidden = items.length <= PAGE_ROWS;
   };
+  // A button that turns disabled drops the keyboard focus: it goes to
+  // the other one.
   prev.addEventListener("click", () => {
     start = Math.max(0, start - PAGE_ROWS);
     paint();
+    if (prev.disabled) next.focus();
   });
   next.addEventListener("click", () => {
     start += PAGE_ROWS;
     paint();
+    if (next.disabled) prev.focus();
   });
   return {
     element: h("div", {class: "paged"}, table, pager),

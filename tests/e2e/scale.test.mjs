@@ -285,6 +285,8 @@ async function reportChecks(page, expectedOrder) {
   for (let i = 2; i < pages; i++) await page.keyboard.press("Enter");
   await waitText(page, "#report .paged .page-info", `Rows ${(pages - 1) * PAGE_ROWS + 1}–${total} of ${total}`);
   check(await page.$eval("#report .pager-next", (b) => b.disabled), "no next page on the last");
+  check(await page.$eval("#report .pager-prev", (b) => b === document.activeElement),
+    "on the last page the focus moves to Previous");
   // The filters work with the paging: a uid finds its one row.
   const one = expectedOrder[137];
   await page.type("#report input[type=search]", one.uid);
