@@ -122,7 +122,7 @@ function paintSync(id, redrawReport = false) {
   const key = `${s.reportSeq}:${s.never}`;
   if (redrawReport || box.dataset.key !== key) {
     box.dataset.key = key;
-    if (s.report) box.replaceChildren(renderReport(s.report, {title: s.reportTitle}));
+    if (s.report) box.replaceChildren(renderReport(s.report, {title: s.reportTitle, campaignId: id}));
     else if (s.never) box.replaceChildren(h("p", {class: "card empty"}, "This campaign has not been synced yet."));
     else box.replaceChildren();
   }

@@ -189,6 +189,7 @@ void cs_route_public_campaign(struct cs_req *r);
 
 void cs_route_inventory(struct cs_req *r);
 void cs_route_inventory_csv(struct cs_req *r);
+void cs_route_sync_log_discrepancies_csv(struct cs_req *r);
 void cs_route_import(struct cs_req *r);
 void cs_route_repair_links(struct cs_req *r);
 void cs_route_nft_get(struct cs_req *r);

@@ -65,6 +65,8 @@ static const struct cs_route routes[] = {
     {"POST", "/api/nfts/{}/status", cs_route_nft_status, ADMIN},
     {"GET", "/api/sync-logs", cs_route_sync_logs, ADMIN},
     {"GET", "/api/sync-logs/{}", cs_route_sync_log_get, ADMIN},
+    {"GET", "/api/sync-logs/{}/discrepancies.csv",
+        cs_route_sync_log_discrepancies_csv, ADMIN},
 
     /* The page: any other GET outside /api is one of its files. */
     {"GET", "/", cs_route_web, PUBLIC},

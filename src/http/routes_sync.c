@@ -2,7 +2,8 @@
 /*
  * syncCampaignPublic (POST /api/campaigns/{id}/sync, ?async=1 answers 202
  * and the progress streams as Server-Sent Events), the running sync's
- * progress, getRecentSyncLogs, one log row, the review queue.
+ * progress, getRecentSyncLogs, one log row and its report's
+ * discrepancies as CSV, the review queue.
  */
 #include "http/internal.h"
 
@@ -12,6 +13,7 @@
 
 #include "service/admin.h"
 #include "service/encode.h"
+#include "service/export.h"
 #include "service/sync.h"
 #include "service/verify.h"
 #include "util/limits.h"
@@ -502,6 +504,48 @@ cs_route_sync_log_get(struct cs_req *r)
 		return;
 	}
 	cs_reply_json(r, 200, cs_json_sync_log(&l));
+	cs_sync_log_dispose(&l);
+}
+
+/* A stored report's discrepancies as CSV (service/export.h); the headers
+ * say how many it lists and how many the sync found. */
+void
+cs_route_sync_log_discrepancies_csv(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_buf out = CS_BUF_INIT(CS_MAX_EXPORT);
+	struct cs_export_counts n;
+	struct cs_store *store;
+	struct cs_sync_log l;
+	char text[96];
+	int64_t id;
+
+	if (!cs_req_id(r, 0, &id))
+		return;
+	store = cs_req_store(r);
+	if (store == NULL)
+		return;
+	if (cs_store_sync_log_get(store, id, &l, &err) < 0) {
+		cs_reply_err(r, &err);
+		return;
+	}
+	if (cs_export_discrepancies(l.synced_data,
+	        l.synced_data != NULL ? strlen(l.synced_data) : 0, &out, &n,
+	        &err) < 0) {
+		cs_reply_err(r, &err);
+		goto out;
+	}
+	cs_reply_bytes(r, 200, "text/csv; charset=utf-8", out.ptr, out.len);
+	snprintf(text, sizeof(text),
+	    "attachment; filename=\"sync-%lld-discrepancies.csv\"",
+	    (long long)id);
+	cs_reply_header(r, "Content-Disposition", text);
+	snprintf(text, sizeof(text), "%zu", n.listed);
+	cs_reply_header(r, "X-Discrepancies-Listed", text);
+	snprintf(text, sizeof(text), "%zu", n.total);
+	cs_reply_header(r, "X-Discrepancies-Total", text);
+out:
+	cs_buf_dispose(&out);
 	cs_sync_log_dispose(&l);
 }
 

@@ -391,6 +391,51 @@ CS_ONE(deferred_json, struct cs_report_deferred)
 CS_ONE(webhook_json, struct cs_report_webhook)
 #undef CS_ONE
 
+/* Each issue's whole count, from every discrepancy (the list is cut). */
+static cJSON *
+issue_counts_json(const struct cs_vec *v)
+{
+	static const enum cs_issue issues[] = {CS_ISSUE_STATUS_MISMATCH,
+	    CS_ISSUE_NOT_IN_NMKR, CS_ISSUE_NOT_IN_DATABASE,
+	    CS_ISSUE_UNSUPPORTED_STATE};
+	int64_t n[sizeof(issues) / sizeof(issues[0])] = {0};
+	cJSON *o = new_object();
+	size_t i, k;
+
+	for (i = 0; i < v->len; i++) {
+		const struct cs_report_discrepancy *d =
+		    CS_VEC_AT(v, struct cs_report_discrepancy, i);
+
+		for (k = 0; k < sizeof(issues) / sizeof(issues[0]); k++)
+			if (d->issue == issues[k])
+				n[k]++;
+	}
+	for (k = 0; k < sizeof(issues) / sizeof(issues[0]); k++)
+		if (n[k] > 0)
+			cs_json_add_int(o, cs_issue_text(issues[k]), n[k]);
+	return o;
+}
+
+/* The database after the sync: the counts before it plus every update it
+ * applied (the report holds them all; only their JSON list is cut). */
+static cJSON *
+db_after_json(const struct cs_sync_report *r)
+{
+	struct cs_counts after = r->db;
+	size_t i;
+
+	for (i = 0; i < r->updates.len; i++) {
+		const struct cs_report_update *u =
+		    CS_VEC_AT(&r->updates, struct cs_report_update, i);
+
+		if (!u->ok || u->from == u->to)
+			continue;
+		cs_counts_add(&after, u->from, -1);
+		cs_counts_add(&after, u->to, 1);
+	}
+	return cs_json_counts(&after);
+}
+
 cJSON *
 cs_json_sync_report(const struct cs_sync_report *r, size_t max_items)
 {
@@ -403,10 +448,14 @@ cs_json_sync_report(const struct cs_sync_report *r, size_t max_items)
 	cs_json_add_int(o, "durationMs", r->duration_ms);
 	cJSON_AddItemToObject(o, "nmkrStats", cs_json_counts(&r->nmkr));
 	cJSON_AddItemToObject(o, "dbStats", cs_json_counts(&r->db));
+	if (r->success && !r->dry_run)
+		cJSON_AddItemToObject(o, "dbStatsAfter", db_after_json(r));
 	cJSON_AddItemToObject(o, "discrepancies",
 	    list_json(
 	        &r->discrepancies, max_items, discrepancy_json_any, &cut));
 	cs_json_add_int(o, "discrepancyCount", (int64_t)r->discrepancies.len);
+	cJSON_AddItemToObject(
+	    o, "issueCounts", issue_counts_json(&r->discrepancies));
 	cJSON_AddItemToObject(o, "updateResults",
 	    list_json(&r->updates, max_items, update_json_any, &cut));
 	cs_json_add_int(o, "updatedCount", (int64_t)r->updated);

@@ -2,7 +2,9 @@
 /* The inventory as CSV; see export.h. */
 #include "service/export.h"
 
+#include <cJSON.h>
 #include <csv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,5 +95,87 @@ cs_export_inventory(struct cs_store *store, const struct cs_nft_query *q,
 	if (w.error < 0)
 		return cs_error_set(
 		    err, w.error, "the export is over its %zu bytes", out->max);
+	return error;
+}
+
+const char *const cs_export_discrepancy_columns[] = {
+    "nft_uid", "nft_name", "issue", "db_status", "nmkr_status", NULL};
+
+/* A string field of o, or "" (null: not local, not in NMKR). */
+static const char *
+str_of(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int
+row(struct cs_buf *out, const char *const *cells)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; cells[i] != NULL && error == 0; i++)
+		error = field(out, cells[i], cells[i + 1] != NULL ? ',' : '\n');
+	return error;
+}
+
+int
+cs_export_discrepancies(const char *report, size_t len, struct cs_buf *out,
+    struct cs_export_counts *counts, struct cs_error *err)
+{
+	const cJSON *list, *total, *d;
+	cJSON *doc = NULL;
+	char note[160];
+	const char *cells[6];
+	int error;
+
+	memset(counts, 0, sizeof(*counts));
+	doc = report != NULL ? cJSON_ParseWithLength(report, len) : NULL;
+	list = cJSON_GetObjectItemCaseSensitive(doc, "discrepancies");
+	if (!cJSON_IsArray(list)) {
+		error = cs_error_set(
+		    err, CS_ENOTFOUND, "this sync log holds no sync report");
+		goto out;
+	}
+	error = row(out, cs_export_discrepancy_columns);
+	cJSON_ArrayForEach(d, list) {
+		if (error < 0)
+			break;
+		cells[0] = str_of(d, "nftUid");
+		cells[1] = str_of(d, "nftName");
+		cells[2] = str_of(d, "issue");
+		cells[3] = str_of(d, "dbStatus");
+		cells[4] = str_of(d, "nmkrStatus");
+		cells[5] = NULL;
+		error = row(out, cells);
+		counts->listed++;
+	}
+	total = cJSON_GetObjectItemCaseSensitive(doc, "discrepancyCount");
+	counts->total = cJSON_IsNumber(total) && total->valuedouble > 0
+	                    ? (size_t)total->valuedouble
+	                    : counts->listed;
+	if (counts->total < counts->listed)
+		counts->total = counts->listed;
+	if (error == 0 && counts->total > counts->listed) {
+		/* The stored report kept the first entries only: one last
+		 * row says so, where a reader of the file sees it. */
+		snprintf(note, sizeof(note),
+		    "%zu more not stored in this report: see the review "
+		    "queue and each NFT's status history",
+		    counts->total - counts->listed);
+		cells[0] = "";
+		cells[1] = note;
+		cells[2] = "(not listed)";
+		cells[3] = "";
+		cells[4] = "";
+		error = row(out, cells);
+	}
+	if (error < 0)
+		error = cs_error_set(
+		    err, error, "the CSV is over its %zu bytes", out->max);
+out:
+	cJSON_Delete(doc);
 	return error;
 }

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: MIT
+// e2e.scale: the sync report of a big campaign in a real Chromium
+// (puppeteer-core and Debian's /usr/bin/chromium), against `campaign-sync
+// serve` on SQLite and fake-nmkr, both on 127.0.0.1 port 0.
+//
+// Builds a campaign of 2,000 NFTs with 300 conflicts (sold here, reserved
+// in NMKR: each goes to the review queue), syncs it from the page, and
+// checks the report: the document's height at 1280 px wide (printed; at
+// most MAX_HEIGHT), the discrepancies grouped by issue with the right
+// counts, their paging, the CSV download (a row per discrepancy) and a
+// failed sync's report (NMKR answers 401). On each screen it runs axe-core
+// and fails on a violation of impact serious or critical, and takes
+// screenshots at 1280 and 390 px wide into CS_E2E_OUT.
+//
+// Environment: CS_BUILD_DIR, CS_E2E_OUT, CS_SOURCE_DIR, CS_CHROMIUM, as
+// page.test.mjs. Exit 0 on success, 1 on failure (also when it cannot run).
+import {spawn} from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {createRequire} from "node:module";
+import {fileURLToPath} from "node:url";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SOURCE = process.env.CS_SOURCE_DIR || path.resolve(HERE, "../..");
+const BUILD = process.env.CS_BUILD_DIR || path.join(SOURCE, "build/dev");
+const OUT = process.env.CS_E2E_OUT || path.join(BUILD, "e2e-scale");
+const CHROMIUM = process.env.CS_CHROMIUM || "/usr/bin/chromium";
+const DEADLINE_MS = 270000; // below the CTest TIMEOUT, so that cleanup runs
+const CANNOT_RUN = 1;
+
+const TOKEN = "e2e-scale-admin-token-51c2";
+const NMKR_KEY = "e2e-scale-nmkr-key";
+const PROJECT = "5ca1e000-2000-4300-8000-000000000300";
+const NFTS = 2000;
+const CONFLICTS = 300;
+const SOLD_IN_NMKR = 25; // available here, sold in NMKR: the sync applies them
+const MAX_HEIGHT = Number(process.env.CS_SCALE_MAX_HEIGHT || 6000);
+const PAGE_ROWS = 50;
+
+const started = Date.now();
+function log(...args) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
+}
+
+class TestFailure extends Error {}
+function fail(message) {
+  throw new TestFailure(message);
+}
+function check(condition, message) {
+  if (!condition) fail(message);
+}
+function eq(actual, expected, what) {
+  if (actual !== expected) fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+const children = [];
+let browser = null;
+let lastPage = null;
+let tmp = null;
+const unexpected = [];
+const allowed = []; // {path: RegExp, status}: failures the test provokes
+
+// ---- Processes (as page.test.mjs) ------------------------------------------
+
+function startProcess(name, argv, env) {
+  return new Promise((resolve, reject) => {
+    const logFile = fs.createWriteStream(path.join(OUT, `${name}.log`));
+    const child = spawn(argv[0], argv.slice(1), {env, stdio: ["ignore", "pipe", "pipe"]});
+    children.push({name, child});
+    child.stderr.pipe(logFile);
+    let buffered = "";
+    let done = false;
+    const timer = setTimeout(() => {
+      if (!done) reject(new Error(`${name} printed no first line within 10 s (see ${name}.log)`));
+      done = true;
+    }, 10000);
+    child.stdout.on("data", (data) => {
+      logFile.write(data);
+      if (done) return;
+      buffered += data.toString();
+      const nl = buffered.indexOf("\n");
+      if (nl >= 0) {
+        done = true;
+        clearTimeout(timer);
+        resolve(buffered.slice(0, nl));
+      }
+    });
+    child.on("error", (e) => {
+      if (!done) reject(new Error(`cannot start ${name}: ${e.message}`));
+      done = true;
+    });
+    child.on("exit", (code, signal) => {
+      if (!done) reject(new Error(`${name} exited (${code ?? signal}) before it listened (see ${name}.log)`));
+      done = true;
+    });
+  });
+}
+
+async function stopProcess({child}) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function cleanup() {
+  if (browser) {
+    await browser.close().catch(() => {});
+    browser = null;
+  }
+  await Promise.all(children.map(stopProcess));
+  if (tmp) fs.rmSync(tmp, {recursive: true, force: true});
+}
+
+function childEnv(extra) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!/^(CS_|NMKR_|NEXT_PUBLIC_NMKR_|BLOCKFROST_)/.test(k)) env[k] = v;
+  }
+  return {...env, ...extra};
+}
+
+async function http(method, url, body, headers = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: {...(body !== undefined ? {"Content-Type": "application/json"} : {}), ...headers},
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) fail(`${method} ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Run fn over items, at most n at once. */
+async function pool(items, n, fn) {
+  let next = 0;
+  await Promise.all(Array.from({length: n}, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+// ---- The page ------------------------------------------------------------------
+
+function watch(page) {
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const where = msg.location() && msg.location().url;
+    if (where && /^Failed to load resource/.test(msg.text()) &&
+      allowed.some((a) => a.path.test(new URL(where).pathname))) return;
+    unexpected.push(`console error: ${msg.text()}${where ? ` (${where})` : ""}`);
+  });
+  page.on("pageerror", (err) => unexpected.push(`page error: ${err.message}`));
+  page.on("response", (res) => {
+    const status = res.status();
+    if (status < 400) return;
+    if (allowed.some((a) => a.path.test(new URL(res.url()).pathname) && a.status === status)) return;
+    unexpected.push(`HTTP ${status}: ${res.request().method()} ${res.url()}`);
+  });
+}
+
+function assertClean(step) {
+  if (unexpected.length) fail(`${step}: unexpected browser errors:\n  ${unexpected.join("\n  ")}`);
+}
+
+async function waitText(page, selector, substring, timeout = 20000) {
+  try {
+    await page.waitForFunction((sel, sub) => {
+      const el = document.querySelector(sel);
+      return el && el.textContent.replace(/\s+/g, " ").includes(sub);
+    }, {timeout}, selector, substring);
+  } catch {
+    const now = await page.$eval(selector, (el) => el.textContent.replace(/\s+/g, " ").trim()).catch(() => "(absent)");
+    fail(`waited for "${substring}" in ${selector}; it says: ${now.slice(0, 400)}`);
+  }
+}
+
+const textOf = (page, selector) => page.$eval(selector, (el) => el.textContent.replace(/\s+/g, " ").trim());
+
+async function documentHeight(page) {
+  return page.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));
+}
+
+/** axe-core on what is on screen: no violation of impact serious or critical. */
+async function axe(page, where) {
+  // The page's Content-Security-Policy (script-src 'self') refuses the
+  // inline <script> page.addScriptTag would add; evaluating axe.min.js
+  // through the DevTools protocol is not subject to it, and the page keeps
+  // its policy for everything else.
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource());
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {resultTypes: ["violations"]});
+    return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
+  });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const summary = result.length ? result.map((v) => `${v.id} (${v.impact}, ${v.nodes} nodes)`).join(", ") : "none";
+  log(`axe ${where}: ${result.length} violation kinds: ${summary}`);
+  axeLog.push({where, violations: result});
+  check(!bad.length, `axe ${where}: serious or critical violations:\n  ${bad.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}; ${v.nodes} nodes, e.g. ${v.targets.join(" | ")}`).join("\n  ")}`);
+}
+const axeLog = [];
+let axeText = null;
+function axeSource() {
+  if (axeText === null) {
+    const require = createRequire(import.meta.url);
+    axeText = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  }
+  return axeText;
+}
+
+/**
+ * Screenshots of the screen at 1280 and 390 px wide, axe at each. A change
+ * of isMobile reloads the page: ready is the selector of the screen drawn
+ * again, waited for after each change.
+ */
+async function both(page, name, ready) {
+  for (const [width, height, mobile] of [[1280, 800, false], [390, 844, true]]) {
+    await page.setViewport({width, height, isMobile: mobile, hasTouch: mobile});
+    await page.waitForSelector(ready, {timeout: 20000});
+    await page.waitForNetworkIdle({idleTime: 300, timeout: 3000}).catch(() => {});
+    const file = path.join(OUT, `${width}-${name}.png`);
+    await page.screenshot({path: file, fullPage: true});
+    log(`screenshot ${file}`);
+    await axe(page, `${name} at ${width} px`);
+  }
+  await page.setViewport({width: 1280, height: 800});
+  await page.waitForSelector(ready, {timeout: 20000});
+}
+
+// ---- The report's checks ----------------------------------------------------------
+
+const stats = (page, side) => page.$$eval(`#report .stats-${side} .stat`, (els) =>
+  Object.fromEntries(els.map((el) => [el.dataset.stat, Number(el.querySelector("dd").textContent.replace(/\D/g, ""))])));
+
+/** The number in an NFT's name ("… #12"). */
+const numberIn = (name) => Number(/(\d+)\D*$/.exec(name)[1]);
+
+async function shownNumbers(page) {
+  return page.$$eval("#report table.discrepancies tbody tr", (rows) => rows.map((r) => r.cells[0].textContent));
+}
+
+async function reportChecks(page, expectedOrder) {
+  const total = expectedOrder.length;
+  // Grouped by issue, with whole counts.
+  const groups = await page.$$eval("#report .issue-groups li", (lis) =>
+    lis.map((li) => [li.dataset.issue, li.querySelector(".issue-count").textContent]));
+  eq(JSON.stringify(groups), JSON.stringify([["Status mismatch", String(total)]]), "discrepancies grouped by issue");
+  await waitText(page, "#report .issue-groups", `${total} × Status mismatch`);
+  // Before and after.
+  await waitText(page, "#report .stats-db h4", "Database before the sync");
+  await waitText(page, "#report .stats-db-after h4", "Database after the sync");
+  eq(JSON.stringify(await stats(page, "db")), JSON.stringify({total: NFTS, available: NFTS - CONFLICTS,
+    reserved: 0, sold: CONFLICTS}), "the database before the sync");
+  eq(JSON.stringify(await stats(page, "db-after")), JSON.stringify({total: NFTS,
+    available: NFTS - CONFLICTS - SOLD_IN_NMKR, reserved: 0, sold: CONFLICTS + SOLD_IN_NMKR}),
+  "the database after the sync");
+  eq(JSON.stringify(await stats(page, "nmkr")), JSON.stringify({total: NFTS,
+    available: NFTS - CONFLICTS - SOLD_IN_NMKR, reserved: CONFLICTS, sold: SOLD_IN_NMKR}), "NMKR's counts");
+  // The warnings: one line for the 300, pointing at the review queue.
+  await waitText(page, "#report .warnings", `${CONFLICTS} × `);
+  const reviewLinks = await page.$$eval("#report .warnings a", (as) => as.map((a) => a.getAttribute("href")));
+  check(reviewLinks.some((href) => /#\/campaigns\/\d+\/review$/.test(href)),
+    `a warning links the review queue (${reviewLinks})`);
+  const warnings = await page.$$eval("#report .warnings li", (lis) => lis.length);
+  check(warnings <= 5, `warnings are summarised: ${warnings} lines`);
+  // Paged, by NFT number.
+  await waitText(page, "#report .paged .page-info", `Rows 1–${PAGE_ROWS} of ${total}`);
+  let names = await shownNumbers(page);
+  eq(names.length, PAGE_ROWS, "rows on the first page");
+  eq(JSON.stringify(names.map(numberIn)), JSON.stringify(expectedOrder.slice(0, PAGE_ROWS).map((n) => n.number)),
+    "the first page, by NFT number");
+  check(await page.$eval("#report .pager-prev", (b) => b.disabled), "no previous page on the first");
+  await page.click("#report .pager-next");
+  await waitText(page, "#report .paged .page-info", `Rows ${PAGE_ROWS + 1}–${2 * PAGE_ROWS} of ${total}`);
+  names = await shownNumbers(page);
+  eq(JSON.stringify(names.map(numberIn)),
+    JSON.stringify(expectedOrder.slice(PAGE_ROWS, 2 * PAGE_ROWS).map((n) => n.number)), "the second page");
+  // The last page, with the keyboard.
+  await page.focus("#report .pager-next");
+  const pages = Math.ceil(total / PAGE_ROWS);
+  for (let i = 2; i < pages; i++) await page.keyboard.press("Enter");
+  await waitText(page, "#report .paged .page-info", `Rows ${(pages - 1) * PAGE_ROWS + 1}–${total} of ${total}`);
+  check(await page.$eval("#report .pager-next", (b) => b.disabled), "no next page on the last");
+  check(await page.$eval("#report .pager-prev", (b) => b === document.activeElement),
+    "on the last page the focus moves to Previous");
+  // The filters work with the paging: a uid finds its one row.
+  const one = expectedOrder[137];
+  await page.type("#report input[type=search]", one.uid);
+  await waitText(page, "#report .filter-count", `Showing 1 of ${total}`);
+  await waitText(page, "#report .paged .page-info", "Rows 1–1 of 1");
+  check(await page.$eval("#report .paged .pager", (p) => p.hidden), "no pager for one row");
+  await page.$eval("#report input[type=search]", (el) => {
+    el.value = "";
+    el.dispatchEvent(new Event("input"));
+  });
+  await page.select("#report select[name=issue]", "Status mismatch");
+  await waitText(page, "#report .filter-count", `Showing all ${total}`);
+  await waitText(page, "#report .paged .page-info", `Rows 1–${PAGE_ROWS} of ${total}`);
+  log(`report: ${total} discrepancies grouped, paged by ${PAGE_ROWS}, in NFT number order`);
+}
+
+/** The Download CSV button: a file with a header and a row per discrepancy. */
+async function csvCheck(page, total) {
+  const dir = path.join(OUT, "downloads");
+  fs.rmSync(dir, {recursive: true, force: true});
+  fs.mkdirSync(dir, {recursive: true});
+  const cdp = await page.createCDPSession();
+  await cdp.send("Browser.setDownloadBehavior", {behavior: "allow", downloadPath: dir});
+  const logId = await page.$eval("#report", (el) => el.dataset.syncLogId);
+  await page.click("#discrepancies-csv");
+  const file = path.join(dir, `sync-${logId}-discrepancies.csv`);
+  const until = Date.now() + 15000;
+  while (!fs.existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  check(fs.existsSync(file), `the CSV was not downloaded to ${file}`);
+  const lines = fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+  eq(lines[0], '"nft_uid","nft_name","issue","db_status","nmkr_status"', "the CSV's header");
+  eq(lines.length - 1, total, "rows of the CSV");
+  check(lines.slice(1).every((l) => l.includes('"Status mismatch"')), "every CSV row is a status mismatch");
+  log(`CSV: ${lines.length - 1} rows (${file})`);
+}
+
+/** NMKR refuses the key: the report leads with what failed and what to check. */
+async function failedSync(page, nmkr) {
+  const previous = await page.$eval("#report", (el) => el.dataset.syncLogId);
+  await http("POST", `${nmkr}/__fake/faults`, {endpoint: "*", status: 401, times: -1});
+  await page.click("#sync-button");
+  await page.waitForFunction((prev) => {
+    const r = document.querySelector("#report");
+    return document.querySelector("#sync-force") ||
+      (r && r.dataset.syncLogId !== prev && !document.querySelector("#sync-button").disabled);
+  }, {timeout: 30000}, previous);
+  if (await page.$("#sync-force")) await page.click("#sync-force");
+  await page.waitForFunction((prev) => {
+    const r = document.querySelector("#report");
+    return r && r.dataset.syncLogId !== prev && !document.querySelector("#sync-button").disabled;
+  }, {timeout: 30000}, previous);
+  await waitText(page, "#report .sync-failed", "The sync failed: nothing was changed");
+  await waitText(page, "#report .sync-failed", "What to check");
+  await waitText(page, "#report .sync-failed .advice", "NMKR_API_KEY");
+  const first = await page.$eval("#report", (r) => r.querySelector(".report-head").nextElementSibling.className);
+  check(first.includes("sync-failed"), `the failure comes first in the report (then ${first})`);
+  eq(await page.$$eval("#report .stats-card, #report table.discrepancies, #report table.updates",
+    (els) => els.length), 0, "no counts or tables in a failed sync's report");
+  await http("DELETE", `${nmkr}/__fake/faults`);
+  await both(page, "03-sync-failed", "#report .sync-failed");
+  log(`failed sync: ${await textOf(page, "#report .sync-failed .advice")}`);
+}
+
+// ---- The test ------------------------------------------------------------------
+
+async function main() {
+  let puppeteer;
+  try {
+    puppeteer = (await import("puppeteer-core")).default;
+    await import("axe-core");
+  } catch {
+    console.log("cannot run: puppeteer-core or axe-core is not installed in tests/e2e/node_modules " +
+      "(run scripts/bootstrap test, or: cd tests/e2e && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)");
+    return CANNOT_RUN;
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`cannot run: no Chromium at ${CHROMIUM} (scripts/bootstrap test installs Debian's chromium)`);
+    return CANNOT_RUN;
+  }
+  const serveBin = path.join(BUILD, "src/cli/campaign-sync");
+  const nmkrBin = path.join(BUILD, "tools/fake-nmkr/fake-nmkr");
+  for (const bin of [serveBin, nmkrBin]) check(fs.existsSync(bin), `${bin} is not built`);
+  fs.mkdirSync(OUT, {recursive: true});
+  for (const f of fs.readdirSync(OUT)) if (f.endsWith(".png") || f.endsWith(".csv")) fs.rmSync(path.join(OUT, f));
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cs-e2e-scale-"));
+
+  const nmkrLine = await startProcess("fake-nmkr", [nmkrBin, "--listen", "127.0.0.1:0", "--api-key", NMKR_KEY,
+    "--project", PROJECT, "--nfts", String(NFTS), "--sold", "0", "--cache-seconds", "0"], childEnv({}));
+  const nmkr = `http://${nmkrLine.replace(/^listening on /, "")}`;
+  // CS_SCALE_WEB_DIR serves the page from a folder (serve --web-dir): the
+  // page of another commit, to measure its report against the same data.
+  const webDir = process.env.CS_SCALE_WEB_DIR ? ["--web-dir", process.env.CS_SCALE_WEB_DIR] : [];
+  const serveLine = await startProcess("serve", [serveBin, "serve", "--listen", "127.0.0.1:0", "--no-schedule",
+    ...webDir],
+    childEnv({
+      CS_DATABASE_URL: `sqlite:${path.join(tmp, "campaign-sync.db")}`,
+      CS_ADMIN_TOKEN: TOKEN,
+      NMKR_API_KEY: NMKR_KEY,
+      NMKR_API_URL: nmkr,
+      CS_PUBLIC_RATE: "0",
+    }));
+  const server = serveLine.replace(/^listening on /, "");
+  check(/^http:\/\/127\.0\.0\.1:\d+$/.test(server), `serve said "${serveLine}"`);
+  log(`fake-nmkr at ${nmkr}, campaign-sync at ${server}`);
+
+  // 2,000 NFTs; the first 300 sold here while NMKR holds them reserved.
+  const admin = {Authorization: `Bearer ${TOKEN}`};
+  const campaign = await http("POST", `${server}/api/campaigns`, {name: "Big Drop",
+    description: "2,000 NFTs, 300 of them in conflict", nmkrProjectId: PROJECT, maxNFTs: NFTS}, admin);
+  const imported = await http("POST", `${server}/api/campaigns/${campaign.id}/import`, {source: "nmkr"}, admin);
+  eq(imported.inserted, NFTS, "NFTs imported from the fake");
+  await http("POST", `${server}/api/campaigns/${campaign.id}/activate`, undefined, admin);
+  const fakeNfts = await http("GET", `${nmkr}/__fake/nfts`);
+  eq(fakeNfts.length, NFTS, "NFTs in the fake");
+  // Spread over the range, and changed in a shuffled order, so that the
+  // report's order by NFT number is the page's doing: the NFTs whose number
+  // is not a multiple of 6 conflict (the first 300), every 6th of the rest
+  // is sold in NMKR (25).
+  const all = fakeNfts.map((n, i) => ({uid: n.uid, number: i + 1}));
+  const conflicted = all.filter((n) => n.number % 6 !== 0).slice(0, CONFLICTS);
+  const soldThere = all.filter((n) => n.number % 6 === 0).slice(0, SOLD_IN_NMKR);
+  const shuffled = [...conflicted].sort((a, b) => ((a.number * 7919) % 1009) - ((b.number * 7919) % 1009));
+  await pool(shuffled, 8, async (n) => {
+    await http("POST", `${server}/api/nfts/${n.uid}/status`, {status: "sold", buyer: "addr1qxscalebuyer"}, admin);
+    await http("POST", `${nmkr}/__fake/nfts/${n.uid}/state`, {state: "reserved", reservedSeconds: 3600});
+  });
+  await pool(soldThere, 8, (n) => http("POST", `${nmkr}/__fake/nfts/${n.uid}/state`, {state: "sold"}));
+  log(`${CONFLICTS} NFTs sold here and reserved in NMKR; ${SOLD_IN_NMKR} sold in NMKR`);
+  const expectedOrder = [...conflicted, ...soldThere].sort((a, b) => a.number - b.number);
+
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: path.join(tmp, "chromium"),
+    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage();
+  lastPage = page;
+  page.setDefaultTimeout(20000);
+  watch(page);
+  await page.setViewport({width: 1280, height: 800});
+
+  // Sign in, open the campaign.
+  await page.goto(`${server}/`, {waitUntil: "networkidle0"});
+  await page.waitForSelector("#token");
+  await both(page, "00-sign-in", "#token");
+  await page.type("#token", TOKEN);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".campaign-card");
+  await both(page, "01-campaigns", ".campaign-card");
+  await page.goto(`${server}/#/campaigns/${campaign.id}`);
+  await page.waitForSelector("#sync-button:not([disabled])");
+  await waitText(page, "#sync-report", "not been synced yet");
+
+  // Sync from the page.
+  await page.click("#sync-button");
+  await page.waitForSelector("#report", {timeout: 60000});
+  await page.waitForSelector("#sync-button:not([disabled])", {timeout: 60000});
+  await page.waitForFunction(() => !document.querySelector("#history-body[aria-busy]") &&
+    !document.querySelector("#chain-body[aria-busy]"));
+  const height = await documentHeight(page);
+  log(`report page: document height ${height} px at 1280 px wide (at most ${MAX_HEIGHT})`);
+  if (process.env.CS_SCALE_MEASURE_ONLY) return 0; // the height only (with CS_SCALE_WEB_DIR: another page)
+  check(height <= MAX_HEIGHT, `the report page is ${height} px tall at 1280 px wide, over ${MAX_HEIGHT}`);
+  assertClean("the report");
+  await reportChecks(page, expectedOrder);
+  await csvCheck(page, expectedOrder.length);
+  await both(page, "02-sync-report", "#report .issue-groups");
+  await failedSync(page, nmkr);
+  assertClean("the end");
+  return 0;
+}
+
+let code = 1;
+const deadline = setTimeout(() => {
+  console.error(`FAIL: the test ran over ${DEADLINE_MS / 1000} s`);
+  cleanup().finally(() => process.exit(1));
+}, DEADLINE_MS);
+try {
+  code = await main();
+  if (code === 0) log("PASS: e2e.scale");
+} catch (err) {
+  console.error(`FAIL: ${err instanceof TestFailure ? err.message : err.stack || err}`);
+  if (lastPage) {
+    await lastPage.screenshot({path: path.join(OUT, "failure.png"), fullPage: true}).catch(() => {});
+    console.error(`the page as it was: ${path.join(OUT, "failure.png")}`);
+  }
+  if (unexpected.length) console.error(`browser errors:\n  ${unexpected.join("\n  ")}`);
+  console.error(`logs of the server and the fake: ${OUT}`);
+  code = 1;
+} finally {
+  clearTimeout(deadline);
+  await cleanup();
+}
+if (axeLog.length) {
+  const kinds = new Map();
+  for (const {violations} of axeLog) for (const v of violations) kinds.set(v.id, v.impact);
+  log(`axe summary: ${axeLog.length} screens checked; violations seen: ` +
+    (kinds.size ? [...kinds].map(([id, impact]) => `${id} (${impact})`).join(", ") : "none"));
+}
+process.exit(code);
