@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/health.h"
 #include "service/admin.h"
 #include "service/encode.h"
+#include "service/health.h"
 #include "service/webhook.h"
 #include "util/limits.h"
 #include "util/str.h"
+#include "util/vec.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -39,10 +40,23 @@ load(struct cs_req *r, struct cs_store **store, struct cs_campaign *c)
 	return true;
 }
 
+/* Each campaign with its health: the open review items counted in one walk
+ * of the queue, the campaigns read, then each one's last syncs. */
+struct listed {
+	int64_t id;
+	bool webhook;
+	cJSON *json; /* borrowed from the list */
+};
+
 static int
 list_cb(const struct cs_campaign *c, void *payload)
 {
-	cJSON_AddItemToArray(payload, cs_json_campaign(c));
+	struct cs_vec *v = payload;
+	struct listed *l = cs_vec_push(v);
+
+	l->id = c->id;
+	l->webhook = c->webhook_secret != NULL;
+	l->json = cs_json_campaign(c);
 	return 0;
 }
 
@@ -50,18 +64,42 @@ void
 cs_route_campaigns_list(struct cs_req *r)
 {
 	struct cs_error err = CS_ERROR_INIT;
+	struct cs_review_counts reviews;
+	struct cs_campaign_health h;
+	struct cs_vec v = CS_VEC_INIT(struct listed);
 	struct cs_store *store = cs_req_store(r);
-	cJSON *list;
+	struct listed *l;
+	cJSON *list = NULL;
+	size_t i;
+	int error;
 
 	if (store == NULL)
 		return;
-	list = cJSON_CreateArray();
-	if (cs_store_campaign_list(store, list_cb, list, &err) < 0) {
-		cJSON_Delete(list);
+	if (cs_review_counts_read(store, &reviews, &err) < 0) {
 		cs_reply_err(r, &err);
 		return;
 	}
-	cs_reply_json(r, 200, list);
+	list = cJSON_CreateArray();
+	error = cs_store_campaign_list(store, list_cb, &v, &err);
+	for (i = 0; i < v.len; i++) {
+		l = CS_VEC_AT(&v, struct listed, i);
+		cJSON_AddItemToArray(list, l->json);
+		if (error < 0)
+			continue;
+		error = cs_campaign_health_get(store, l->id, l->webhook,
+		    cs_review_counts_of(&reviews, l->id), &h, &err);
+		if (error == 0)
+			cJSON_AddItemToObject(
+			    l->json, "health", cs_json_campaign_health(&h));
+	}
+	if (error < 0) {
+		cJSON_Delete(list);
+		cs_reply_err(r, &err);
+	} else {
+		cs_reply_json(r, 200, list);
+	}
+	cs_vec_dispose(&v);
+	cs_review_counts_dispose(&reviews);
 }
 
 /*
@@ -367,60 +405,21 @@ out:
 	cJSON_Delete(body);
 }
 
-struct health_acc {
-	enum cs_sync_status recent[CS_HEALTH_WINDOW];
-	size_t n;
-	int64_t last_at;
-	int64_t last_success_at;
-};
-
-static int
-health_cb(const struct cs_sync_log *l, void *payload)
-{
-	struct health_acc *h = payload;
-
-	if (l->sync_type == CS_SYNC_WEBHOOK || h->n == CS_HEALTH_WINDOW)
-		return 0;
-	if (h->n == 0)
-		h->last_at = l->completed_at;
-	if (h->last_success_at == 0 && l->status != CS_SYNC_FAILED)
-		h->last_success_at = l->completed_at;
-	h->recent[h->n++] = l->status;
-	return 0;
-}
-
 void
 cs_route_campaign_health(struct cs_req *r)
 {
-	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_health_summary hs;
-	struct health_acc h;
+	struct cs_campaign_health h;
 	struct cs_store *store;
 	struct cs_campaign c;
-	cJSON *body, *counts;
 
 	if (!load(r, &store, &c))
 		return;
-	memset(&h, 0, sizeof(h));
-	q.campaign_id = c.id;
-	q.limit = 50; /* webhook rows are skipped: read past them */
-	if (cs_store_sync_log_list(store, &q, health_cb, &h, &err) < 0) {
+	if (cs_campaign_health_get(
+	        store, c.id, c.webhook_secret != NULL, -1, &h, &err) < 0)
 		cs_reply_err(r, &err);
-		goto out;
-	}
-	cs_health_of(h.recent, h.n, &hs);
-	body = cJSON_CreateObject();
-	cJSON_AddStringToObject(body, "status", cs_health_name(hs.health));
-	cJSON_AddStringToObject(body, "reason", hs.reason);
-	cs_json_add_time(body, "lastSyncAt", h.last_at);
-	cs_json_add_time(body, "lastSuccessAt", h.last_success_at);
-	counts = cJSON_AddObjectToObject(body, "recent");
-	cs_json_add_int(counts, "success", (int64_t)hs.success);
-	cs_json_add_int(counts, "partial", (int64_t)hs.partial);
-	cs_json_add_int(counts, "failed", (int64_t)hs.failed);
-	cs_reply_json(r, 200, body);
-out:
+	else
+		cs_reply_json(r, 200, cs_json_campaign_health(&h));
 	cs_campaign_dispose(&c);
 }
 
