@@ -6,7 +6,7 @@
 // drawn by sync.js (sync, report, history) and panels.js (inventory,
 // review queue, webhooks).
 import {api, getJson, getToken, setToken, clearToken, ApiError, SignedOut, setUnauthorizedHandler} from "./api.js";
-import {h, replaceChildren, timeEl, fmtNumber, fmtDuration, fmtWhen, toLocalInput, fromLocalInput} from "./dom.js";
+import {h, replaceChildren, timeEl, agoEl, fmtAgo, fmtNumber, fmtDuration, fmtWhen, toLocalInput, fromLocalInput} from "./dom.js";
 import {countsBar, capacityBar} from "./charts.js";
 import {isQuiet, notify, showError, clearNotices, errorBox, loadInto, button, withButton, statusBadge, hidden,
   openDialog, confirmAction} from "./ui.js";
@@ -179,29 +179,69 @@ function counters(c) {
   return {total: c.totalNFTs, available: c.availableNFTs, reserved: c.reservedNFTs, sold: c.soldNFTs};
 }
 
+// A campaign's health as GET /api/campaigns answers it with each item:
+// the same as its page's header (GET /api/campaigns/ID/health).
+function cardHealth(c) {
+  const hl = c.health;
+  if (!hl) return null;
+  const fact = (name, term, ...value) => h("div", {class: "card-fact", dataset: {fact: name}},
+    h("dt", null, term), h("dd", null, ...value));
+  return [
+    h("p", {class: `health health-${hl.status} card-health`},
+      h("span", {class: "badge"}, hl.status), " ", h("span", {class: "health-reason"}, hl.reason)),
+    h("dl", {class: "card-facts"},
+      fact("last-sync", "Last sync", hl.lastSyncAt ?
+        [h("span", {class: `badge outcome-${hl.lastSyncStatus}`}, hl.lastSyncStatus), " ", agoEl(hl.lastSyncAt)] :
+        "never synced"),
+      fact("reviews", "Open reviews", hl.openReviews ?
+        h("a", {href: campaignPath(c.id, "review")}, `${fmtNumber(hl.openReviews)} open`,
+          hidden(` in the review queue of ${c.name}`)) : "none"),
+      fact("webhook", "Webhook", hl.webhookRegistered ? "registered" :
+        h("a", {href: campaignPath(c.id, "webhooks")}, "not registered", hidden(`: register ${c.name}'s`))),
+      fact("network", "Network", c.network)),
+  ];
+}
+
 function campaignCard(c) {
-  return h("li", {class: "campaign-card card", dataset: {campaignId: c.id}},
+  return h("li", {class: "campaign-card card", dataset: {campaignId: c.id, health: c.health?.status || ""}},
     h("div", {class: "card-head"},
       h("h2", null, h("a", {href: campaignPath(c.id)}, c.name)),
       statusBadge(c.status)),
     c.description ? h("p", {class: "description"}, c.description) : null,
+    cardHealth(c),
     countsBar(counters(c), `${c.name} inventory`),
     capacityBar(c.totalNFTs, c.maxNFTs),
-    h("p", {class: "meta"}, `${c.network} · last synced `, timeEl(c.lastSyncedAt)),
     h("div", {class: "actions"}, campaignActions(c, false)));
+}
+
+/** Sync from the list: start it in the background, then follow it on the
+ * campaign's page (its Sync section attaches to the running sync). */
+async function syncFromCard(c) {
+  try {
+    const res = await api("POST", `/api/campaigns/${c.id}/sync?async=1`, {allow: [409]});
+    go(campaignPath(c.id), res.status === 202 ? `Sync of ${c.name} started.` :
+      res.status === 409 ? `A sync of ${c.name} was already running: following it.` :
+        `${c.name} was synced less than 10 seconds ago: this is its report.`);
+  } catch (err) {
+    showError(err, `Could not sync ${c.name}`);
+  }
 }
 
 /** Edit, activate or deactivate, delete; on the campaign page the imports too. */
 function campaignActions(c, full) {
   const named = (label) => [label, hidden(` ${c.name}`)];
-  const actions = [
+  const actions = [];
+  if (!full) {
+    actions.push(button(named("Sync"), (ev) => withButton(ev.currentTarget, () => syncFromCard(c)),
+      {class: "primary", dataset: {action: "sync"}}));
+  }
+  actions.push(
     button(named("Edit"), (ev) => openCampaignDialog(c, ev.currentTarget), {dataset: {action: "edit"}}),
     c.status === "active" ?
       button(named("Deactivate"), (ev) => withButton(ev.currentTarget, () => setActive(c, false)),
         {dataset: {action: "active"}}) :
       button(named("Activate"), (ev) => withButton(ev.currentTarget, () => setActive(c, true)),
-        {dataset: {action: "active"}}),
-  ];
+        {dataset: {action: "active"}}));
   if (full) {
     actions.push(
       button("Import from NMKR", (ev) => withButton(ev.currentTarget, () => importFromNmkr(c)),
@@ -548,7 +588,7 @@ function renderPanel(params) {
   panel.dataset.tab = view.tab;
   if (view.tab === "sync") renderSyncPanel(panel, c);
   else if (view.tab === "inventory") renderInventoryPanel(panel, c, params, ctx);
-  else if (view.tab === "review") renderReviewPanel(panel, c, ctx);
+  else if (view.tab === "review") renderReviewPanel(panel, c, params, ctx);
   else renderWebhooksPanel(panel, c, ctx);
 }
 
@@ -568,6 +608,10 @@ function tick() {
   for (const el of document.querySelectorAll(".countdown")) tickCountdown(el, now);
   for (const el of document.querySelectorAll(".elapsed-time")) {
     el.textContent = fmtDuration(now - Number(el.dataset.since));
+  }
+  for (const el of document.querySelectorAll("time.ago")) {
+    const text = fmtAgo(Number(el.dataset.at), now);
+    if (el.textContent !== text) el.textContent = text;
   }
 }
 
