@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Campaigns: CRUD (getCampaignById), activation, counters
- * (syncCampaignCounters), allow-list, health, history, webhook activity and
+ * (syncCampaignCounters), allow-list, health, history and its series over
+ * time, webhook activity and
  * registration, and the public view a site reads.
  */
 #include "http/internal.h"
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/series.h"
 #include "service/admin.h"
 #include "service/encode.h"
 #include "service/health.h"
@@ -456,6 +458,60 @@ cs_route_campaign_history(struct cs_req *r)
 		cs_reply_json(r, 200, list);
 	}
 out:
+	cs_campaign_dispose(&c);
+}
+
+static int
+change_cb(const struct cs_history *h, void *payload)
+{
+	struct cs_series_change *c = cs_vec_push(payload);
+
+	c->at = h->changed_at;
+	c->old_status = h->old_status;
+	c->new_status = h->new_status;
+	return 0;
+}
+
+/* GET /api/campaigns/{id}/series: sales and the counts over time, from the
+ * whole status history (core/series.h). */
+void
+cs_route_campaign_series(struct cs_req *r)
+{
+	struct cs_history_query q = CS_HISTORY_QUERY_INIT;
+	struct cs_series_point pts[CS_SERIES_MAX_POINTS];
+	struct cs_vec v = CS_VEC_INIT(struct cs_series_change);
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	struct cs_campaign c;
+	cJSON *body, *list, *o;
+	int64_t period;
+	size_t n, i;
+
+	if (!load(r, &store, &c))
+		return;
+	q.campaign_id = c.id;
+	if (cs_store_history_list(store, &q, change_cb, &v, &err) < 0) {
+		cs_reply_err(r, &err);
+		goto out;
+	}
+	n = cs_series_build(v.ptr, v.len, r->now, &c.counts, pts, &period);
+	body = cJSON_CreateObject();
+	cs_json_add_int(body, "periodMs", period);
+	cs_json_add_int(body, "changes", (int64_t)v.len);
+	cJSON_AddItemToObject(body, "counts", cs_json_counts(&c.counts));
+	list = cJSON_AddArrayToObject(body, "points");
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cs_json_add_int(o, "at", pts[i].at);
+		cs_json_add_int(o, "sales", pts[i].sales);
+		cs_json_add_int(o, "available", pts[i].available);
+		cs_json_add_int(o, "reserved", pts[i].reserved);
+		cs_json_add_int(o, "sold", pts[i].sold);
+		cJSON_AddItemToArray(list, o);
+	}
+	cs_reply_json(r, 200, body);
+out:
+	cs_vec_dispose(&v);
 	cs_campaign_dispose(&c);
 }
 

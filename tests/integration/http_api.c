@@ -2014,6 +2014,50 @@ CS_TEST(http_api__history)
 	finish();
 }
 
+/* The series over time: no point before any change; then the sales and
+ * the counts at the end of each period, the last one equal to now's. */
+CS_TEST(http_api__series)
+{
+	const cJSON *pts, *pt, *last;
+	int64_t id, sales = 0;
+	cJSON *j;
+	char *a, *b;
+
+	start();
+	id = campaign_with_nfts("Series");
+	j = API(
+	    "GET", P("/api/campaigns/%lld/series", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(j, "points")), 0);
+	ASSERT_EQ(num(j, "periodMs"), 0);
+	cJSON_Delete(j);
+	a = uid_of(id, 1);
+	b = uid_of(id, 2);
+	cJSON_Delete(API("POST", P("/api/nfts/%s/status", a),
+	    "{\"status\":\"reserved\",\"wallet\":\"" STAKE "\"}", 200));
+	cJSON_Delete(API(
+	    "POST", P("/api/nfts/%s/status", b), "{\"status\":\"sold\"}", 200));
+	j = API(
+	    "GET", P("/api/campaigns/%lld/series", (long long)id), NULL, 200);
+	ASSERT_EQ(num(j, "changes"), 2);
+	ASSERT_EQ(num(j, "periodMs"), 3600000);
+	pts = cJSON_GetObjectItem(j, "points");
+	ASSERT_TRUE(array_size(pts) >= 1 && array_size(pts) <= 2);
+	cJSON_ArrayForEach(pt, pts) {
+		sales += num(pt, "sales");
+	}
+	ASSERT_EQ(sales, 1);
+	last = cJSON_GetArrayItem(pts, (int)array_size(pts) - 1);
+	ASSERT_EQ(num(last, "available"), 8);
+	ASSERT_EQ(num(last, "reserved"), 1);
+	ASSERT_EQ(num(last, "sold"), 1);
+	ASSERT_EQ(num(cJSON_GetObjectItem(j, "counts"), "sold"), 1);
+	cJSON_Delete(j);
+	API_ERR("GET", "/api/campaigns/999999/series", NULL, 404, "not_found");
+	free(a);
+	free(b);
+	finish();
+}
+
 CS_TEST(http_api__nft_get_and_status)
 {
 	int64_t id, version;
