@@ -6,8 +6,8 @@
 // drawn by sync.js (sync, report, history) and panels.js (inventory,
 // review queue, webhooks).
 import {api, getJson, getToken, setToken, clearToken, ApiError, SignedOut, setUnauthorizedHandler} from "./api.js";
-import {h, replaceChildren, timeEl, agoEl, fmtAgo, fmtNumber, fmtDuration, fmtWhen, toLocalInput, fromLocalInput} from "./dom.js";
-import {countsBar, capacityBar} from "./charts.js";
+import {h, replaceChildren, scrollTable, timeEl, fmtDateTime, agoEl, fmtAgo, fmtNumber, fmtDuration, fmtWhen, toLocalInput, fromLocalInput} from "./dom.js";
+import {countsBar, capacityBar, seriesChart, fmtPeriod} from "./charts.js";
 import {isQuiet, notify, showError, clearNotices, errorBox, loadInto, button, withButton, statusBadge, hidden,
   openDialog, confirmAction} from "./ui.js";
 import {renderSyncPanel, loadHistory, loadChain, setSyncEndHandler, stopAllSyncs, forgetSync} from "./sync.js";
@@ -586,17 +586,59 @@ function renderPanel(params) {
   };
   panel.replaceChildren();
   panel.dataset.tab = view.tab;
-  if (view.tab === "sync") renderSyncPanel(panel, c);
+  if (view.tab === "sync") {
+    renderSyncPanel(panel, c);
+    renderSeries(panel, c);
+  }
   else if (view.tab === "inventory") renderInventoryPanel(panel, c, params, ctx);
   else if (view.tab === "review") renderReviewPanel(panel, c, params, ctx);
   else renderWebhooksPanel(panel, c, ctx);
+}
+
+// ---- Pictures: sales and the counts over time ----------------------------
+
+/** Beside the sync history: the campaign over time from its status history
+ * (GET /api/campaigns/ID/series), as a chart and as a table. */
+function renderSeries(panel, c) {
+  const body = h("div", {id: "series-body"}, h("p", {class: "loading"}, "Loading…"));
+  panel.append(h("section", {class: "card", id: "series-section", "aria-labelledby": "series-title"},
+    h("h2", {id: "series-title"}, "Sales and inventory over time"), body));
+  loadSeries(c.id);
+}
+
+function loadSeries(id) {
+  const body = document.getElementById("series-body");
+  if (!body) return;
+  loadInto(body, "the sales over time", () => getJson(`/api/campaigns/${id}/series`), (s) => {
+    if (!s.points.length) return h("p", {class: "empty"}, "No sale or status change yet.");
+    const rows = s.points.slice().reverse().map((p) => h("tr", null,
+      h("td", null, fmtDateTime(p.at)),
+      h("td", {class: "num"}, fmtNumber(p.sales)),
+      h("td", {class: "num"}, fmtNumber(p.available)),
+      h("td", {class: "num"}, fmtNumber(p.reserved)),
+      h("td", {class: "num"}, fmtNumber(p.sold))));
+    return [
+      h("p", {class: "intro"}, `Per period of ${fmtPeriod(s.periodMs)}, from ${fmtNumber(s.changes)} status ` +
+        "changes. NFTs imported available count as available from the first change on."),
+      h("div", {class: "chart-box", role: "region", tabindex: "0", "aria-label": "Sales and inventory chart"},
+        seriesChart(s.points, s.periodMs)),
+      h("ul", {class: "chart-legend"},
+        h("li", {class: "key-sales"}, h("span", {class: "swatch", "aria-hidden": "true"}), "sales"),
+        ["available", "reserved", "sold"].map((st) => h("li", {class: `legend-${st}`},
+          h("span", {class: "swatch", "aria-hidden": "true"}), st))),
+      h("details", {class: "series-details"},
+        h("summary", null, s.points.length === 1 ? "The period as a table" : `The ${s.points.length} periods as a table`),
+        scrollTable("Sales and counts per period, newest first",
+          ["Period from", "#Sales", "#Available", "#Reserved", "#Sold"], rows, {class: "series"})),
+    ];
+  });
 }
 
 // After a sync: the counters, health, review count, history and chain
 // coverage are new.
 setSyncEndHandler((id) => {
   if (view.page === "campaign" && view.id === id) {
-    refreshCampaign({panel: false}).then(() => { loadHistory(id); loadChain(id); })
+    refreshCampaign({panel: false}).then(() => { loadHistory(id); loadChain(id); loadSeries(id); })
       .catch((err) => showError(err, "Could not refresh the campaign"));
   }
 });

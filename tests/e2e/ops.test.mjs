@@ -4,7 +4,8 @@
 // and fake-blockfrost.
 //
 // The campaign list's cards (health, open reviews, the last sync's result
-// and age, webhook registration, a Sync button), the review queue resolved
+// and age, webhook registration, a Sync button), the sales and counts over
+// time beside the sync history (chart and table), the review queue resolved
 // in bulk after a confirmation that says how many (the database checked
 // through the API after), the inventory's page jump and the NFT drawer
 // (timeline, chain check, no pay link once sold; opened with Enter,
@@ -446,6 +447,21 @@ async function main() {
   await page.waitForSelector("#report", {timeout: 20000});
   log("synced from the cards");
 
+  // Pictures: sales and the counts over time, beside the sync history,
+  // with a table: SOLD sales at import and REVIEWS by hand.
+  await page.waitForSelector("#series-body svg.series-chart rect.chart-sales");
+  await page.click("#series-body summary");
+  const series = await page.$$eval("#series-body table.series tbody tr", (rows) => rows.map((r) =>
+    [...r.cells].slice(1).map((c) => Number(c.textContent.replace(/\D/g, "")))));
+  eq(series.reduce((sum, r) => sum + r[0], 0), SOLD + REVIEWS, "sales in the series table");
+  eq(series[0].slice(1).join(","), `${NFTS - SOLD - REVIEWS},0,${SOLD + REVIEWS}`,
+    "available, reserved, sold now (the newest period)");
+  check(await page.$eval("#series-body svg.series-chart", (el) => el.getAttribute("aria-labelledby") !== null),
+    "the series chart is named");
+  await page.$eval("#series-section", (el) => el.scrollIntoView());
+  await screenshot(page, "1280-ops-02b-series", false);
+  log("series seen");
+
   // 3. The review queue in bulk: kind filter, select all, confirm (Escape
   //    first: nothing changes), then the count and the database.
   await page.click('.tabs a[data-tab="review"]');
@@ -559,6 +575,11 @@ async function main() {
   await page.waitForSelector(".campaign-card");
   await assertNoHorizontalScroll(page, "campaigns at 390 px");
   await screenshot(page, "390-ops-01-campaigns");
+  await page.goto(`${server}/#/campaigns/${lab.id}`, {waitUntil: "networkidle0"});
+  await page.waitForSelector("#series-body svg.series-chart");
+  await assertNoHorizontalScroll(page, "sync tab with the series at 390 px");
+  await page.$eval("#series-section", (el) => el.scrollIntoView());
+  await screenshot(page, "390-ops-01b-series", false);
   await page.goto(`${server}/#/campaigns/${lab.id}/review?kind=sold_downgrade`, {waitUntil: "networkidle0"});
   await page.waitForSelector(".review-body:not([aria-busy])");
   await page.click(".panel input[type=checkbox]:not([name])"); // resolved items too
