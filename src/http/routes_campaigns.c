@@ -42,23 +42,12 @@ load(struct cs_req *r, struct cs_store **store, struct cs_campaign *c)
 	return true;
 }
 
-/* Each campaign with its health: the open review items counted in one walk
- * of the queue, the campaigns read, then each one's last syncs. */
-struct listed {
-	int64_t id;
-	bool webhook;
-	cJSON *json; /* borrowed from the list */
-};
-
+/* Each campaign with its health, whose facts (open review items, last
+ * syncs) are read for all campaigns at once. */
 static int
 list_cb(const struct cs_campaign *c, void *payload)
 {
-	struct cs_vec *v = payload;
-	struct listed *l = cs_vec_push(v);
-
-	l->id = c->id;
-	l->webhook = c->webhook_secret != NULL;
-	l->json = cs_json_campaign(c);
+	cJSON_AddItemToArray(payload, cs_json_campaign(c));
 	return 0;
 }
 
@@ -66,42 +55,37 @@ void
 cs_route_campaigns_list(struct cs_req *r)
 {
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_review_counts reviews;
+	struct cs_health_facts facts;
 	struct cs_campaign_health h;
-	struct cs_vec v = CS_VEC_INIT(struct listed);
 	struct cs_store *store = cs_req_store(r);
-	struct listed *l;
-	cJSON *list = NULL;
-	size_t i;
-	int error;
+	cJSON *list = NULL, *item;
+	const cJSON *id, *hook;
 
 	if (store == NULL)
 		return;
-	if (cs_review_counts_read(store, &reviews, &err) < 0) {
+	if (cs_health_facts_read(store, &facts, &err) < 0) {
 		cs_reply_err(r, &err);
-		return;
+		goto out;
 	}
 	list = cJSON_CreateArray();
-	error = cs_store_campaign_list(store, list_cb, &v, &err);
-	for (i = 0; i < v.len; i++) {
-		l = CS_VEC_AT(&v, struct listed, i);
-		cJSON_AddItemToArray(list, l->json);
-		if (error < 0)
-			continue;
-		error = cs_campaign_health_get(store, l->id, l->webhook,
-		    cs_review_counts_of(&reviews, l->id), &h, &err);
-		if (error == 0)
-			cJSON_AddItemToObject(
-			    l->json, "health", cs_json_campaign_health(&h));
-	}
-	if (error < 0) {
-		cJSON_Delete(list);
+	if (cs_store_campaign_list(store, list_cb, list, &err) < 0) {
 		cs_reply_err(r, &err);
-	} else {
-		cs_reply_json(r, 200, list);
+		goto out;
 	}
-	cs_vec_dispose(&v);
-	cs_review_counts_dispose(&reviews);
+	cJSON_ArrayForEach(item, list) {
+		id = cJSON_GetObjectItemCaseSensitive(item, "id");
+		hook =
+		    cJSON_GetObjectItemCaseSensitive(item, "webhookConfigured");
+		cs_health_facts_of(
+		    &facts, (int64_t)id->valuedouble, cJSON_IsTrue(hook), &h);
+		cJSON_AddItemToObject(
+		    item, "health", cs_json_campaign_health(&h));
+	}
+	cs_reply_json(r, 200, list);
+	list = NULL;
+out:
+	cJSON_Delete(list);
+	cs_health_facts_dispose(&facts);
 }
 
 /*
@@ -418,7 +402,7 @@ cs_route_campaign_health(struct cs_req *r)
 	if (!load(r, &store, &c))
 		return;
 	if (cs_campaign_health_get(
-	        store, c.id, c.webhook_secret != NULL, -1, &h, &err) < 0)
+	        store, c.id, c.webhook_secret != NULL, &h, &err) < 0)
 		cs_reply_err(r, &err);
 	else
 		cs_reply_json(r, 200, cs_json_campaign_health(&h));

@@ -11,6 +11,15 @@ struct review_count {
 	int64_t count;
 };
 
+/* One campaign's last syncs, newest first. */
+struct recent {
+	int64_t campaign_id;
+	enum cs_sync_status status[CS_HEALTH_WINDOW];
+	size_t n;
+	int64_t last_at;
+	int64_t last_success_at;
+};
+
 static int
 count_cb(const struct cs_review_item *item, void *payload)
 {
@@ -32,60 +41,101 @@ count_cb(const struct cs_review_item *item, void *payload)
 	return 0;
 }
 
-int
-cs_review_counts_read(
-    struct cs_store *store, struct cs_review_counts *out, struct cs_error *err)
+/* Add a sync (newest first within its campaign) to r. */
+static void
+recent_add(struct recent *r, const struct cs_sync_log *l)
 {
-	int error;
-
-	cs_vec_init(&out->_v, sizeof(struct review_count));
-	error = cs_store_review_list(store, 0, true, count_cb, &out->_v, err);
-	if (error < 0)
-		cs_vec_dispose(&out->_v);
-	return error;
+	if (l->sync_type == CS_SYNC_WEBHOOK || r->n == CS_HEALTH_WINDOW)
+		return;
+	if (r->n == 0)
+		r->last_at = l->completed_at;
+	if (r->last_success_at == 0 && l->status != CS_SYNC_FAILED)
+		r->last_success_at = l->completed_at;
+	r->status[r->n++] = l->status;
 }
 
-int64_t
-cs_review_counts_of(const struct cs_review_counts *k, int64_t campaign_id)
+static int
+recent_cb(const struct cs_sync_log *l, void *payload)
 {
-	const struct review_count *e;
-	size_t i;
+	struct cs_vec *v = payload;
+	struct recent *r =
+	    v->len > 0 ? CS_VEC_AT(v, struct recent, v->len - 1) : NULL;
 
-	for (i = 0; i < k->_v.len; i++) {
-		e = CS_VEC_AT(&k->_v, struct review_count, i);
-		if (e->campaign_id == campaign_id)
-			return e->count;
+	if (r == NULL || r->campaign_id != l->campaign_id) {
+		r = cs_vec_push(v);
+		r->campaign_id = l->campaign_id;
 	}
+	recent_add(r, l);
 	return 0;
 }
 
-void
-cs_review_counts_dispose(struct cs_review_counts *k)
+int
+cs_health_facts_read(
+    struct cs_store *store, struct cs_health_facts *out, struct cs_error *err)
 {
-	if (k != NULL)
-		cs_vec_dispose(&k->_v);
+	int error;
+
+	cs_vec_init(&out->_reviews, sizeof(struct review_count));
+	cs_vec_init(&out->_syncs, sizeof(struct recent));
+	error =
+	    cs_store_review_list(store, 0, true, count_cb, &out->_reviews, err);
+	if (error == 0)
+		error = cs_store_sync_log_recent(
+		    store, CS_HEALTH_WINDOW, recent_cb, &out->_syncs, err);
+	return error;
 }
 
-struct acc {
-	enum cs_sync_status recent[CS_HEALTH_WINDOW];
-	size_t n;
-	struct cs_campaign_health *out;
-};
+static void
+health_of(const struct recent *r, int64_t open_reviews, bool webhook_registered,
+    struct cs_campaign_health *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (r != NULL && r->n > 0) {
+		out->last_sync_at = r->last_at;
+		out->last_sync_status = r->status[0];
+		out->last_success_at = r->last_success_at;
+	}
+	out->open_reviews = open_reviews;
+	out->webhook_registered = webhook_registered;
+	cs_health_campaign(r != NULL ? r->status : NULL, r != NULL ? r->n : 0,
+	    open_reviews, webhook_registered, &out->summary);
+}
+
+void
+cs_health_facts_of(const struct cs_health_facts *facts, int64_t campaign_id,
+    bool webhook_registered, struct cs_campaign_health *out)
+{
+	const struct review_count *k;
+	const struct recent *r = NULL, *x;
+	int64_t open = 0;
+	size_t i;
+
+	for (i = 0; i < facts->_reviews.len; i++) {
+		k = CS_VEC_AT(&facts->_reviews, struct review_count, i);
+		if (k->campaign_id == campaign_id)
+			open = k->count;
+	}
+	for (i = 0; i < facts->_syncs.len; i++) {
+		x = CS_VEC_AT(&facts->_syncs, struct recent, i);
+		if (x->campaign_id == campaign_id)
+			r = x;
+	}
+	health_of(r, open, webhook_registered, out);
+}
+
+void
+cs_health_facts_dispose(struct cs_health_facts *facts)
+{
+	if (facts == NULL)
+		return;
+	cs_vec_dispose(&facts->_reviews);
+	cs_vec_dispose(&facts->_syncs);
+}
 
 static int
 sync_cb(const struct cs_sync_log *l, void *payload)
 {
-	struct acc *a = payload;
-
-	if (l->sync_type == CS_SYNC_WEBHOOK || a->n == CS_HEALTH_WINDOW)
-		return 0;
-	if (a->n == 0) {
-		a->out->last_sync_at = l->completed_at;
-		a->out->last_sync_status = l->status;
-	}
-	if (a->out->last_success_at == 0 && l->status != CS_SYNC_FAILED)
-		a->out->last_success_at = l->completed_at;
-	a->recent[a->n++] = l->status;
+	recent_add(payload, l);
 	return 0;
 }
 
@@ -99,31 +149,23 @@ open_cb(const struct cs_review_item *item, void *payload)
 
 int
 cs_campaign_health_get(struct cs_store *store, int64_t campaign_id,
-    bool webhook_registered, int64_t open_reviews,
-    struct cs_campaign_health *out, struct cs_error *err)
+    bool webhook_registered, struct cs_campaign_health *out,
+    struct cs_error *err)
 {
 	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
-	struct acc a;
+	struct recent r;
+	int64_t open = 0;
 	int error;
 
-	memset(out, 0, sizeof(*out));
-	memset(&a, 0, sizeof(a));
-	a.out = out;
+	memset(&r, 0, sizeof(r));
+	r.campaign_id = campaign_id;
 	q.campaign_id = campaign_id;
 	q.limit = 50; /* webhook rows are skipped: read past them */
-	error = cs_store_sync_log_list(store, &q, sync_cb, &a, err);
-	if (error < 0)
-		return error;
-	if (open_reviews < 0) {
-		open_reviews = 0;
+	error = cs_store_sync_log_list(store, &q, sync_cb, &r, err);
+	if (error == 0)
 		error = cs_store_review_list(
-		    store, campaign_id, true, open_cb, &open_reviews, err);
-		if (error < 0)
-			return error;
-	}
-	out->open_reviews = open_reviews;
-	out->webhook_registered = webhook_registered;
-	cs_health_campaign(a.recent, a.n, out->open_reviews,
-	    out->webhook_registered, &out->summary);
-	return 0;
+		    store, campaign_id, true, open_cb, &open, err);
+	if (error == 0)
+		health_of(&r, open, webhook_registered, out);
+	return error;
 }

@@ -4,7 +4,8 @@
  * store and decided by core/health.h: its last syncs (webhook rows
  * aside), its open review items and whether a webhook is registered at
  * NMKR. GET /api/campaigns/{id}/health and the items of GET
- * /api/campaigns answer the same thing, both from here.
+ * /api/campaigns answer the same thing, both from here; for the list,
+ * every campaign's facts come from two queries (cs_health_facts_read).
  */
 #ifndef CS_SERVICE_HEALTH_H
 #define CS_SERVICE_HEALTH_H
@@ -27,29 +28,33 @@ struct cs_campaign_health {
 	bool webhook_registered;
 };
 
-/* Open review items of each campaign, read in one walk of the queue. */
-struct cs_review_counts {
-	struct cs_vec _v; /* of {int64_t campaign_id, count} */
+/* The facts of every campaign: open review items and last syncs. */
+struct cs_health_facts {
+	struct cs_vec _reviews; /* of {campaign_id, count} */
+	struct cs_vec _syncs;   /* of one campaign's last syncs */
 };
 
-/** Count the open review items of every campaign. Dispose with
- * cs_review_counts_dispose(). */
-CS_NODISCARD int cs_review_counts_read(
-    struct cs_store *store, struct cs_review_counts *out, struct cs_error *err);
+/**
+ * Read every campaign's facts in two queries (the open review queue, and
+ * the last CS_HEALTH_WINDOW syncs of each campaign). Dispose with
+ * cs_health_facts_dispose(), also after an error.
+ */
+CS_NODISCARD int cs_health_facts_read(
+    struct cs_store *store, struct cs_health_facts *out, struct cs_error *err);
 
-/** Open review items of campaign_id (0 when none). */
-int64_t cs_review_counts_of(
-    const struct cs_review_counts *k, int64_t campaign_id);
+/** The health of campaign_id from facts (borrowed). */
+void cs_health_facts_of(const struct cs_health_facts *facts,
+    int64_t campaign_id, bool webhook_registered,
+    struct cs_campaign_health *out);
 
-void cs_review_counts_dispose(struct cs_review_counts *k);
+void cs_health_facts_dispose(struct cs_health_facts *facts);
 
 /**
- * The health of campaign campaign_id, whose webhook is registered or not
- * (cs_campaign's webhook_secret). open_reviews < 0: count them here;
- * otherwise the caller counted them (cs_review_counts_read for a list).
+ * The health of one campaign, whose webhook is registered or not
+ * (cs_campaign's webhook_secret): its last syncs and open review items.
  */
 CS_NODISCARD int cs_campaign_health_get(struct cs_store *store,
-    int64_t campaign_id, bool webhook_registered, int64_t open_reviews,
+    int64_t campaign_id, bool webhook_registered,
     struct cs_campaign_health *out, struct cs_error *err);
 
 #endif
