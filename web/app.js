@@ -520,12 +520,12 @@ function webhookFact(c) {
 
 function healthBadge(health) {
   if (!health || health.error) {
-    return h("p", {class: "health health-unknown"}, "Sync health unknown",
+    return h("p", {class: "health health-unknown"}, "Health unknown",
       health && health.error ? `: ${health.error.message}` : "");
   }
   return h("p", {class: `health health-${health.status}`, id: "sync-health"},
     h("span", {class: "badge"}, health.status), " ",
-    h("span", {class: "health-label"}, "Sync health: "), health.reason,
+    h("span", {class: "health-label"}, "Health: "), health.reason,
     health.lastSuccessAt ? [" · last success ", timeEl(health.lastSuccessAt)] : null);
 }
 
