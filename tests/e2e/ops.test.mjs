@@ -590,6 +590,8 @@ async function main() {
   await waitText(page, "table.inventory caption", "page 2");
   await assertNoHorizontalScroll(page, "inventory at 390 px");
   await screenshot(page, "390-ops-03-inventory");
+  await page.$eval(".pager", (el) => el.scrollIntoView({block: "end"}));
+  await screenshot(page, "390-ops-03b-inventory-pager", false);
   await page.click('tr[data-number="30"] th');
   await page.waitForSelector("#nft-drawer .timeline");
   await screenshot(page, "390-ops-04-drawer", false);
