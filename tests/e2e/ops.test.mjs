@@ -429,9 +429,13 @@ async function main() {
   //    synced, so its sync starts and its page follows it to the report.
   await clickButton(page, labCard, "Sync");
   await page.waitForFunction((id) => location.hash === `#/campaigns/${id}`, {}, lab.id);
-  await waitText(page, "#messages", "Lab Rat was synced less than 10 seconds ago");
+  await page.waitForFunction(() => /synced less than 10 seconds ago|Sync of Lab Rat started/
+    .test(document.querySelector("#messages").textContent), {timeout: 10000});
+  const debounced = (await text(page, "#messages")).includes("Lab Rat was synced less than 10 seconds ago");
+  if (!debounced) log("the failed sync was over 10 s old (a slow machine): Lab Rat synced again");
   await page.waitForSelector("#report", {timeout: 20000});
-  await waitText(page, "#sync-health", "the last sync failed");
+  await page.waitForSelector("#sync-button:not([disabled])", {timeout: 20000});
+  await waitText(page, "#sync-health", debounced ? "the last sync failed" : "review items are open");
   await page.click(".breadcrumb a");
   await page.waitForSelector(shelfCard);
   await clickButton(page, shelfCard, "Sync");
