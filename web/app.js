@@ -6,8 +6,8 @@
 // drawn by sync.js (sync, report, history) and panels.js (inventory,
 // review queue, webhooks).
 import {api, getJson, getToken, setToken, clearToken, ApiError, SignedOut, setUnauthorizedHandler} from "./api.js";
-import {h, replaceChildren, timeEl, fmtNumber, fmtDuration, fmtWhen, toLocalInput, fromLocalInput} from "./dom.js";
-import {countsBar, capacityBar} from "./charts.js";
+import {h, replaceChildren, scrollTable, timeEl, fmtDateTime, agoEl, fmtAgo, fmtNumber, fmtDuration, fmtWhen, toLocalInput, fromLocalInput} from "./dom.js";
+import {countsBar, capacityBar, seriesChart, fmtPeriod} from "./charts.js";
 import {isQuiet, notify, showError, clearNotices, errorBox, loadInto, button, withButton, statusBadge, hidden,
   openDialog, confirmAction} from "./ui.js";
 import {renderSyncPanel, loadHistory, loadChain, setSyncEndHandler, stopAllSyncs, forgetSync} from "./sync.js";
@@ -179,29 +179,69 @@ function counters(c) {
   return {total: c.totalNFTs, available: c.availableNFTs, reserved: c.reservedNFTs, sold: c.soldNFTs};
 }
 
+// A campaign's health as GET /api/campaigns answers it with each item:
+// the same as its page's header (GET /api/campaigns/ID/health).
+function cardHealth(c) {
+  const hl = c.health;
+  if (!hl) return null;
+  const fact = (name, term, ...value) => h("div", {class: "card-fact", dataset: {fact: name}},
+    h("dt", null, term), h("dd", null, ...value));
+  return [
+    h("p", {class: `health health-${hl.status} card-health`},
+      h("span", {class: "badge"}, hl.status), " ", h("span", {class: "health-reason"}, hl.reason)),
+    h("dl", {class: "card-facts"},
+      fact("last-sync", "Last sync", hl.lastSyncAt ?
+        [h("span", {class: `badge outcome-${hl.lastSyncStatus}`}, hl.lastSyncStatus), " ", agoEl(hl.lastSyncAt)] :
+        "never synced"),
+      fact("reviews", "Open reviews", hl.openReviews ?
+        h("a", {href: campaignPath(c.id, "review")}, `${fmtNumber(hl.openReviews)} open`,
+          hidden(` in the review queue of ${c.name}`)) : "none"),
+      fact("webhook", "Webhook", hl.webhookRegistered ? "registered" :
+        h("a", {href: campaignPath(c.id, "webhooks")}, "not registered", hidden(`: register ${c.name}'s`))),
+      fact("network", "Network", c.network)),
+  ];
+}
+
 function campaignCard(c) {
-  return h("li", {class: "campaign-card card", dataset: {campaignId: c.id}},
+  return h("li", {class: "campaign-card card", dataset: {campaignId: c.id, health: c.health?.status || ""}},
     h("div", {class: "card-head"},
       h("h2", null, h("a", {href: campaignPath(c.id)}, c.name)),
       statusBadge(c.status)),
     c.description ? h("p", {class: "description"}, c.description) : null,
+    cardHealth(c),
     countsBar(counters(c), `${c.name} inventory`),
     capacityBar(c.totalNFTs, c.maxNFTs),
-    h("p", {class: "meta"}, `${c.network} · last synced `, timeEl(c.lastSyncedAt)),
     h("div", {class: "actions"}, campaignActions(c, false)));
+}
+
+/** Sync from the list: start it in the background, then follow it on the
+ * campaign's page (its Sync section attaches to the running sync). */
+async function syncFromCard(c) {
+  try {
+    const res = await api("POST", `/api/campaigns/${c.id}/sync?async=1`, {allow: [409]});
+    go(campaignPath(c.id), res.status === 202 ? `Sync of ${c.name} started.` :
+      res.status === 409 ? `A sync of ${c.name} was already running: following it.` :
+        `${c.name} was synced less than 10 seconds ago: this is its report.`);
+  } catch (err) {
+    showError(err, `Could not sync ${c.name}`);
+  }
 }
 
 /** Edit, activate or deactivate, delete; on the campaign page the imports too. */
 function campaignActions(c, full) {
   const named = (label) => [label, hidden(` ${c.name}`)];
-  const actions = [
+  const actions = [];
+  if (!full) {
+    actions.push(button(named("Sync"), (ev) => withButton(ev.currentTarget, () => syncFromCard(c)),
+      {class: "primary", dataset: {action: "sync"}}));
+  }
+  actions.push(
     button(named("Edit"), (ev) => openCampaignDialog(c, ev.currentTarget), {dataset: {action: "edit"}}),
     c.status === "active" ?
       button(named("Deactivate"), (ev) => withButton(ev.currentTarget, () => setActive(c, false)),
         {dataset: {action: "active"}}) :
       button(named("Activate"), (ev) => withButton(ev.currentTarget, () => setActive(c, true)),
-        {dataset: {action: "active"}}),
-  ];
+        {dataset: {action: "active"}}));
   if (full) {
     actions.push(
       button("Import from NMKR", (ev) => withButton(ev.currentTarget, () => importFromNmkr(c)),
@@ -480,12 +520,12 @@ function webhookFact(c) {
 
 function healthBadge(health) {
   if (!health || health.error) {
-    return h("p", {class: "health health-unknown"}, "Sync health unknown",
+    return h("p", {class: "health health-unknown"}, "Health unknown",
       health && health.error ? `: ${health.error.message}` : "");
   }
   return h("p", {class: `health health-${health.status}`, id: "sync-health"},
     h("span", {class: "badge"}, health.status), " ",
-    h("span", {class: "health-label"}, "Sync health: "), health.reason,
+    h("span", {class: "health-label"}, "Health: "), health.reason,
     health.lastSuccessAt ? [" · last success ", timeEl(health.lastSuccessAt)] : null);
 }
 
@@ -546,17 +586,59 @@ function renderPanel(params) {
   };
   panel.replaceChildren();
   panel.dataset.tab = view.tab;
-  if (view.tab === "sync") renderSyncPanel(panel, c);
+  if (view.tab === "sync") {
+    renderSyncPanel(panel, c);
+    renderSeries(panel, c);
+  }
   else if (view.tab === "inventory") renderInventoryPanel(panel, c, params, ctx);
-  else if (view.tab === "review") renderReviewPanel(panel, c, ctx);
+  else if (view.tab === "review") renderReviewPanel(panel, c, params, ctx);
   else renderWebhooksPanel(panel, c, ctx);
+}
+
+// ---- Pictures: sales and the counts over time ----------------------------
+
+/** Beside the sync history: the campaign over time from its status history
+ * (GET /api/campaigns/ID/series), as a chart and as a table. */
+function renderSeries(panel, c) {
+  const body = h("div", {id: "series-body"}, h("p", {class: "loading"}, "Loading…"));
+  panel.append(h("section", {class: "card", id: "series-section", "aria-labelledby": "series-title"},
+    h("h2", {id: "series-title"}, "Sales and inventory over time"), body));
+  loadSeries(c.id);
+}
+
+function loadSeries(id) {
+  const body = document.getElementById("series-body");
+  if (!body) return;
+  loadInto(body, "the sales over time", () => getJson(`/api/campaigns/${id}/series`), (s) => {
+    if (!s.points.length) return h("p", {class: "empty"}, "No sale or status change yet.");
+    const rows = s.points.slice().reverse().map((p) => h("tr", null,
+      h("td", null, fmtDateTime(p.at)),
+      h("td", {class: "num"}, fmtNumber(p.sales)),
+      h("td", {class: "num"}, fmtNumber(p.available)),
+      h("td", {class: "num"}, fmtNumber(p.reserved)),
+      h("td", {class: "num"}, fmtNumber(p.sold))));
+    return [
+      h("p", {class: "intro"}, `Per period of ${fmtPeriod(s.periodMs)}, from ${fmtNumber(s.changes)} status ` +
+        "changes. NFTs imported available count as available from the first change on."),
+      h("div", {class: "chart-box", role: "region", tabindex: "0", "aria-label": "Sales and inventory chart"},
+        seriesChart(s.points, s.periodMs)),
+      h("ul", {class: "chart-legend"},
+        h("li", {class: "key-sales"}, h("span", {class: "swatch", "aria-hidden": "true"}), "sales"),
+        ["available", "reserved", "sold"].map((st) => h("li", {class: `legend-${st}`},
+          h("span", {class: "swatch", "aria-hidden": "true"}), st))),
+      h("details", {class: "series-details"},
+        h("summary", null, s.points.length === 1 ? "The period as a table" : `The ${s.points.length} periods as a table`),
+        scrollTable("Sales and counts per period, newest first",
+          ["Period from", "#Sales", "#Available", "#Reserved", "#Sold"], rows, {class: "series"})),
+    ];
+  });
 }
 
 // After a sync: the counters, health, review count, history and chain
 // coverage are new.
 setSyncEndHandler((id) => {
   if (view.page === "campaign" && view.id === id) {
-    refreshCampaign({panel: false}).then(() => { loadHistory(id); loadChain(id); })
+    refreshCampaign({panel: false}).then(() => { loadHistory(id); loadChain(id); loadSeries(id); })
       .catch((err) => showError(err, "Could not refresh the campaign"));
   }
 });
@@ -568,6 +650,10 @@ function tick() {
   for (const el of document.querySelectorAll(".countdown")) tickCountdown(el, now);
   for (const el of document.querySelectorAll(".elapsed-time")) {
     el.textContent = fmtDuration(now - Number(el.dataset.since));
+  }
+  for (const el of document.querySelectorAll("time.ago")) {
+    const text = fmtAgo(Number(el.dataset.at), now);
+    if (el.textContent !== text) el.textContent = text;
   }
 }
 

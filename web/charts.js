@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Bars and the sync history chart, drawn as inline SVG by the script (no
+// Bars, the sync history chart and the campaign over time, drawn as inline SVG by the script (no
 // library, no inline styles: colours come from classes in style.css).
 import {h, svg, fmtDuration, fmtNumber, fmtWhen, fmtDateTime} from "./dom.js";
 
@@ -99,4 +99,72 @@ export function historyChart(points) {
         fmtWhen(points[n - 1].at)) : null);
   }
   return chart;
+}
+
+/**
+ * The campaign over time (GET /api/campaigns/ID/series): one column per
+ * period, oldest on the left; sales on top, available / reserved / sold
+ * at the period's end stacked below. points: [{at, sales, available,
+ * reserved, sold}]; periodMs names the period in the description.
+ */
+export function seriesChart(points, periodMs) {
+  const n = points.length;
+  const left = 56;
+  const right = 8;
+  const slot = n > 30 ? 14 : 24;
+  const barW = slot - 4;
+  const W = Math.max(320, left + right + n * slot);
+  const H = 230;
+  const panelH = 70;
+  const topY = 22;
+  const bottomY = topY + panelH + 42;
+  const maxSales = Math.max(1, ...points.map((p) => p.sales));
+  const maxTotal = Math.max(1, ...points.map((p) => p.available + p.reserved + p.sold));
+  const totalSales = points.reduce((s, p) => s + p.sales, 0);
+  const last = points[n - 1] || {available: 0, reserved: 0, sold: 0};
+  const titleId = `chart-title-${Math.random().toString(36).slice(2)}`;
+  const descId = `${titleId}-desc`;
+  const chart = svg("svg", {class: "series-chart", viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img",
+    "aria-labelledby": `${titleId} ${descId}`},
+    svg("title", {id: titleId}, "Sales and inventory over time"),
+    svg("desc", {id: descId}, `${n} periods of ${fmtPeriod(periodMs)}, oldest first: ${fmtNumber(totalSales)} sales; ` +
+      `now ${fmtNumber(last.available)} available, ${fmtNumber(last.reserved)} reserved, ${fmtNumber(last.sold)} sold.`));
+  const axes = (y, label, maxLabel) => chart.append(
+    svg("text", {class: "chart-label", x: 0, y: y - 8}, label),
+    svg("line", {class: "chart-axis", x1: left, y1: y + panelH, x2: left + n * slot, y2: y + panelH}),
+    svg("line", {class: "chart-grid", x1: left, y1: y, x2: left + n * slot, y2: y}),
+    svg("text", {class: "chart-tick", x: left - 6, y: y + 4, "text-anchor": "end"}, maxLabel),
+    svg("text", {class: "chart-tick", x: left - 6, y: y + panelH + 4, "text-anchor": "end"}, "0"));
+  axes(topY, "Sales per period", fmtNumber(maxSales));
+  axes(bottomY, "Inventory at period end", fmtNumber(maxTotal));
+  points.forEach((p, i) => {
+    const x = (left + i * slot + (slot - barW) / 2).toFixed(2);
+    const when = fmtDateTime(p.at);
+    const sh = p.sales > 0 ? Math.max(1.5, (p.sales / maxSales) * panelH) : 0;
+    chart.append(svg("rect", {class: "chart-sales", x, y: (topY + panelH - sh).toFixed(2), width: barW,
+      height: sh.toFixed(2)}, svg("title", null, `${when}: ${fmtNumber(p.sales)} sales`)));
+    let y = bottomY + panelH;
+    for (const state of STATES) {
+      const bh = (p[state] / maxTotal) * panelH;
+      if (bh <= 0) continue;
+      y -= bh;
+      chart.append(svg("rect", {class: `bar-${state}`, x, y: y.toFixed(2), width: barW, height: bh.toFixed(2)},
+        svg("title", null, `${when}: ${fmtNumber(p[state])} ${state}`)));
+    }
+  });
+  if (n > 0) {
+    chart.append(
+      svg("text", {class: "chart-tick", x: left, y: H - 2}, fmtWhen(points[0].at)),
+      n * slot > 160 ? svg("text", {class: "chart-tick", x: left + n * slot, y: H - 2, "text-anchor": "end"},
+        fmtWhen(points[n - 1].at)) : null);
+  }
+  return chart;
+}
+
+/** "an hour", "6 hours", "a day", "a week", "30 days", "a year". */
+export function fmtPeriod(ms) {
+  const hour = 3600000;
+  const names = {[hour]: "an hour", [6 * hour]: "6 hours", [24 * hour]: "a day", [168 * hour]: "a week",
+    [720 * hour]: "30 days", [8760 * hour]: "a year"};
+  return names[ms] || fmtDuration(ms);
 }

@@ -111,6 +111,25 @@ export function timeEl(ms) {
   return h("time", {datetime: new Date(ms).toISOString(), title: fmtDateTime(ms)}, fmtWhen(ms));
 }
 
+/** How long ago ms was: "just now", "3 min ago", "5 h ago", "2 days ago". */
+export function fmtAgo(ms, now = Date.now()) {
+  if (ms === null || ms === undefined) return "never";
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 45) return "just now";
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min ago`;
+  const hrs = Math.round(min / 60);
+  if (hrs < 48) return `${hrs} h ago`;
+  return `${Math.round(hrs / 24)} days ago`;
+}
+
+/** A <time> saying fmtAgo(ms), kept up to date by the page's ticker (class ago). */
+export function agoEl(ms) {
+  if (ms === null || ms === undefined) return h("span", {class: "muted"}, "never");
+  return h("time", {class: "ago", datetime: new Date(ms).toISOString(), title: fmtDateTime(ms), dataset: {at: ms}},
+    fmtAgo(ms));
+}
+
 export function fmtNumber(n) {
   return n === null || n === undefined ? "—" : number.format(n);
 }

@@ -4,7 +4,8 @@
 // (with its resolve actions) and the webhooks received. Each gets ctx:
 // {path: its address, afterChange(options): redraw the campaign}.
 import {api, getJson, download, ApiError} from "./api.js";
-import {h, scrollTable, uniqueId, timeEl, fmtNumber, fmtClock, shortUid} from "./dom.js";
+import {h, replaceChildren, scrollTable, uniqueId, timeEl, fmtNumber, fmtClock, shortUid} from "./dom.js";
+import {openNftDrawer} from "./nft.js";
 import {isQuiet, notify, showError, loadInto, button, withButton, statusBadge, hidden, confirmAction} from "./ui.js";
 
 // ---- Inventory -----------------------------------------------------------
@@ -28,9 +29,22 @@ export function tickCountdown(el, now) {
   el.classList.toggle("expired", left <= 0);
 }
 
+// A row opens the NFT's drawer: a click (not on its pay link) or Enter when
+// the row has the focus; the drawer gives the focus back to the row.
 function nftRow(n) {
   const reserved = n.status === "reserved";
-  return h("tr", {dataset: {uid: n.nftUid, status: n.status, number: n.nftNumber}},
+  const open = (row) => openNftDrawer(n.nftUid, n.name, row);
+  return h("tr", {class: "nft-row", tabindex: "0", dataset: {uid: n.nftUid, status: n.status, number: n.nftNumber},
+    title: `Open ${n.name}: its timeline, chain check and pay link`,
+    onclick: (ev) => {
+      if (!ev.target.closest("a, button")) open(ev.currentTarget);
+    },
+    onkeydown: (ev) => {
+      if (ev.key === "Enter" && ev.target === ev.currentTarget) {
+        ev.preventDefault();
+        open(ev.currentTarget);
+      }
+    }},
     h("td", {class: "num"}, n.nftNumber),
     h("th", {scope: "row"}, n.name),
     h("td", null, statusBadge(n.status)),
@@ -50,7 +64,13 @@ export function renderInventoryPanel(panel, c, params, ctx) {
     status: ["available", "reserved", "sold"].includes(params.get("status")) ? params.get("status") : "",
     limit: PAGE_SIZES.includes(Number(params.get("limit"))) ? Number(params.get("limit")) : PAGE_SIZES[0],
     q: (params.get("q") || "").slice(0, 120),
-    afters: [0], // the "after" of each page seen, to go back
+    page: Math.max(1, Math.min(100000, Math.floor(Number(params.get("page"))) || 1)),
+    afterOf: new Map([[1, 0]]), // page number -> its "after" (keyset), once known
+    pages: null, // how many pages, when the counts say (not for a search)
+  };
+  const restart = () => {
+    inv.page = 1;
+    inv.afterOf = new Map([[1, 0]]);
   };
   const searchId = uniqueId("inv-search");
   const searchBox = h("input", {id: searchId, name: "q", type: "search", value: inv.q, maxlength: "120",
@@ -64,44 +84,65 @@ export function renderInventoryPanel(panel, c, params, ctx) {
   const summary = h("p", {class: "inventory-summary", role: "status"});
   const tableBox = h("div", {class: "inventory-table"});
   const prev = button("Previous page", () => {
-    inv.afters.pop();
+    inv.page -= 1;
+    keepInUrl();
     load();
   }, {class: "pager-prev"});
   const next = button("Next page", () => {
-    inv.afters.push(Number(next.dataset.after));
+    inv.page += 1;
+    keepInUrl();
     load();
   }, {class: "pager-next"});
   const pageInfo = h("span", {class: "page-info"});
+  // Jump to a page: GET …/nfts?page=N (the server skips the pages before).
+  const jumpId = uniqueId("inv-page");
+  const jumpInput = h("input", {id: jumpId, name: "page", type: "number", min: "1", step: "1", inputmode: "numeric",
+    class: "page-input", required: true});
+  const jumpForm = h("form", {class: "page-jump"},
+    h("label", {for: jumpId}, "Go to page"), jumpInput, h("button", {type: "submit"}, "Go"));
+  jumpForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!jumpForm.reportValidity()) return;
+    inv.page = Math.max(1, Math.floor(Number(jumpInput.value)));
+    keepInUrl();
+    load();
+  });
 
   const keepInUrl = () => {
     const q = new URLSearchParams();
     if (inv.status) q.set("status", inv.status);
     if (inv.limit !== PAGE_SIZES[0]) q.set("limit", inv.limit);
     if (inv.q) q.set("q", inv.q);
+    if (inv.page > 1) q.set("page", inv.page);
     const qs = q.toString();
     history.replaceState(null, "", `${ctx.path}${qs ? `?${qs}` : ""}`);
   };
   const load = () => {
-    const after = inv.afters[inv.afters.length - 1];
+    const pageNo = inv.page;
+    const after = inv.afterOf.get(pageNo);
     const q = new URLSearchParams({limit: String(inv.limit)});
     if (inv.status) q.set("status", inv.status);
     if (inv.q) q.set("q", inv.q);
-    if (after) q.set("after", String(after));
+    if (after === undefined) q.set("page", String(pageNo));
+    else if (after) q.set("after", String(after));
     prev.disabled = true;
     next.disabled = true;
     return loadInto(tableBox, "the inventory", () => getJson(`/api/campaigns/${c.id}/nfts?${q}`), (page) => {
       const k = page.counts;
-      const pageNo = inv.afters.length;
+      if (page.nextAfter !== null) inv.afterOf.set(pageNo + 1, page.nextAfter);
+      inv.pages = inv.q ? null : Math.max(1, Math.ceil((inv.status ? k[inv.status] : k.total) / inv.limit));
+      if (inv.pages) jumpInput.max = String(inv.pages);
+      else jumpInput.removeAttribute("max");
+      jumpInput.value = String(pageNo);
       summary.textContent = `${fmtNumber(k.total)} NFTs: ${fmtNumber(k.available)} available, ` +
         `${fmtNumber(k.reserved)} reserved, ${fmtNumber(k.sold)} sold. ` +
         (inv.q ? `Matching “${inv.q}”. ` : "") +
         (page.items.length ? `Showing ${inv.status || "all"}, page ${pageNo}: ` +
           `#${page.items[0].nftNumber}–#${page.items[page.items.length - 1].nftNumber}.` :
           `No ${inv.status || ""} NFTs${pageNo > 1 ? " on this page" : ""}.`);
-      prev.disabled = inv.afters.length <= 1;
+      prev.disabled = pageNo <= 1;
       next.disabled = page.nextAfter === null;
-      next.dataset.after = page.nextAfter ?? "";
-      pageInfo.textContent = `Page ${pageNo}`;
+      pageInfo.textContent = inv.pages ? `Page ${fmtNumber(pageNo)} of ${fmtNumber(inv.pages)}` : `Page ${fmtNumber(pageNo)}`;
       if (!page.items.length) {
         return h("p", {class: "empty"}, inv.q ? `No ${inv.status || ""} NFT matches “${inv.q}”.` :
           inv.status ? `No ${inv.status} NFTs.` : "No NFTs yet: import them from NMKR or a CSV file.");
@@ -113,7 +154,7 @@ export function renderInventoryPanel(panel, c, params, ctx) {
   };
   statusSelect.addEventListener("change", () => {
     inv.status = statusSelect.value;
-    inv.afters = [0];
+    restart();
     keepInUrl();
     load();
   });
@@ -122,14 +163,14 @@ export function renderInventoryPanel(panel, c, params, ctx) {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
       inv.q = searchBox.value.trim();
-      inv.afters = [0];
+      restart();
       keepInUrl();
       load();
     }, 250);
   });
   limitSelect.addEventListener("change", () => {
     inv.limit = Number(limitSelect.value);
-    inv.afters = [0];
+    restart();
     keepInUrl();
     load();
   });
@@ -151,33 +192,122 @@ export function renderInventoryPanel(panel, c, params, ctx) {
       h("div", {class: "field"}, h("label", {for: limitId}, "Per page"), limitSelect)),
     summary,
     tableBox,
-    h("nav", {class: "pager", "aria-label": "Inventory pages"}, prev, pageInfo, next)));
+    h("nav", {class: "pager", "aria-label": "Inventory pages"}, prev, pageInfo, next, jumpForm)));
   load();
 }
 
 // ---- Review queue --------------------------------------------------------
 
 const REMOTE_TO_LOCAL = {free: "available", reserved: "reserved", sold: "sold"};
+const REVIEW_ROWS = 100; // rows drawn at most; the bulk actions reach all
+const kindLabel = (k) => k.replace(/_/g, " ");
 
-export function renderReviewPanel(panel, c, ctx) {
+export function renderReviewPanel(panel, c, params, ctx) {
+  const state = {kind: (params.get("kind") || "").slice(0, 64), matching: 0};
   const showAllId = uniqueId("review-all");
   const showAll = h("input", {type: "checkbox", id: showAllId});
+  const kindId = uniqueId("review-kind");
+  const kindSelect = h("select", {id: kindId, name: "kind"});
+  const selectAllId = uniqueId("review-select-all");
+  const selectAll = h("input", {type: "checkbox", id: selectAllId, name: "select-all"});
+  const selectAllLabel = h("label", {for: selectAllId});
+  const bulkButtons = [
+    ["keep_local", "Keep local"], ["apply_remote", "Apply NMKR"], ["dismissed", "Dismiss"],
+  ].map(([resolution, label]) => button([label, hidden(" for the selected items")],
+    (ev) => bulkResolve(resolution, label, ev.currentTarget), {dataset: {bulk: resolution}, disabled: true}));
+  const result = h("p", {class: "bulk-result", id: "bulk-result", role: "status"});
+  const bulkBar = h("div", {class: "bulk", id: "review-bulk", hidden: true},
+    h("div", {class: "field field-check"}, selectAll, selectAllLabel),
+    h("div", {class: "actions"}, bulkButtons));
   const body = h("div", {class: "review-body"});
+
+  const keepInUrl = () => {
+    history.replaceState(null, "", `${ctx.path}${state.kind ? `?${new URLSearchParams({kind: state.kind})}` : ""}`);
+  };
+  const setSelected = (on) => {
+    selectAll.checked = on;
+    for (const b of bulkButtons) b.disabled = !on || state.matching === 0;
+  };
+  const drawKinds = (open) => {
+    const counts = new Map();
+    for (const i of open) counts.set(i.kind, (counts.get(i.kind) || 0) + 1);
+    if (state.kind && !counts.has(state.kind)) counts.set(state.kind, 0);
+    replaceChildren(kindSelect, h("option", {value: ""}, `All kinds (${fmtNumber(open.length)} open)`),
+      [...counts].sort((x, y) => x[0].localeCompare(y[0])).map(([k, n]) =>
+        h("option", {value: k, selected: k === state.kind}, `${kindLabel(k)} (${fmtNumber(n)} open)`)));
+    kindSelect.value = state.kind;
+    state.matching = state.kind ? counts.get(state.kind) || 0 : open.length;
+    replaceChildren(selectAllLabel, `Select all ${fmtNumber(state.matching)} open item${state.matching === 1 ? "" : "s"}` +
+      (state.kind ? ` of kind “${kindLabel(state.kind)}”` : "") + " that match");
+    bulkBar.hidden = state.matching === 0;
+    setSelected(false);
+  };
   const load = () => loadInto(body, "the review queue", async () => {
-    const items = await getJson(`/api/campaigns/${c.id}/review${showAll.checked ? "?open=0" : ""}`);
-    const names = await nftNames(items.map((i) => i.nftUid));
-    return {items, names};
-  }, ({items, names}) => reviewTable(c, items, names, async () => {
-    await load();
-    await ctx.afterChange({panel: false});
-  }));
+    const open = await getJson(`/api/campaigns/${c.id}/review`);
+    const q = new URLSearchParams();
+    if (state.kind) q.set("kind", state.kind);
+    if (showAll.checked) q.set("open", "0");
+    const items = q.toString() ? await getJson(`/api/campaigns/${c.id}/review?${q}`) : open;
+    const names = await nftNames(items.slice(0, REVIEW_ROWS).map((i) => i.nftUid));
+    return {open, items, names};
+  }, ({open, items, names}) => {
+    drawKinds(open);
+    return reviewTable(c, items, names, async () => {
+      await load();
+      await ctx.afterChange({panel: false});
+    });
+  });
+
+  // Every open item of the kind shown, alike, in one transaction: the
+  // server refuses (409) when another count matches than the one confirmed.
+  function bulkResolve(resolution, label, opener) {
+    const n = state.matching;
+    const of = state.kind ? ` of kind “${kindLabel(state.kind)}”` : "";
+    const what = {keep_local: "keeps this server's status of each NFT",
+      apply_remote: "sets each NFT to the state NMKR shows (an item whose NMKR state has no status here refuses all)",
+      dismissed: "closes them without changing any NFT"}[resolution];
+    confirmAction({
+      title: `Resolve ${fmtNumber(n)} review item${n === 1 ? "" : "s"}?`,
+      text: `${label} for all ${fmtNumber(n)} open item${n === 1 ? "" : "s"}${of} of ${c.name}: this ${what}. ` +
+        "All of them are resolved in one transaction, or none.",
+      okLabel: `${label}: ${fmtNumber(n)} item${n === 1 ? "" : "s"}`,
+      opener,
+      run: async () => {
+        const json = {resolution, expected: n};
+        if (state.kind) json.kind = state.kind;
+        const res = await api("POST", `/api/campaigns/${c.id}/review/resolve`, {json});
+        const done = res.body.resolved;
+        const text = `Resolved ${fmtNumber(done)} review item${done === 1 ? "" : "s"}${of}: ` +
+          `${{keep_local: "kept local", apply_remote: "applied NMKR's state", dismissed: "dismissed"}[resolution]}.`;
+        result.textContent = text;
+        result.dataset.resolved = String(done);
+        notify(text);
+        await load();
+        await ctx.afterChange({panel: false});
+        return true;
+      },
+    });
+  }
+
+  selectAll.addEventListener("change", () => setSelected(selectAll.checked));
+  kindSelect.addEventListener("change", () => {
+    state.kind = kindSelect.value;
+    result.textContent = "";
+    keepInUrl();
+    load();
+  });
   showAll.addEventListener("change", load);
   panel.append(h("section", {class: "card", "aria-labelledby": "review-title"},
     h("div", {class: "panel-head"}, h("h2", {id: "review-title", tabindex: "-1"}, "Review queue"),
       h("div", {class: "actions"}, button("Refresh", (ev) => withButton(ev.currentTarget, load)))),
     h("p", {class: "intro"}, "Conflicts the sync refused to settle alone, such as an NFT sold here that NMKR " +
-      "shows as free. Keep this server's status, apply NMKR's, or dismiss the item."),
-    h("div", {class: "field field-check"}, showAll, h("label", {for: showAllId}, "Show resolved items too")),
+      "shows as free. Keep this server's status, apply NMKR's, or dismiss the item; or select all that match " +
+      "and resolve them at once."),
+    h("div", {class: "filters"},
+      h("div", {class: "field"}, h("label", {for: kindId}, "Kind"), kindSelect),
+      h("div", {class: "field field-check"}, showAll, h("label", {for: showAllId}, "Show resolved items too"))),
+    bulkBar,
+    result,
     body));
   load();
 }
@@ -198,7 +328,7 @@ async function nftNames(uids) {
 
 function reviewTable(c, items, names, reload) {
   if (!items.length) return h("p", {class: "empty"}, "Nothing to review.");
-  const rows = items.map((item) => {
+  const rows = items.slice(0, REVIEW_ROWS).map((item) => {
     const name = names.get(item.nftUid) || shortUid(item.nftUid);
     const local = REMOTE_TO_LOCAL[item.remoteState];
     const resolve = (resolution, opener) => resolveReview(c, item, name, resolution, opener, reload);
@@ -218,8 +348,12 @@ function reviewTable(c, items, names, reload) {
       h("td", null, timeEl(item.createdAt)),
       h("td", null, actions));
   });
-  return scrollTable("Review items, oldest first",
-    ["Item", "NFT", "Kind", "Here", "NMKR", "Detail", "Raised", "Action"], rows, {class: "review"});
+  return [
+    items.length > REVIEW_ROWS ? h("p", {class: "review-more"}, `Showing the first ${REVIEW_ROWS} of ` +
+      `${fmtNumber(items.length)} items; the selection above reaches all that match.`) : null,
+    scrollTable(`Review items, oldest first${items.length > REVIEW_ROWS ? ` (${REVIEW_ROWS} of ${fmtNumber(items.length)})` : ""}`,
+      ["Item", "NFT", "Kind", "Here", "NMKR", "Detail", "Raised", "Action"], rows, {class: "review"}),
+  ];
 }
 
 function resolveReview(c, item, name, resolution, opener, reload) {

@@ -52,3 +52,21 @@ cs_health_of(
 		out->reason = "the recent syncs succeeded";
 	}
 }
+
+void
+cs_health_campaign(const enum cs_sync_status *recent, size_t n,
+    int64_t open_reviews, bool webhook_registered,
+    struct cs_health_summary *out)
+{
+	cs_health_of(recent, n, out);
+	if (out->health != CS_HEALTH_HEALTHY)
+		return;
+	if (open_reviews > 0) {
+		out->health = CS_HEALTH_WARNING;
+		out->reason = open_reviews == 1 ? "a review item is open"
+		                                : "review items are open";
+	} else if (!webhook_registered) {
+		out->health = CS_HEALTH_WARNING;
+		out->reason = "no NMKR webhook is registered";
+	}
+}

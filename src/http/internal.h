@@ -180,6 +180,7 @@ void cs_route_campaign_counters(struct cs_req *r);
 void cs_route_campaign_allowlist(struct cs_req *r);
 void cs_route_campaign_health(struct cs_req *r);
 void cs_route_campaign_history(struct cs_req *r);
+void cs_route_campaign_series(struct cs_req *r);
 void cs_route_campaign_webhook_register(struct cs_req *r);
 void cs_route_campaign_webhook_status(struct cs_req *r);
 void cs_route_campaign_webhook_unregister(struct cs_req *r);

@@ -38,6 +38,7 @@ static const struct cs_route routes[] = {
     {"PUT", "/api/campaigns/{}/allowlist", cs_route_campaign_allowlist, ADMIN},
     {"GET", "/api/campaigns/{}/health", cs_route_campaign_health, ADMIN},
     {"GET", "/api/campaigns/{}/history", cs_route_campaign_history, ADMIN},
+    {"GET", "/api/campaigns/{}/series", cs_route_campaign_series, ADMIN},
     {"GET", "/api/campaigns/{}/webhooks", cs_route_campaign_webhooks, ADMIN},
     {"POST", "/api/campaigns/{}/webhook", cs_route_campaign_webhook_register,
         ADMIN},

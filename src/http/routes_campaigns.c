@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Campaigns: CRUD (getCampaignById), activation, counters
- * (syncCampaignCounters), allow-list, health, history, webhook activity and
+ * (syncCampaignCounters), allow-list, health, history and its series over
+ * time, webhook activity and
  * registration, and the public view a site reads.
  */
 #include "http/internal.h"
@@ -9,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/health.h"
+#include "core/series.h"
 #include "service/admin.h"
 #include "service/encode.h"
+#include "service/health.h"
 #include "service/webhook.h"
 #include "util/limits.h"
 #include "util/str.h"
+#include "util/vec.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -39,6 +42,8 @@ load(struct cs_req *r, struct cs_store **store, struct cs_campaign *c)
 	return true;
 }
 
+/* Each campaign with its health, whose facts (open review items, last
+ * syncs) are read for all campaigns at once. */
 static int
 list_cb(const struct cs_campaign *c, void *payload)
 {
@@ -50,18 +55,37 @@ void
 cs_route_campaigns_list(struct cs_req *r)
 {
 	struct cs_error err = CS_ERROR_INIT;
+	struct cs_health_facts facts;
+	struct cs_campaign_health h;
 	struct cs_store *store = cs_req_store(r);
-	cJSON *list;
+	cJSON *list = NULL, *item;
+	const cJSON *id, *hook;
 
 	if (store == NULL)
 		return;
+	if (cs_health_facts_read(store, &facts, &err) < 0) {
+		cs_reply_err(r, &err);
+		goto out;
+	}
 	list = cJSON_CreateArray();
 	if (cs_store_campaign_list(store, list_cb, list, &err) < 0) {
-		cJSON_Delete(list);
 		cs_reply_err(r, &err);
-		return;
+		goto out;
+	}
+	cJSON_ArrayForEach(item, list) {
+		id = cJSON_GetObjectItemCaseSensitive(item, "id");
+		hook =
+		    cJSON_GetObjectItemCaseSensitive(item, "webhookConfigured");
+		cs_health_facts_of(
+		    &facts, (int64_t)id->valuedouble, cJSON_IsTrue(hook), &h);
+		cJSON_AddItemToObject(
+		    item, "health", cs_json_campaign_health(&h));
 	}
 	cs_reply_json(r, 200, list);
+	list = NULL;
+out:
+	cJSON_Delete(list);
+	cs_health_facts_dispose(&facts);
 }
 
 /*
@@ -367,60 +391,21 @@ out:
 	cJSON_Delete(body);
 }
 
-struct health_acc {
-	enum cs_sync_status recent[CS_HEALTH_WINDOW];
-	size_t n;
-	int64_t last_at;
-	int64_t last_success_at;
-};
-
-static int
-health_cb(const struct cs_sync_log *l, void *payload)
-{
-	struct health_acc *h = payload;
-
-	if (l->sync_type == CS_SYNC_WEBHOOK || h->n == CS_HEALTH_WINDOW)
-		return 0;
-	if (h->n == 0)
-		h->last_at = l->completed_at;
-	if (h->last_success_at == 0 && l->status != CS_SYNC_FAILED)
-		h->last_success_at = l->completed_at;
-	h->recent[h->n++] = l->status;
-	return 0;
-}
-
 void
 cs_route_campaign_health(struct cs_req *r)
 {
-	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_health_summary hs;
-	struct health_acc h;
+	struct cs_campaign_health h;
 	struct cs_store *store;
 	struct cs_campaign c;
-	cJSON *body, *counts;
 
 	if (!load(r, &store, &c))
 		return;
-	memset(&h, 0, sizeof(h));
-	q.campaign_id = c.id;
-	q.limit = 50; /* webhook rows are skipped: read past them */
-	if (cs_store_sync_log_list(store, &q, health_cb, &h, &err) < 0) {
+	if (cs_campaign_health_get(
+	        store, c.id, c.webhook_secret != NULL, &h, &err) < 0)
 		cs_reply_err(r, &err);
-		goto out;
-	}
-	cs_health_of(h.recent, h.n, &hs);
-	body = cJSON_CreateObject();
-	cJSON_AddStringToObject(body, "status", cs_health_name(hs.health));
-	cJSON_AddStringToObject(body, "reason", hs.reason);
-	cs_json_add_time(body, "lastSyncAt", h.last_at);
-	cs_json_add_time(body, "lastSuccessAt", h.last_success_at);
-	counts = cJSON_AddObjectToObject(body, "recent");
-	cs_json_add_int(counts, "success", (int64_t)hs.success);
-	cs_json_add_int(counts, "partial", (int64_t)hs.partial);
-	cs_json_add_int(counts, "failed", (int64_t)hs.failed);
-	cs_reply_json(r, 200, body);
-out:
+	else
+		cs_reply_json(r, 200, cs_json_campaign_health(&h));
 	cs_campaign_dispose(&c);
 }
 
@@ -457,6 +442,60 @@ cs_route_campaign_history(struct cs_req *r)
 		cs_reply_json(r, 200, list);
 	}
 out:
+	cs_campaign_dispose(&c);
+}
+
+static int
+change_cb(const struct cs_history *h, void *payload)
+{
+	struct cs_series_change *c = cs_vec_push(payload);
+
+	c->at = h->changed_at;
+	c->old_status = h->old_status;
+	c->new_status = h->new_status;
+	return 0;
+}
+
+/* GET /api/campaigns/{id}/series: sales and the counts over time, from the
+ * whole status history (core/series.h). */
+void
+cs_route_campaign_series(struct cs_req *r)
+{
+	struct cs_history_query q = CS_HISTORY_QUERY_INIT;
+	struct cs_series_point pts[CS_SERIES_MAX_POINTS];
+	struct cs_vec v = CS_VEC_INIT(struct cs_series_change);
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	struct cs_campaign c;
+	cJSON *body, *list, *o;
+	int64_t period;
+	size_t n, i;
+
+	if (!load(r, &store, &c))
+		return;
+	q.campaign_id = c.id;
+	if (cs_store_history_list(store, &q, change_cb, &v, &err) < 0) {
+		cs_reply_err(r, &err);
+		goto out;
+	}
+	n = cs_series_build(v.ptr, v.len, r->now, &c.counts, pts, &period);
+	body = cJSON_CreateObject();
+	cs_json_add_int(body, "periodMs", period);
+	cs_json_add_int(body, "changes", (int64_t)v.len);
+	cJSON_AddItemToObject(body, "counts", cs_json_counts(&c.counts));
+	list = cJSON_AddArrayToObject(body, "points");
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cs_json_add_int(o, "at", pts[i].at);
+		cs_json_add_int(o, "sales", pts[i].sales);
+		cs_json_add_int(o, "available", pts[i].available);
+		cs_json_add_int(o, "reserved", pts[i].reserved);
+		cs_json_add_int(o, "sold", pts[i].sold);
+		cJSON_AddItemToArray(list, o);
+	}
+	cs_reply_json(r, 200, body);
+out:
+	cs_vec_dispose(&v);
 	cs_campaign_dispose(&c);
 }
 

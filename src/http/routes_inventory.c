@@ -2,7 +2,8 @@
 /*
  * Inventory: getCampaignInventory (keyset pages by NFT number),
  * populateCampaignInventory (from NMKR or an uploaded CSV export), payment
- * link repair, one NFT with its history, updateNFTStatus.
+ * link repair, one NFT with its history and last chain check,
+ * updateNFTStatus.
  */
 #include "http/internal.h"
 
@@ -22,6 +23,7 @@
 
 struct page {
 	cJSON *items;
+	int64_t skip; /* rows of the pages before (?page=) */
 	int64_t last;
 	int64_t n;
 };
@@ -31,6 +33,10 @@ page_cb(const struct cs_nft *n, void *payload)
 {
 	struct page *p = payload;
 
+	if (p->skip > 0) {
+		p->skip--;
+		return 0;
+	}
 	cJSON_AddItemToArray(p->items, cs_json_nft(n));
 	p->last = n->nft_number;
 	p->n++;
@@ -46,9 +52,11 @@ cs_route_inventory(struct cs_req *r)
 	const char *after = cs_req_query(r, "after");
 	const char *limit = cs_req_query(r, "limit");
 	const char *search = cs_req_query(r, "q");
+	const char *pageno = cs_req_query(r, "page");
 	struct cs_campaign c;
 	struct cs_store *store;
 	enum cs_nft_status st;
+	int64_t page = 1, per_page;
 	struct page p;
 	cJSON *body;
 
@@ -75,6 +83,17 @@ cs_route_inventory(struct cs_req *r)
 		    CS_API_PAGE_MAX);
 		return;
 	}
+	/* A page by its number, to jump to it: the pages before it are
+	 * read and skipped (keyset paging with after stays the cheap way
+	 * to walk on). */
+	if (pageno != NULL &&
+	    (after != NULL ||
+	        cs_str_to_i64(pageno, 1, CS_API_PAGE_NUMBER_MAX, &page) < 0)) {
+		cs_reply_error(r, 400, "invalid",
+		    "page is 1 to %d, and not given with after",
+		    CS_API_PAGE_NUMBER_MAX);
+		return;
+	}
 	if (search != NULL && *search != '\0')
 		q.search = search;
 	if (cs_store_campaign_get(store, q.campaign_id, &c, &err) < 0) {
@@ -82,6 +101,9 @@ cs_route_inventory(struct cs_req *r)
 		return;
 	}
 	memset(&p, 0, sizeof(p));
+	per_page = q.limit;
+	p.skip = (page - 1) * per_page;
+	q.limit += p.skip;
 	p.items = cJSON_CreateArray();
 	if (cs_store_nft_list(store, &q, page_cb, &p, &err) < 0) {
 		cJSON_Delete(p.items);
@@ -91,7 +113,7 @@ cs_route_inventory(struct cs_req *r)
 	}
 	body = cJSON_CreateObject();
 	cJSON_AddItemToObject(body, "items", p.items);
-	if (p.n == q.limit)
+	if (p.n > 0 && p.n == q.limit - (page - 1) * per_page)
 		cs_json_add_int(body, "nextAfter", p.last);
 	else
 		cJSON_AddNullToObject(body, "nextAfter");
@@ -251,6 +273,33 @@ history_cb(const struct cs_history *h, void *payload)
 	return 0;
 }
 
+/* The last chain check of n's asset (the sync's or the background
+ * verifier's), or null when it has none. */
+static int
+add_chain_check(cJSON *body, struct cs_store *store, const struct cs_nft *n,
+    struct cs_error *err)
+{
+	struct cs_chain_check k;
+	int error;
+
+	if (n->asset_id == NULL) {
+		cJSON_AddNullToObject(body, "chainCheck");
+		return 0;
+	}
+	memset(&k, 0, sizeof(k));
+	error = cs_store_chain_check_get(store, n->asset_id, &k, err);
+	if (error == CS_ENOTFOUND) {
+		cs_error_clear(err);
+		cJSON_AddNullToObject(body, "chainCheck");
+		return 0;
+	}
+	if (error < 0)
+		return error;
+	cJSON_AddItemToObject(body, "chainCheck", cs_json_chain_check(&k));
+	cs_chain_check_dispose(&k);
+	return 0;
+}
+
 static void
 reply_nft(struct cs_req *r, struct cs_store *store, const char *uid)
 {
@@ -266,7 +315,8 @@ reply_nft(struct cs_req *r, struct cs_store *store, const char *uid)
 	body = cs_json_nft(&n);
 	q.nft_id = n.id;
 	if (cs_store_history_list(store, &q, history_cb,
-	        cJSON_AddArrayToObject(body, "history"), &err) < 0) {
+	        cJSON_AddArrayToObject(body, "history"), &err) < 0 ||
+	    add_chain_check(body, store, &n, &err) < 0) {
 		cJSON_Delete(body);
 		cs_reply_err(r, &err);
 	} else {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/health.h"
 #include "service/report.h"
 #include "service/verify.h"
 #include "util/banned.h"
@@ -254,6 +255,27 @@ cs_json_chain_check(const struct cs_chain_check *c)
 	cs_json_add_str(o, "message", c->message);
 	add_raw_json(o, "currentAddresses", c->addresses);
 	cs_json_add_time(o, "checkedAt", c->checked_at);
+	return o;
+}
+
+cJSON *
+cs_json_campaign_health(const struct cs_campaign_health *h)
+{
+	cJSON *o = new_object(), *recent;
+
+	cs_json_add_str(o, "status", cs_health_name(h->summary.health));
+	cs_json_add_str(o, "reason", h->summary.reason);
+	cs_json_add_time(o, "lastSyncAt", h->last_sync_at);
+	cs_json_add_str(o, "lastSyncStatus",
+	    h->last_sync_at != 0 ? cs_sync_status_name(h->last_sync_status)
+	                         : NULL);
+	cs_json_add_time(o, "lastSuccessAt", h->last_success_at);
+	cs_json_add_int(o, "openReviews", h->open_reviews);
+	cJSON_AddBoolToObject(o, "webhookRegistered", h->webhook_registered);
+	recent = cJSON_AddObjectToObject(o, "recent");
+	cs_json_add_int(recent, "success", (int64_t)h->summary.success);
+	cs_json_add_int(recent, "partial", (int64_t)h->summary.partial);
+	cs_json_add_int(recent, "failed", (int64_t)h->summary.failed);
 	return o;
 }
 

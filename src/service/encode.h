@@ -24,6 +24,15 @@ cJSON *cs_json_sync_run(const struct cs_sync_run *r);
 cJSON *cs_json_webhook_event(const struct cs_webhook_event *e);
 cJSON *cs_json_chain_check(const struct cs_chain_check *c);
 
+struct cs_campaign_health;
+
+/**
+ * A campaign's health (service/health.h): status, reason, the last sync's
+ * time and status, the last success, open reviews, webhook registration
+ * and the counts of the recent syncs.
+ */
+cJSON *cs_json_campaign_health(const struct cs_campaign_health *h);
+
 struct cs_sync_report;
 
 /**

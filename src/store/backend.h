@@ -207,6 +207,10 @@ struct cs_store_ops {
 	int (*sync_log_list)(struct cs_store_conn *c,
 	    const struct cs_sync_log_query *q, cs_sync_log_cb cb, void *payload,
 	    struct cs_error *err);
+	/* The last per_campaign non-webhook rows of each campaign, by
+	 * campaign id then newest first; synced_data is not read. */
+	int (*sync_log_recent)(struct cs_store_conn *c, int64_t per_campaign,
+	    cs_sync_log_cb cb, void *payload, struct cs_error *err);
 	int (*sync_log_prune)(struct cs_store_conn *c, int64_t before,
 	    int64_t *deleted, struct cs_error *err);
 

@@ -331,6 +331,16 @@ CS_NODISCARD int cs_store_sync_log_list(struct cs_store *store,
     struct cs_error *err);
 
 /**
+ * The last per_campaign syncs of every campaign, webhook rows aside (the
+ * syncs health is read from), in one query: by campaign id, each
+ * campaign's newest first. Rows of no campaign are left out. Borrowed rows
+ * (without synced_data).
+ */
+CS_NODISCARD int cs_store_sync_log_recent(struct cs_store *store,
+    int64_t per_campaign, cs_sync_log_cb cb, void *payload,
+    struct cs_error *err);
+
+/**
  * Delete sync_log rows older than before. History rows stay; their
  * sync_log_id becomes NULL. @param deleted out, may be NULL
  */

@@ -380,6 +380,19 @@ cs_store_sync_log_get(struct cs_store *store, int64_t id,
 }
 
 int
+cs_store_sync_log_recent(struct cs_store *store, int64_t per_campaign,
+    cs_sync_log_cb cb, void *payload, struct cs_error *err)
+{
+	struct sync_log_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->sync_log_recent(
+	        store->conn, per_campaign, sync_log_shim, &w, err));
+	return error;
+}
+
+int
 cs_store_sync_log_list(struct cs_store *store,
     const struct cs_sync_log_query *q, cs_sync_log_cb cb, void *payload,
     struct cs_error *err)

@@ -140,6 +140,7 @@
 #define CS_MAX_TRUSTED_PROXIES 64           /* entries of CS_TRUSTED_PROXIES */
 #define CS_API_PAGE_DEFAULT 100             /* NFTs per API page by default */
 #define CS_API_PAGE_MAX 1000                /* NFTs per API page at most */
+#define CS_API_PAGE_NUMBER_MAX 100000 /* ?page= at most (x limit rows read) */
 #define CS_SERVE_TICK_MS 50       /* the ticker: header timeouts, sleepers */
 #define CS_HEALTH_EVERY_MS 1000   /* the health thread checks the database */
 #define CS_HEALTH_STALE_MS 5000   /* an older check answers 503 */

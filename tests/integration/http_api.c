@@ -1238,6 +1238,81 @@ CS_TEST(http_api__campaign_activate_deactivate_counters)
 	finish();
 }
 
+/* The numbers of a page's items as "15,16,17"; caller frees. */
+static char *
+page_numbers(const cJSON *page)
+{
+	const cJSON *item;
+	char buf[512];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(page, "items")) {
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%lld",
+		    n > 0 ? "," : "", (long long)num(item, "nftNumber"));
+		ASSERT_LT(n, sizeof(buf));
+	}
+	return cs_xstrdup(buf);
+}
+
+/* ?page=N jumps to a page, of all NFTs or of a status. */
+CS_TEST(http_api__inventory_jump_to_a_page)
+{
+	static const int sold[] = {2, 4, 6, 8, 10};
+	cJSON *page;
+	char *nums, *uid;
+	size_t i;
+	int64_t id;
+
+	start_with("25", "0");
+	id = campaign_with_nfts("Jumped");
+	page = API("GET",
+	    P("/api/campaigns/%lld/nfts?limit=7&page=3", (long long)id), NULL,
+	    200);
+	nums = page_numbers(page);
+	ASSERT_STR_EQ(nums, "15,16,17,18,19,20,21");
+	ASSERT_EQ(num(page, "nextAfter"), 21);
+	free(nums);
+	cJSON_Delete(page);
+	page = API("GET",
+	    P("/api/campaigns/%lld/nfts?limit=7&page=4", (long long)id), NULL,
+	    200);
+	nums = page_numbers(page);
+	ASSERT_STR_EQ(nums, "22,23,24,25");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(page, "nextAfter")));
+	free(nums);
+	cJSON_Delete(page);
+	page = API("GET",
+	    P("/api/campaigns/%lld/nfts?limit=7&page=5", (long long)id), NULL,
+	    200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), 0);
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(page, "nextAfter")));
+	cJSON_Delete(page);
+	for (i = 0; i < sizeof(sold) / sizeof(sold[0]); i++) {
+		uid = uid_of(id, sold[i]);
+		cJSON_Delete(API("POST", P("/api/nfts/%s/status", uid),
+		    "{\"status\":\"sold\"}", 200));
+		free(uid);
+	}
+	page = API("GET",
+	    P("/api/campaigns/%lld/nfts?status=sold&limit=2&page=2",
+	        (long long)id),
+	    NULL, 200);
+	nums = page_numbers(page);
+	ASSERT_STR_EQ(nums, "6,8");
+	ASSERT_EQ(num(page, "nextAfter"), 8);
+	free(nums);
+	cJSON_Delete(page);
+	API_ERR("GET", P("/api/campaigns/%lld/nfts?page=0", (long long)id),
+	    NULL, 400, "invalid");
+	API_ERR("GET", P("/api/campaigns/%lld/nfts?page=x", (long long)id),
+	    NULL, 400, "invalid");
+	API_ERR("GET",
+	    P("/api/campaigns/%lld/nfts?page=2&after=3", (long long)id), NULL,
+	    400, "invalid");
+	finish();
+}
+
 CS_TEST(http_api__inventory_pages_walk_every_nft_once)
 {
 	char longq[128];
@@ -1854,9 +1929,22 @@ CS_TEST(http_api__health)
 	cJSON_Delete(h);
 	cJSON_Delete(API(
 	    "POST", P("/api/campaigns/%lld/sync", (long long)id), NULL, 200));
+	/* The sync succeeded, but no webhook is registered at NMKR. */
+	h = API(
+	    "GET", P("/api/campaigns/%lld/health", (long long)id), NULL, 200);
+	ASSERT_STR_EQ(str(h, "status"), "warning");
+	ASSERT_STR_EQ(str(h, "reason"), "no NMKR webhook is registered");
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(h, "webhookRegistered")));
+	ASSERT_EQ(num(h, "openReviews"), 0);
+	ASSERT_STR_EQ(str(h, "lastSyncStatus"), "success");
+	cJSON_Delete(h);
+	cJSON_Delete(
+	    API("POST", P("/api/campaigns/%lld/webhook", (long long)id),
+	        P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 200));
 	h = API(
 	    "GET", P("/api/campaigns/%lld/health", (long long)id), NULL, 200);
 	ASSERT_STR_EQ(str(h, "status"), "healthy");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(h, "webhookRegistered")));
 	ASSERT_EQ(num(cJSON_GetObjectItem(h, "recent"), "success"), 1);
 	ASSERT_GT(num(h, "lastSuccessAt"), 0);
 	cJSON_Delete(h);
@@ -1868,6 +1956,7 @@ CS_TEST(http_api__health)
 	ASSERT_STR_EQ(str(h, "status"), "error");
 	ASSERT_STR_EQ(str(h, "reason"), "the last sync failed");
 	ASSERT_EQ(num(cJSON_GetObjectItem(h, "recent"), "failed"), 1);
+	ASSERT_STR_EQ(str(h, "lastSyncStatus"), "failed");
 	ASSERT_GE(num(h, "lastSyncAt"), num(h, "lastSuccessAt"));
 	cJSON_Delete(h);
 	API_ERR("GET", "/api/campaigns/999999/health", NULL, 404, "not_found");
@@ -1920,6 +2009,50 @@ CS_TEST(http_api__history)
 	    P("/api/campaigns/%lld/history?limit=10001", (long long)id), NULL,
 	    400, "invalid");
 	API_ERR("GET", "/api/campaigns/999999/history", NULL, 404, "not_found");
+	free(a);
+	free(b);
+	finish();
+}
+
+/* The series over time: no point before any change; then the sales and
+ * the counts at the end of each period, the last one equal to now's. */
+CS_TEST(http_api__series)
+{
+	const cJSON *pts, *pt, *last;
+	int64_t id, sales = 0;
+	cJSON *j;
+	char *a, *b;
+
+	start();
+	id = campaign_with_nfts("Series");
+	j = API(
+	    "GET", P("/api/campaigns/%lld/series", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(j, "points")), 0);
+	ASSERT_EQ(num(j, "periodMs"), 0);
+	cJSON_Delete(j);
+	a = uid_of(id, 1);
+	b = uid_of(id, 2);
+	cJSON_Delete(API("POST", P("/api/nfts/%s/status", a),
+	    "{\"status\":\"reserved\",\"wallet\":\"" STAKE "\"}", 200));
+	cJSON_Delete(API(
+	    "POST", P("/api/nfts/%s/status", b), "{\"status\":\"sold\"}", 200));
+	j = API(
+	    "GET", P("/api/campaigns/%lld/series", (long long)id), NULL, 200);
+	ASSERT_EQ(num(j, "changes"), 2);
+	ASSERT_EQ(num(j, "periodMs"), 3600000);
+	pts = cJSON_GetObjectItem(j, "points");
+	ASSERT_TRUE(array_size(pts) >= 1 && array_size(pts) <= 2);
+	cJSON_ArrayForEach(pt, pts) {
+		sales += num(pt, "sales");
+	}
+	ASSERT_EQ(sales, 1);
+	last = cJSON_GetArrayItem(pts, (int)array_size(pts) - 1);
+	ASSERT_EQ(num(last, "available"), 8);
+	ASSERT_EQ(num(last, "reserved"), 1);
+	ASSERT_EQ(num(last, "sold"), 1);
+	ASSERT_EQ(num(cJSON_GetObjectItem(j, "counts"), "sold"), 1);
+	cJSON_Delete(j);
+	API_ERR("GET", "/api/campaigns/999999/series", NULL, 404, "not_found");
 	free(a);
 	free(b);
 	finish();
@@ -2031,6 +2164,76 @@ review_item(int64_t campaign, int64_t number)
 	ASSERT_GT(id, 0);
 	free(uid);
 	return id;
+}
+
+/* The item of campaign id in GET /api/campaigns; caller deletes list. */
+static const cJSON *
+listed_campaign(cJSON **list, int64_t id)
+{
+	const cJSON *it;
+
+	*list = API("GET", "/api/campaigns", NULL, 200);
+	cJSON_ArrayForEach(it, *list) {
+		if (num(it, "id") == id)
+			return it;
+	}
+	ASSERT_TRUE(!"campaign listed");
+	return NULL;
+}
+
+/* The campaign list answers each campaign's health, the same as
+ * /health: open review items and the webhook count, not only syncs. */
+CS_TEST(http_api__campaign_list_health)
+{
+	const cJSON *item, *lh;
+	cJSON *list, *h;
+	int64_t id, other;
+
+	start();
+	id = campaign_with_nfts("Listed");
+	other = create_campaign("Never synced", PROJECT, 10);
+	item = listed_campaign(&list, id);
+	lh = cJSON_GetObjectItem(item, "health");
+	ASSERT_STR_EQ(str(lh, "status"), "warning");
+	ASSERT_STR_EQ(str(lh, "reason"), "never synced");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(lh, "lastSyncStatus")));
+	cJSON_Delete(list);
+	cJSON_Delete(
+	    API("POST", P("/api/campaigns/%lld/webhook", (long long)id),
+	        P("{\"url\":\"%s/webhooks/nmkr\"}", srv.base_url), 200));
+	(void)review_item(id, 6);
+	(void)review_item(id, 7);
+	item = listed_campaign(&list, id);
+	lh = cJSON_GetObjectItem(item, "health");
+	ASSERT_STR_EQ(str(lh, "status"), "warning");
+	ASSERT_STR_EQ(str(lh, "reason"), "review items are open");
+	ASSERT_EQ(num(lh, "openReviews"), 2);
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(lh, "webhookRegistered")));
+	ASSERT_STR_EQ(str(lh, "lastSyncStatus"), "success");
+	ASSERT_GT(num(lh, "lastSyncAt"), 0);
+	h = API(
+	    "GET", P("/api/campaigns/%lld/health", (long long)id), NULL, 200);
+	ASSERT_STR_EQ(str(h, "status"), str(lh, "status"));
+	ASSERT_STR_EQ(str(h, "reason"), str(lh, "reason"));
+	ASSERT_EQ(num(h, "openReviews"), 2);
+	cJSON_Delete(h);
+	cJSON_Delete(list);
+	/* Resolved, the campaign is healthy; the other one is counted alone. */
+	cJSON_Delete(
+	    API("POST", P("/api/campaigns/%lld/review/resolve", (long long)id),
+	        "{\"resolution\":\"keep_local\",\"expected\":2}", 200));
+	item = listed_campaign(&list, id);
+	ASSERT_STR_EQ(
+	    str(cJSON_GetObjectItem(item, "health"), "status"), "healthy");
+	ASSERT_EQ(num(cJSON_GetObjectItem(item, "health"), "openReviews"), 0);
+	cJSON_Delete(list);
+	item = listed_campaign(&list, other);
+	lh = cJSON_GetObjectItem(item, "health");
+	ASSERT_EQ(num(lh, "openReviews"), 0);
+	ASSERT_TRUE(
+	    cJSON_IsFalse(cJSON_GetObjectItem(lh, "webhookRegistered")));
+	cJSON_Delete(list);
+	finish();
 }
 
 CS_TEST(http_api__review_list_and_resolve)
@@ -3088,6 +3291,24 @@ CS_TEST(http_api__verify_on_demand)
 	ASSERT_EQ(num(j, "fromCache"), 0);
 	ASSERT_TRUE(num(j, "requests") >= 6);
 	cJSON_Delete(j);
+	/* One NFT answers its last chain check; an unsold one has none. */
+	{
+		char *u1 = uid_of(id, 1), *u5 = uid_of(id, 5);
+		const cJSON *k;
+
+		j = nft(u1);
+		k = cJSON_GetObjectItem(j, "chainCheck");
+		ASSERT_STR_EQ(str(k, "status"), "verified");
+		ASSERT_STR_EQ(str(k, "assetId"), str(j, "assetId"));
+		ASSERT_GT(num(k, "checkedAt"), 0);
+		ASSERT_GT(array_size(cJSON_GetObjectItem(j, "history")), 0);
+		cJSON_Delete(j);
+		j = nft(u5);
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(j, "chainCheck")));
+		cJSON_Delete(j);
+		free(u1);
+		free(u5);
+	}
 
 	API_ERR("POST", P("/api/campaigns/%lld/verify?limit=0", (long long)id),
 	    NULL, 400, "bad_request");

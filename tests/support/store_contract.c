@@ -1462,6 +1462,90 @@ CS_TEST(contract__sync_log_filters_and_prune)
 	cs_store_free(s);
 }
 
+struct recent_acc {
+	size_t n;
+	int64_t campaign[32];
+	int64_t started[32];
+	bool webhook;
+};
+
+static int
+recent_cb(const struct cs_sync_log *l, void *payload)
+{
+	struct recent_acc *acc = payload;
+
+	if (l->sync_type == CS_SYNC_WEBHOOK)
+		acc->webhook = true;
+	if (acc->n < 32) {
+		acc->campaign[acc->n] = l->campaign_id;
+		acc->started[acc->n] = l->started_at;
+	}
+	acc->n++;
+	return 0;
+}
+
+/* The last syncs of every campaign at once (the campaign list's health):
+ * at most per_campaign of each, by campaign, newest first, no webhook
+ * rows and no rows of no campaign. */
+CS_TEST(contract__sync_log_recent_per_campaign)
+{
+	struct cs_store *s = open_store();
+	struct recent_acc acc;
+	struct cs_sync_log l;
+	int64_t a = make_campaign(s, "Lab Rat", 10);
+	int64_t b = make_campaign(s, "Pilot", 10);
+	int64_t c = make_campaign(s, "Never synced", 10);
+	size_t i;
+
+	for (i = 0; i < 16; i++) {
+		memset(&l, 0, sizeof(l));
+		/* a: 12 syncs and 3 webhook rows; b: 1 sync; one of none */
+		l.sync_type =
+		    i >= 12 && i < 15 ? CS_SYNC_WEBHOOK : CS_SYNC_MANUAL;
+		l.nmkr_project_uid = CS_UNCONST(PROJECT);
+		l.campaign_id = i < 15 ? a : b;
+		l.status = CS_SYNC_SUCCESS;
+		l.started_at = NOW + (int64_t)i * 1000;
+		l.completed_at = l.started_at + 10;
+		ASSERT_OK(cs_store_sync_log_insert(s, &l, TERR));
+	}
+	memset(&l, 0, sizeof(l));
+	l.sync_type = CS_SYNC_MANUAL;
+	l.nmkr_project_uid = CS_UNCONST("other");
+	l.status = CS_SYNC_FAILED;
+	l.started_at = NOW + 99000;
+	l.completed_at = NOW + 99010;
+	ASSERT_OK(cs_store_sync_log_insert(s, &l, TERR));
+	memset(&l, 0, sizeof(l));
+	l.sync_type = CS_SYNC_API_PULL;
+	l.nmkr_project_uid = CS_UNCONST(PROJECT);
+	l.campaign_id = b;
+	l.status = CS_SYNC_PARTIAL;
+	l.started_at = NOW - 5000; /* older than b's first */
+	l.completed_at = NOW - 4990;
+	ASSERT_OK(cs_store_sync_log_insert(s, &l, TERR));
+
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_recent(s, 10, recent_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 12);
+	ASSERT_TRUE(!acc.webhook);
+	for (i = 0; i < 10; i++) {
+		ASSERT_EQ(acc.campaign[i], a);
+		ASSERT_EQ(acc.started[i], NOW + (int64_t)(11 - i) * 1000);
+	}
+	ASSERT_EQ(acc.campaign[10], b);
+	ASSERT_EQ(acc.started[10], NOW + 15000);
+	ASSERT_EQ(acc.campaign[11], b);
+	ASSERT_EQ(acc.started[11], NOW - 5000);
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_sync_log_recent(s, 1, recent_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 2);
+	ASSERT_EQ(acc.started[0], NOW + 11000);
+	ASSERT_EQ(acc.started[1], NOW + 15000);
+	(void)c;
+	cs_store_free(s);
+}
+
 /* Old reports go, their rows stay (issue 19): a batch at a time. */
 CS_TEST(contract__sync_report_prune_keeps_the_rows)
 {

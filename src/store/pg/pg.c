@@ -726,6 +726,7 @@ const struct cs_store_ops cs_store_pg_ops = {
     .sync_log_update = cs_pg__sync_log_update,
     .sync_log_get = cs_pg__sync_log_get,
     .sync_log_list = cs_pg__sync_log_list,
+    .sync_log_recent = cs_pg__sync_log_recent,
     .sync_log_prune = cs_pg__sync_log_prune,
     .review_insert = cs_pg__review_insert,
     .review_get = cs_pg__review_get,

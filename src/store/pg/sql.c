@@ -295,6 +295,13 @@ const struct stmt_def cs_pg__stmts[S_COUNT] = {
     [L_LIST_DATA] = {"SELECT " LOG_COLS
                      ", synced_data FROM sync_log " LOG_FILTER,
         "titti"},
+    [L_RECENT] = {"SELECT " LOG_COLS ", NULL FROM (SELECT " LOG_COLS ", "
+                  "ROW_NUMBER() OVER (PARTITION BY campaign_id "
+                  "ORDER BY sync_started_at DESC, id DESC) AS rn "
+                  "FROM sync_log WHERE campaign_id IS NOT NULL "
+                  "AND sync_type <> 'webhook') AS t WHERE rn <= $1 "
+                  "ORDER BY campaign_id, rn",
+        "i"},
     [L_PRUNE] = {"DELETE FROM sync_log WHERE sync_completed_at < $1", "i"},
 
     /* An open item of the same NFT and kind is a conflict that must not

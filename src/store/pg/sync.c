@@ -121,6 +121,17 @@ cs_pg__sync_log_list(struct cs_store_conn *c, const struct cs_sync_log_query *q,
 }
 
 int
+cs_pg__sync_log_recent(struct cs_store_conn *c, int64_t per_campaign,
+    cs_sync_log_cb cb, void *payload, struct cs_error *err)
+{
+	struct log_walk w = {cb, payload};
+	struct params p = {0};
+
+	p_int(&p, per_campaign);
+	return cs_pg__walk_rows(c, L_RECENT, &p, each_log, &w, NULL, err);
+}
+
+int
 cs_pg__sync_log_prune(struct cs_store_conn *c, int64_t before, int64_t *deleted,
     struct cs_error *err)
 {

@@ -70,6 +70,7 @@ enum stmt_id {
 	L_GET,
 	L_LIST,
 	L_LIST_DATA,
+	L_RECENT,
 	L_PRUNE,
 	R_INSERT,
 	R_GET,
@@ -271,6 +272,8 @@ int cs_sqlite__sync_log_update(
     struct cs_store_conn *c, const struct cs_sync_log *l, struct cs_error *err);
 int cs_sqlite__sync_log_get(struct cs_store_conn *c, int64_t id,
     struct cs_sync_log *out, struct cs_error *err);
+int cs_sqlite__sync_log_recent(struct cs_store_conn *c, int64_t per_campaign,
+    cs_sync_log_cb cb, void *payload, struct cs_error *err);
 int cs_sqlite__sync_log_list(struct cs_store_conn *c,
     const struct cs_sync_log_query *q, cs_sync_log_cb cb, void *payload,
     struct cs_error *err);

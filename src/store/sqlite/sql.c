@@ -173,6 +173,12 @@ const char *const cs_sqlite__sql[S_COUNT] = {
                     "AND (?3 IS NULL OR status = ?3) "
                     "AND (?4 IS NULL OR sync_type = ?4) "
                     "ORDER BY sync_started_at DESC, id DESC LIMIT ?5",
+    [L_RECENT] = "SELECT " LOG_COLS ", NULL FROM (SELECT " LOG_COLS ", "
+                 "ROW_NUMBER() OVER (PARTITION BY campaign_id "
+                 "ORDER BY sync_started_at DESC, id DESC) AS rn "
+                 "FROM sync_log WHERE campaign_id IS NOT NULL "
+                 "AND sync_type <> 'webhook') AS t WHERE rn <= ?1 "
+                 "ORDER BY campaign_id, rn",
     [L_PRUNE] = "DELETE FROM sync_log WHERE sync_completed_at < ?1",
 
     [R_INSERT] = "INSERT INTO review_queue (campaign_id, nft_id, kind, "

@@ -486,6 +486,7 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .sync_log_update = cs_sqlite__sync_log_update,
     .sync_log_get = cs_sqlite__sync_log_get,
     .sync_log_list = cs_sqlite__sync_log_list,
+    .sync_log_recent = cs_sqlite__sync_log_recent,
     .sync_log_prune = cs_sqlite__sync_log_prune,
     .review_insert = cs_sqlite__review_insert,
     .review_get = cs_sqlite__review_get,

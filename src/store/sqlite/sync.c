@@ -144,6 +144,21 @@ cs_sqlite__sync_log_list(struct cs_store_conn *c,
 }
 
 int
+cs_sqlite__sync_log_recent(struct cs_store_conn *c, int64_t per_campaign,
+    cs_sync_log_cb cb, void *payload, struct cs_error *err)
+{
+	struct log_walk w = {cb, payload};
+	sqlite3_stmt *st;
+	int error;
+
+	error = cs_sqlite__stmt(c, L_RECENT, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, per_campaign);
+	return cs_sqlite__walk_rows(c, st, each_log, &w, err);
+}
+
+int
 cs_sqlite__sync_log_prune(struct cs_store_conn *c, int64_t before,
     int64_t *deleted, struct cs_error *err)
 {

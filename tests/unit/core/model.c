@@ -93,6 +93,34 @@ CS_TEST(core_health__from_recent_syncs)
 	ASSERT_STR_EQ(cs_health_name(h.health), "error");
 }
 
+CS_TEST(core_health__reviews_and_webhook)
+{
+	static const enum cs_sync_status good[] = {
+	    CS_SYNC_SUCCESS, CS_SYNC_SUCCESS};
+	static const enum cs_sync_status last_failed[] = {
+	    CS_SYNC_FAILED, CS_SYNC_SUCCESS};
+	struct cs_health_summary h;
+
+	cs_health_campaign(good, 2, 0, true, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_HEALTHY);
+	cs_health_campaign(good, 2, 3, true, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_WARNING);
+	ASSERT_STR_EQ(h.reason, "review items are open");
+	cs_health_campaign(good, 2, 1, false, &h);
+	ASSERT_STR_EQ(h.reason, "a review item is open");
+	cs_health_campaign(good, 2, 0, false, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_WARNING);
+	ASSERT_STR_EQ(h.reason, "no NMKR webhook is registered");
+	cs_health_campaign(good, 2, -1, true, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_HEALTHY);
+	/* The syncs' cause weighs more. */
+	cs_health_campaign(last_failed, 2, 5, false, &h);
+	ASSERT_EQ(h.health, CS_HEALTH_ERROR);
+	ASSERT_STR_EQ(h.reason, "the last sync failed");
+	cs_health_campaign(NULL, 0, 5, false, &h);
+	ASSERT_STR_EQ(h.reason, "never synced");
+}
+
 CS_TEST(core_paylink__project_of_a_link)
 {
 	char p[33];
