@@ -731,13 +731,16 @@ order_lists(struct cs_remote_list *out, size_t base, struct walk *w,
 		for (p = 0; p < w[k].nreqs; p++) {
 			const struct edge *e = &w[k].edges[p];
 
+			if (e->n == 0)
+				continue;	/* an empty page: items may be NULL */
 			memcpy(
 			    sorted + j, items + e->at, e->n * sizeof(*items));
 			j += e->n;
 		}
 	}
 	/* Every item came from one page of one list. */
-	memcpy(items + base, sorted, j * sizeof(*items));
+	if (j > 0)
+		memcpy(items + base, sorted, j * sizeof(*items));
 	cs_strmap_init(&seen);
 	for (i = 0; i < base; i++)
 		(void)cs_strmap_put(&seen, items[i].uid, i);
