@@ -50,13 +50,14 @@ insert(struct cs_strmap *m, const char *key, uint64_t h, size_t value)
 	m->len++;
 }
 
+/* Move the keys to a table of cap slots (a power of two). */
 static void
-grow(struct cs_strmap *m)
+rehash(struct cs_strmap *m, size_t cap)
 {
 	struct cs_strmap bigger;
 	size_t i;
 
-	bigger.cap = m->cap != 0 ? m->cap * 2 : 64;
+	bigger.cap = cap;
 	bigger.len = 0;
 	bigger.keys = cs_xcalloc(bigger.cap, sizeof(*bigger.keys));
 	bigger.hashes = cs_xcalloc(bigger.cap, sizeof(*bigger.hashes));
@@ -74,6 +75,23 @@ grow(struct cs_strmap *m)
 	m->values = bigger.values;
 	m->cap = bigger.cap;
 	m->len = bigger.len;
+}
+
+static void
+grow(struct cs_strmap *m)
+{
+	rehash(m, m->cap != 0 ? m->cap * 2 : 64);
+}
+
+void
+cs_strmap_reserve(struct cs_strmap *m, size_t n)
+{
+	size_t cap = m->cap != 0 ? m->cap : 64;
+
+	while ((n + 1) * 4 > cap * 3)
+		cap *= 2;
+	if (cap != m->cap)
+		rehash(m, cap);
 }
 
 /* The slot of key, or of the empty slot where it would go. */

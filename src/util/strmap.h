@@ -28,6 +28,9 @@ void cs_strmap_dispose(struct cs_strmap *m);
  */
 bool cs_strmap_put(struct cs_strmap *m, const char *key, size_t value);
 
+/** Room for n keys in all, so that they go in without growing. */
+void cs_strmap_reserve(struct cs_strmap *m, size_t n);
+
 /** The value of key into *out. @return false if absent. */
 bool cs_strmap_get(const struct cs_strmap *m, const char *key, size_t *out);
 

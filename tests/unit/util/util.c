@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/strmap.h"
 #include "util/time.h"
 #include "util/xalloc.h"
 
@@ -320,4 +321,33 @@ CS_TEST(util_error__wrap_keeps_the_cause)
 	ASSERT_STR_EQ(
 	    err.msg, "x.db is not ours (sqlite: file is not a database)");
 	ASSERT_EQ(err.code, CS_EINVAL);
+}
+
+/* A map reserved for n keys takes them without growing, and still finds
+ * every one; a reserve below what it holds changes nothing. */
+CS_TEST(util_strmap__reserve_then_fill)
+{
+	struct cs_strmap m;
+	char keys[3000][8];
+	size_t i, v, cap;
+
+	cs_strmap_init(&m);
+	cs_strmap_reserve(&m, 3000);
+	cap = m.cap;
+	ASSERT_GE(cap * 3, 3000 * 4);
+	for (i = 0; i < 3000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+		ASSERT_TRUE(cs_strmap_put(&m, keys[i], i));
+	}
+	ASSERT_EQ(m.cap, cap);
+	ASSERT_EQ(m.len, 3000);
+	ASSERT_FALSE(cs_strmap_put(&m, "k7", 1));
+	cs_strmap_reserve(&m, 10);
+	ASSERT_EQ(m.cap, cap);
+	for (i = 0; i < 3000; i++) {
+		ASSERT_TRUE(cs_strmap_get(&m, keys[i], &v));
+		ASSERT_EQ(v, i);
+	}
+	ASSERT_FALSE(cs_strmap_get(&m, "k3000", &v));
+	cs_strmap_dispose(&m);
 }
