@@ -131,6 +131,9 @@ struct cs_store_ops {
 	    struct cs_nft *out, struct cs_arena *arena, struct cs_error *err);
 	int (*nft_list)(struct cs_store_conn *c, const struct cs_nft_query *q,
 	    cs_nft_cb cb, void *payload, struct cs_error *err);
+	/* The campaign's NFTs as struct cs_local_nft, in number order. */
+	int (*nft_local_list)(struct cs_store_conn *c, int64_t campaign_id,
+	    cs_local_nft_cb cb, void *payload, struct cs_error *err);
 	/* The same, of the NFTs the terms match (q->search is not read). */
 	int (*nft_search)(struct cs_store_conn *c, const struct cs_nft_query *q,
 	    const struct cs_search_terms *t, cs_nft_cb cb, void *payload,

@@ -22,6 +22,7 @@
 #include "util/banned.h"
 
 WALK_SHIM(nft, struct cs_nft, cs_nft_cb)
+WALK_SHIM(local, struct cs_local_nft, cs_local_nft_cb)
 
 /* ---- NFTs ------------------------------------------------------------- */
 
@@ -262,6 +263,19 @@ cs_store_nft_list(struct cs_store *store, const struct cs_nft_query *q,
 	}
 	RETRY_WALK(
 	    error, w, store->ops->nft_list(store->conn, q, nft_shim, &w, err));
+	return error;
+}
+
+int
+cs_store_nft_local_list(struct cs_store *store, int64_t campaign_id,
+    cs_local_nft_cb cb, void *payload, struct cs_error *err)
+{
+	struct local_walk w = {cb, payload, false};
+	int error;
+
+	RETRY_WALK(error, w,
+	    store->ops->nft_local_list(
+	        store->conn, campaign_id, local_shim, &w, err));
 	return error;
 }
 

@@ -25,6 +25,7 @@
 
 #include "core/change_rules.h"
 #include "core/model.h"
+#include "core/reconcile.h"
 #include "core/reserve_rules.h"
 #include "util/error.h"
 
@@ -219,6 +220,18 @@ struct cs_nft_query {
  */
 CS_NODISCARD int cs_store_nft_list(struct cs_store *store,
     const struct cs_nft_query *q, cs_nft_cb cb, void *payload,
+    struct cs_error *err);
+
+typedef int (*cs_local_nft_cb)(const struct cs_local_nft *n, void *payload);
+
+/**
+ * A campaign's NFTs as a sync compares them (struct cs_local_nft: nine of
+ * the 22 columns, no copy of a row), in number order: the sync's read of
+ * its inventory. The struct and its strings are borrowed for the call; a
+ * non-zero return stops and is returned.
+ */
+CS_NODISCARD int cs_store_nft_local_list(struct cs_store *store,
+    int64_t campaign_id, cs_local_nft_cb cb, void *payload,
     struct cs_error *err);
 
 /** Counts of a campaign's NFTs by status, read live (not the counters). */

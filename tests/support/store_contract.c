@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 #include "support/fixture.h"
+#include "util/arena.h"
 #include "util/limits.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -881,6 +882,100 @@ CS_TEST(contract__list_spans_pages)
 	ASSERT_EQ(acc.n, 1500);
 	ASSERT_EQ(acc.last, 1500);
 	assert_counts(s, id, 2345, 2345 - 335, 0, 335);
+	cs_store_free(s);
+}
+
+/* What the sync reads of the inventory: the nine fields of struct
+ * cs_local_nft, each as the whole listing has it, in number order, across
+ * PostgreSQL's pages, and a non-zero return stops the walk. */
+struct local_acc {
+	struct cs_nft *want; /* the whole listing, in number order */
+	size_t nwant, n, stop_at;
+	struct cs_arena arena;
+};
+
+static int
+keep_cb(const struct cs_nft *n, void *payload)
+{
+	struct local_acc *acc = payload;
+
+	ASSERT_TRUE(acc->nwant < 1200);
+	acc->want[acc->nwant] = *n;
+	acc->want[acc->nwant].nft_uid =
+	    cs_arena_strdup(&acc->arena, n->nft_uid);
+	acc->want[acc->nwant].name = cs_arena_strdup(&acc->arena, n->name);
+	acc->want[acc->nwant].asset_id =
+	    n->asset_id != NULL ? CS_UNCONST("") : NULL;
+	acc->nwant++;
+	return 0;
+}
+
+static int
+local_cb(const struct cs_local_nft *l, void *payload)
+{
+	struct local_acc *acc = payload;
+	const struct cs_nft *w;
+
+	ASSERT_TRUE(acc->n < acc->nwant);
+	w = &acc->want[acc->n++];
+	ASSERT_EQ(l->id, w->id);
+	ASSERT_STR_EQ(l->uid, w->nft_uid);
+	ASSERT_STR_EQ(l->name, w->name);
+	ASSERT_EQ(l->status, w->status);
+	ASSERT_EQ(l->version, w->version);
+	ASSERT_EQ(l->reserved_until, w->reserved_until);
+	ASSERT_EQ(l->last_modified_at, w->last_modified_at);
+	ASSERT_EQ(l->last_modified_by, w->last_modified_by);
+	ASSERT_EQ(l->has_asset_id, w->asset_id != NULL);
+	return acc->n == acc->stop_at ? 42 : 0;
+}
+
+CS_TEST(contract__local_list_is_the_listing_slimmed)
+{
+	struct cs_store *s = open_store();
+	struct cs_import_result res;
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
+	struct local_acc acc;
+	struct cs_nft n;
+	char asset[57 + 16];
+	unsigned i;
+	int64_t id = make_campaign(s, "Lab Rat", 1200), other;
+
+	memset(&acc, 0, sizeof(acc));
+	cs_arena_init(&acc.arena);
+	acc.want = cs_xcalloc(1200, sizeof(*acc.want));
+	import_n(s, id, 1100, 31, &res);
+	other = make_campaign(s, "Other", 10);
+	import_n(s, other, 5, 32, &res);
+	for (i = 0; i < 1100; i += 9) {
+		struct cs_nft_change ch = CS_NFT_CHANGE_INIT;
+		char *uid = cs_fixture_uid(31, i);
+
+		ch.nft_uid = uid;
+		ch.new_status = i % 2 ? CS_NFT_RESERVED : CS_NFT_SOLD;
+		ch.source = i % 4 ? CS_SOURCE_WEBHOOK : CS_SOURCE_AUTO_SYNC;
+		ch.reserved_by = W(1);
+		ch.reserved_until = NOW + 600000 + i;
+		ASSERT_OK(cs_store_nft_change(s, &ch, NOW + i, &n, TERR));
+		if (i % 3 == 0) {
+			snprintf(asset, sizeof(asset), "%056x%08x", 0, i);
+			ASSERT_OK(
+			    cs_store_nft_set_asset_id(s, n.id, asset, TERR));
+		}
+		cs_nft_dispose(&n);
+		free(uid);
+	}
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &q, keep_cb, &acc, TERR));
+	ASSERT_EQ(acc.nwant, 1100);
+	ASSERT_OK(cs_store_nft_local_list(s, id, local_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1100);
+	acc.n = 0;
+	acc.stop_at = 1050;
+	ASSERT_EQ(cs_store_nft_local_list(s, id, local_cb, &acc, TERR), 42);
+	ASSERT_EQ(acc.n, 1050);
+	free(acc.want);
+	cs_arena_dispose(&acc.arena);
 	cs_store_free(s);
 }
 

@@ -82,6 +82,7 @@ enum stmt_id {
 	N_GET_MANY_LOCK,
 	N_LIST_ALL,
 	N_LIST_STATUS,
+	N_LIST_LOCAL,
 	N_SEARCH,
 	N_COUNTS,
 	N_MAX,
@@ -371,6 +372,8 @@ int cs_pg__nft_insert(
     struct cs_store_conn *c, struct cs_nft *io, struct cs_error *err);
 int cs_pg__nft_get(struct cs_store_conn *c, int64_t id, const char *uid,
     struct cs_nft *out, struct cs_arena *arena, struct cs_error *err);
+int cs_pg__nft_local_list(struct cs_store_conn *c, int64_t campaign_id,
+    cs_local_nft_cb cb, void *payload, struct cs_error *err);
 int cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
     cs_nft_cb cb, void *payload, struct cs_error *err);
 int cs_pg__nft_search(struct cs_store_conn *c, const struct cs_nft_query *q,

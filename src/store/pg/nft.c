@@ -156,22 +156,13 @@ walk_nfts(struct cs_store_conn *c, enum stmt_id id, const struct params *p,
 	return cs_pg__walk_rows(c, id, p, each_nft, &w, rows, err);
 }
 
-/* One page of a listing: rows after number after, at most want of them. */
-static int
-list_page(struct cs_store_conn *c, const struct cs_nft_query *q, int64_t after,
-    int64_t want, cs_nft_cb cb, void *payload, int *rows, int64_t *last,
-    struct cs_error *err)
-{
-	struct params p = {0};
-
-	p_int(&p, q->campaign_id);
-	p_int(&p, after);
-	p_int(&p, want);
-	if (q->status >= 0)
-		p_text(&p, cs_nft_status_name((enum cs_nft_status)q->status));
-	return walk_nfts(c, q->status >= 0 ? N_LIST_STATUS : N_LIST_ALL, &p, cb,
-	    payload, rows, last, err);
-}
+/*
+ * One page of a listing: rows after number after, at most want of them;
+ * *rows says how many came and *last the number of the last one handed
+ * out.
+ */
+typedef int (*page_fn)(struct cs_store_conn *c, void *ctx, int64_t after,
+    int64_t want, int *rows, int64_t *last, struct cs_error *err);
 
 /*
  * A listing in pages of CS_PG_LIST_PAGE rows, by keyset on nft_number (unique
@@ -180,24 +171,23 @@ list_page(struct cs_store_conn *c, const struct cs_nft_query *q, int64_t after,
  * page is read whole before its callbacks, so a callback may use the store.
  * The first page's failure is the caller's to retry (the store retries a walk
  * that handed out nothing); a later page lost with its connection outside a
- * transaction is asked again from where the walk stopped.
+ * transaction is asked again from where the walk stopped. limit 0: all.
  */
-int
-cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
-    cs_nft_cb cb, void *payload, struct cs_error *err)
+static int
+walk_pages(struct cs_store_conn *c, int64_t after, int64_t limit, page_fn page,
+    void *ctx, struct cs_error *err)
 {
-	int64_t after = q->after_number, left = q->limit, want, last;
+	int64_t left = limit, want, last;
 	int error, rows, attempt;
 	bool first = true;
 
 	for (;;) {
-		want = q->limit > 0 && left < CS_PG_LIST_PAGE ? left
-		                                              : CS_PG_LIST_PAGE;
+		want = limit > 0 && left < CS_PG_LIST_PAGE ? left
+		                                           : CS_PG_LIST_PAGE;
 		last = after;
 		rows = 0;
 		for (attempt = 0;; attempt++) {
-			error = list_page(
-			    c, q, after, want, cb, payload, &rows, &last, err);
+			error = page(c, ctx, after, want, &rows, &last, err);
 			if (error != CS_EAGAIN || first || rows > 0 ||
 			    c->lost_tx || cs_pg__in_transaction(c) ||
 			    attempt >= CS_DB_MAX_RETRIES)
@@ -207,12 +197,96 @@ cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
 		if (error != 0)
 			return error;
 		first = false;
-		if (q->limit > 0)
+		if (limit > 0)
 			left -= rows;
-		if (rows < want || (q->limit > 0 && left == 0))
+		if (rows < want || (limit > 0 && left == 0))
 			return 0;
 		after = last;
 	}
+}
+
+struct list_ctx {
+	const struct cs_nft_query *q;
+	cs_nft_cb cb;
+	void *payload;
+};
+
+static int
+list_page(struct cs_store_conn *c, void *ctx, int64_t after, int64_t want,
+    int *rows, int64_t *last, struct cs_error *err)
+{
+	struct list_ctx *l = ctx;
+	struct params p = {0};
+
+	p_int(&p, l->q->campaign_id);
+	p_int(&p, after);
+	p_int(&p, want);
+	if (l->q->status >= 0)
+		p_text(
+		    &p, cs_nft_status_name((enum cs_nft_status)l->q->status));
+	return walk_nfts(c, l->q->status >= 0 ? N_LIST_STATUS : N_LIST_ALL, &p,
+	    l->cb, l->payload, rows, last, err);
+}
+
+int
+cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
+    cs_nft_cb cb, void *payload, struct cs_error *err)
+{
+	struct list_ctx l = {q, cb, payload};
+
+	return walk_pages(c, q->after_number, q->limit, list_page, &l, err);
+}
+
+struct local_ctx {
+	int64_t campaign_id;
+	cs_local_nft_cb cb;
+	void *payload;
+	int64_t *last; /* the page's */
+};
+
+/* A row of N_LIST_LOCAL, its strings the result's. */
+static int
+each_local(const struct row *r, void *payload, struct cs_error *err)
+{
+	struct local_ctx *l = payload;
+	struct cs_local_nft n;
+
+	n.id = col_i64(r, 0);
+	n.uid = col_raw(r, 1);
+	n.name = col_raw(r, 2);
+	n.version = col_i64(r, 4);
+	n.reserved_until = col_i64(r, 5);
+	n.last_modified_at = col_i64(r, 6);
+	n.has_asset_id = col_bool(r, 8);
+	*l->last = col_i64(r, 9);
+	if (cs_nft_status_parse(col_raw(r, 3), &n.status) < 0 ||
+	    cs_source_parse(col_raw(r, 7), &n.last_modified_by) < 0)
+		return cs_error_set(err, CS_EDB,
+		    "NFT %lld has a bad status or source", (long long)n.id);
+	return l->cb(&n, l->payload);
+}
+
+static int
+local_page(struct cs_store_conn *c, void *ctx, int64_t after, int64_t want,
+    int *rows, int64_t *last, struct cs_error *err)
+{
+	struct local_ctx *l = ctx;
+	struct params p = {0};
+
+	l->last = last;
+	p_int(&p, l->campaign_id);
+	p_int(&p, after);
+	p_int(&p, want);
+	return cs_pg__walk_rows(c, N_LIST_LOCAL, &p, each_local, l, rows, err);
+}
+
+int
+cs_pg__nft_local_list(struct cs_store_conn *c, int64_t campaign_id,
+    cs_local_nft_cb cb, void *payload, struct cs_error *err)
+{
+	struct local_ctx l = {campaign_id, cb, payload, NULL};
+
+	return walk_pages(c, 0, 0, local_page, &l, err);
 }
 
 /* A search's rows come in one query: the API and the page ask for a page

@@ -708,6 +708,7 @@ const struct cs_store_ops cs_store_pg_ops = {
     .nft_insert = cs_pg__nft_insert,
     .nft_get = cs_pg__nft_get,
     .nft_list = cs_pg__nft_list,
+    .nft_local_list = cs_pg__nft_local_list,
     .nft_search = cs_pg__nft_search,
     .nft_counts = cs_pg__nft_counts,
     .nft_max_number = cs_pg__nft_max_number,

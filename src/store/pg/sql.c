@@ -182,6 +182,14 @@ const struct stmt_def cs_pg__stmts[S_COUNT] = {
     [N_LIST_ALL] = {"SELECT " NFT_COLS " FROM nfts WHERE campaign_id = $1 "
                     "AND nft_number > $2 ORDER BY nft_number LIMIT $3",
         "iii"},
+    /* What a sync compares (struct cs_local_nft), and the number that
+     * pages it. */
+    [N_LIST_LOCAL] = {"SELECT id, nft_uid, name, status, version, "
+                      "reserved_until, last_modified_at, last_modified_by, "
+                      "asset_id IS NOT NULL, nft_number FROM nfts "
+                      "WHERE campaign_id = $1 AND nft_number > $2 "
+                      "ORDER BY nft_number LIMIT $3",
+        "iii"},
     [N_LIST_STATUS] = {"SELECT " NFT_COLS " FROM nfts "
                        "WHERE campaign_id = $1 AND status = $4 "
                        "AND nft_number > $2 ORDER BY nft_number LIMIT $3",

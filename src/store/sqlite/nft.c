@@ -158,6 +158,51 @@ cs_sqlite__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
 	return walk_nfts(c, st, cb, payload, err);
 }
 
+struct local_walk {
+	cs_local_nft_cb cb;
+	void *payload;
+};
+
+/* A row of N_LIST_LOCAL, its strings SQLite's own until the next step. */
+static int
+each_local(
+    sqlite3_stmt *st, struct cs_arena *a, void *payload, struct cs_error *err)
+{
+	struct local_walk *w = payload;
+	struct cs_local_nft l;
+
+	(void)a;
+	l.id = sqlite3_column_int64(st, 0);
+	l.uid = (const char *)sqlite3_column_text(st, 1);
+	l.name = (const char *)sqlite3_column_text(st, 2);
+	l.version = sqlite3_column_int64(st, 4);
+	l.reserved_until = sqlite3_column_int64(st, 5);
+	l.last_modified_at = sqlite3_column_int64(st, 6);
+	l.has_asset_id = sqlite3_column_int(st, 8) != 0;
+	if (cs_nft_status_parse(
+	        (const char *)sqlite3_column_text(st, 3), &l.status) < 0 ||
+	    cs_source_parse((const char *)sqlite3_column_text(st, 7),
+	        &l.last_modified_by) < 0)
+		return cs_error_set(err, CS_EDB,
+		    "NFT %lld has a bad status or source", (long long)l.id);
+	return w->cb(&l, w->payload);
+}
+
+int
+cs_sqlite__nft_local_list(struct cs_store_conn *c, int64_t campaign_id,
+    cs_local_nft_cb cb, void *payload, struct cs_error *err)
+{
+	struct local_walk w = {cb, payload};
+	sqlite3_stmt *st;
+	int error;
+
+	error = cs_sqlite__stmt(c, N_LIST_LOCAL, &st, err);
+	if (error < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	return cs_sqlite__walk_rows(c, st, each_local, &w, err);
+}
+
 int
 cs_sqlite__nft_search(struct cs_store_conn *c, const struct cs_nft_query *q,
     const struct cs_search_terms *t, cs_nft_cb cb, void *payload,

@@ -100,6 +100,11 @@ const char *const cs_sqlite__sql[S_COUNT] = {
     [N_GET_UID] = "SELECT " NFT_COLS " FROM nfts WHERE nft_uid = ?1",
     [N_LIST_ALL] = "SELECT " NFT_COLS " FROM nfts WHERE campaign_id = ?1 "
                    "AND nft_number > ?2 ORDER BY nft_number LIMIT ?3",
+    /* What a sync compares (struct cs_local_nft). */
+    [N_LIST_LOCAL] = "SELECT id, nft_uid, name, status, version, "
+                     "reserved_until, last_modified_at, last_modified_by, "
+                     "asset_id IS NOT NULL FROM nfts WHERE campaign_id = ?1 "
+                     "ORDER BY nft_number",
     [N_LIST_STATUS] = "SELECT " NFT_COLS " FROM nfts "
                       "WHERE campaign_id = ?1 AND status = ?4 "
                       "AND nft_number > ?2 ORDER BY nft_number LIMIT ?3",

@@ -470,6 +470,7 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .nft_insert = cs_sqlite__nft_insert,
     .nft_get = cs_sqlite__nft_get,
     .nft_list = cs_sqlite__nft_list,
+    .nft_local_list = cs_sqlite__nft_local_list,
     .nft_search = cs_sqlite__nft_search,
     .nft_counts = cs_sqlite__nft_counts,
     .nft_max_number = cs_sqlite__nft_max_number,
