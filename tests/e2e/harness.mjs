@@ -419,6 +419,39 @@ export async function assertNoHorizontalScroll(page, where) {
   check(scroll <= width + 1, `${where}: the page is ${scroll}px wide in a ${width}px viewport`);
 }
 
+// ---- The keyboard ----------------------------------------------------------------
+
+/** The focused element is drawn with a visible focus (an outline or a ring). */
+export async function assertFocusVisible(page, what) {
+  const f = await page.evaluate(() => {
+    const el = document.activeElement;
+    const cs = getComputedStyle(el);
+    return {visible: el.matches(":focus-visible"), outline: cs.outlineStyle, width: parseFloat(cs.outlineWidth),
+      shadow: cs.boxShadow, el: el.outerHTML.slice(0, 80)};
+  });
+  check(f.visible && ((f.outline !== "none" && f.width > 0) || f.shadow !== "none"),
+    `${what}: the focus is not visible on ${f.el} (outline ${f.outline} ${f.width}px, shadow ${f.shadow})`);
+}
+
+/**
+ * Press Tab (Shift+Tab when back) until the focus is on an element that
+ * matches selector, at most max times; the focus must be visible there.
+ * Resolves with the number of presses.
+ */
+export async function tabTo(page, selector, {max = 40, back = false} = {}) {
+  for (let i = 1; i <= max; i++) {
+    if (back) await page.keyboard.down("Shift");
+    await page.keyboard.press("Tab");
+    if (back) await page.keyboard.up("Shift");
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel), selector)) {
+      await assertFocusVisible(page, selector);
+      return i;
+    }
+  }
+  const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80));
+  return fail(`${selector} not reached with ${max} presses of ${back ? "Shift+" : ""}Tab (the focus is on ${at})`);
+}
+
 // ---- axe-core ------------------------------------------------------------------
 
 const axeLog = [];

@@ -4,19 +4,26 @@
 // serve` on SQLite and fake-nmkr, both on 127.0.0.1 port 0.
 //
 // Builds a campaign of 2,000 NFTs with 300 conflicts (sold here, reserved
-// in NMKR: each goes to the review queue), syncs it from the page, and
-// checks the report: the document's height at 1280 px wide (printed; at
-// most MAX_HEIGHT), the discrepancies grouped by issue with the right
-// counts, their paging, the CSV download (a row per discrepancy) and a
-// failed sync's report (NMKR answers 401). On each screen it runs axe-core
-// and fails on a violation of impact serious or critical, and takes
-// screenshots at 1280 and 390 px wide into CS_E2E_OUT.
+// in NMKR: each goes to the review queue), syncs it from the page (Tab to
+// Sync, Space), and checks the report: the document's height at 1280 px
+// wide (printed; at most MAX_HEIGHT), the discrepancies grouped by issue
+// with the right counts, their paging, the CSV download (a row per
+// discrepancy) and a failed sync's report (NMKR answers 401). Then, by
+// keyboard only: the inventory's search (a uid prefix, a #number, a
+// buyer's wallet, each as the API answers it), the review queue filtered
+// by kind and resolved in bulk after a confirmation that names the count
+// (the database checked through the API after: nothing open, a history
+// row per NFT), and the NFT drawer (Enter opens it on the timeline,
+// Escape closes it). On each screen it runs axe-core and fails on a
+// violation of impact serious or critical, and takes screenshots at 1280
+// and 390 px wide into CS_E2E_OUT.
 //
 // Environment and exit status: harness.mjs.
 import fs from "node:fs";
 import path from "node:path";
 import {
-  assertClean, both, check, eq, http, log, openPage, out, pool, run, setup, startStack, waitText,
+  assertClean, assertFocusVisible, both, check, eq, http, log, openPage, out, pool, run, setup, startStack, tabTo,
+  waitText,
 } from "./harness.mjs";
 
 setup("e2e.scale", {outDir: "e2e-scale", deadlineMs: 270000, waitMs: 20000});
@@ -29,6 +36,7 @@ const CONFLICTS = 300;
 const SOLD_IN_NMKR = 25; // available here, sold in NMKR: the sync applies them
 const MAX_HEIGHT = Number(process.env.CS_SCALE_MAX_HEIGHT || 6000);
 const PAGE_ROWS = 50;
+const WHALE_WALLET = "addr1qxscalewhale7"; // the buyer of one of the 300, for the wallet search
 
 const textOf = (page, selector) => page.$eval(selector, (el) => el.textContent.replace(/\s+/g, " ").trim());
 
@@ -155,6 +163,141 @@ async function failedSync(page, nmkr) {
   log(`failed sync: ${await textOf(page, "#report .sync-failed .advice")}`);
 }
 
+// ---- The inventory, the review queue and the drawer, by keyboard ------------------
+
+/** Follow a section link (Sync, Inventory, Review …) with the keyboard. */
+async function tabToSection(page, tab, back = false) {
+  await tabTo(page, `.tabs a[data-tab="${tab}"]`, {back, max: 60});
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((t) => location.hash.split("?")[0].endsWith(`/${t}`), {}, tab);
+}
+
+/** Replace the search box's text by typing (the box has the focus). */
+async function typeSearch(page, q) {
+  await page.keyboard.down("Control");
+  await page.keyboard.press("a");
+  await page.keyboard.up("Control");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(q);
+  await page.waitForFunction((want) => {
+    const p = new URLSearchParams(location.hash.split("?")[1] || "");
+    return p.get("q") === want && document.querySelector(".inventory-table:not([aria-busy])") &&
+      document.querySelector(".inventory-summary")?.textContent.includes(`Matching “${want}”`);
+  }, {}, q);
+}
+
+const rowUids = (page) => page.$$eval("table.inventory tbody tr", (rows) => rows.map((r) => r.dataset.uid));
+
+/**
+ * The inventory's search on 2,000 NFTs, typed: a uid prefix, a #number and
+ * a buyer's wallet, each against what the API answers to the same q.
+ */
+async function inventorySearch(page, api, campaignId, all, whale) {
+  await tabToSection(page, "inventory");
+  await page.waitForSelector("table.inventory");
+  await tabTo(page, ".panel input[name=q]");
+  const byApi = async (q) => (await api("GET", `/api/campaigns/${campaignId}/nfts?limit=100&q=${encodeURIComponent(q)}`))
+    .items.map((n) => n.nftUid);
+  const prefix = whale.uid.slice(0, 6);
+  const prefixed = all.filter((n) => n.uid.startsWith(prefix)).map((n) => n.uid);
+  await typeSearch(page, prefix);
+  eq(JSON.stringify((await rowUids(page)).sort()), JSON.stringify([...prefixed].sort()),
+    `NFTs whose uid starts with ${prefix}`);
+  eq(JSON.stringify((await byApi(prefix)).sort()), JSON.stringify([...prefixed].sort()), "the API's uid prefix search");
+  await typeSearch(page, `#${whale.number}`);
+  eq(await page.$$eval("table.inventory tbody tr", (rows) => rows.map((r) => r.dataset.number).join(",")),
+    String(whale.number), `a search for #${whale.number}`);
+  await typeSearch(page, WHALE_WALLET);
+  eq(JSON.stringify(await rowUids(page)), JSON.stringify([whale.uid]), "a search by the buyer's wallet");
+  eq(JSON.stringify(await byApi(WHALE_WALLET)), JSON.stringify([whale.uid]), "the API's wallet search");
+  await assertFocusVisible(page, "the search box after the searches");
+  log(`search: uid prefix ${prefix} (${prefixed.length}), #${whale.number}, a wallet: each found`);
+  await both(page, "04-inventory-search", "table.inventory tbody tr");
+}
+
+/**
+ * The review queue of 300, by keyboard only: the kind filter, select all,
+ * Apply NMKR, a confirmation that names the count; then the database
+ * through the API: nothing open, 300 closed, a history row for each NFT.
+ */
+async function reviewBulk(page, api, campaignId, conflicted) {
+  await tabToSection(page, "review", true);
+  await page.waitForSelector("table.review");
+  await waitText(page, "#review-bulk label", `Select all ${CONFLICTS} open items that match`);
+  await waitText(page, ".review-body", `Showing the first 100 of ${CONFLICTS}`);
+  await both(page, "05-review", "table.review");
+  await tabTo(page, ".panel select[name=kind]", {max: 60});
+  await page.keyboard.press("ArrowDown");
+  await waitText(page, "#review-bulk label", `Select all ${CONFLICTS} open items of kind “sold downgrade” that match`);
+  check(page.url().includes("kind=sold_downgrade"), `the kind is kept in the address (${page.url()})`);
+  await tabTo(page, "#review-bulk input[name=select-all]");
+  await page.keyboard.press("Space");
+  check(await page.$eval("#review-bulk input[name=select-all]", (el) => el.checked), "Space selects all");
+  await tabTo(page, '[data-bulk="apply_remote"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await waitText(page, "#confirm-title", `Resolve ${CONFLICTS} review items?`);
+  await waitText(page, "#confirm-text", `all ${CONFLICTS} open items of kind “sold downgrade” of Big Drop`);
+  await waitText(page, "#confirm-ok", `Apply NMKR: ${CONFLICTS} items`);
+  await both(page, "06-review-confirm", "#confirm-dialog[open]", async () => {
+    await page.waitForSelector("#review-bulk input[name=select-all]");
+    await page.click("#review-bulk input[name=select-all]");
+    await page.click('[data-bulk="apply_remote"]');
+  });
+  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).length, CONFLICTS, "nothing resolved before the OK");
+  await tabTo(page, "#confirm-ok", {max: 5});
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#confirm-dialog:not([open])", {timeout: 60000});
+  await waitText(page, "#bulk-result", `Resolved ${CONFLICTS} review items of kind “sold downgrade”: ` +
+    "applied NMKR's state.");
+  await waitText(page, ".review-body", "Nothing to review");
+  // The database, through the API.
+  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).length, 0, "open review items after the bulk resolve");
+  const closed = await api("GET", `/api/campaigns/${campaignId}/review?open=0&kind=sold_downgrade`);
+  eq(closed.filter((i) => i.resolution === "apply_remote" && i.resolvedAt).length, CONFLICTS,
+    "items closed with NMKR's state");
+  const counts = (await api("GET", `/api/campaigns/${campaignId}/nfts?limit=1`)).counts;
+  eq(JSON.stringify(counts), JSON.stringify({total: NFTS, available: NFTS - CONFLICTS - SOLD_IN_NMKR,
+    reserved: CONFLICTS, sold: SOLD_IN_NMKR}), "the counts after NMKR's state was applied");
+  let rows = 0;
+  await pool(conflicted, 8, async (n) => {
+    const nft = await api("GET", `/api/nfts/${n.uid}`);
+    const last = nft.history[nft.history.length - 1];
+    check(last && last.oldStatus === "sold" && last.newStatus === "reserved" && last.source === "admin" &&
+      /review resolved/.test(last.detail || ""), `the history of #${n.number} ends with the resolve ` +
+      `(${JSON.stringify(last)})`);
+    rows += 1;
+  });
+  eq(rows, CONFLICTS, "history rows of the bulk resolve");
+  log(`review: ${CONFLICTS} items resolved in bulk by keyboard; ${rows} history rows`);
+}
+
+/** The drawer of the whale's NFT, by keyboard: Enter opens, Escape closes. */
+async function drawer(page, whale) {
+  await tabToSection(page, "inventory", true);
+  await page.waitForSelector("table.inventory");
+  await tabTo(page, ".panel input[name=q]");
+  await typeSearch(page, `#${whale.number}`);
+  const open = async () => {
+    await page.waitForSelector("table.inventory tr.nft-row");
+    await page.focus("input[name=q]");
+    await tabTo(page, "tr.nft-row", {max: 20});
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#nft-drawer[open] .timeline");
+  };
+  await open();
+  const tl = await page.$$eval("#nft-drawer .timeline-item", (items) => items.map((li) =>
+    `${li.dataset.from}>${li.dataset.to}:${li.dataset.source}`));
+  eq(tl.join(", "), "sold>reserved:admin, available>sold:admin", `the timeline of #${whale.number}, newest first`);
+  await waitText(page, "#nft-drawer .timeline-item", "review resolved: apply remote state");
+  await both(page, "07-drawer", "#nft-drawer[open] .timeline", open);
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("#nft-drawer:not([open])");
+  eq(await page.evaluate(() => document.activeElement.dataset.number), String(whale.number),
+    "the focus is on the row again after Escape");
+  log(`drawer of #${whale.number}: ${tl.length} status changes`);
+}
+
 // ---- The test ------------------------------------------------------------------
 
 async function main(puppeteer) {
@@ -181,8 +324,10 @@ async function main(puppeteer) {
   const conflicted = all.filter((n) => n.number % 6 !== 0).slice(0, CONFLICTS);
   const soldThere = all.filter((n) => n.number % 6 === 0).slice(0, SOLD_IN_NMKR);
   const shuffled = [...conflicted].sort((a, b) => ((a.number * 7919) % 1009) - ((b.number * 7919) % 1009));
+  const whale = conflicted[200];
   await pool(shuffled, 8, async (n) => {
-    await http("POST", `${server}/api/nfts/${n.uid}/status`, {status: "sold", buyer: "addr1qxscalebuyer"}, admin);
+    await http("POST", `${server}/api/nfts/${n.uid}/status`, {status: "sold",
+      buyer: n === whale ? WHALE_WALLET : "addr1qxscalebuyer"}, admin);
     await http("POST", `${nmkr}/__fake/nfts/${n.uid}/state`, {state: "reserved", reservedSeconds: 3600});
   });
   await pool(soldThere, 8, (n) => http("POST", `${nmkr}/__fake/nfts/${n.uid}/state`, {state: "sold"}));
@@ -203,8 +348,9 @@ async function main(puppeteer) {
   await page.waitForSelector("#sync-button:not([disabled])");
   await waitText(page, "#sync-report", "not been synced yet");
 
-  // Sync from the page.
-  await page.click("#sync-button");
+  // Sync from the page, by keyboard: Tab to the button, Space.
+  await tabTo(page, "#sync-button");
+  await page.keyboard.press("Space");
   await page.waitForSelector("#report", {timeout: 60000});
   await page.waitForSelector("#sync-button:not([disabled])", {timeout: 60000});
   await page.waitForFunction(() => !document.querySelector("#history-body[aria-busy]") &&
@@ -218,6 +364,10 @@ async function main(puppeteer) {
   await csvCheck(page, expectedOrder.length);
   await both(page, "02-sync-report", "#report .issue-groups");
   await failedSync(page, nmkr);
+  const api = (method, p, body) => http(method, `${server}${p}`, body, admin);
+  await inventorySearch(page, api, campaign.id, all, whale);
+  await reviewBulk(page, api, campaign.id, conflicted);
+  await drawer(page, whale);
   assertClean("the end");
   return 0;
 }
