@@ -16,7 +16,7 @@
 // Environment and exit status: harness.mjs.
 import {
   assertClean, assertLabelled, assertNoHorizontalScroll, assertProvokedSeen, check, clickButton, eq, http, log,
-  openPage, run, screenshot, setup, startStack, text, waitText,
+  openPage, run, screenshot, setup, startStack, tabTo, text, waitText,
 } from "./harness.mjs";
 
 setup("e2e.ops", {outDir: "e2e-ops", deadlineMs: 150000});
@@ -107,7 +107,9 @@ async function main(puppeteer) {
   // 2. Sync from a card. Lab Rat's last sync ended a moment ago, so the
   //    server answers with its report (debounced); Empty Shelf was never
   //    synced, so its sync starts and its page follows it to the report.
-  await clickButton(page, labCard, "Sync");
+  // Lab Rat's by keyboard: Tab to its Sync, Enter.
+  await tabTo(page, `${labCard} [data-action="sync"]`, {max: 60});
+  await page.keyboard.press("Enter");
   await page.waitForFunction((id) => location.hash === `#/campaigns/${id}`, {}, lab.id);
   await page.waitForFunction(() => /synced less than 10 seconds ago|Sync of Lab Rat started/
     .test(document.querySelector("#messages").textContent), {timeout: 10000});

@@ -15,9 +15,9 @@
 // Environment and exit status: harness.mjs.
 import path from "node:path";
 import {
-  SOURCE, assertClean, assertLabelled, assertNoHorizontalScroll, assertProvokedSeen, check, clickButton, eq,
-  expectFailure, http, log, openPage, run, screenshot, setup, sleep, startStack, stopProcess, syncAgain, text,
-  waitText,
+  SOURCE, assertClean, assertFocusVisible, assertLabelled, assertNoHorizontalScroll, assertProvokedSeen, check, clickButton, eq,
+  expectFailure, http, log, openPage, run, screenshot, setup, sleep, startStack, stopProcess, syncAgain, tabTo,
+  text, waitText,
 } from "./harness.mjs";
 
 setup("e2e.page", {outDir: "e2e", deadlineMs: 150000});
@@ -256,26 +256,33 @@ async function main(puppeteer) {
   await assertLabelled(page, "inventory");
   log("inventory seen");
 
-  // 7. The review queue: Escape closes the dialog; then apply NMKR's state.
-  await page.click('.tabs a[data-tab="review"]');
+  // 7. The review queue, by keyboard only: Tab to the section and to the
+  //    item's Apply NMKR, Enter; Escape closes the dialog; Space opens it
+  //    again, Tab to its OK, Enter; the focus lands on the queue's heading.
+  await tabTo(page, '.tabs a[data-tab="review"]', {back: true, max: 60});
+  await page.keyboard.press("Enter");
   await page.waitForSelector("table.review");
   await waitText(page, '.tabs a[data-tab="review"]', "1 open");
   await waitText(page, "table.review tbody", "Campaign #8");
   await waitText(page, "table.review tbody", "sold downgrade");
   await screenshot(page, "1280-06-review");
-  await clickButton(page, "table.review", "Apply NMKR");
+  await tabTo(page, 'table.review [data-resolve="apply_remote"]');
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#confirm-dialog[open]");
   await waitText(page, "#confirm-text", "sets it to available");
   await page.keyboard.press("Escape");
   await page.waitForSelector("#confirm-dialog:not([open])");
   check(await page.evaluate(() => document.activeElement.textContent.startsWith("Apply NMKR")),
     "focus returns to the button after Escape");
-  await clickButton(page, "table.review", "Apply NMKR");
+  await assertFocusVisible(page, "Apply NMKR after Escape");
+  await page.keyboard.press("Space");
   await page.waitForSelector("#confirm-dialog[open]");
-  await page.click("#confirm-ok");
+  await tabTo(page, "#confirm-ok", {max: 5});
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#confirm-dialog:not([open])");
   await waitText(page, ".review-body", "Nothing to review");
   await waitText(page, "#messages", "resolved");
+  eq(await page.evaluate(() => document.activeElement.id), "review-title", "the focus after the last item's resolve");
   const eight = await http("GET", `${server}/api/nfts/${uidOf(8)}`, undefined, admin);
   eq(eight.status, "available", "#8 after apply_remote");
   log("review item resolved");

@@ -240,7 +240,7 @@ async function reviewBulk(page, api, campaignId, conflicted) {
   await waitText(page, "#confirm-text", `all ${CONFLICTS} open items of kind “sold downgrade” of Big Drop`);
   await waitText(page, "#confirm-ok", `Apply NMKR: ${CONFLICTS} items`);
   await both(page, "06-review-confirm", "#confirm-dialog[open]", async () => {
-    await page.waitForSelector("#review-bulk input[name=select-all]");
+    await page.waitForSelector("#review-bulk:not([hidden]) input[name=select-all]", {visible: true});
     await page.click("#review-bulk input[name=select-all]");
     await page.click('[data-bulk="apply_remote"]');
   });
@@ -251,6 +251,7 @@ async function reviewBulk(page, api, campaignId, conflicted) {
   await waitText(page, "#bulk-result", `Resolved ${CONFLICTS} review items of kind “sold downgrade”: ` +
     "applied NMKR's state.");
   await waitText(page, ".review-body", "Nothing to review");
+  eq(await page.evaluate(() => document.activeElement.id), "review-title", "the focus after the bulk resolve");
   // The database, through the API.
   eq((await api("GET", `/api/campaigns/${campaignId}/review`)).length, 0, "open review items after the bulk resolve");
   const closed = await api("GET", `/api/campaigns/${campaignId}/review?open=0&kind=sold_downgrade`);
