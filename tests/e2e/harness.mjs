@@ -15,7 +15,7 @@
 // screenshots and logs go), CS_SOURCE_DIR, CS_CHROMIUM (/usr/bin/chromium).
 // A test that cannot run (no Chromium, no tests/e2e/node_modules) says why
 // and fails.
-import {spawn} from "node:child_process";
+import {spawn, spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -216,6 +216,18 @@ export async function startStack({token, nmkrKey, project, bfProject = null, nmk
   check(/^http:\/\/127\.0\.0\.1:\d+$/.test(server), `serve said "${serveLine}"`);
   log(`fake-nmkr at ${nmkr}, campaign-sync at ${server}`);
   return {server, nmkr, bfApi};
+}
+
+/**
+ * Run SQL on serve's SQLite database with Debian's sqlite3 (scripts/bootstrap
+ * installs it), beside serve (WAL; waits up to 5 s for a lock): rows that
+ * only a background task writes, such as the alerts its sweeper sends.
+ */
+export function dbExec(sql) {
+  const db = path.join(state.tmp, "campaign-sync.db");
+  const r = spawnSync("sqlite3", ["-bail", "-cmd", ".timeout 5000", db, sql], {encoding: "utf8"});
+  if (r.error) fail(`cannot run sqlite3 (scripts/bootstrap installs it): ${r.error.message}`);
+  check(r.status === 0, `sqlite3: ${r.stderr.trim()}`);
 }
 
 /** Launch Chromium; resolve with a watched page of the given size. */

@@ -5,7 +5,9 @@
 //
 // The campaign list's cards (health, open reviews, the last sync's result
 // and age, webhook registration, a Sync button), the sales and counts over
-// time beside the sync history (chart and table), the review queue resolved
+// time beside the sync history (chart and table), the alerts sent about a
+// campaign (rows written into serve's database as its sweeper would; axe
+// at 1280 and 390 px), the review queue resolved
 // in bulk after a confirmation that says how many (the database checked
 // through the API after), the inventory's page jump and the NFT drawer
 // (timeline, chain check, no pay link once sold; opened with Enter,
@@ -15,8 +17,8 @@
 //
 // Environment and exit status: harness.mjs.
 import {
-  assertClean, assertLabelled, assertNoHorizontalScroll, assertProvokedSeen, check, clickButton, eq, http, log,
-  openPage, run, screenshot, setup, startStack, tabTo, text, waitText,
+  assertClean, assertLabelled, assertNoHorizontalScroll, assertProvokedSeen, axe, check, clickButton, dbExec, eq, http,
+  log, openPage, run, screenshot, setup, startStack, tabTo, text, waitText,
 } from "./harness.mjs";
 
 setup("e2e.ops", {outDir: "e2e-ops", deadlineMs: 150000});
@@ -129,9 +131,29 @@ async function main(puppeteer) {
   await page.waitForSelector(shelfCard);
   check(/^(success|partial|failed) just now$/.test(await cardText(page, shelfCard, '[data-fact="last-sync"] dd')),
     "Empty Shelf's card shows its first sync");
+  // Alerts, as serve's sweeper stores them once a minute (one sent, one
+  // the receiver refused), written straight into its database.
+  const t0 = Date.now() - 120000;
+  dbExec("INSERT INTO alerts (campaign_id, cause, text, sent_at, delivered, error) VALUES " +
+    `(${lab.id}, 'sync_failed', 'campaign-sync: the sync of Lab Rat failed: HTTP 500', ${t0}, 1, NULL), ` +
+    `(${lab.id}, 'new_reviews', 'campaign-sync: ${REVIEWS} new review items in Lab Rat', ${t0 + 60000}, 0, ` +
+    "'HTTP 503')");
   await page.goto(`${server}/#/campaigns/${lab.id}`, {waitUntil: "networkidle0"});
   await page.waitForSelector("#report", {timeout: 20000});
   log("synced from the cards");
+
+  // The alerts sent about the campaign, newest first, the refused one with why.
+  await page.waitForSelector("#alerts-body table.alerts");
+  const alerts = await page.$$eval("#alerts-body table.alerts tbody tr", (rows) => rows.map((r) =>
+    `${r.dataset.cause}:${r.dataset.delivered}:${r.cells[3].textContent.trim()}`));
+  eq(alerts.join(" | "), "new_reviews:false:no: HTTP 503 | sync_failed:true:yes", "the alerts listed");
+  await waitText(page, "#alerts-body", `${REVIEWS} new review items in Lab Rat`);
+  const listed = await api("GET", `/api/campaigns/${lab.id}/alerts`);
+  eq(listed.length, 2, "alerts the API lists");
+  await page.$eval("#alerts-section", (el) => el.scrollIntoView());
+  await screenshot(page, "1280-ops-02c-alerts", false);
+  await axe(page, "the sync tab with alerts at 1280 px");
+  log("alerts seen");
 
   // Pictures: sales and the counts over time, beside the sync history,
   // with a table: SOLD sales at import and REVIEWS by hand.
@@ -266,6 +288,10 @@ async function main(puppeteer) {
   await assertNoHorizontalScroll(page, "sync tab with the series at 390 px");
   await page.$eval("#series-section", (el) => el.scrollIntoView());
   await screenshot(page, "390-ops-01b-series", false);
+  await page.waitForSelector("#alerts-body table.alerts");
+  await page.$eval("#alerts-section", (el) => el.scrollIntoView());
+  await screenshot(page, "390-ops-01c-alerts", false);
+  await axe(page, "the sync tab with alerts at 390 px");
   await page.goto(`${server}/#/campaigns/${lab.id}/review?kind=sold_downgrade`, {waitUntil: "networkidle0"});
   await page.waitForSelector(".review-body:not([aria-busy])");
   await page.click(".panel input[type=checkbox]:not([name])"); // resolved items too
@@ -288,4 +314,4 @@ async function main(puppeteer) {
   return 0;
 }
 
-await run(main);
+await run(main, {axe: true});
