@@ -589,6 +589,7 @@ function renderPanel(params) {
   if (view.tab === "sync") {
     renderSyncPanel(panel, c);
     renderSeries(panel, c);
+    renderAlerts(panel, c);
   }
   else if (view.tab === "inventory") renderInventoryPanel(panel, c, params, ctx);
   else if (view.tab === "review") renderReviewPanel(panel, c, params, ctx);
@@ -634,11 +635,44 @@ function loadSeries(id) {
   });
 }
 
+// ---- Alerts sent to CS_ALERT_WEBHOOK ----------------------------------------
+
+const CAUSES = {sync_failed: "sync failed", new_reviews: "new review items",
+  webhooks_silent: "NMKR webhooks silent"};
+
+/** The alerts sent about the campaign (GET /api/campaigns/ID/alerts),
+ * newest first, delivered or not (and why). */
+function renderAlerts(panel, c) {
+  const body = h("div", {id: "alerts-body"}, h("p", {class: "loading"}, "Loading…"));
+  panel.append(h("section", {class: "card", id: "alerts-section", "aria-labelledby": "alerts-title"},
+    h("h2", {id: "alerts-title"}, "Alerts sent"), body));
+  loadAlerts(c.id);
+}
+
+function loadAlerts(id) {
+  const body = document.getElementById("alerts-body");
+  if (!body) return;
+  loadInto(body, "the alerts", () => getJson(`/api/campaigns/${id}/alerts?limit=10`), (alerts) => {
+    if (!alerts.length) {
+      return h("p", {class: "empty"}, "No alert sent about this campaign. The server sends one to " +
+        "CS_ALERT_WEBHOOK when a sync fails, review items come in, or sales go on without NMKR's webhooks.");
+    }
+    return scrollTable(`The last ${alerts.length === 1 ? "alert" : `${alerts.length} alerts`}, newest first`,
+      ["Sent", "Cause", "Message", "Delivered"], alerts.map((a) => h("tr", {class: "alert-row",
+        dataset: {cause: a.cause, delivered: String(a.delivered)}},
+      h("td", null, timeEl(a.sentAt)),
+      h("td", null, CAUSES[a.cause] || a.cause),
+      h("td", {class: "alert-text"}, a.text),
+      h("td", null, a.delivered ? "yes" : h("span", {class: "badge badge-error", title: a.error || ""},
+        `no: ${a.error || "not delivered"}`)))), {class: "alerts"});
+  });
+}
+
 // After a sync: the counters, health, review count, history and chain
 // coverage are new.
 setSyncEndHandler((id) => {
   if (view.page === "campaign" && view.id === id) {
-    refreshCampaign({panel: false}).then(() => { loadHistory(id); loadChain(id); loadSeries(id); })
+    refreshCampaign({panel: false}).then(() => { loadHistory(id); loadChain(id); loadSeries(id); loadAlerts(id); })
       .catch((err) => showError(err, "Could not refresh the campaign"));
   }
 });

@@ -284,6 +284,11 @@ export function renderReviewPanel(panel, c, params, ctx) {
         notify(text);
         await load();
         await ctx.afterChange({panel: false});
+        // The bulk buttons wait for a new selection (or, with nothing left,
+        // are hidden): the focus goes to "Select all", else to the queue's
+        // heading, instead of the page's top.
+        document.getElementById("confirm-dialog").returnFocusTo =
+          bulkBar.hidden ? focusAfterResolve(0, resolution) : selectAll;
         return true;
       },
     });
@@ -335,9 +340,12 @@ function reviewTable(c, items, names, reload) {
     const actions = item.resolvedAt ?
       h("span", null, h("span", {class: "badge"}, item.resolution), " ", timeEl(item.resolvedAt)) :
       h("div", {class: "row-actions"},
-        button(["Keep local", hidden(` status of ${name}`)], (ev) => resolve("keep_local", ev.currentTarget)),
-        local ? button(["Apply NMKR", hidden(` state to ${name}`)], (ev) => resolve("apply_remote", ev.currentTarget)) : null,
-        button(["Dismiss", hidden(` item about ${name}`)], (ev) => resolve("dismissed", ev.currentTarget)));
+        button(["Keep local", hidden(` status of ${name}`)], (ev) => resolve("keep_local", ev.currentTarget),
+          {dataset: {resolve: "keep_local"}}),
+        local ? button(["Apply NMKR", hidden(` state to ${name}`)], (ev) => resolve("apply_remote", ev.currentTarget),
+          {dataset: {resolve: "apply_remote"}}) : null,
+        button(["Dismiss", hidden(` item about ${name}`)], (ev) => resolve("dismissed", ev.currentTarget),
+          {dataset: {resolve: "dismissed"}}));
     return h("tr", {dataset: {reviewId: item.id, uid: item.nftUid}},
       h("td", {class: "num"}, item.id),
       h("th", {scope: "row"}, name, h("div", {class: "mono small", title: item.nftUid}, shortUid(item.nftUid))),
@@ -356,13 +364,33 @@ function reviewTable(c, items, names, reload) {
   ];
 }
 
+/**
+ * Where the focus goes once a resolve has redrawn the queue and the button
+ * that had it is gone: the same action of the open item now in its row
+ * (or the nearest open one before it), else the queue's heading. A
+ * keyboard user goes on where they were instead of from the page's top.
+ */
+function focusAfterResolve(at, resolution) {
+  const rows = [...document.querySelectorAll("table.review tbody tr")];
+  const open = rows.slice(at).concat(rows.slice(0, at).reverse()).find((r) => r.querySelector("[data-resolve]"));
+  return (open && (open.querySelector(`[data-resolve="${resolution}"]`) || open.querySelector("[data-resolve]"))) ||
+    document.getElementById("review-title");
+}
+
 function resolveReview(c, item, name, resolution, opener, reload) {
+  const row = opener.closest("tr");
+  const at = row ? [...row.parentNode.children].indexOf(row) : 0;
   const run = async () => {
     await api("POST", `/api/review/${item.id}/resolve`, {json: {resolution}});
     const what = {keep_local: `kept ${item.localStatus} here`,
       apply_remote: `set to ${REMOTE_TO_LOCAL[item.remoteState]} as NMKR says`, dismissed: "dismissed"}[resolution];
     notify(`Review item #${item.id} (${name}) resolved: ${what}.`);
     await reload();
+    const next = focusAfterResolve(at, resolution);
+    // In the dialog's case its close gives the focus back: to next, then.
+    const dialog = document.getElementById("confirm-dialog");
+    if (dialog.open) dialog.returnFocusTo = next;
+    else next?.focus();
   };
   if (resolution !== "apply_remote") {
     withButton(opener, () => run().catch((err) => showError(err, `Could not resolve item #${item.id}`)));

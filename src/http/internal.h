@@ -186,6 +186,7 @@ void cs_route_campaign_webhook_status(struct cs_req *r);
 void cs_route_campaign_webhook_unregister(struct cs_req *r);
 void cs_route_campaign_webhook_rotate(struct cs_req *r);
 void cs_route_campaign_webhooks(struct cs_req *r);
+void cs_route_campaign_alerts(struct cs_req *r);
 void cs_route_public_campaign(struct cs_req *r);
 
 void cs_route_inventory(struct cs_req *r);

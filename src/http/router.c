@@ -40,6 +40,7 @@ static const struct cs_route routes[] = {
     {"GET", "/api/campaigns/{}/history", cs_route_campaign_history, ADMIN},
     {"GET", "/api/campaigns/{}/series", cs_route_campaign_series, ADMIN},
     {"GET", "/api/campaigns/{}/webhooks", cs_route_campaign_webhooks, ADMIN},
+    {"GET", "/api/campaigns/{}/alerts", cs_route_campaign_alerts, ADMIN},
     {"POST", "/api/campaigns/{}/webhook", cs_route_campaign_webhook_register,
         ADMIN},
     {"GET", "/api/campaigns/{}/webhook", cs_route_campaign_webhook_status,

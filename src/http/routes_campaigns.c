@@ -534,6 +534,40 @@ out:
 	cs_campaign_dispose(&c);
 }
 
+static int
+alert_cb(const struct cs_alert *a, void *payload)
+{
+	cJSON_AddItemToArray(payload, cs_json_alert(a));
+	return 0;
+}
+
+void
+cs_route_campaign_alerts(struct cs_req *r)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_store *store;
+	struct cs_campaign c;
+	const char *limit = cs_req_query(r, "limit");
+	int64_t n = 20;
+	cJSON *list;
+
+	if (!load(r, &store, &c))
+		return;
+	if (limit != NULL && cs_str_to_i64(limit, 1, 1000, &n) < 0) {
+		cs_reply_error(r, 400, "invalid", "limit must be 1 to 1000");
+		goto out;
+	}
+	list = cJSON_CreateArray();
+	if (cs_store_alert_list(store, c.id, n, alert_cb, list, &err) < 0) {
+		cJSON_Delete(list);
+		cs_reply_err(r, &err);
+	} else {
+		cs_reply_json(r, 200, list);
+	}
+out:
+	cs_campaign_dispose(&c);
+}
+
 void
 cs_route_public_campaign(struct cs_req *r)
 {

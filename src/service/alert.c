@@ -18,6 +18,13 @@
 
 enum cause { SYNC_FAILED, NEW_REVIEWS, WEBHOOKS_SILENT, NCAUSES };
 
+/* The names of the causes in the alerts table and the API. */
+static const char *const cause_names[NCAUSES] = {
+    [SYNC_FAILED] = "sync_failed",
+    [NEW_REVIEWS] = "new_reviews",
+    [WEBHOOKS_SILENT] = "webhooks_silent",
+};
+
 /* What the alerter knows of one campaign. */
 struct seen {
 	int64_t campaign_id;
@@ -25,6 +32,7 @@ struct seen {
 	int64_t reviews;       /* open review items at the last look */
 	int64_t sold;          /* sold count when webhooks last spoke */
 	int64_t sent[NCAUSES]; /* when each cause was last sent */
+	bool failing[NCAUSES]; /* its last try was not delivered (recorded) */
 };
 
 struct cs_alerter {
@@ -87,9 +95,10 @@ cs_alerter_free(struct cs_alerter *a)
 	free(a);
 }
 
-/* POST {"text": text}. @return true when delivered (2xx) */
+/* POST {"text": text}. @return true when delivered (2xx); else why, in
+ * why (scrubbed of the URL, which is a secret) */
 static bool
-post(struct cs_alerter *a, const char *text)
+post(struct cs_alerter *a, const char *text, char *why, size_t whysize)
 {
 	struct cs_http_req r;
 	cJSON *o = cJSON_CreateObject();
@@ -104,24 +113,49 @@ post(struct cs_alerter *a, const char *text)
 	r.body = body;
 	r.body_len = strlen(body);
 	ok = cs_http_do(a->http, &r) == 0 && r.status >= 200 && r.status < 300;
-	if (!ok)
-		cs_log_warn("alert", "not delivered (%s): %s",
-		    r.error < 0 ? cs_error_msg(&r.err) : "not 2xx", text);
-	else
+	if (!ok) {
+		if (r.status >= 100)
+			snprintf(why, whysize, "HTTP %d", r.status);
+		else
+			snprintf(why, whysize, "%s", cs_error_msg(&r.err));
+		cs_log_redact(why, whysize);
+		cs_log_warn("alert", "not delivered (%s): %s", why, text);
+	} else
 		cs_log_info("alert", "sent: %s", text);
 	cs_http_req_dispose(&r);
 	cJSON_free(body);
 	return ok;
 }
 
-/* Send text for cause unless one was sent within every_ms. */
+/* Send text for cause unless one was sent within every_ms, and record
+ * the try in the alerts table, delivered or not (the page lists them). */
 static int
-alert(struct cs_alerter *a, struct seen *s, enum cause c, int64_t now,
-    const char *text)
+alert(struct cs_alerter *a, struct cs_store *store, struct seen *s,
+    enum cause c, int64_t now, const char *text)
 {
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_alert rec;
+	char why[256] = "";
+	bool ok;
+
 	if (s->sent[c] != 0 && now - s->sent[c] < a->opts.every_ms)
 		return 0;
-	if (!post(a, text))
+	ok = post(a, text, why, sizeof(why));
+	/* A receiver that is down is tried at every check: its first
+	 * failure is recorded, then the delivery. */
+	if (!ok && s->failing[c])
+		return -1;
+	s->failing[c] = !ok;
+	memset(&rec, 0, sizeof(rec));
+	rec.campaign_id = s->campaign_id;
+	rec.cause = cause_names[c];
+	rec.text = text;
+	rec.sent_at = now;
+	rec.delivered = ok;
+	rec.error = ok ? NULL : why;
+	if (cs_store_alert_insert(store, &rec, &err) < 0)
+		cs_log_warn("alert", "not recorded: %s", cs_error_msg(&err));
+	if (!ok)
 		return -1;
 	s->sent[c] = now;
 	return 1;
@@ -259,7 +293,7 @@ check_campaign(struct cs_alerter *a, struct cs_store *store,
 		snprintf(text, sizeof(text),
 		    "campaign-sync: the sync of %s failed: %s", c->name,
 		    sync.error[0] != '\0' ? sync.error : "see its report");
-		rc = alert(a, s, SYNC_FAILED, now, text);
+		rc = alert(a, store, s, SYNC_FAILED, now, text);
 		if (rc > 0) /* throttled or undelivered: said later */
 			s->failed_log = sync.id;
 		sent += rc > 0;
@@ -271,7 +305,7 @@ check_campaign(struct cs_alerter *a, struct cs_store *store,
 		    (long long)(open - s->reviews),
 		    open - s->reviews == 1 ? "" : "s", c->name, (long long)open,
 		    c->name);
-		rc = alert(a, s, NEW_REVIEWS, now, text);
+		rc = alert(a, store, s, NEW_REVIEWS, now, text);
 		if (rc > 0)
 			s->reviews = open;
 		sent += rc > 0;
@@ -290,7 +324,7 @@ check_campaign(struct cs_alerter *a, struct cs_store *store,
 		    (long long)(c->sold - s->sold),
 		    c->sold - s->sold == 1 ? "" : "s", c->name,
 		    (long long)(a->opts.webhook_silence_ms / 60000), c->name);
-		rc = alert(a, s, WEBHOOKS_SILENT, now, text);
+		rc = alert(a, store, s, WEBHOOKS_SILENT, now, text);
 		if (rc > 0)
 			s->sold = c->sold;
 		sent += rc > 0;

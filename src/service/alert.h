@@ -9,7 +9,9 @@
  *     has arrived for CS_ALERT_WEBHOOK_SILENCE: NMKR's notifications are
  *     not reaching us, and only syncs see the sales.
  * At most one message per cause and campaign per CS_ALERT_EVERY (what
- * happens meanwhile is said in the next one). serve's
+ * happens meanwhile is said in the next one). Each message is recorded
+ * in the store's alerts table (cs_store_alert_insert()), delivered or not:
+ * an undelivered one once, however often it is tried again. serve's
  * sweeper looks once a minute (cs_alerter_check()); what was true when the
  * alerter started is its baseline, not an alert.
  */
@@ -37,9 +39,10 @@ CS_NODISCARD int cs_alerter_new(struct cs_alerter **out,
 void cs_alerter_free(struct cs_alerter *a);
 
 /**
- * Look at every campaign once and send what is due. A message that cannot
- * be delivered is logged (without the URL, which holds a secret) and
- * tried again at the next check.
+ * Look at every campaign once and send what is due, and record it in
+ * store. A message that cannot be delivered is logged and recorded with
+ * the reason (without the URL, which holds a secret) and tried again at
+ * the next check.
  *
  * @return how many messages were delivered
  */

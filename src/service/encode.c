@@ -9,6 +9,7 @@
 #include "service/health.h"
 #include "service/report.h"
 #include "service/verify.h"
+#include "store/store.h"
 #include "util/banned.h"
 
 void
@@ -241,6 +242,21 @@ cs_json_webhook_event(const struct cs_webhook_event *e)
 	cs_json_add_str(o, "bodySha256", e->body_sha256);
 	cs_json_add_int(o, "bodyLength",
 	    (int64_t)(e->body_len > 0 ? e->body_len : e->raw_len));
+	return o;
+}
+
+cJSON *
+cs_json_alert(const struct cs_alert *a)
+{
+	cJSON *o = new_object();
+
+	cs_json_add_int(o, "id", a->id);
+	cs_json_add_int(o, "campaignId", a->campaign_id);
+	cs_json_add_str(o, "cause", a->cause);
+	cs_json_add_str(o, "text", a->text);
+	cs_json_add_time(o, "sentAt", a->sent_at);
+	cJSON_AddBoolToObject(o, "delivered", a->delivered);
+	cs_json_add_str(o, "error", a->error);
 	return o;
 }
 

@@ -24,6 +24,11 @@ cJSON *cs_json_sync_run(const struct cs_sync_run *r);
 cJSON *cs_json_webhook_event(const struct cs_webhook_event *e);
 cJSON *cs_json_chain_check(const struct cs_chain_check *c);
 
+struct cs_alert;
+
+/** An alert sent to CS_ALERT_WEBHOOK, or tried (store/store.h). */
+cJSON *cs_json_alert(const struct cs_alert *a);
+
 struct cs_campaign_health;
 
 /**

@@ -207,6 +207,24 @@ prune_reports(struct cs_scheduler *s, struct cs_store *store)
 		    (long long)(s->opts.report_retention_ms / 1000));
 }
 
+/* Alerts go with the reports, after CS_REPORT_RETENTION. */
+static void
+prune_alerts(struct cs_scheduler *s, struct cs_store *store)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	int64_t deleted = 0;
+
+	if (s->opts.report_retention_ms <= 0 || store == NULL)
+		return;
+	if (cs_store_alert_prune(store,
+	        cs_now_ms() - s->opts.report_retention_ms, &deleted, &err) < 0)
+		cs_log_error("sweeper", "alerts: %s", cs_error_msg(&err));
+	else if (deleted > 0)
+		cs_log_info("sweeper", "%lld alerts older than %lld s deleted",
+		    (long long)deleted,
+		    (long long)(s->opts.report_retention_ms / 1000));
+}
+
 static void *
 sweep_loop(void *payload)
 {
@@ -236,6 +254,7 @@ sweep_loop(void *payload)
 			    rep.conflicts);
 		prune_webhooks(s, store);
 		prune_reports(s, store);
+		prune_alerts(s, store);
 		if (s->alerter != NULL && store != NULL)
 			(void)cs_alerter_check(s->alerter, store, cs_now_ms());
 		cs_nmkr_free(nmkr);

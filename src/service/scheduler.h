@@ -31,7 +31,8 @@ struct cs_scheduler_opts {
 	 * (cs_store_webhook_prune); 0: none. */
 	int64_t webhook_retention_ms;
 	/* And the stored reports of syncs older than this
-	 * (cs_store_sync_report_prune); 0: none. */
+	 * (cs_store_sync_report_prune), and the alerts sent before then
+	 * (cs_store_alert_prune); 0: none. */
 	int64_t report_retention_ms;
 	/* Alerts, checked after each sweep; alert.url NULL: none. */
 	struct cs_alert_opts alert;

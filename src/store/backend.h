@@ -252,6 +252,17 @@ struct cs_store_ops {
 	int (*report_prune)(struct cs_store_conn *c, int64_t before,
 	    int64_t limit, int64_t *pruned, struct cs_error *err);
 
+	/* Alerts. insert sets io->id (CS_ENOTFOUND: no such campaign); list
+	 * is newest first, of every campaign when campaign_id is 0, at most
+	 * limit (<= 0: all); prune deletes at most limit rows sent before
+	 * `before`, oldest first, in one statement. */
+	int (*alert_insert)(
+	    struct cs_store_conn *c, struct cs_alert *io, struct cs_error *err);
+	int (*alert_list)(struct cs_store_conn *c, int64_t campaign_id,
+	    int64_t limit, cs_alert_cb cb, void *payload, struct cs_error *err);
+	int (*alert_prune)(struct cs_store_conn *c, int64_t before,
+	    int64_t limit, int64_t *deleted, struct cs_error *err);
+
 	/* Chain checks, one row per asset id; put inserts or replaces. */
 	int (*chain_get)(struct cs_store_conn *c, const char *asset_id,
 	    struct cs_chain_check *out, struct cs_error *err);

@@ -12,6 +12,7 @@
  *   webhook.c   the webhooks' group commit, events, pruning
  *   reserve.c   reservations
  *   chain.c     chain checks and the background verifier's queue
+ *   alert.c     the alerts sent, their list and pruning
  */
 #ifndef CS_STORE_INTERNAL_H
 #define CS_STORE_INTERNAL_H

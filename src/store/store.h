@@ -504,6 +504,45 @@ CS_NODISCARD int cs_store_webhook_apply(struct cs_store *store,
     struct cs_webhook_apply *items, size_t n, int64_t now,
     struct cs_error *err);
 
+/* ---- Alerts ------------------------------------------------------------ */
+
+/** An alert sent to CS_ALERT_WEBHOOK, or tried (service/alert.h). */
+struct cs_alert {
+	int64_t id;
+	int64_t campaign_id;
+	const char *cause; /* sync_failed, new_reviews, webhooks_silent */
+	const char *text;  /* the message's text */
+	int64_t sent_at;   /* ms: when it was sent or tried */
+	bool delivered;    /* the receiver answered 2xx */
+	const char *error; /* why not, or NULL */
+};
+
+typedef int (*cs_alert_cb)(const struct cs_alert *a, void *payload);
+
+/**
+ * Record an alert; sets io->id. The strings are copied.
+ *
+ * @return 0, CS_EINVAL (an unknown cause, no text), CS_ENOTFOUND (no such
+ *         campaign: the row is not written) or CS_EDB
+ */
+CS_NODISCARD int cs_store_alert_insert(
+    struct cs_store *store, struct cs_alert *io, struct cs_error *err);
+
+/**
+ * A campaign's alerts (campaign_id 0: every campaign's), newest first, at
+ * most limit (<= 0: all). Borrowed rows, valid during the callback.
+ */
+CS_NODISCARD int cs_store_alert_list(struct cs_store *store,
+    int64_t campaign_id, int64_t limit, cs_alert_cb cb, void *payload,
+    struct cs_error *err);
+
+/**
+ * Delete the alerts sent before `before`, in batches as
+ * cs_store_webhook_prune(). @param deleted out, may be NULL
+ */
+CS_NODISCARD int cs_store_alert_prune(struct cs_store *store, int64_t before,
+    int64_t *deleted, struct cs_error *err);
+
 typedef int (*cs_webhook_event_cb)(
     const struct cs_webhook_event *e, void *payload);
 

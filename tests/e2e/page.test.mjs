@@ -12,24 +12,15 @@
 // with the server gone. Console errors and failed requests fail the test
 // unless the test provoked them. Screenshots go to CS_E2E_OUT.
 //
-// Environment: CS_BUILD_DIR (the CMake build folder), CS_E2E_OUT (where the
-// screenshots and logs go), CS_SOURCE_DIR, CS_CHROMIUM (/usr/bin/chromium).
-// Exit 0 on success, 1 on failure, also without Chromium or
-// tests/e2e/node_modules (scripts/bootstrap installs both): a test that
-// cannot run says why and fails.
-import {spawn} from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
+// Environment and exit status: harness.mjs.
 import path from "node:path";
-import {fileURLToPath} from "node:url";
+import {
+  SOURCE, assertClean, assertFocusVisible, assertLabelled, assertNoHorizontalScroll, assertProvokedSeen, check, clickButton, eq,
+  expectFailure, http, log, openPage, run, screenshot, setup, sleep, startStack, stopProcess, syncAgain, tabTo,
+  text, waitText,
+} from "./harness.mjs";
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SOURCE = process.env.CS_SOURCE_DIR || path.resolve(HERE, "../..");
-const BUILD = process.env.CS_BUILD_DIR || path.join(SOURCE, "build/dev");
-const OUT = process.env.CS_E2E_OUT || path.join(BUILD, "e2e");
-const CHROMIUM = process.env.CS_CHROMIUM || "/usr/bin/chromium";
-const DEADLINE_MS = 150000; // below the CTest TIMEOUT, so that cleanup runs
-const CANNOT_RUN = 1;
+setup("e2e.page", {outDir: "e2e", deadlineMs: 150000});
 
 const TOKEN = "e2e-admin-token-7f3a";
 const NMKR_KEY = "e2e-nmkr-key";
@@ -38,316 +29,13 @@ const PROJECT = "9e2d000a-ed53-4db4-819b-25cdab41fd47";
 const NFTS = 60;
 const SOLD = 5;
 
-function log(...args) {
-  console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
-}
-
-class TestFailure extends Error {}
-
-function fail(message) {
-  throw new TestFailure(message);
-}
-
-function check(condition, message) {
-  if (!condition) fail(message);
-}
-
-function eq(actual, expected, what) {
-  if (actual !== expected) fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-const started = Date.now();
-const children = [];
-let browser = null;
-let lastPage = null;
-let tmp = null;
-
-// ---- Processes -------------------------------------------------------------
-
-/** Start a program; resolve with the first line of its stdout. */
-function startProcess(name, argv, env) {
-  return new Promise((resolve, reject) => {
-    const logFile = fs.createWriteStream(path.join(OUT, `${name}.log`));
-    const child = spawn(argv[0], argv.slice(1), {env, stdio: ["ignore", "pipe", "pipe"]});
-    children.push({name, child});
-    child.stderr.pipe(logFile);
-    let buffered = "";
-    let done = false;
-    const timer = setTimeout(() => {
-      if (!done) reject(new Error(`${name} printed no first line within 10 s (see ${name}.log)`));
-      done = true;
-    }, 10000);
-    child.stdout.on("data", (data) => {
-      logFile.write(data);
-      if (done) return;
-      buffered += data.toString();
-      const nl = buffered.indexOf("\n");
-      if (nl >= 0) {
-        done = true;
-        clearTimeout(timer);
-        resolve(buffered.slice(0, nl));
-      }
-    });
-    child.on("error", (e) => {
-      if (!done) reject(new Error(`cannot start ${name}: ${e.message}`));
-      done = true;
-    });
-    child.on("exit", (code, signal) => {
-      if (!done) reject(new Error(`${name} exited (${code ?? signal}) before it listened (see ${name}.log)`));
-      done = true;
-    });
-  });
-}
-
-async function stopProcess(entry) {
-  const {child} = entry;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function cleanup() {
-  if (browser) {
-    await browser.close().catch(() => {});
-    browser = null;
-  }
-  await Promise.all(children.map(stopProcess));
-  if (tmp) fs.rmSync(tmp, {recursive: true, force: true});
-}
-
-/** The environment of a child: ours without the project's settings. */
-function childEnv(extra) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(CS_|NMKR_|NEXT_PUBLIC_NMKR_|BLOCKFROST_)/.test(k)) env[k] = v;
-  }
-  return {...env, ...extra};
-}
-
-// ---- HTTP from the test ------------------------------------------------------
-
-async function http(method, url, body, headers = {}) {
-  const res = await fetch(url, {
-    method,
-    headers: {...(body !== undefined ? {"Content-Type": "application/json"} : {}), ...headers},
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  if (!res.ok) fail(`${method} ${url}: ${res.status} ${text}`);
-  return json;
-}
-
-// ---- Browser watch: console errors and failed requests ----------------------
-
-const expected = []; // failures the test provokes: {method, path, status}
-const unexpected = [];
-
-/** Allow one kind of failed request (status, or "network" for no answer). */
-function expectFailure(method, pathPattern, status) {
-  const e = {method, path: pathPattern, status, seen: 0};
-  expected.push(e);
-  return e;
-}
-
-function matchExpected(method, url, status) {
-  const p = new URL(url);
-  return expected.find((e) => (e.method === method || e.method === "*") && e.path.test(p.pathname + p.search) &&
-    e.status === status);
-}
-
-function watch(page) {
-  page.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    const where = msg.location() && msg.location().url;
-    const text = msg.text();
-    if (where && /^Failed to load resource/.test(text)) {
-      const p = new URL(where);
-      const allowed = expected.some((e) => e.path.test(p.pathname + p.search));
-      if (allowed) return;
-    }
-    unexpected.push(`console error: ${text}${where ? ` (${where})` : ""}`);
-  });
-  page.on("pageerror", (err) => unexpected.push(`page error: ${err.message}`));
-  page.on("response", (res) => {
-    const status = res.status();
-    if (status < 400) return;
-    const e = matchExpected(res.request().method(), res.url(), status);
-    if (e) e.seen += 1;
-    else unexpected.push(`HTTP ${status}: ${res.request().method()} ${res.url()}`);
-  });
-  page.on("requestfailed", (req) => {
-    const e = matchExpected(req.method(), req.url(), "network");
-    if (e) e.seen += 1;
-    else unexpected.push(`request failed: ${req.method()} ${req.url()}: ${req.failure() && req.failure().errorText}`);
-  });
-}
-
-function assertClean(step) {
-  if (unexpected.length) fail(`${step}: unexpected browser errors:\n  ${unexpected.join("\n  ")}`);
-}
-
-// ---- Page helpers --------------------------------------------------------------
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function text(page, selector) {
-  await page.waitForSelector(selector, {timeout: 10000});
-  return page.$eval(selector, (el) => el.textContent.replace(/\s+/g, " ").trim());
-}
-
-async function waitText(page, selector, substring, timeout = 15000) {
-  try {
-    await page.waitForFunction((sel, sub) => {
-      const el = document.querySelector(sel);
-      return el && el.textContent.replace(/\s+/g, " ").includes(sub);
-    }, {timeout}, selector, substring);
-  } catch {
-    const now = await page.$eval(selector, (el) => el.textContent.replace(/\s+/g, " ").trim()).catch(() => "(absent)");
-    fail(`waited for "${substring}" in ${selector}; it says: ${now.slice(0, 400)}`);
-  }
-}
-
-async function screenshot(page, name, fullPage = true) {
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({path: file, fullPage});
-  log(`screenshot ${file}`);
-}
-
-/** Click a button found by its visible text within scope (a selector).
- * The page redraws parts of itself after changes: a button replaced
- * between finding and clicking it is looked up again. */
-async function clickButton(page, scope, label) {
-  for (let attempt = 1; ; attempt++) {
-    const handle = await page.waitForFunction((sc, lb) => {
-      const root = document.querySelector(sc);
-      if (!root) return null;
-      return [...root.querySelectorAll("button")].find((b) =>
-        !b.disabled && b.textContent.replace(/\s+/g, " ").trim().startsWith(lb)) || null;
-    }, {timeout: 10000}, scope, label).catch(() => null);
-    check(handle && handle.asElement(), `no enabled button "${label}" in ${scope}`);
-    try {
-      await handle.asElement().click();
-      return;
-    } catch (err) {
-      // Puppeteer says "not clickable" of a handle whose node was just replaced.
-      if (attempt >= 3 || !/detached|not clickable/i.test(err.message)) throw err;
-    }
-  }
-}
-
-/** Press Sync and wait for a new report. Within 10 s of the last sync the
- * server answers with that sync's report: then press "Sync now anyway". */
-async function syncAgain(page, previousLogId) {
-  await page.click("#sync-button");
-  const fresh = (prev) => {
-    const r = document.querySelector("#report");
-    return r && r.dataset.syncLogId !== prev && !document.querySelector("#sync-button").disabled;
-  };
-  await page.waitForFunction((prev) => {
-    const r = document.querySelector("#report");
-    return document.querySelector("#sync-force") ||
-      (r && r.dataset.syncLogId !== prev && !document.querySelector("#sync-button").disabled);
-  }, {timeout: 20000}, previousLogId);
-  if (await page.$("#sync-force")) {
-    log("debounced: pressing Sync now anyway");
-    await page.click("#sync-force");
-  }
-  await page.waitForFunction(fresh, {timeout: 20000}, previousLogId);
-}
-
-/** Every form control has a label; every button a name; charts a name. */
-async function assertLabelled(page, where) {
-  const problems = await page.evaluate(() => {
-    const out = [];
-    const visible = (el) => el.getClientRects().length > 0 || el.closest("dialog");
-    for (const el of document.querySelectorAll("input, select, textarea")) {
-      if (!visible(el)) continue;
-      if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")) {
-        out.push(`unlabelled ${el.tagName.toLowerCase()}#${el.id || "?"}[name=${el.name}]`);
-      }
-    }
-    for (const el of document.querySelectorAll("button, a[href]")) {
-      if (!visible(el)) continue;
-      if (!el.textContent.trim() && !el.getAttribute("aria-label")) out.push(`nameless ${el.outerHTML.slice(0, 80)}`);
-    }
-    for (const el of document.querySelectorAll("svg[role=img]")) {
-      if (!el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")) out.push("nameless chart");
-    }
-    for (const el of document.querySelectorAll("table")) {
-      if (!el.querySelector("caption")) out.push("table without caption");
-    }
-    return out;
-  });
-  check(!problems.length, `${where}: accessibility problems:\n  ${problems.join("\n  ")}`);
-}
-
-/** Nothing is wider than the viewport (tables scroll in their own box). */
-async function assertNoHorizontalScroll(page, where) {
-  const {scroll, width} = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
-  check(scroll <= width + 1, `${where}: the page is ${scroll}px wide in a ${width}px viewport`);
-}
-
-// ---- The test ------------------------------------------------------------------
-
-async function main() {
-  let puppeteer;
-  try {
-    puppeteer = (await import("puppeteer-core")).default;
-  } catch {
-    console.log("cannot run: puppeteer-core is not installed in tests/e2e/node_modules (run scripts/bootstrap test, " +
-      "or: cd tests/e2e && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)");
-    return CANNOT_RUN;
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    console.log(`cannot run: no Chromium at ${CHROMIUM} (scripts/bootstrap test installs Debian's chromium)`);
-    return CANNOT_RUN;
-  }
-  const serveBin = path.join(BUILD, "src/cli/campaign-sync");
-  const nmkrBin = path.join(BUILD, "tools/fake-nmkr/fake-nmkr");
-  const bfBin = path.join(BUILD, "tools/fake-blockfrost/fake-blockfrost");
-  for (const bin of [serveBin, nmkrBin, bfBin]) check(fs.existsSync(bin), `${bin} is not built`);
-  fs.mkdirSync(OUT, {recursive: true});
-  for (const f of fs.readdirSync(OUT)) if (f.endsWith(".png")) fs.rmSync(path.join(OUT, f));
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cs-e2e-"));
-
-  // The fakes (NMKR mints its sales on the fake Blockfrost) and the
-  // server, on 127.0.0.1 only.
-  const bfLine = await startProcess("fake-blockfrost", [bfBin, "--listen", "127.0.0.1:0",
-    "--project-id", BF_PROJECT], childEnv({}));
-  const bfApi = `http://${bfLine.replace(/^listening on /, "")}/api/v0`;
-  const nmkrLine = await startProcess("fake-nmkr", [nmkrBin, "--listen", "127.0.0.1:0", "--api-key", NMKR_KEY,
-    "--project", PROJECT, "--nfts", String(NFTS), "--sold", String(SOLD), "--latency-ms", "30",
-    "--blockfrost", bfApi, "--blockfrost-project-id", BF_PROJECT,
-    // The page test changes the fake and syncs at once: NMKR's 20 s result
-    // cache (the fake's default) would hide the change (tests/support/fakeproc.c
-    // turns it off the same way for the C tests).
-    "--cache-seconds", "0"], childEnv({}));
-  const nmkr = `http://${nmkrLine.replace(/^listening on /, "")}`;
-  const serveLine = await startProcess("serve", [serveBin, "serve", "--listen", "127.0.0.1:0", "--no-schedule"],
-    childEnv({
-      CS_DATABASE_URL: `sqlite:${path.join(tmp, "campaign-sync.db")}`,
-      CS_ADMIN_TOKEN: TOKEN,
-      NMKR_API_KEY: NMKR_KEY,
-      NMKR_API_URL: nmkr,
-      BLOCKFROST_PROJECT_ID: BF_PROJECT,
-      BLOCKFROST_API_URL: bfApi,
-      CS_PUBLIC_RATE: "0",
-    }));
-  const server = serveLine.replace(/^listening on /, "");
-  check(/^http:\/\/127\.0\.0\.1:\d+$/.test(server), `serve said "${serveLine}"`);
-  log(`fake-nmkr at ${nmkr}, campaign-sync at ${server}`);
+async function main(puppeteer) {
+  const {server, nmkr} = await startStack({token: TOKEN, nmkrKey: NMKR_KEY, project: PROJECT, bfProject: BF_PROJECT,
+    nmkrArgs: ["--nfts", String(NFTS), "--sold", String(SOLD), "--latency-ms", "30",
+      // The page test changes the fake and syncs at once: NMKR's 20 s result
+      // cache (the fake's default) would hide the change (tests/support/fakeproc.c
+      // turns it off the same way for the C tests).
+      "--cache-seconds", "0"]});
 
   // Seed through the API: create, import from NMKR, activate.
   const admin = {Authorization: `Bearer ${TOKEN}`};
@@ -359,18 +47,7 @@ async function main() {
   const fakeNfts = await http("GET", `${nmkr}/__fake/nfts`);
   const uidOf = (n) => fakeNfts[n - 1].uid; // NFT number n (1-based)
 
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    userDataDir: path.join(tmp, "chromium"),
-    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const page = await browser.newPage();
-  lastPage = page;
-  page.setDefaultTimeout(15000);
-  watch(page);
-  await page.setViewport({width: 1280, height: 800});
+  const page = await openPage(puppeteer);
   let syncPosts = 0;
   page.on("request", (req) => {
     if (req.method() === "POST" && /\/api\/campaigns\/\d+\/sync/.test(req.url())) syncPosts += 1;
@@ -579,26 +256,33 @@ async function main() {
   await assertLabelled(page, "inventory");
   log("inventory seen");
 
-  // 7. The review queue: Escape closes the dialog; then apply NMKR's state.
-  await page.click('.tabs a[data-tab="review"]');
+  // 7. The review queue, by keyboard only: Tab to the section and to the
+  //    item's Apply NMKR, Enter; Escape closes the dialog; Space opens it
+  //    again, Tab to its OK, Enter; the focus lands on the queue's heading.
+  await tabTo(page, '.tabs a[data-tab="review"]', {back: true, max: 60});
+  await page.keyboard.press("Enter");
   await page.waitForSelector("table.review");
   await waitText(page, '.tabs a[data-tab="review"]', "1 open");
   await waitText(page, "table.review tbody", "Campaign #8");
   await waitText(page, "table.review tbody", "sold downgrade");
   await screenshot(page, "1280-06-review");
-  await clickButton(page, "table.review", "Apply NMKR");
+  await tabTo(page, 'table.review [data-resolve="apply_remote"]');
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#confirm-dialog[open]");
   await waitText(page, "#confirm-text", "sets it to available");
   await page.keyboard.press("Escape");
   await page.waitForSelector("#confirm-dialog:not([open])");
   check(await page.evaluate(() => document.activeElement.textContent.startsWith("Apply NMKR")),
     "focus returns to the button after Escape");
-  await clickButton(page, "table.review", "Apply NMKR");
+  await assertFocusVisible(page, "Apply NMKR after Escape");
+  await page.keyboard.press("Space");
   await page.waitForSelector("#confirm-dialog[open]");
-  await page.click("#confirm-ok");
+  await tabTo(page, "#confirm-ok", {max: 5});
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#confirm-dialog:not([open])");
   await waitText(page, ".review-body", "Nothing to review");
   await waitText(page, "#messages", "resolved");
+  eq(await page.evaluate(() => document.activeElement.id), "review-title", "the focus after the last item's resolve");
   const eight = await http("GET", `${server}/api/nfts/${uidOf(8)}`, undefined, admin);
   eq(eight.status, "available", "#8 after apply_remote");
   log("review item resolved");
@@ -721,7 +405,7 @@ async function main() {
   await page.type("#token", TOKEN);
   await page.keyboard.press("Enter");
   await page.waitForSelector(".campaign-card");
-  await stopProcess(children.find((c) => c.name === "serve"));
+  await stopProcess("serve");
   expectFailure("GET", /^\/api\/campaigns$/, "network");
   await clickButton(page, ".page-head", "Refresh");
   await waitText(page, ".campaign-list", "Cannot reach the campaign-sync server");
@@ -729,30 +413,8 @@ async function main() {
   await screenshot(page, "1280-08-server-gone", false);
 
   assertClean("at the end");
-  const unseen = expected.filter((e) => e.seen === 0);
-  check(!unseen.length, `provoked failures that did not happen: ${unseen.map((e) => `${e.method} ${e.path} ${e.status}`)}`);
+  assertProvokedSeen();
   return 0;
 }
 
-let code = 1;
-const deadline = setTimeout(() => {
-  console.error(`FAIL: the test ran over ${DEADLINE_MS / 1000} s`);
-  cleanup().finally(() => process.exit(1));
-}, DEADLINE_MS);
-try {
-  code = await main();
-  if (code === 0) log("PASS: e2e.page");
-} catch (err) {
-  console.error(`FAIL: ${err instanceof TestFailure ? err.message : err.stack || err}`);
-  if (lastPage) {
-    await lastPage.screenshot({path: path.join(OUT, "failure.png"), fullPage: true}).catch(() => {});
-    console.error(`the page as it was: ${path.join(OUT, "failure.png")}`);
-  }
-  if (unexpected.length) console.error(`browser errors:\n  ${unexpected.join("\n  ")}`);
-  console.error(`logs of the server and the fake: ${OUT}`);
-  code = 1;
-} finally {
-  clearTimeout(deadline);
-  await cleanup();
-}
-process.exit(code);
+await run(main);

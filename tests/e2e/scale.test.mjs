@@ -4,30 +4,29 @@
 // serve` on SQLite and fake-nmkr, both on 127.0.0.1 port 0.
 //
 // Builds a campaign of 2,000 NFTs with 300 conflicts (sold here, reserved
-// in NMKR: each goes to the review queue), syncs it from the page, and
-// checks the report: the document's height at 1280 px wide (printed; at
-// most MAX_HEIGHT), the discrepancies grouped by issue with the right
-// counts, their paging, the CSV download (a row per discrepancy) and a
-// failed sync's report (NMKR answers 401). On each screen it runs axe-core
-// and fails on a violation of impact serious or critical, and takes
-// screenshots at 1280 and 390 px wide into CS_E2E_OUT.
+// in NMKR: each goes to the review queue), syncs it from the page (Tab to
+// Sync, Space), and checks the report: the document's height at 1280 px
+// wide (printed; at most MAX_HEIGHT), the discrepancies grouped by issue
+// with the right counts, their paging, the CSV download (a row per
+// discrepancy) and a failed sync's report (NMKR answers 401). Then, by
+// keyboard only: the inventory's search (a uid prefix, a #number, a
+// buyer's wallet, each as the API answers it), the review queue filtered
+// by kind and resolved in bulk after a confirmation that names the count
+// (the database checked through the API after: nothing open, a history
+// row per NFT), and the NFT drawer (Enter opens it on the timeline,
+// Escape closes it). On each screen it runs axe-core and fails on a
+// violation of impact serious or critical, and takes screenshots at 1280
+// and 390 px wide into CS_E2E_OUT.
 //
-// Environment: CS_BUILD_DIR, CS_E2E_OUT, CS_SOURCE_DIR, CS_CHROMIUM, as
-// page.test.mjs. Exit 0 on success, 1 on failure (also when it cannot run).
-import {spawn} from "node:child_process";
+// Environment and exit status: harness.mjs.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import {createRequire} from "node:module";
-import {fileURLToPath} from "node:url";
+import {
+  assertClean, assertFocusVisible, both, check, eq, http, log, openPage, out, pool, run, setup, startStack, tabTo,
+  waitText,
+} from "./harness.mjs";
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SOURCE = process.env.CS_SOURCE_DIR || path.resolve(HERE, "../..");
-const BUILD = process.env.CS_BUILD_DIR || path.join(SOURCE, "build/dev");
-const OUT = process.env.CS_E2E_OUT || path.join(BUILD, "e2e-scale");
-const CHROMIUM = process.env.CS_CHROMIUM || "/usr/bin/chromium";
-const DEADLINE_MS = 270000; // below the CTest TIMEOUT, so that cleanup runs
-const CANNOT_RUN = 1;
+setup("e2e.scale", {outDir: "e2e-scale", deadlineMs: 270000, waitMs: 20000});
 
 const TOKEN = "e2e-scale-admin-token-51c2";
 const NMKR_KEY = "e2e-scale-nmkr-key";
@@ -37,198 +36,12 @@ const CONFLICTS = 300;
 const SOLD_IN_NMKR = 25; // available here, sold in NMKR: the sync applies them
 const MAX_HEIGHT = Number(process.env.CS_SCALE_MAX_HEIGHT || 6000);
 const PAGE_ROWS = 50;
-
-const started = Date.now();
-function log(...args) {
-  console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
-}
-
-class TestFailure extends Error {}
-function fail(message) {
-  throw new TestFailure(message);
-}
-function check(condition, message) {
-  if (!condition) fail(message);
-}
-function eq(actual, expected, what) {
-  if (actual !== expected) fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-const children = [];
-let browser = null;
-let lastPage = null;
-let tmp = null;
-const unexpected = [];
-const allowed = []; // {path: RegExp, status}: failures the test provokes
-
-// ---- Processes (as page.test.mjs) ------------------------------------------
-
-function startProcess(name, argv, env) {
-  return new Promise((resolve, reject) => {
-    const logFile = fs.createWriteStream(path.join(OUT, `${name}.log`));
-    const child = spawn(argv[0], argv.slice(1), {env, stdio: ["ignore", "pipe", "pipe"]});
-    children.push({name, child});
-    child.stderr.pipe(logFile);
-    let buffered = "";
-    let done = false;
-    const timer = setTimeout(() => {
-      if (!done) reject(new Error(`${name} printed no first line within 10 s (see ${name}.log)`));
-      done = true;
-    }, 10000);
-    child.stdout.on("data", (data) => {
-      logFile.write(data);
-      if (done) return;
-      buffered += data.toString();
-      const nl = buffered.indexOf("\n");
-      if (nl >= 0) {
-        done = true;
-        clearTimeout(timer);
-        resolve(buffered.slice(0, nl));
-      }
-    });
-    child.on("error", (e) => {
-      if (!done) reject(new Error(`cannot start ${name}: ${e.message}`));
-      done = true;
-    });
-    child.on("exit", (code, signal) => {
-      if (!done) reject(new Error(`${name} exited (${code ?? signal}) before it listened (see ${name}.log)`));
-      done = true;
-    });
-  });
-}
-
-async function stopProcess({child}) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function cleanup() {
-  if (browser) {
-    await browser.close().catch(() => {});
-    browser = null;
-  }
-  await Promise.all(children.map(stopProcess));
-  if (tmp) fs.rmSync(tmp, {recursive: true, force: true});
-}
-
-function childEnv(extra) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(CS_|NMKR_|NEXT_PUBLIC_NMKR_|BLOCKFROST_)/.test(k)) env[k] = v;
-  }
-  return {...env, ...extra};
-}
-
-async function http(method, url, body, headers = {}) {
-  const res = await fetch(url, {
-    method,
-    headers: {...(body !== undefined ? {"Content-Type": "application/json"} : {}), ...headers},
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) fail(`${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** Run fn over items, at most n at once. */
-async function pool(items, n, fn) {
-  let next = 0;
-  await Promise.all(Array.from({length: n}, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
-
-// ---- The page ------------------------------------------------------------------
-
-function watch(page) {
-  page.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    const where = msg.location() && msg.location().url;
-    if (where && /^Failed to load resource/.test(msg.text()) &&
-      allowed.some((a) => a.path.test(new URL(where).pathname))) return;
-    unexpected.push(`console error: ${msg.text()}${where ? ` (${where})` : ""}`);
-  });
-  page.on("pageerror", (err) => unexpected.push(`page error: ${err.message}`));
-  page.on("response", (res) => {
-    const status = res.status();
-    if (status < 400) return;
-    if (allowed.some((a) => a.path.test(new URL(res.url()).pathname) && a.status === status)) return;
-    unexpected.push(`HTTP ${status}: ${res.request().method()} ${res.url()}`);
-  });
-}
-
-function assertClean(step) {
-  if (unexpected.length) fail(`${step}: unexpected browser errors:\n  ${unexpected.join("\n  ")}`);
-}
-
-async function waitText(page, selector, substring, timeout = 20000) {
-  try {
-    await page.waitForFunction((sel, sub) => {
-      const el = document.querySelector(sel);
-      return el && el.textContent.replace(/\s+/g, " ").includes(sub);
-    }, {timeout}, selector, substring);
-  } catch {
-    const now = await page.$eval(selector, (el) => el.textContent.replace(/\s+/g, " ").trim()).catch(() => "(absent)");
-    fail(`waited for "${substring}" in ${selector}; it says: ${now.slice(0, 400)}`);
-  }
-}
+const WHALE_WALLET = "addr1qxscalewhale7"; // the buyer of one of the 300, for the wallet search
 
 const textOf = (page, selector) => page.$eval(selector, (el) => el.textContent.replace(/\s+/g, " ").trim());
 
 async function documentHeight(page) {
   return page.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));
-}
-
-/** axe-core on what is on screen: no violation of impact serious or critical. */
-async function axe(page, where) {
-  // The page's Content-Security-Policy (script-src 'self') refuses the
-  // inline <script> page.addScriptTag would add; evaluating axe.min.js
-  // through the DevTools protocol is not subject to it, and the page keeps
-  // its policy for everything else.
-  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource());
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, {resultTypes: ["violations"]});
-    return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
-  });
-  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const summary = result.length ? result.map((v) => `${v.id} (${v.impact}, ${v.nodes} nodes)`).join(", ") : "none";
-  log(`axe ${where}: ${result.length} violation kinds: ${summary}`);
-  axeLog.push({where, violations: result});
-  check(!bad.length, `axe ${where}: serious or critical violations:\n  ${bad.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}; ${v.nodes} nodes, e.g. ${v.targets.join(" | ")}`).join("\n  ")}`);
-}
-const axeLog = [];
-let axeText = null;
-function axeSource() {
-  if (axeText === null) {
-    const require = createRequire(import.meta.url);
-    axeText = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  }
-  return axeText;
-}
-
-/**
- * Screenshots of the screen at 1280 and 390 px wide, axe at each. A change
- * of isMobile reloads the page: ready is the selector of the screen drawn
- * again, waited for after each change.
- */
-async function both(page, name, ready) {
-  for (const [width, height, mobile] of [[1280, 800, false], [390, 844, true]]) {
-    await page.setViewport({width, height, isMobile: mobile, hasTouch: mobile});
-    await page.waitForSelector(ready, {timeout: 20000});
-    await page.waitForNetworkIdle({idleTime: 300, timeout: 3000}).catch(() => {});
-    const file = path.join(OUT, `${width}-${name}.png`);
-    await page.screenshot({path: file, fullPage: true});
-    log(`screenshot ${file}`);
-    await axe(page, `${name} at ${width} px`);
-  }
-  await page.setViewport({width: 1280, height: 800});
-  await page.waitForSelector(ready, {timeout: 20000});
 }
 
 // ---- The report's checks ----------------------------------------------------------
@@ -305,7 +118,7 @@ async function reportChecks(page, expectedOrder) {
 
 /** The Download CSV button: a file with a header and a row per discrepancy. */
 async function csvCheck(page, total) {
-  const dir = path.join(OUT, "downloads");
+  const dir = path.join(out(), "downloads");
   fs.rmSync(dir, {recursive: true, force: true});
   fs.mkdirSync(dir, {recursive: true});
   const cdp = await page.createCDPSession();
@@ -350,47 +163,150 @@ async function failedSync(page, nmkr) {
   log(`failed sync: ${await textOf(page, "#report .sync-failed .advice")}`);
 }
 
+// ---- The inventory, the review queue and the drawer, by keyboard ------------------
+
+/** Follow a section link (Sync, Inventory, Review …) with the keyboard. */
+async function tabToSection(page, tab, back = false) {
+  await tabTo(page, `.tabs a[data-tab="${tab}"]`, {back, max: 60});
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((t) => location.hash.split("?")[0].endsWith(`/${t}`), {}, tab);
+}
+
+/** Replace the search box's text by typing (the box has the focus). */
+async function typeSearch(page, q) {
+  await page.keyboard.down("Control");
+  await page.keyboard.press("a");
+  await page.keyboard.up("Control");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(q);
+  await page.waitForFunction((want) => {
+    const p = new URLSearchParams(location.hash.split("?")[1] || "");
+    return p.get("q") === want && document.querySelector(".inventory-table:not([aria-busy])") &&
+      document.querySelector(".inventory-summary")?.textContent.includes(`Matching “${want}”`);
+  }, {}, q);
+}
+
+const rowUids = (page) => page.$$eval("table.inventory tbody tr", (rows) => rows.map((r) => r.dataset.uid));
+
+/**
+ * The inventory's search on 2,000 NFTs, typed: a uid prefix, a #number and
+ * a buyer's wallet, each against what the API answers to the same q.
+ */
+async function inventorySearch(page, api, campaignId, all, whale) {
+  await tabToSection(page, "inventory");
+  await page.waitForSelector("table.inventory");
+  await tabTo(page, ".panel input[name=q]");
+  const byApi = async (q) => (await api("GET", `/api/campaigns/${campaignId}/nfts?limit=100&q=${encodeURIComponent(q)}`))
+    .items.map((n) => n.nftUid);
+  const prefix = whale.uid.slice(0, 6);
+  const prefixed = all.filter((n) => n.uid.startsWith(prefix)).map((n) => n.uid);
+  await typeSearch(page, prefix);
+  eq(JSON.stringify((await rowUids(page)).sort()), JSON.stringify([...prefixed].sort()),
+    `NFTs whose uid starts with ${prefix}`);
+  eq(JSON.stringify((await byApi(prefix)).sort()), JSON.stringify([...prefixed].sort()), "the API's uid prefix search");
+  await typeSearch(page, `#${whale.number}`);
+  eq(await page.$$eval("table.inventory tbody tr", (rows) => rows.map((r) => r.dataset.number).join(",")),
+    String(whale.number), `a search for #${whale.number}`);
+  await typeSearch(page, WHALE_WALLET);
+  eq(JSON.stringify(await rowUids(page)), JSON.stringify([whale.uid]), "a search by the buyer's wallet");
+  eq(JSON.stringify(await byApi(WHALE_WALLET)), JSON.stringify([whale.uid]), "the API's wallet search");
+  await assertFocusVisible(page, "the search box after the searches");
+  log(`search: uid prefix ${prefix} (${prefixed.length}), #${whale.number}, a wallet: each found`);
+  await both(page, "04-inventory-search", "table.inventory tbody tr");
+}
+
+/**
+ * The review queue of 300, by keyboard only: the kind filter, select all,
+ * Apply NMKR, a confirmation that names the count; then the database
+ * through the API: nothing open, 300 closed, a history row for each NFT.
+ */
+async function reviewBulk(page, api, campaignId, conflicted) {
+  await tabToSection(page, "review", true);
+  await page.waitForSelector("table.review");
+  await waitText(page, "#review-bulk label", `Select all ${CONFLICTS} open items that match`);
+  await waitText(page, ".review-body", `Showing the first 100 of ${CONFLICTS}`);
+  await both(page, "05-review", "table.review");
+  await tabTo(page, ".panel select[name=kind]", {max: 60});
+  await page.keyboard.press("ArrowDown");
+  await waitText(page, "#review-bulk label", `Select all ${CONFLICTS} open items of kind “sold downgrade” that match`);
+  check(page.url().includes("kind=sold_downgrade"), `the kind is kept in the address (${page.url()})`);
+  await tabTo(page, "#review-bulk input[name=select-all]");
+  await page.keyboard.press("Space");
+  check(await page.$eval("#review-bulk input[name=select-all]", (el) => el.checked), "Space selects all");
+  await tabTo(page, '[data-bulk="apply_remote"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await waitText(page, "#confirm-title", `Resolve ${CONFLICTS} review items?`);
+  await waitText(page, "#confirm-text", `all ${CONFLICTS} open items of kind “sold downgrade” of Big Drop`);
+  await waitText(page, "#confirm-ok", `Apply NMKR: ${CONFLICTS} items`);
+  await both(page, "06-review-confirm", "#confirm-dialog[open]", async () => {
+    await page.waitForSelector("#review-bulk:not([hidden]) input[name=select-all]", {visible: true});
+    await page.click("#review-bulk input[name=select-all]");
+    await page.click('[data-bulk="apply_remote"]');
+  });
+  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).length, CONFLICTS, "nothing resolved before the OK");
+  await tabTo(page, "#confirm-ok", {max: 5});
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#confirm-dialog:not([open])", {timeout: 60000});
+  await waitText(page, "#bulk-result", `Resolved ${CONFLICTS} review items of kind “sold downgrade”: ` +
+    "applied NMKR's state.");
+  await waitText(page, ".review-body", "Nothing to review");
+  eq(await page.evaluate(() => document.activeElement.id), "review-title", "the focus after the bulk resolve");
+  // The database, through the API.
+  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).length, 0, "open review items after the bulk resolve");
+  const closed = await api("GET", `/api/campaigns/${campaignId}/review?open=0&kind=sold_downgrade`);
+  eq(closed.filter((i) => i.resolution === "apply_remote" && i.resolvedAt).length, CONFLICTS,
+    "items closed with NMKR's state");
+  const counts = (await api("GET", `/api/campaigns/${campaignId}/nfts?limit=1`)).counts;
+  eq(JSON.stringify(counts), JSON.stringify({total: NFTS, available: NFTS - CONFLICTS - SOLD_IN_NMKR,
+    reserved: CONFLICTS, sold: SOLD_IN_NMKR}), "the counts after NMKR's state was applied");
+  let rows = 0;
+  await pool(conflicted, 8, async (n) => {
+    const nft = await api("GET", `/api/nfts/${n.uid}`);
+    const last = nft.history[nft.history.length - 1];
+    check(last && last.oldStatus === "sold" && last.newStatus === "reserved" && last.source === "admin" &&
+      /review resolved/.test(last.detail || ""), `the history of #${n.number} ends with the resolve ` +
+      `(${JSON.stringify(last)})`);
+    rows += 1;
+  });
+  eq(rows, CONFLICTS, "history rows of the bulk resolve");
+  log(`review: ${CONFLICTS} items resolved in bulk by keyboard; ${rows} history rows`);
+}
+
+/** The drawer of the whale's NFT, by keyboard: Enter opens, Escape closes. */
+async function drawer(page, whale) {
+  await tabToSection(page, "inventory", true);
+  await page.waitForSelector("table.inventory");
+  await tabTo(page, ".panel input[name=q]");
+  await typeSearch(page, `#${whale.number}`);
+  const open = async () => {
+    await page.waitForSelector("table.inventory tr.nft-row");
+    await page.focus("input[name=q]");
+    await tabTo(page, "tr.nft-row", {max: 20});
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#nft-drawer[open] .timeline");
+  };
+  await open();
+  const tl = await page.$$eval("#nft-drawer .timeline-item", (items) => items.map((li) =>
+    `${li.dataset.from}>${li.dataset.to}:${li.dataset.source}`));
+  eq(tl.join(", "), "sold>reserved:admin, available>sold:admin", `the timeline of #${whale.number}, newest first`);
+  await waitText(page, "#nft-drawer .timeline-item", "review resolved: apply remote state");
+  await both(page, "07-drawer", "#nft-drawer[open] .timeline", open);
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("#nft-drawer:not([open])");
+  eq(await page.evaluate(() => document.activeElement.dataset.number), String(whale.number),
+    "the focus is on the row again after Escape");
+  log(`drawer of #${whale.number}: ${tl.length} status changes`);
+}
+
 // ---- The test ------------------------------------------------------------------
 
-async function main() {
-  let puppeteer;
-  try {
-    puppeteer = (await import("puppeteer-core")).default;
-    await import("axe-core");
-  } catch {
-    console.log("cannot run: puppeteer-core or axe-core is not installed in tests/e2e/node_modules " +
-      "(run scripts/bootstrap test, or: cd tests/e2e && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)");
-    return CANNOT_RUN;
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    console.log(`cannot run: no Chromium at ${CHROMIUM} (scripts/bootstrap test installs Debian's chromium)`);
-    return CANNOT_RUN;
-  }
-  const serveBin = path.join(BUILD, "src/cli/campaign-sync");
-  const nmkrBin = path.join(BUILD, "tools/fake-nmkr/fake-nmkr");
-  for (const bin of [serveBin, nmkrBin]) check(fs.existsSync(bin), `${bin} is not built`);
-  fs.mkdirSync(OUT, {recursive: true});
-  for (const f of fs.readdirSync(OUT)) if (f.endsWith(".png") || f.endsWith(".csv")) fs.rmSync(path.join(OUT, f));
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cs-e2e-scale-"));
-
-  const nmkrLine = await startProcess("fake-nmkr", [nmkrBin, "--listen", "127.0.0.1:0", "--api-key", NMKR_KEY,
-    "--project", PROJECT, "--nfts", String(NFTS), "--sold", "0", "--cache-seconds", "0"], childEnv({}));
-  const nmkr = `http://${nmkrLine.replace(/^listening on /, "")}`;
+async function main(puppeteer) {
   // CS_SCALE_WEB_DIR serves the page from a folder (serve --web-dir): the
   // page of another commit, to measure its report against the same data.
   const webDir = process.env.CS_SCALE_WEB_DIR ? ["--web-dir", process.env.CS_SCALE_WEB_DIR] : [];
-  const serveLine = await startProcess("serve", [serveBin, "serve", "--listen", "127.0.0.1:0", "--no-schedule",
-    ...webDir],
-    childEnv({
-      CS_DATABASE_URL: `sqlite:${path.join(tmp, "campaign-sync.db")}`,
-      CS_ADMIN_TOKEN: TOKEN,
-      NMKR_API_KEY: NMKR_KEY,
-      NMKR_API_URL: nmkr,
-      CS_PUBLIC_RATE: "0",
-    }));
-  const server = serveLine.replace(/^listening on /, "");
-  check(/^http:\/\/127\.0\.0\.1:\d+$/.test(server), `serve said "${serveLine}"`);
-  log(`fake-nmkr at ${nmkr}, campaign-sync at ${server}`);
+  const {server, nmkr} = await startStack({token: TOKEN, nmkrKey: NMKR_KEY, project: PROJECT,
+    nmkrArgs: ["--nfts", String(NFTS), "--sold", "0", "--cache-seconds", "0"], serveArgs: webDir});
 
   // 2,000 NFTs; the first 300 sold here while NMKR holds them reserved.
   const admin = {Authorization: `Bearer ${TOKEN}`};
@@ -409,26 +325,17 @@ async function main() {
   const conflicted = all.filter((n) => n.number % 6 !== 0).slice(0, CONFLICTS);
   const soldThere = all.filter((n) => n.number % 6 === 0).slice(0, SOLD_IN_NMKR);
   const shuffled = [...conflicted].sort((a, b) => ((a.number * 7919) % 1009) - ((b.number * 7919) % 1009));
+  const whale = conflicted[200];
   await pool(shuffled, 8, async (n) => {
-    await http("POST", `${server}/api/nfts/${n.uid}/status`, {status: "sold", buyer: "addr1qxscalebuyer"}, admin);
+    await http("POST", `${server}/api/nfts/${n.uid}/status`, {status: "sold",
+      buyer: n === whale ? WHALE_WALLET : "addr1qxscalebuyer"}, admin);
     await http("POST", `${nmkr}/__fake/nfts/${n.uid}/state`, {state: "reserved", reservedSeconds: 3600});
   });
   await pool(soldThere, 8, (n) => http("POST", `${nmkr}/__fake/nfts/${n.uid}/state`, {state: "sold"}));
   log(`${CONFLICTS} NFTs sold here and reserved in NMKR; ${SOLD_IN_NMKR} sold in NMKR`);
   const expectedOrder = [...conflicted, ...soldThere].sort((a, b) => a.number - b.number);
 
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    userDataDir: path.join(tmp, "chromium"),
-    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const page = await browser.newPage();
-  lastPage = page;
-  page.setDefaultTimeout(20000);
-  watch(page);
-  await page.setViewport({width: 1280, height: 800});
+  const page = await openPage(puppeteer, {timeout: 20000});
 
   // Sign in, open the campaign.
   await page.goto(`${server}/`, {waitUntil: "networkidle0"});
@@ -442,8 +349,9 @@ async function main() {
   await page.waitForSelector("#sync-button:not([disabled])");
   await waitText(page, "#sync-report", "not been synced yet");
 
-  // Sync from the page.
-  await page.click("#sync-button");
+  // Sync from the page, by keyboard: Tab to the button, Space.
+  await tabTo(page, "#sync-button");
+  await page.keyboard.press("Space");
   await page.waitForSelector("#report", {timeout: 60000});
   await page.waitForSelector("#sync-button:not([disabled])", {timeout: 60000});
   await page.waitForFunction(() => !document.querySelector("#history-body[aria-busy]") &&
@@ -457,35 +365,12 @@ async function main() {
   await csvCheck(page, expectedOrder.length);
   await both(page, "02-sync-report", "#report .issue-groups");
   await failedSync(page, nmkr);
+  const api = (method, p, body) => http(method, `${server}${p}`, body, admin);
+  await inventorySearch(page, api, campaign.id, all, whale);
+  await reviewBulk(page, api, campaign.id, conflicted);
+  await drawer(page, whale);
   assertClean("the end");
   return 0;
 }
 
-let code = 1;
-const deadline = setTimeout(() => {
-  console.error(`FAIL: the test ran over ${DEADLINE_MS / 1000} s`);
-  cleanup().finally(() => process.exit(1));
-}, DEADLINE_MS);
-try {
-  code = await main();
-  if (code === 0) log("PASS: e2e.scale");
-} catch (err) {
-  console.error(`FAIL: ${err instanceof TestFailure ? err.message : err.stack || err}`);
-  if (lastPage) {
-    await lastPage.screenshot({path: path.join(OUT, "failure.png"), fullPage: true}).catch(() => {});
-    console.error(`the page as it was: ${path.join(OUT, "failure.png")}`);
-  }
-  if (unexpected.length) console.error(`browser errors:\n  ${unexpected.join("\n  ")}`);
-  console.error(`logs of the server and the fake: ${OUT}`);
-  code = 1;
-} finally {
-  clearTimeout(deadline);
-  await cleanup();
-}
-if (axeLog.length) {
-  const kinds = new Map();
-  for (const {violations} of axeLog) for (const v of violations) kinds.set(v.id, v.impact);
-  log(`axe summary: ${axeLog.length} screens checked; violations seen: ` +
-    (kinds.size ? [...kinds].map(([id, impact]) => `${id} (${impact})`).join(", ") : "none"));
-}
-process.exit(code);
+await run(main, {axe: true});

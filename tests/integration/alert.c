@@ -2,7 +2,9 @@
 /*
  * Alerts to a webhook URL (issue 14): a local receiver (cs_fakehttp on
  * loopback) takes the messages; each cause alerts once, is throttled, and
- * a message the receiver refuses is sent again at the next check.
+ * a message the receiver refuses is sent again at the next check. Each
+ * try is stored (delivered or not) and `serve` lists them at
+ * GET /api/campaigns/{id}/alerts.
  */
 #include "test.h"
 
@@ -13,6 +15,8 @@
 #include <string.h>
 
 #include "fakehttp.h"
+#include "support/fakeproc.h"
+#include "support/testhttp.h"
 #include "service/admin.h"
 #include "service/alert.h"
 #include "store/store.h"
@@ -77,6 +81,71 @@ last(void)
 	return s;
 }
 
+struct stored {
+	int n;
+	char row[8][200]; /* "cause delivered error|text" */
+};
+
+static int
+stored_cb(const struct cs_alert *x, void *payload)
+{
+	struct stored *s = payload;
+
+	if (s->n < 8)
+		snprintf(s->row[s->n], sizeof(s->row[0]), "%s %d %s|%s",
+		    x->cause, x->delivered, x->error != NULL ? x->error : "-",
+		    x->text);
+	s->n++;
+	return 0;
+}
+
+/* serve over db answers GET /api/campaigns/{id}/alerts with what the
+ * alerter stored. */
+static void
+api_lists(const char *db, int64_t campaign)
+{
+	static const char *const auth[] = {
+	    "Authorization: Bearer alert-test-token", NULL};
+	char *bin = cs_build_path("src/cli/campaign-sync");
+	char *e_db = cs_xasprintf("CS_DATABASE_URL=%s", db);
+	const char *argv[] = {
+	    bin, "serve", "--listen", "127.0.0.1:0", "--no-schedule", NULL};
+	const char *env[] = {e_db, "CS_ADMIN_TOKEN=alert-test-token", NULL};
+	struct cs_fakeproc srv;
+	struct cs_test_resp r;
+	cJSON *j, *first;
+	char url[128];
+
+	cs_fakeproc_start(&srv, argv, env);
+	snprintf(url, sizeof(url), "%s/api/campaigns/%lld/alerts?limit=3",
+	    srv.base_url, (long long)campaign);
+	r = cs_test_http("GET", url, NULL, auth);
+	ASSERT_EQ(r.status, 200);
+	j = cJSON_Parse(r.body);
+	ASSERT_EQ(cJSON_GetArraySize(j), 3);
+	first = cJSON_GetArrayItem(j, 0);
+	ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(first, "cause")),
+	    "new_reviews");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(first, "delivered")));
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(first, "error")));
+	ASSERT_STR_CONTAINS(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(first, "text")),
+	    "1 new review item in Lab Rat");
+	ASSERT_STR_CONTAINS(cJSON_GetStringValue(cJSON_GetObjectItem(
+	                        cJSON_GetArrayItem(j, 2), "error")),
+	    "HTTP 500");
+	cJSON_Delete(j);
+	cs_test_resp_free(&r);
+	snprintf(url, sizeof(url), "%s/api/campaigns/%lld/alerts", srv.base_url,
+	    (long long)campaign + 1000);
+	r = cs_test_http("GET", url, NULL, auth);
+	ASSERT_EQ(r.status, 404);
+	cs_test_resp_free(&r);
+	ASSERT_EQ(cs_fakeproc_stop(&srv), 0);
+	free(e_db);
+	free(bin);
+}
+
 static void
 failed_sync(struct cs_store *store, int64_t campaign, const char *why)
 {
@@ -109,6 +178,7 @@ CS_TEST(alert__each_cause_once_then_throttled)
 	struct cs_review_new rv;
 	struct cs_sync_apply ap;
 	struct cs_nft n;
+	struct stored stored;
 	char url[64], *db;
 	int64_t now = cs_now_ms();
 
@@ -194,6 +264,23 @@ CS_TEST(alert__each_cause_once_then_throttled)
 	    "(1 open): campaign-sync review list \"Lab Rat\"");
 	ASSERT_EQ(cs_alerter_check(a, store, now + 3604000), 0);
 	ASSERT_EQ(ngot, 4);
+
+	/* Every try is stored, newest first: the refused one once, with
+	 * why (and not the receiver's URL, which is a secret). */
+	memset(&stored, 0, sizeof(stored));
+	ASSERT_OK(
+	    cs_store_alert_list(store, c.id, 0, stored_cb, &stored, TERR));
+	ASSERT_EQ(stored.n, 5);
+	ASSERT_STR_CONTAINS(
+	    stored.row[0], "new_reviews 1 -|campaign-sync: 1 new");
+	ASSERT_STR_CONTAINS(stored.row[1], "webhooks_silent 1 -|");
+	ASSERT_STR_CONTAINS(stored.row[2], "new_reviews 0 ");
+	ASSERT_STR_CONTAINS(stored.row[2], "HTTP 500");
+	ASSERT_TRUE(strstr(stored.row[2], "hooks/T000") == NULL);
+	ASSERT_STR_CONTAINS(stored.row[3], "sync_failed 1 -|");
+	ASSERT_STR_CONTAINS(stored.row[3], "NMKR answered 503");
+	ASSERT_STR_CONTAINS(stored.row[4], "NMKR answered 500");
+	api_lists(db, c.id);
 
 	cs_alerter_free(a);
 	cs_store_free(store);

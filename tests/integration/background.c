@@ -381,6 +381,69 @@ events(struct cs_store *s)
 	return n;
 }
 
+static int
+count_alert(const struct cs_alert *a, void *payload)
+{
+	(void)a;
+	(*(size_t *)payload)++;
+	return 0;
+}
+
+static size_t
+alerts(struct cs_store *s)
+{
+	size_t n = 0;
+
+	ASSERT_OK(cs_store_alert_list(s, 0, 0, count_alert, &n, TERR));
+	return n;
+}
+
+/* The sweeper deletes the alerts sent before the reports' retention. */
+CS_TEST(background__sweeper_prunes_old_alerts)
+{
+	struct cs_scheduler_opts so;
+	struct cs_scheduler *sched = NULL;
+	struct cs_pool *pool = NULL;
+	struct cs_store *s = NULL;
+	struct cs_campaign c;
+	struct cs_alert a;
+	int64_t now = cs_now_ms(), deadline;
+
+	url = cs_fixture_db_url("prune-alerts.db");
+	ASSERT_OK(cs_store_open(&s, url, TERR));
+	memset(&c, 0, sizeof(c));
+	c.name = CS_UNCONST("Lab Rat");
+	c.nmkr_project_uid = CS_UNCONST("9e2d000a-ed53-4db4-819b-25cdab41fd47");
+	c.network = CS_NETWORK_PREPROD;
+	c.max_nfts = 10;
+	ASSERT_OK(cs_store_campaign_create(s, &c, now, TERR));
+	memset(&a, 0, sizeof(a));
+	a.campaign_id = c.id;
+	a.cause = "sync_failed";
+	a.text = "the sync of Lab Rat failed";
+	a.sent_at = now - 3 * 3600 * 1000; /* 3 h old */
+	a.delivered = true;
+	ASSERT_OK(cs_store_alert_insert(s, &a, TERR));
+	a.sent_at = now;
+	ASSERT_OK(cs_store_alert_insert(s, &a, TERR));
+	ASSERT_EQ(alerts(s), 2);
+
+	ASSERT_OK(cs_pool_new(&pool, url, 2, TERR));
+	memset(&so, 0, sizeof(so));
+	so.pool = pool;
+	so.owner = "pruner";
+	so.sweep_every_ms = 50;
+	so.report_retention_ms = 3600 * 1000; /* 1 h */
+	ASSERT_OK(cs_scheduler_start(&sched, &so, TERR));
+	deadline = cs_now_ms() + 5000;
+	while (alerts(s) > 1 && cs_now_ms() < deadline)
+		cs_sleep_ms(20);
+	cs_scheduler_free(sched);
+	ASSERT_EQ(alerts(s), 1);
+	cs_pool_free(pool);
+	cs_store_free(s);
+}
+
 /* The sweeper of serve prunes webhook events past the retention. */
 CS_TEST(background__sweeper_prunes_old_webhook_events)
 {

@@ -2014,6 +2014,58 @@ CS_TEST(http_api__history)
 	finish();
 }
 
+/* The alerts the alerter stored (tests/integration/alert.c sends them;
+ * here they are written into serve's database): newest first, a limit,
+ * an undelivered one with why. */
+CS_TEST(http_api__alerts)
+{
+	char *db, *sql;
+	sqlite3 *h = NULL;
+	int64_t id;
+	cJSON *list, *row;
+
+	start();
+	id = campaign_with_nfts("Alerted");
+	list = API(
+	    "GET", P("/api/campaigns/%lld/alerts", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(list), 0);
+	cJSON_Delete(list);
+	db = cs_test_path("api.db");
+	ASSERT_EQ(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	sql = cs_xasprintf(
+	    "INSERT INTO alerts (campaign_id, cause, text, sent_at, delivered, "
+	    "error) VALUES (%lld, 'sync_failed', 'the sync of Alerted failed', "
+	    "1764000000000, 1, NULL), (%lld, 'new_reviews', '2 new review "
+	    "items in Alerted', 1764000060000, 0, 'HTTP 500')",
+	    (long long)id, (long long)id);
+	ASSERT_EQ(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	free(sql);
+	free(db);
+	list = API(
+	    "GET", P("/api/campaigns/%lld/alerts", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(list), 2);
+	row = cJSON_GetArrayItem(list, 0);
+	ASSERT_STR_EQ(str(row, "cause"), "new_reviews");
+	ASSERT_FALSE(cJSON_IsTrue(cJSON_GetObjectItem(row, "delivered")));
+	ASSERT_STR_EQ(str(row, "error"), "HTTP 500");
+	ASSERT_EQ(num(row, "sentAt"), 1764000060000LL);
+	row = cJSON_GetArrayItem(list, 1);
+	ASSERT_STR_EQ(str(row, "cause"), "sync_failed");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(row, "error")));
+	ASSERT_EQ(num(row, "campaignId"), id);
+	cJSON_Delete(list);
+	list = API("GET",
+	    P("/api/campaigns/%lld/alerts?limit=1", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(list), 1);
+	cJSON_Delete(list);
+	API_ERR("GET", P("/api/campaigns/%lld/alerts?limit=0", (long long)id),
+	    NULL, 400, "invalid");
+	API_ERR("GET", "/api/campaigns/999999/alerts", NULL, 404, "not_found");
+	finish();
+}
+
 /* The series over time: no point before any change; then the sales and
  * the counts at the end of each period, the last one equal to now's. */
 CS_TEST(http_api__series)

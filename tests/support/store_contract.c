@@ -1683,6 +1683,95 @@ CS_TEST(contract__sync_report_prune_keeps_the_rows)
 	cs_store_free(s);
 }
 
+struct alert_acc {
+	size_t n;
+	char seen[8][160]; /* "campaign cause delivered error: text" */
+};
+
+static int
+alert_cb(const struct cs_alert *a, void *payload)
+{
+	struct alert_acc *acc = payload;
+
+	if (acc->n < 8)
+		snprintf(acc->seen[acc->n], sizeof(acc->seen[0]),
+		    "%lld %s %d %s: %s", (long long)a->campaign_id, a->cause,
+		    a->delivered, a->error != NULL ? a->error : "-", a->text);
+	acc->n++;
+	return 0;
+}
+
+CS_TEST(contract__alerts_recorded_listed_pruned)
+{
+	struct cs_store *s = open_store();
+	struct cs_alert a;
+	struct alert_acc acc;
+	int64_t deleted = -1;
+	int64_t lab = make_campaign(s, "Lab Rat", 10);
+	int64_t pilot = make_campaign(s, "Pilot", 10);
+
+	memset(&a, 0, sizeof(a));
+	a.campaign_id = lab;
+	a.cause = "sync_failed";
+	a.text = "the sync of Lab Rat failed";
+	a.sent_at = NOW;
+	a.delivered = true;
+	ASSERT_OK(cs_store_alert_insert(s, &a, TERR));
+	ASSERT_GT(a.id, 0);
+	a.cause = "new_reviews";
+	a.text = "2 new review items in Lab Rat";
+	a.sent_at = NOW + 1000;
+	a.delivered = false;
+	a.error = "alert: HTTP 500 after 3 attempts";
+	ASSERT_OK(cs_store_alert_insert(s, &a, TERR));
+	a.campaign_id = pilot;
+	a.cause = "webhooks_silent";
+	a.text = "1 sale of Pilot seen by syncs";
+	a.sent_at = NOW + 2000;
+	a.delivered = true;
+	a.error = NULL;
+	ASSERT_OK(cs_store_alert_insert(s, &a, TERR));
+	/* An unknown cause, no text, a campaign that is not there. */
+	a.cause = "weather";
+	ASSERT_ERR(CS_EINVAL, cs_store_alert_insert(s, &a, NULL));
+	a.cause = "sync_failed";
+	a.text = "";
+	ASSERT_ERR(CS_EINVAL, cs_store_alert_insert(s, &a, NULL));
+	a.text = "x";
+	a.campaign_id = pilot + 1000;
+	ASSERT_ERR(CS_ENOTFOUND, cs_store_alert_insert(s, &a, NULL));
+
+	/* A campaign's, newest first; every campaign's; a limit. */
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_alert_list(s, lab, 0, alert_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 2);
+	ASSERT_STR_CONTAINS(acc.seen[0], "new_reviews 0 alert: HTTP 500");
+	ASSERT_STR_CONTAINS(acc.seen[0], ": 2 new review items in Lab Rat");
+	ASSERT_STR_CONTAINS(acc.seen[1], "sync_failed 1 -: the sync of");
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_alert_list(s, 0, 0, alert_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 3);
+	ASSERT_STR_CONTAINS(acc.seen[0], "webhooks_silent");
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_alert_list(s, 0, 1, alert_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+
+	/* By age: the two oldest go. */
+	ASSERT_OK(cs_store_alert_prune(s, NOW + 1500, &deleted, TERR));
+	ASSERT_EQ(deleted, 2);
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_alert_list(s, 0, 0, alert_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 1);
+	ASSERT_OK(cs_store_alert_prune(s, NOW + 1500, &deleted, TERR));
+	ASSERT_EQ(deleted, 0);
+	/* A campaign deleted takes its alerts along. */
+	ASSERT_OK(cs_store_campaign_delete(s, pilot, false, TERR));
+	memset(&acc, 0, sizeof(acc));
+	ASSERT_OK(cs_store_alert_list(s, 0, 0, alert_cb, &acc, TERR));
+	ASSERT_EQ(acc.n, 0);
+	cs_store_free(s);
+}
+
 struct review_acc {
 	size_t n;
 	int64_t id;

@@ -119,6 +119,9 @@ enum stmt_id {
 	W_LIST,
 	W_LIST_BODY,
 	W_PRUNE,
+	A_INSERT,
+	A_LIST,
+	A_PRUNE,
 	L_PRUNE_REPORTS,
 	K_GET,
 	K_PUT,
@@ -462,6 +465,14 @@ int cs_pg__report_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
 int cs_pg__webhook_list(struct cs_store_conn *c, int64_t campaign_id,
     int64_t limit, bool with_body, cs_webhook_event_cb cb, void *payload,
     struct cs_error *err);
+
+/* alert.c */
+int cs_pg__alert_insert(
+    struct cs_store_conn *c, struct cs_alert *io, struct cs_error *err);
+int cs_pg__alert_list(struct cs_store_conn *c, int64_t campaign_id,
+    int64_t limit, cs_alert_cb cb, void *payload, struct cs_error *err);
+int cs_pg__alert_prune(struct cs_store_conn *c, int64_t before, int64_t limit,
+    int64_t *deleted, struct cs_error *err);
 
 /* chain.c */
 int cs_pg__chain_get(struct cs_store_conn *c, const char *asset_id,

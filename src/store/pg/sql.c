@@ -382,6 +382,19 @@ const struct stmt_def cs_pg__stmts[S_COUNT] = {
         "ii"},
     /* Oldest first, a batch at a time; an event a history row points at
      * stays (status_history_by_webhook finds them). */
+    /* An alert of a campaign that is gone writes nothing (ENOTFOUND). */
+    [A_INSERT] = {"INSERT INTO alerts (campaign_id, cause, text, sent_at, "
+                  "delivered, error) SELECT $1, $2, $3, $4, $5, $6 "
+                  "WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = $1) "
+                  "RETURNING id",
+        "ittibt"},
+    [A_LIST] = {"SELECT id, campaign_id, cause, text, sent_at, delivered, "
+                "error FROM alerts WHERE ($1 = 0 OR campaign_id = $1) "
+                "ORDER BY sent_at DESC, id DESC LIMIT $2",
+        "ii"},
+    [A_PRUNE] = {"DELETE FROM alerts WHERE id IN (SELECT id FROM alerts "
+                 "WHERE sent_at < $1 ORDER BY sent_at LIMIT $2)",
+        "ii"},
     [W_PRUNE] = {"DELETE FROM webhook_events WHERE id IN (SELECT e.id "
                  "FROM webhook_events e WHERE e.received_at < $1 "
                  "AND NOT EXISTS (SELECT 1 FROM status_history h "
