@@ -732,7 +732,7 @@ order_lists(struct cs_remote_list *out, size_t base, struct walk *w,
 			const struct edge *e = &w[k].edges[p];
 
 			if (e->n == 0)
-				continue;	/* an empty page: items may be NULL */
+				continue; /* an empty page: items may be NULL */
 			memcpy(
 			    sorted + j, items + e->at, e->n * sizeof(*items));
 			j += e->n;
