@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * campaign-sync: one binary, a static table of commands. Global flags come
- * before the command; configuration comes from the environment with flags on
- * top; exit codes follow sysexits(3).
+ * campaign-sync: one binary, a static table of commands. Global flags may
+ * come anywhere on the line (before "--"); configuration comes from the
+ * environment with flags on top; exit codes follow sysexits(3).
  */
 #include "cli/cli.h"
 
@@ -238,13 +238,15 @@ usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: campaign-sync [--db URL] [--log-format text|json] "
-	           "[-v] <command> [...]\n\n");
+	           "[-v | -q] <command> [...]\n\n");
 	fprintf(f, "Keeps NFT campaign inventories true to NMKR Studio and "
 	           "the Cardano chain.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(
 		    f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nEach command takes --help; `campaign-sync help --man` "
+	fprintf(f, "\nThe global flags may come anywhere on the line, before "
+	           "\"--\".\nEach command takes --help; `campaign-sync help "
+	           "--man` "
 	           "prints the manual.\nConfiguration comes from the "
 	           "environment:\n");
 	for (i = 0; i < sizeof(variables) / sizeof(variables[0]); i++)
@@ -292,6 +294,14 @@ help(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "--man") == 0) {
 		cs_cli_print_manual(stdout);
+		return CS_EXIT_OK;
+	}
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: campaign-sync help [CMD [SUB] | --man | "
+		       "--completion bash|zsh]\n\nthe commands, one "
+		       "command's help, the manual page, or a completion "
+		       "script\n");
 		return CS_EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "--completion") == 0) {
@@ -580,14 +590,82 @@ cs_cmd_migrate(struct cs_cli *cli, int argc, char **argv)
 	return migrate_report(cli);
 }
 
+/* Apply one global flag at argv[*i] (advancing *i past a separate value);
+ * 1 when it was one, 0 when not, or a usage exit code (negated). */
+static int
+global_flag(struct cs_cli *cli, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *val = NULL;
+	size_t n;
+
+	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+		cli->cfg.log_level = CS_LOG_DEBUG;
+		return 1;
+	}
+	if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+		cli->cfg.log_level = CS_LOG_ERROR;
+		return 1;
+	}
+	if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '='))
+		n = 4;
+	else if (strncmp(a, "--log-format", 12) == 0 &&
+	         (a[12] == '\0' || a[12] == '='))
+		n = 12;
+	else
+		return 0;
+	if (a[n] == '=') {
+		val = a + n + 1;
+	} else if (*i + 1 < argc) {
+		*i += 1;
+		val = argv[*i];
+	} else {
+		fprintf(
+		    stderr, "campaign-sync: %.*s needs a value\n", (int)n, a);
+		return -CS_EXIT_USAGE;
+	}
+	if (n == 4) {
+		cli->cfg.database_url = val;
+		return 1;
+	}
+	if (cs_log_format_parse(val, &cli->cfg.log_format) < 0) {
+		fprintf(
+		    stderr, "campaign-sync: --log-format is text or json\n");
+		return -CS_EXIT_USAGE;
+	}
+	return 1;
+}
+
+/*
+ * The global flags (--db, --log-format, -v, -q) anywhere on the line, not
+ * only before the command: applied and taken out of argv, so that the
+ * commands never see them. "--" ends them; what follows is left as is.
+ * Returns 0 or a usage exit code.
+ */
+static int
+take_global_flags(struct cs_cli *cli, int *argc, char **argv)
+{
+	int i, j = 1, r;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		r = global_flag(cli, *argc, argv, &i);
+		if (r < 0)
+			return -r;
+		if (r == 0)
+			argv[j++] = argv[i];
+	}
+	for (; i < *argc; i++)
+		argv[j++] = argv[i];
+	argv[j] = NULL;
+	*argc = j;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"log-format", required_argument, NULL, 'l'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -607,26 +685,12 @@ main(int argc, char **argv)
 	/* Another plan than Blockfrost's 10/s: the process's bucket too. */
 	if (cli.cfg.blockfrost_rate != CS_BF_RATE_PER_S)
 		cs_blockfrost_set_rate(cli.cfg.blockfrost_rate, CS_BF_BURST);
+	code = take_global_flags(&cli, &argc, argv);
+	if (code != 0)
+		return code;
 	/* "+": stop at the first non-option, the command. */
-	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			cli.cfg.database_url = optarg;
-			break;
-		case 'l':
-			if (cs_log_format_parse(optarg, &cli.cfg.log_format) <
-			    0) {
-				fprintf(stderr, "campaign-sync: --log-format "
-				                "is text or json\n");
-				return CS_EXIT_USAGE;
-			}
-			break;
-		case 'v':
-			cli.cfg.log_level = CS_LOG_DEBUG;
-			break;
-		case 'q':
-			cli.cfg.log_level = CS_LOG_ERROR;
-			break;
 		case 'h':
 			usage(stdout);
 			return CS_EXIT_OK;
