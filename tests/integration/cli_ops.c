@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line for operators (issue 14): campaign-sync run as a program
+ * against fake-nmkr (and fake-blockfrost), on SQLite or, with
+ * CS_TEST_STORE=pg, PostgreSQL. Global flags anywhere on the line, logs that
+ * name campaigns and count discrepancies and reviews, relative times, "not
+ * configured" without Blockfrost, doctor, and discrepancies in NFT order.
+ */
+#include "test.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "support/fakeproc.h"
+#include "support/fixture.h"
+#include "support/testhttp.h"
+#include "util/xalloc.h"
+
+#define KEY "ops-test-key"
+#define PROJECT "9e2d000a-ed53-4db4-819b-25cdab41fd47"
+
+struct run {
+	int code;
+	char *out;
+	char *err;
+};
+
+static struct cs_fakeproc fake;
+static char *bin, *db_url, *env_db, *env_url;
+static const char *env[8];
+
+static void
+env_set(size_t i, const char *kv)
+{
+	env[i] = kv;
+	env[i + 1] = NULL;
+}
+
+/* campaign-sync with the arguments up to a NULL, in env. */
+static struct run
+cs_(const char *first, ...)
+{
+	const char *argv[24] = {NULL};
+	const char *a;
+	struct run r;
+	va_list ap;
+	size_t n = 1;
+
+	argv[0] = bin;
+	va_start(ap, first);
+	for (a = first; a != NULL && n < 23; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	r.code = cs_test_run(argv, env, NULL, &r.out, &r.err);
+	return r;
+}
+
+#define cs(...) cs_(__VA_ARGS__, (const char *)NULL)
+
+static void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void
+expect_ok_(struct run r, int line)
+{
+	if (r.code != 0)
+		cs_test_fail(
+		    __FILE__, line, "exit %d: %s%s", r.code, r.out, r.err);
+	run_free(&r);
+}
+
+#define expect_ok(r) expect_ok_(r, __LINE__)
+
+/* fake-nmkr with a project of n free NFTs; the database, and the
+ * environment pointing the program at both (no database in it when
+ * with_db is false). */
+static void
+start(const char *n, bool with_db)
+{
+	char *fk = cs_build_path("tools/fake-nmkr/fake-nmkr");
+	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
+	    "--project", PROJECT, "--nfts", n, "--sold", "0", "--reserved", "0",
+	    "--blocked", "0", "--rate-limit", "0", "--cache-seconds", "0",
+	    NULL};
+
+	cs_fakeproc_start(&fake, fargv, NULL);
+	free(fk);
+	bin = cs_build_path("src/cli/campaign-sync");
+	db_url = cs_fixture_db_url("ops.db");
+	env_db = cs_xasprintf("CS_DATABASE_URL=%s", db_url);
+	env_url = cs_xasprintf("NMKR_API_URL=%s", fake.base_url);
+	env[0] = env_url;
+	env[1] = "NMKR_API_KEY=" KEY;
+	env[2] = NULL;
+	if (with_db)
+		env_set(2, env_db);
+}
+
+/* start() and a campaign "Lab Rat" of the fake's n NFTs. */
+static void
+setup(const char *n)
+{
+	start(n, true);
+	expect_ok(cs("campaign", "create", "--name", "Lab Rat", "--project",
+	    PROJECT, "--max", "100"));
+	expect_ok(cs("inventory", "import", "Lab Rat", "--from-nmkr"));
+}
+
+static void
+teardown(void)
+{
+	ASSERT_EQ(cs_fakeproc_stop(&fake), 0);
+	free(env_db);
+	free(env_url);
+	free(db_url);
+	free(bin);
+}
+
+/* The uid of NFT number `number` of Lab Rat. Caller frees. */
+static char *
+uid_of(int number)
+{
+	struct run r = cs("inventory", "list", "Lab Rat", "--json");
+	cJSON *list = cJSON_Parse(r.out), *item;
+	char *uid = NULL;
+
+	ASSERT_EQ(r.code, 0);
+	cJSON_ArrayForEach(item, list) {
+		if (cJSON_GetNumberValue(
+		        cJSON_GetObjectItem(item, "nftNumber")) == number)
+			uid = cs_xstrdup(cJSON_GetStringValue(
+			    cJSON_GetObjectItem(item, "nftUid")));
+	}
+	cJSON_Delete(list);
+	run_free(&r);
+	ASSERT_TRUE(uid != NULL);
+	return uid;
+}
+
+/* The cell of a table (cli/table.c: columns two spaces apart, headers on
+ * the first line) under header, in the first row holding needle. Caller
+ * frees. */
+static char *
+cell(const char *table, const char *needle, const char *header)
+{
+	const char *h = strstr(table, header), *row = strstr(table, needle);
+	const char *end;
+	size_t col;
+
+	ASSERT_TRUE(h != NULL && row != NULL);
+	col = (size_t)(h - table);
+	while (row > table && row[-1] != '\n')
+		row--;
+	ASSERT_TRUE(strlen(row) > col);
+	row += col;
+	end = strstr(row, "  ");
+	if (end == NULL || strchr(row, '\n') < end)
+		end = strchr(row, '\n');
+	return cs_xstrndup(row, (size_t)(end - row));
+}
+
+#define ASSERT_CELL(table, needle, header, want)                               \
+	do {                                                                   \
+		char *c_ = cell(table, needle, header);                        \
+		ASSERT_STR_EQ(c_, want);                                       \
+		free(c_);                                                      \
+	} while (0)
+
+/* NFTs 1 to k sold here by hand while NMKR has them free: a sync finds k
+ * discrepancies and puts k items in the review queue. */
+static void
+sell_here(int k)
+{
+	char *uid;
+	int i;
+
+	for (i = 1; i <= k; i++) {
+		uid = uid_of(i);
+		expect_ok(cs("nft", "set-status", uid, "sold"));
+		free(uid);
+	}
+}
+
+/* The global flags work after the command and its sub-command, and "--"
+ * ends them. */
+CS_TEST(cli_ops__global_flags_anywhere)
+{
+	struct run r;
+
+	start("3", false);
+	/* No database in the environment: --db names it, wherever it is. */
+	expect_ok(cs("campaign", "create", "--name", "Lab Rat", "--project",
+	    PROJECT, "--max", "10", "--db", db_url));
+	r = cs("campaign", "list", "-v", "--db", db_url, "-q");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_CONTAINS(r.out, "Lab Rat");
+	run_free(&r);
+	r = cs("campaign", "show", "Lab Rat", "--log-format=json",
+	    "--db=" /* the value in the same word */, "--json");
+	ASSERT_NE(r.code, 0); /* an empty --db= is no database */
+	run_free(&r);
+	env_set(2, env_db);
+	r = cs("logs", "--limit", "5", "-v", "--log-format", "json");
+	ASSERT_EQ(r.code, 0);
+	run_free(&r);
+	r = cs("logs", "--log-format", "yaml");
+	ASSERT_EQ(r.code, 64);
+	ASSERT_STR_CONTAINS(r.err, "--log-format is text or json");
+	run_free(&r);
+	r = cs("campaign", "list", "--db");
+	ASSERT_EQ(r.code, 64);
+	ASSERT_STR_CONTAINS(r.err, "--db needs a value");
+	run_free(&r);
+	/* After "--" a -v is the command's: the campaign's name here. */
+	r = cs("campaign", "show", "--", "-v");
+	ASSERT_EQ(r.code, 66);
+	run_free(&r);
+	teardown();
+}
+
+/* logs names the campaign and counts each sync's discrepancies and review
+ * items; human output says how long ago, --json is as before. */
+CS_TEST(cli_ops__logs_name_campaigns_and_count)
+{
+	struct run r;
+	cJSON *j, *first;
+
+	setup("5");
+	sell_here(2);
+	r = cs("sync", "Lab Rat", "--quiet-progress");
+	ASSERT_TRUE(r.code == 0 || r.code == 3);
+	run_free(&r);
+
+	r = cs("logs");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_CONTAINS(r.out, "CAMPAIGN");
+	ASSERT_STR_CONTAINS(r.out, "DISCREPANCIES");
+	ASSERT_STR_CONTAINS(r.out, "REVIEWS");
+	/* The sync's row: 2 discrepancies, 2 review items. */
+	ASSERT_CELL(r.out, "manual_sync", "CAMPAIGN", "Lab Rat");
+	ASSERT_CELL(r.out, "manual_sync", "STARTED", "just now");
+	ASSERT_CELL(r.out, "manual_sync", "DISCREPANCIES", "2");
+	ASSERT_CELL(r.out, "manual_sync", "REVIEWS", "2");
+	run_free(&r);
+
+	r = cs("logs", "--json");
+	ASSERT_EQ(r.code, 0);
+	j = cJSON_Parse(r.out);
+	first = cJSON_GetArrayItem(j, 0);
+	ASSERT_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(first, "campaignId")));
+	ASSERT_TRUE(cJSON_GetObjectItem(first, "campaignName") == NULL);
+	ASSERT_TRUE(
+	    cJSON_IsNumber(cJSON_GetObjectItem(first, "syncStartedAt")));
+	ASSERT_STR_NOT_CONTAINS(r.out, "ago");
+	cJSON_Delete(j);
+	run_free(&r);
+	teardown();
+}
