@@ -217,6 +217,22 @@ static const struct cs_cmd commands[] = {
         "--type T       webhook, api_pull or manual_sync\n"
         "--limit N      at most N entries (default 50)\n"
         "--json         print JSON"},
+    {"doctor", cs_cmd_doctor, "doctor [CAMPAIGN]",
+        "check the setup, one line per check (ok, FAIL or skip and why): "
+        "exit 0 when none fails, 1 when one does",
+        "CAMPAIGN   id or name: check only this campaign at NMKR "
+        "(default: every one)\n"
+        "Checks the configuration; the database (it opens, its schema is "
+        "up to date,\n"
+        "it takes a write); NMKR for each campaign (reachable, key "
+        "accepted, project\n"
+        "found); each campaign's webhook (NMKR lists our URL and holds "
+        "the secret we\n"
+        "keep, as webhook status); the clock against the Date of NMKR's "
+        "answer\n"
+        "(tolerance 30 s); Blockfrost when BLOCKFROST_PROJECT_ID is set "
+        "(skipped, not\n"
+        "failed, without it)."},
     {"migrate", cs_cmd_migrate, "migrate",
         "apply schema migrations (also done whenever the database is "
         "opened) and print the schema version",

@@ -263,3 +263,98 @@ CS_TEST(cli_ops__logs_name_campaigns_and_count)
 	run_free(&r);
 	teardown();
 }
+
+/* What NMKR lists for the project is replaced by body (its secrets new). */
+static void
+nmkr_set(const char *body)
+{
+	const char *hdr[] = {"Authorization: Bearer " KEY, NULL};
+	struct cs_test_resp r;
+	char url[256];
+
+	snprintf(url, sizeof(url), "%s/v2/UpdateNotifications/%s",
+	    fake.base_url, PROJECT);
+	r = cs_test_http("POST", url, body, hdr);
+	ASSERT_EQ(r.status, 200);
+	cs_test_resp_free(&r);
+}
+
+/* doctor: one line per check; exit 0 only when none fails. Blockfrost is
+ * skipped ("not configured") without its project id, checked with it. */
+CS_TEST(cli_ops__doctor)
+{
+	char *bfbin = cs_build_path("tools/fake-blockfrost/fake-blockfrost");
+	const char *bfargv[] = {bfbin, "--listen", "127.0.0.1:0",
+	    "--project-id", "preprodDoctor0123456789", NULL};
+	struct cs_fakeproc bf;
+	char *env_bf = NULL;
+	struct run r;
+
+	setup("3");
+	/* No webhook yet: that check fails, the others pass. */
+	r = cs("doctor");
+	ASSERT_EQ(r.code, 1);
+	ASSERT_STR_CONTAINS(r.out, "ok    configuration: ");
+	ASSERT_STR_CONTAINS(r.out, "ok    database: ");
+	ASSERT_STR_CONTAINS(r.out, "writable");
+	ASSERT_STR_CONTAINS(r.out, "ok    nmkr Lab Rat: reachable, key "
+	                           "accepted, project ");
+	ASSERT_STR_CONTAINS(r.out, "FAIL  webhook Lab Rat: none registered");
+	ASSERT_STR_CONTAINS(r.out, "ok    clock: ");
+	ASSERT_STR_CONTAINS(r.out, "(tolerance 30 s)");
+	ASSERT_STR_CONTAINS(r.out, "skip  blockfrost: not configured");
+	ASSERT_STR_CONTAINS(r.out, "1 check failed");
+	run_free(&r);
+
+	expect_ok(cs("webhook", "register", "Lab Rat",
+	    "https://sync.example.com/webhooks/nmkr"));
+	cs_fakeproc_start(&bf, bfargv, NULL);
+	env_bf = cs_xasprintf("BLOCKFROST_API_URL=%s", bf.base_url);
+	env_set(3, env_bf);
+	env_set(4, "BLOCKFROST_PROJECT_ID=preprodDoctor0123456789");
+	r = cs("doctor", "Lab Rat");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_CONTAINS(r.out, "ok    webhook Lab Rat: NMKR lists "
+	                           "https://sync.example.com/webhooks/nmkr");
+	ASSERT_STR_CONTAINS(r.out, "ok    blockfrost: reachable");
+	ASSERT_STR_CONTAINS(r.out, "every check passed");
+	ASSERT_STR_NOT_CONTAINS(r.out, "preprodDoctor0123456789");
+	run_free(&r);
+
+	/* A wrong Blockfrost project id, and NMKR holding another secret. */
+	env_set(4, "BLOCKFROST_PROJECT_ID=preprodWrong0123456789");
+	nmkr_set("[{\"notificationType\":\"webhook\",\"address\":"
+	         "\"https://sync.example.com/webhooks/nmkr\","
+	         "\"isActive\":true}]");
+	r = cs("doctor");
+	ASSERT_EQ(r.code, 1);
+	ASSERT_STR_CONTAINS(r.out, "FAIL  blockfrost: the project id is "
+	                           "refused");
+	ASSERT_STR_CONTAINS(r.out, "FAIL  webhook Lab Rat: NMKR lists "
+	                           "https://sync.example.com/webhooks/nmkr, "
+	                           "but holds another secret");
+	ASSERT_STR_CONTAINS(r.out, "2 checks failed");
+	run_free(&r);
+
+	/* A refused key, and a campaign that does not exist. */
+	env[1] = "NMKR_API_KEY=not-the-key";
+	r = cs("doctor", "Lab Rat");
+	ASSERT_EQ(r.code, 1);
+	ASSERT_STR_CONTAINS(r.out, "FAIL  nmkr Lab Rat: reachable, but the "
+	                           "key is refused");
+	ASSERT_STR_CONTAINS(r.out, "skip  clock: NMKR did not answer");
+	ASSERT_STR_NOT_CONTAINS(r.out, "not-the-key");
+	run_free(&r);
+	r = cs("doctor", "Nope");
+	ASSERT_EQ(r.code, 1);
+	ASSERT_STR_CONTAINS(r.out, "FAIL  campaign Nope: ");
+	run_free(&r);
+	r = cs("doctor", "a", "b");
+	ASSERT_EQ(r.code, 64);
+	run_free(&r);
+
+	ASSERT_EQ(cs_fakeproc_stop(&bf), 0);
+	free(env_bf);
+	free(bfbin);
+	teardown();
+}
