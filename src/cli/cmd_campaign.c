@@ -594,13 +594,20 @@ campaign_delete(struct cs_cli *cli, int argc, char **argv)
 
 static const struct cs_cmd campaign_cmds[] = {
     {"create", campaign_create,
-        "campaign create --name NAME --project UID --max N [flags]",
+        "campaign create --name NAME --project UID --max N "
+        "[--description TEXT] [--network NET] [--start DATE] [--end DATE] "
+        "[--allow-multiple | --one-per-wallet] [--reservation-minutes M] "
+        "[--allowlist FILE] [--json]",
         "create an inactive campaign", CAMPAIGN_FLAGS_HELP},
     {"list", campaign_list, "campaign list [--json]",
         "every campaign with its counters", "--json  print JSON"},
     {"show", campaign_show, "campaign show CAMPAIGN [--json]",
         "one campaign (by id or name) and its counters", "--json  print JSON"},
-    {"update", campaign_update, "campaign update CAMPAIGN [flags]",
+    {"update", campaign_update,
+        "campaign update CAMPAIGN [--name NAME] [--project UID] [--max N] "
+        "[--description TEXT] [--network NET] [--start DATE] [--end DATE] "
+        "[--allow-multiple | --one-per-wallet] [--reservation-minutes M] "
+        "[--allowlist FILE] [--json]",
         "change a campaign's settings (only the flags given)",
         CAMPAIGN_FLAGS_HELP},
     {"activate", campaign_activate, "campaign activate CAMPAIGN",

@@ -214,7 +214,8 @@ static const struct cs_cmd nft_cmds[] = {
     {"show", nft_show, "nft show UID [--json]",
         "one NFT with its history of status changes", "--json  print JSON"},
     {"set-status", nft_set_status,
-        "nft set-status UID available|reserved|sold [flags]",
+        "nft set-status UID available|reserved|sold [--wallet W] "
+        "[--minutes M] [--buyer ADDR] [--tx HASH] [--note TEXT] [--json]",
         "change one NFT's status by hand (updateNFTStatus), recorded with "
         "source admin",
         "--wallet W    who holds a reservation\n"

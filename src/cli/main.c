@@ -129,7 +129,7 @@ static const struct cs_cmd commands[] = {
         "a campaign's NFTs: import, list, repair-links", NULL},
     {"sync", cs_cmd_sync,
         "sync CAMPAIGN|--all [--json] [--dry-run] [--force] [--full] "
-        "[--verify-limit N]",
+        "[--verify-limit N] [--quiet-progress]",
         "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
         "1 failed, 75 stopped (Ctrl-C, SIGTERM, SIGHUP: nothing applied, "
         "the run closed as interrupted)",
@@ -145,7 +145,8 @@ static const struct cs_cmd commands[] = {
         "                  (default 10, at most 200; 0 turns them off)\n"
         "--quiet-progress  no progress bar even on a terminal"},
     {"serve", cs_cmd_serve,
-        "serve [--listen ADDR] [--no-schedule] [--web-dir DIR]",
+        "serve [--listen ADDR] [--no-schedule] [--web-dir DIR] "
+        "[--owner NAME]",
         "the HTTP server: API, Campaign Manager page, NMKR webhooks, "
         "scheduler, reservation sweeper and background chain verifier",
         "--listen ADDR    host:port (CS_LISTEN, default 127.0.0.1:8080; "
@@ -165,8 +166,8 @@ static const struct cs_cmd commands[] = {
         "new sales first, then each again after CS_CHAIN_RECHECK, spending "
         "CS_CHAIN_SHARE\n"
         "of CS_BLOCKFROST_RATE for all instances of the database together "
-        "(see verify\n"
-        "--status and /metrics)."},
+        "(see\n"
+        "verify --status and /metrics)."},
     {"demo", cs_cmd_demo, "demo [--listen ADDR] [--dir DIR] [--nfts N]",
         "the whole system on this machine with fake NMKR and Blockfrost: "
         "prints the page's URL and admin token; Ctrl-C stops it",
