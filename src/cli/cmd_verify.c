@@ -67,10 +67,25 @@ print_status(struct cs_cli *cli, struct cs_store *store,
 	if (json) {
 		cs_json_add_str(doc, "campaign", c->name);
 		cs_cli_print_json(cli, doc);
+	} else if (cli->cfg.blockfrost_project_id == NULL &&
+	           cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "verified")) ==
+	               0 &&
+	           problems == 0) {
+		/* Zeros here would read as "nothing verified yet". */
+		fprintf(cli->out,
+		    "Chain coverage of %s (campaign %lld): not configured "
+		    "(BLOCKFROST_PROJECT_ID is not set: no sale is checked on "
+		    "chain)\n",
+		    c->name, (long long)c->id);
 	} else {
-		fprintf(cli->out, "Chain coverage of %s (campaign %lld): %s\n",
-		    c->name, (long long)c->id,
-		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "summary")));
+		fprintf(cli->out,
+		    "Chain coverage of %s (campaign %lld): %s%s\n", c->name,
+		    (long long)c->id,
+		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "summary")),
+		    cli->cfg.blockfrost_project_id == NULL
+		        ? " (from earlier checks: BLOCKFROST_PROJECT_ID is not "
+		          "set now)"
+		        : "");
 		if (problems > 0) {
 			fputc('\n', cli->out);
 			t = cs_table_new(4, headers);

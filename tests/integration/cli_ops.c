@@ -17,6 +17,7 @@
 #include "support/fakeproc.h"
 #include "support/fixture.h"
 #include "support/testhttp.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define KEY "ops-test-key"
@@ -30,6 +31,7 @@ struct run {
 
 static struct cs_fakeproc fake;
 static char *bin, *db_url, *env_db, *env_url;
+static const char *seed; /* fake-nmkr's seed file for the next start */
 static const char *env[8];
 
 static void
@@ -89,8 +91,22 @@ start(const char *n, bool with_db)
 	    "--project", PROJECT, "--nfts", n, "--sold", "0", "--reserved", "0",
 	    "--blocked", "0", "--rate-limit", "0", "--cache-seconds", "0",
 	    NULL};
+	char *seed_path = NULL;
 
+	if (seed != NULL) {
+		/* The seed's project instead of the flags'. */
+		seed_path = cs_test_path("seed.json");
+		cs_test_write_file(seed_path, seed, strlen(seed));
+		fargv[5] = "--seed";
+		fargv[6] = seed_path;
+		fargv[7] = "--rate-limit";
+		fargv[8] = "0";
+		fargv[9] = "--cache-seconds";
+		fargv[10] = "0";
+		fargv[11] = NULL;
+	}
 	cs_fakeproc_start(&fake, fargv, NULL);
+	free(seed_path);
 	free(fk);
 	bin = cs_build_path("src/cli/campaign-sync");
 	db_url = cs_fixture_db_url("ops.db");
@@ -144,18 +160,20 @@ uid_of(int number)
 	return uid;
 }
 
-/* The cell of a table (cli/table.c: columns two spaces apart, headers on
- * the first line) under header, in the first row holding needle. Caller
+/* The cell of a table (cli/table.c: columns two spaces apart, under their
+ * headers) under header, in the first row holding needle. Caller
  * frees. */
 static char *
 cell(const char *table, const char *needle, const char *header)
 {
 	const char *h = strstr(table, header), *row = strstr(table, needle);
-	const char *end;
+	const char *end, *line;
 	size_t col;
 
 	ASSERT_TRUE(h != NULL && row != NULL);
-	col = (size_t)(h - table);
+	for (line = h; line > table && line[-1] != '\n'; line--)
+		;
+	col = (size_t)(h - line);
 	while (row > table && row[-1] != '\n')
 		row--;
 	ASSERT_TRUE(strlen(row) > col);
@@ -356,5 +374,106 @@ CS_TEST(cli_ops__doctor)
 	ASSERT_EQ(cs_fakeproc_stop(&bf), 0);
 	free(env_bf);
 	free(bfbin);
+	teardown();
+}
+
+/* Human output says how long ago (logs, campaign list and show, nft
+ * show) and "not configured" instead of zeros without Blockfrost; --json
+ * keeps its numbers. */
+CS_TEST(cli_ops__relative_times_and_not_configured)
+{
+	struct run r;
+	char *uid;
+
+	setup("3");
+	r = cs("campaign", "list");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_CELL(r.out, "Lab Rat", "LAST SYNC", "never");
+	run_free(&r);
+	sell_here(1);
+	r = cs("sync", "Lab Rat", "--quiet-progress");
+	ASSERT_TRUE(r.code == 0 || r.code == 3);
+	ASSERT_STR_CONTAINS(r.out, "Chain verification: not configured "
+	                           "(BLOCKFROST_PROJECT_ID is not set)");
+	ASSERT_STR_NOT_CONTAINS(r.out, "0 verified");
+	run_free(&r);
+
+	r = cs("campaign", "list");
+	ASSERT_CELL(r.out, "Lab Rat", "LAST SYNC", "just now");
+	run_free(&r);
+	r = cs("campaign", "show", "Lab Rat");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_CONTAINS(r.out, "Z (just now)\n");
+	ASSERT_STR_CONTAINS(r.out, "Chain checks       not configured");
+	run_free(&r);
+	r = cs("campaign", "show", "Lab Rat", "--json");
+	ASSERT_STR_NOT_CONTAINS(r.out, "just now");
+	ASSERT_STR_NOT_CONTAINS(r.out, "not configured");
+	run_free(&r);
+
+	uid = uid_of(1);
+	r = cs("nft", "show", uid);
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_CONTAINS(r.out, "(just now), tx");
+	ASSERT_CELL(r.out, "set by an operator", "AGO", "just now");
+	run_free(&r);
+	r = cs("nft", "show", uid, "--json");
+	ASSERT_STR_NOT_CONTAINS(r.out, "just now");
+	run_free(&r);
+	free(uid);
+
+	r = cs("verify", "Lab Rat", "--status");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_CONTAINS(r.out, "not configured (BLOCKFROST_PROJECT_ID is "
+	                           "not set");
+	ASSERT_STR_NOT_CONTAINS(r.out, "0 of 1");
+	run_free(&r);
+	r = cs("verify", "Lab Rat", "--status", "--json");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_STR_CONTAINS(r.out, "\"sold\":");
+	run_free(&r);
+	teardown();
+}
+
+/* A sync's report lists its discrepancies by NFT number, #2 before #10,
+ * whatever order NMKR lists them in: here NMKR's first NFT is "Rat #12". */
+CS_TEST(cli_ops__discrepancies_in_number_order)
+{
+	const char *at, *prev = NULL;
+	char name[32], *uid;
+	struct cs_buf doc;
+	struct run r;
+	int i;
+
+	cs_buf_init(&doc, 1 << 16);
+	ASSERT_OK(cs_buf_printf(
+	    &doc, "{\"projects\":[{\"uid\":\"%s\",\"nfts\":[", PROJECT));
+	for (i = 12; i >= 1; i--)
+		ASSERT_OK(cs_buf_printf(&doc,
+		    "%s{\"name\":\"Rat%02d\",\"displayname\":\"Rat #%d\"}",
+		    i == 12 ? "" : ",", i, i));
+	ASSERT_OK(cs_buf_printf(&doc, "]}]}"));
+	seed = cs_buf_cstr(&doc);
+	setup("12");
+	seed = NULL;
+	cs_buf_dispose(&doc);
+	for (i = 1; i <= 12; i++) {
+		uid = uid_of(i);
+		expect_ok(cs("nft", "set-status", uid, "sold"));
+		free(uid);
+	}
+	r = cs("sync", "Lab Rat", "--quiet-progress");
+	ASSERT_TRUE(r.code == 0 || r.code == 3);
+	ASSERT_STR_CONTAINS(r.out, "Discrepancies (12)");
+	for (i = 1; i <= 12; i++) {
+		snprintf(name, sizeof(name), "\nRat #%d ", i);
+		at = strstr(strstr(r.out, "Discrepancies (12)"), name);
+		ASSERT_TRUE(at != NULL);
+		if (prev != NULL && at < prev)
+			cs_test_fail(__FILE__, __LINE__, "#%d before #%d:\n%s",
+			    i, i - 1, r.out);
+		prev = at;
+	}
+	run_free(&r);
 	teardown();
 }
