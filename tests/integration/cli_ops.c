@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -475,5 +477,88 @@ CS_TEST(cli_ops__discrepancies_in_number_order)
 		prev = at;
 	}
 	run_free(&r);
+	teardown();
+}
+
+/* campaign-sync as a user to whom the file is read-only: as is when we
+ * are not root, else through setpriv as nobody (root writes anything). */
+static int
+run_as_reader(const char *url, const char *a0, const char *a1, const char *a2,
+    char **out, char **errout)
+{
+	char *db = cs_xasprintf("CS_DATABASE_URL=%s", url);
+	const char *renv[] = {db, NULL};
+	const char *argv[12];
+	size_t n = 0;
+	int code;
+
+	if (geteuid() == 0) {
+		if (access("/usr/bin/setpriv", X_OK) != 0)
+			CS_CANNOT_RUN("root, and no setpriv to read the "
+			              "database as another user");
+		argv[n++] = "/usr/bin/setpriv";
+		argv[n++] = "--reuid=65534";
+		argv[n++] = "--regid=65534";
+		argv[n++] = "--clear-groups";
+	}
+	argv[n++] = bin;
+	argv[n++] = a0;
+	argv[n++] = a1;
+	argv[n++] = a2;
+	argv[n] = NULL;
+	code = cs_test_run(argv, renv, NULL, out, errout);
+	free(db);
+	return code;
+}
+
+/* A database file that is read-only to us (and in a read-only directory,
+ * so that SQLite cannot make its -shm file) serves the read commands; a
+ * write command fails naming the file. */
+CS_TEST(cli_ops__read_only_database)
+{
+	char dir[] = "/tmp/cs-ro.XXXXXX", *path, *url, *out, *errout;
+
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	ASSERT_EQ(chmod(dir, 0755), 0);
+	path = cs_xasprintf("%s/ro.db", dir);
+	url = cs_xasprintf("sqlite:%s", path);
+	start("3", false);
+	free(env_db);
+	env_db = cs_xasprintf("CS_DATABASE_URL=%s", url);
+	env_set(2, env_db);
+	expect_ok(cs("campaign", "create", "--name", "Lab Rat", "--project",
+	    PROJECT, "--max", "100"));
+	expect_ok(cs("inventory", "import", "Lab Rat", "--from-nmkr"));
+	ASSERT_EQ(chmod(path, 0444), 0);
+	ASSERT_EQ(chmod(dir, 0555), 0);
+
+	ASSERT_EQ(
+	    run_as_reader(url, "campaign", "list", NULL, &out, &errout), 0);
+	ASSERT_STR_CONTAINS(out, "Lab Rat");
+	free(out);
+	free(errout);
+	ASSERT_EQ(
+	    run_as_reader(url, "inventory", "list", "Lab Rat", &out, &errout),
+	    0);
+	ASSERT_STR_CONTAINS(out, "Campaign #3");
+	free(out);
+	free(errout);
+	ASSERT_EQ(run_as_reader(url, "logs", NULL, NULL, &out, &errout), 0);
+	free(out);
+	free(errout);
+	ASSERT_EQ(run_as_reader(
+	              url, "campaign", "activate", "Lab Rat", &out, &errout),
+	    74);
+	ASSERT_STR_CONTAINS(errout, path);
+	ASSERT_STR_CONTAINS(errout, "is read-only");
+	free(out);
+	free(errout);
+
+	ASSERT_EQ(chmod(dir, 0755), 0);
+	ASSERT_EQ(chmod(path, 0644), 0);
+	unlink(path);
+	rmdir(dir);
+	free(url);
+	free(path);
 	teardown();
 }
