@@ -211,7 +211,9 @@ static const struct cs_cmd commands[] = {
     {"logs", cs_cmd_logs,
         "logs [--project P] [--campaign C] [--status S] [--type T] "
         "[--limit N] [--json]",
-        "recent sync log entries, newest first (getRecentSyncLogs)",
+        "recent sync log entries, newest first (getRecentSyncLogs): "
+        "when (\"3 min ago\"), the campaign's name, and each sync's "
+        "discrepancies and review items",
         "--project P    NMKR project uid\n"
         "--campaign C   campaign id or name\n"
         "--status S     success, partial or failed\n"
