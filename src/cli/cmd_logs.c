@@ -123,7 +123,7 @@ static int
 log_cb(const struct cs_sync_log *l, void *payload)
 {
 	struct acc *acc = payload;
-	char when[CS_AGO_LEN], campaign[32] = "-", disc[24] = "-";
+	char when[CS_AGO_LEN], id[32] = "-", disc[24] = "-";
 	const char *name;
 	int64_t n;
 
@@ -132,18 +132,16 @@ log_cb(const struct cs_sync_log *l, void *payload)
 		return 0;
 	}
 	cs_time_ago(l->started_at, acc->now, when);
+	/* A deleted campaign's rows keep its id. */
 	name = name_of(&acc->campaigns, l->campaign_id);
-	if (name != NULL)
-		snprintf(campaign, sizeof(campaign), "%s", name);
-	else if (l->campaign_id != 0)
-		snprintf(campaign, sizeof(campaign), "%lld",
-		    (long long)l->campaign_id);
+	if (name == NULL && l->campaign_id != 0)
+		snprintf(id, sizeof(id), "%lld", (long long)l->campaign_id);
 	if (cs_json_report_count(l->synced_data, "discrepancyCount", &n) == 0)
 		snprintf(disc, sizeof(disc), "%lld", (long long)n);
 	cs_table_rowf(acc->list.table,
 	    "%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%lld\t%lldms\t%s",
 	    (long long)l->id, when, cs_sync_type_name(l->sync_type),
-	    cs_sync_status_name(l->status), campaign,
+	    cs_sync_status_name(l->status), name != NULL ? name : id,
 	    (long long)l->records_synced, disc,
 	    (long long)reviews_of(&acc->reviews, l->id),
 	    (long long)(l->completed_at - l->started_at),
@@ -153,7 +151,8 @@ log_cb(const struct cs_sync_log *l, void *payload)
 
 /* Campaign names and review counts for the human table. */
 static int
-acc_load(struct acc *acc, struct cs_store *store, struct cs_error *err)
+acc_load(struct acc *acc, struct cs_store *store, int64_t campaign_id,
+    struct cs_error *err)
 {
 	int error;
 
@@ -161,7 +160,7 @@ acc_load(struct acc *acc, struct cs_store *store, struct cs_error *err)
 	    cs_store_campaign_list(store, campaign_cb, &acc->campaigns, err);
 	if (error == 0)
 		error = cs_store_review_list(
-		    store, 0, false, review_cb, &acc->reviews, err);
+		    store, campaign_id, false, review_cb, &acc->reviews, err);
 	tally_fold(&acc->reviews);
 	return error;
 }
@@ -262,7 +261,7 @@ cs_cmd_logs(struct cs_cli *cli, int argc, char **argv)
 	cs_vec_init(&acc.reviews, sizeof(struct tally));
 	acc.now = cs_now_ms();
 	cs_cli_list_init(&acc.list, json, 10, headers);
-	error = json ? 0 : acc_load(&acc, store, &err);
+	error = json ? 0 : acc_load(&acc, store, q.campaign_id, &err);
 	if (error == 0)
 		error = cs_store_sync_log_list(store, &q, log_cb, &acc, &err);
 	if (error < 0)
