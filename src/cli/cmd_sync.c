@@ -321,7 +321,7 @@ print_report(FILE *f, const struct cs_campaign *c,
 	if (n > 0) {
 		t = cs_table_new(3, hook_h);
 		cJSON_ArrayForEach(item, list) {
-			cs_time_iso8601(jnum(item, "timestamp"), when);
+			cs_time_ago(jnum(item, "timestamp"), cs_now_ms(), when);
 			cs_table_rowf(t, "%s\t%s\t%lld", when,
 			    jstr(item, "status"), jnum(item, "recordsSynced"));
 		}

@@ -29,16 +29,26 @@ enum {
 	OPT_STATUS,
 };
 
-/* A check's time for people: "2026-12-04 18:00 UTC". */
+/* A check's time for people: "2026-12-04 18:00 UTC, 3 min ago". */
 static void
 when(int64_t ms, char *out, size_t size)
 {
 	time_t t = (time_t)(ms / 1000);
+	char ago[CS_AGO_LEN];
 	struct tm tm;
+	size_t n;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+	if (gmtime_r(&t, &tm) == NULL) {
 		cs_str_copy(out, "?", size);
+		return;
+	}
+	n = strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm);
+	if (n == 0) {
+		cs_str_copy(out, "?", size);
+		return;
+	}
+	cs_time_ago(ms, cs_now_ms(), ago);
+	snprintf(out + n, size - n, ", %s", ago);
 }
 
 /*
@@ -56,7 +66,7 @@ print_status(struct cs_cli *cli, struct cs_store *store,
 	const cJSON *p, *list;
 	struct cs_table *t;
 	cJSON *doc;
-	char at[32];
+	char at[64];
 	int64_t now = cs_now_ms(), problems;
 
 	if (cs_verify_coverage_json(

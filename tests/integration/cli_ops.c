@@ -422,6 +422,10 @@ CS_TEST(cli_ops__relative_times_and_not_configured)
 	r = cs("nft", "show", uid, "--json");
 	ASSERT_STR_NOT_CONTAINS(r.out, "just now");
 	run_free(&r);
+	r = cs("review", "list", "Lab Rat");
+	ASSERT_EQ(r.code, 0);
+	ASSERT_CELL(r.out, uid, "CREATED", "just now");
+	run_free(&r);
 	free(uid);
 
 	r = cs("verify", "Lab Rat", "--status");
