@@ -488,10 +488,17 @@ sqlite_rollback_to(struct cs_store_conn *c, struct cs_error *err)
 	return error;
 }
 
+static bool
+sqlite_readonly(const struct cs_store_conn *c)
+{
+	return c->readonly;
+}
+
 const struct cs_store_ops cs_store_sqlite_ops = {
     .scheme = "sqlite",
     .open = sqlite_open,
     .close = sqlite_close,
+    .readonly = sqlite_readonly,
     .migrate = sqlite_migrate,
     .schema_version = sqlite_schema_version,
     .begin = sqlite_begin,
