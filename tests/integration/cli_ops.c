@@ -557,6 +557,14 @@ CS_TEST(cli_ops__read_only_database)
 	ASSERT_STR_CONTAINS(errout, "is read-only");
 	free(out);
 	free(errout);
+	/* serve writes all the time: it refuses to start. */
+	ASSERT_EQ(run_as_reader(
+	              url, "serve", "--listen", "127.0.0.1:0", &out, &errout),
+	    74);
+	ASSERT_STR_CONTAINS(errout, "serve needs a database it can write");
+	ASSERT_STR_CONTAINS(errout, path);
+	free(out);
+	free(errout);
 
 	ASSERT_EQ(chmod(dir, 0755), 0);
 	ASSERT_EQ(chmod(path, 0644), 0);
