@@ -203,8 +203,8 @@ check_clock(struct doctor *d, int64_t theirs, int64_t ours)
 	if (skew < 0)
 		skew = -skew;
 	line(d, skew <= CLOCK_TOLERANCE_MS ? OK : FAIL,
-	    "clock: %s NMKR's by %lld s (tolerance %d s)",
-	    ours >= theirs ? "ahead of" : "behind", (long long)(skew / 1000),
+	    "clock: ours is %lld s %s NMKR's (tolerance %d s)",
+	    (long long)(skew / 1000), ours >= theirs ? "ahead of" : "behind",
 	    CLOCK_TOLERANCE_MS / 1000);
 }
 

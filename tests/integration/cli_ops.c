@@ -33,7 +33,8 @@ struct run {
 
 static struct cs_fakeproc fake;
 static char *bin, *db_url, *env_db, *env_url;
-static const char *seed; /* fake-nmkr's seed file for the next start */
+static const char *seed;         /* fake-nmkr's seed file for the next start */
+static const char *clock_offset; /* its Date this many seconds off */
 static const char *env[8];
 
 static void
@@ -91,8 +92,8 @@ start(const char *n, bool with_db)
 	char *fk = cs_build_path("tools/fake-nmkr/fake-nmkr");
 	const char *fargv[] = {fk, "--listen", "127.0.0.1:0", "--api-key", KEY,
 	    "--project", PROJECT, "--nfts", n, "--sold", "0", "--reserved", "0",
-	    "--blocked", "0", "--rate-limit", "0", "--cache-seconds", "0",
-	    NULL};
+	    "--blocked", "0", "--rate-limit", "0", "--cache-seconds", "0", NULL,
+	    NULL, NULL};
 	char *seed_path = NULL;
 
 	if (seed != NULL) {
@@ -106,6 +107,10 @@ start(const char *n, bool with_db)
 		fargv[9] = "--cache-seconds";
 		fargv[10] = "0";
 		fargv[11] = NULL;
+	}
+	if (clock_offset != NULL) {
+		fargv[seed != NULL ? 11 : 19] = "--clock-offset";
+		fargv[seed != NULL ? 12 : 20] = clock_offset;
 	}
 	cs_fakeproc_start(&fake, fargv, NULL);
 	free(seed_path);
@@ -572,5 +577,26 @@ CS_TEST(cli_ops__read_only_database)
 	rmdir(dir);
 	free(url);
 	free(path);
+	teardown();
+}
+
+/* NMKR's clock two minutes ahead of ours: the clock check fails, and says
+ * by how much and what it tolerates. */
+CS_TEST(cli_ops__doctor_clock)
+{
+	struct run r;
+
+	clock_offset = "120";
+	setup("3");
+	clock_offset = NULL;
+	expect_ok(cs("webhook", "register", "Lab Rat",
+	    "https://sync.example.com/webhooks/nmkr"));
+	r = cs("doctor");
+	ASSERT_EQ(r.code, 1);
+	ASSERT_STR_CONTAINS(r.out, "ok    webhook Lab Rat: ");
+	ASSERT_STR_CONTAINS(r.out, "FAIL  clock: ours is 1"); /* 119 or 120 */
+	ASSERT_STR_CONTAINS(r.out, " s behind NMKR's (tolerance 30 s)");
+	ASSERT_STR_CONTAINS(r.out, "1 check failed");
+	run_free(&r);
 	teardown();
 }
