@@ -301,12 +301,9 @@ cs_cmd_doctor(struct cs_cli *cli, int argc, char **argv)
 	struct doctor d;
 	struct cs_store *store;
 	size_t i;
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		return cs_cli_failf(cli, CS_EXIT_USAGE,
-		    "usage: campaign-sync doctor [CAMPAIGN]");
-	if (argc - optind > 1)
+	/* No flag of its own: any is a usage error, as is a second word. */
+	if (getopt_long(argc, argv, "", opts, NULL) != -1 || argc - optind > 1)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "usage: campaign-sync doctor [CAMPAIGN]");
 	memset(&d, 0, sizeof(d));
