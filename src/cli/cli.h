@@ -130,6 +130,7 @@ int cs_cmd_serve(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_webhook(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_demo(struct cs_cli *cli, int argc, char **argv);
 int cs_cmd_verify(struct cs_cli *cli, int argc, char **argv);
+int cs_cmd_doctor(struct cs_cli *cli, int argc, char **argv);
 
 /*
  * The tables behind the commands, for the manual and the shell completion

@@ -11,6 +11,7 @@
 #include "core/wallet.h"
 #include "service/admin.h"
 #include "service/encode.h"
+#include "service/verify.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/str.h"
@@ -274,7 +275,7 @@ set_allowlist(
 static void
 print_campaign(struct cs_cli *cli, const struct cs_campaign *c)
 {
-	char a[CS_ISO8601_LEN], b[CS_ISO8601_LEN];
+	char a[CS_ISO8601_LEN], b[CS_ISO8601_LEN], ago[CS_AGO_LEN];
 	FILE *o = cli->out;
 
 	fprintf(o, "Campaign %lld: %s (%s)\n", (long long)c->id, c->name,
@@ -311,10 +312,37 @@ print_campaign(struct cs_cli *cli, const struct cs_campaign *c)
 	    c->webhook_secret != NULL ? "registered" : "not registered");
 	if (c->last_synced_at != 0) {
 		cs_time_iso8601(c->last_synced_at, a);
-		fprintf(o, "  Last synced        %s\n", a);
+		cs_time_ago(c->last_synced_at, cs_now_ms(), ago);
+		fprintf(o, "  Last synced        %s (%s)\n", a, ago);
 	} else {
 		fprintf(o, "  Last synced        never\n");
 	}
+}
+
+/* The chain checks' coverage, or "not configured" without Blockfrost: no
+ * row of zeros that reads as "nothing verified". */
+static void
+print_chain(
+    struct cs_cli *cli, struct cs_store *store, const struct cs_campaign *c)
+{
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_chain_coverage cov;
+	int64_t now = cs_now_ms();
+	char line[256];
+
+	if (cli->cfg.blockfrost_project_id == NULL) {
+		fprintf(cli->out, "  Chain checks       not configured "
+		                  "(BLOCKFROST_PROJECT_ID is not set)\n");
+		return;
+	}
+	if (cs_store_chain_coverage(
+	        store, c->id, now, cli->cfg.chain_recheck_ms, &cov, &err) < 0) {
+		fprintf(cli->out, "  Chain checks       unknown: %s\n",
+		    cs_error_msg(&err));
+		return;
+	}
+	cs_verify_coverage_line(&cov, now, line, sizeof(line));
+	fprintf(cli->out, "  Chain checks       %s\n", line);
 }
 
 static int
@@ -332,6 +360,7 @@ show_one(struct cs_cli *cli, struct cs_store *store, int64_t id, bool json)
 		cJSON_Delete(j);
 	} else {
 		print_campaign(cli, &c);
+		print_chain(cli, store, &c);
 	}
 	cs_campaign_dispose(&c);
 	return CS_EXIT_OK;
@@ -475,17 +504,19 @@ static int
 list_cb(const struct cs_campaign *c, void *payload)
 {
 	struct cs_cli_list *acc = payload;
+	char ago[CS_AGO_LEN];
 
 	if (acc->json != NULL) {
 		cJSON_AddItemToArray(acc->json, cs_json_campaign(c));
 		return 0;
 	}
+	cs_time_ago(c->last_synced_at, cs_now_ms(), ago);
 	cs_table_rowf(acc->table,
-	    "%lld\t%s\t%s\t%s\t%lld/%lld\t%lld\t%lld\t%lld", (long long)c->id,
-	    c->name, cs_campaign_status_name(c->status),
+	    "%lld\t%s\t%s\t%s\t%lld/%lld\t%lld\t%lld\t%lld\t%s",
+	    (long long)c->id, c->name, cs_campaign_status_name(c->status),
 	    cs_network_name(c->network), (long long)c->counts.total,
 	    (long long)c->max_nfts, (long long)c->counts.available,
-	    (long long)c->counts.reserved, (long long)c->counts.sold);
+	    (long long)c->counts.reserved, (long long)c->counts.sold, ago);
 	return 0;
 }
 
@@ -493,7 +524,7 @@ static int
 campaign_list(struct cs_cli *cli, int argc, char **argv)
 {
 	static const char *const headers[] = {"ID", "NAME", "STATUS", "NETWORK",
-	    "NFTS", "AVAILABLE", "RESERVED", "SOLD"};
+	    "NFTS", "AVAILABLE", "RESERVED", "SOLD", "LAST SYNC"};
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_cli_list acc;
 	struct cs_store *store;
@@ -509,7 +540,7 @@ campaign_list(struct cs_cli *cli, int argc, char **argv)
 	store = cs_cli_store(cli, &code);
 	if (store == NULL)
 		return code;
-	cs_cli_list_init(&acc, json, 8, headers);
+	cs_cli_list_init(&acc, json, 9, headers);
 	if (cs_store_campaign_list(store, list_cb, &acc, &err) < 0)
 		code = cs_cli_fail(cli, &err);
 	else
@@ -594,13 +625,20 @@ campaign_delete(struct cs_cli *cli, int argc, char **argv)
 
 static const struct cs_cmd campaign_cmds[] = {
     {"create", campaign_create,
-        "campaign create --name NAME --project UID --max N [flags]",
+        "campaign create --name NAME --project UID --max N "
+        "[--description TEXT] [--network NET] [--start DATE] [--end DATE] "
+        "[--allow-multiple | --one-per-wallet] [--reservation-minutes M] "
+        "[--allowlist FILE] [--json]",
         "create an inactive campaign", CAMPAIGN_FLAGS_HELP},
     {"list", campaign_list, "campaign list [--json]",
         "every campaign with its counters", "--json  print JSON"},
     {"show", campaign_show, "campaign show CAMPAIGN [--json]",
         "one campaign (by id or name) and its counters", "--json  print JSON"},
-    {"update", campaign_update, "campaign update CAMPAIGN [flags]",
+    {"update", campaign_update,
+        "campaign update CAMPAIGN [--name NAME] [--project UID] [--max N] "
+        "[--description TEXT] [--network NET] [--start DATE] [--end DATE] "
+        "[--allow-multiple | --one-per-wallet] [--reservation-minutes M] "
+        "[--allowlist FILE] [--json]",
         "change a campaign's settings (only the flags given)",
         CAMPAIGN_FLAGS_HELP},
     {"activate", campaign_activate, "campaign activate CAMPAIGN",

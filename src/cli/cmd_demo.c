@@ -38,6 +38,7 @@
 #define DEMO_PROJECT "3f2c7a10-5b1e-4c8d-9a6f-0d4e2b7c9a11"
 #define DEMO_KEY "demo-nmkr-key"
 #define DEMO_BF_ID "preprodDemoProjectId"
+#define CS_DEMO_UID_LEN 64
 
 extern char **environ;
 
@@ -142,12 +143,22 @@ stop_child(struct child *c)
 	c->pid = 0;
 }
 
+static int
+uid_cb(const struct cs_nft *n, void *payload)
+{
+	cs_str_copy(payload, n->nft_uid, CS_DEMO_UID_LEN);
+	return 1; /* the first is enough */
+}
+
 /* The sample campaign: created, filled from the fake NMKR, activated, its
- * webhook registered, synced once. */
+ * webhook registered, synced once. uid receives its first available NFT,
+ * for the commands the demo prints. */
 static int
 seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
-    const struct cs_blockfrost_opts *bo, const char *server_url)
+    const struct cs_blockfrost_opts *bo, const char *server_url,
+    char uid[CS_DEMO_UID_LEN])
 {
+	struct cs_nft_query q = CS_NFT_QUERY_INIT;
 	struct cs_nmkr_opts no = CS_NMKR_OPTS_INIT;
 	struct cs_verifier *verifier = NULL;
 	struct cs_nmkr_import_report rep = {0};
@@ -206,6 +217,14 @@ seed(struct cs_cli *cli, const char *db, const char *nmkr_url,
 	cs_sync_opts_init(&so);
 	error = cs_sync_campaign(&env, c.id, &so, &res, &err);
 	cs_sync_result_dispose(&res);
+	if (error < 0)
+		goto out;
+	q.campaign_id = c.id;
+	q.status = CS_NFT_AVAILABLE;
+	q.limit = 1;
+	error = cs_store_nft_list(store, &q, uid_cb, uid, &err);
+	if (error == 1)
+		error = 0;
 	fprintf(cli->out,
 	    "seeded campaign %lld 'Lab Rat' with %zu NFTs from "
 	    "the fake NMKR; webhook registered\n",
@@ -218,6 +237,51 @@ out:
 	cs_nmkr_free(nmkr);
 	cs_store_free(store);
 	return error < 0 ? CS_EXIT_SOFTWARE : 0;
+}
+
+/* What is running and the commands to try, with a real NFT's uid and the
+ * environment that points campaign-sync at the demo. */
+static void
+print_running(struct cs_cli *cli, struct cs_server *srv,
+    const struct child *nmkr, const struct child *bf, const char *db,
+    const char *url_db, const char *bf_api, const char *uid)
+{
+	fprintf(cli->out,
+	    "\ncampaign-sync demo is running\n\n"
+	    "  Campaign Manager  %s/\n"
+	    "  admin token       %s\n"
+	    "  fake NMKR         %s (control: %s/__fake/...)\n"
+	    "  fake Blockfrost   %s/api/v0\n"
+	    "  database          %s\n\n",
+	    cs_server_url(srv),
+	    cs_server_generated_token(srv) != NULL
+	        ? cs_server_generated_token(srv)
+	        : "(CS_ADMIN_TOKEN)",
+	    nmkr->url, nmkr->url, bf->url, db);
+	fprintf(cli->out,
+	    "Sell an NFT in the fake NMKR, then press Sync in the page:\n"
+	    "  curl -X POST %s/__fake/nfts/%s/state -d "
+	    "'{\"state\":\"sold\"}'\n"
+	    "(like NMKR, the fake caches its answers for 20 s: a sync "
+	    "sees the sale once that has passed)\n"
+	    "Or have NMKR send a signed webhook:\n"
+	    "  curl -X POST %s/__fake/webhook -d "
+	    "'{\"url\":\"%s/webhooks/nmkr\","
+	    "\"event\":\"transactionconfirmed\",\"nftUids\":[\"%s\"]}'\n\n",
+	    nmkr->url, uid, nmkr->url, cs_server_url(srv), uid);
+	/* The demo's keys are the fakes' own, not secrets. */
+	fprintf(cli->out,
+	    "Drive the command line against the demo from another shell:\n"
+	    "  export CS_DATABASE_URL=%s NMKR_API_URL=%s "
+	    "NMKR_API_KEY=%s NMKR_NETWORK=preprod "
+	    "BLOCKFROST_API_URL=%s BLOCKFROST_PROJECT_ID=%s "
+	    "BLOCKFROST_NETWORK=preprod\n"
+	    "  campaign-sync campaign show 'Lab Rat'\n"
+	    "  campaign-sync nft show %s\n"
+	    "  campaign-sync sync 'Lab Rat'\n"
+	    "  campaign-sync doctor\n\n"
+	    "Ctrl-C stops everything.\n",
+	    url_db, nmkr->url, DEMO_KEY, bf_api, DEMO_BF_ID, uid);
 }
 
 int
@@ -238,6 +302,8 @@ cs_cmd_demo(struct cs_cli *cli, int argc, char **argv)
 	const char *listen = "127.0.0.1:8080", *nfts = "120";
 	char dir[PATH_MAX] = "", *db = NULL, *log_bf = NULL, *log_nm = NULL;
 	char *bf_bin = NULL, *nm_bin = NULL, *bf_api = NULL, *url_db = NULL;
+	char uid[CS_DEMO_UID_LEN] = "";
+	bool made_dir = false;
 	sigset_t set;
 	int c, code = 0, sig;
 
@@ -261,6 +327,7 @@ cs_cmd_demo(struct cs_cli *cli, int argc, char **argv)
 		if (mkdtemp(dir) == NULL)
 			return cs_cli_failf(cli, CS_EXIT_SOFTWARE,
 			    "cannot make a directory: %s", strerror(errno));
+		made_dir = true;
 	} else if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		return cs_cli_failf(cli, CS_EXIT_SOFTWARE, "cannot make %s: %s",
 		    dir, strerror(errno));
@@ -330,35 +397,20 @@ cs_cmd_demo(struct cs_cli *cli, int argc, char **argv)
 	/* First, as serve does, for whoever started us. */
 	fprintf(cli->out, "listening on %s\n", cs_server_url(srv));
 	fflush(cli->out);
-	code = seed(cli, url_db, nmkr.url, &bo, cs_server_url(srv));
+	code = seed(cli, url_db, nmkr.url, &bo, cs_server_url(srv), uid);
 	if (code != 0)
 		goto out;
-	fprintf(cli->out,
-	    "\ncampaign-sync demo is running\n\n"
-	    "  Campaign Manager  %s/\n"
-	    "  admin token       %s\n"
-	    "  fake NMKR         %s (control: %s/__fake/...)\n"
-	    "  fake Blockfrost   %s/api/v0\n"
-	    "  database          %s\n\n"
-	    "Sell an NFT in the fake NMKR, then press Sync in the page:\n"
-	    "  curl -X POST %s/__fake/nfts/<uid>/state -d "
-	    "'{\"state\":\"sold\"}'\n"
-	    "(like NMKR, the fake caches its answers for 20 s: a sync "
-	    "sees the sale once that has passed)\n"
-	    "Or have NMKR send a signed webhook:\n"
-	    "  curl -X POST %s/__fake/webhook -d "
-	    "'{\"url\":\"%s/webhooks/nmkr\","
-	    "\"event\":\"transactionconfirmed\",\"nftUids\":[\"<uid>\"]}'\n\n"
-	    "Ctrl-C stops everything.\n",
-	    cs_server_url(srv),
-	    cs_server_generated_token(srv) != NULL
-	        ? cs_server_generated_token(srv)
-	        : "(CS_ADMIN_TOKEN)",
-	    nmkr.url, nmkr.url, bf.url, db, nmkr.url, nmkr.url,
-	    cs_server_url(srv));
+	print_running(cli, srv, &nmkr, &bf, db, url_db, bf_api, uid);
 	fflush(cli->out);
 	sigwait(&set, &sig);
-	fprintf(cli->out, "\nstopping\n");
+	fprintf(cli->out,
+	    "\nstopping: the server and both fakes are stopped; left behind "
+	    "in %s: demo.db,\nfake-nmkr.log and fake-blockfrost.log "
+	    "(%s; rm -r %s removes them)\n",
+	    dir,
+	    made_dir ? "a new directory of this run"
+	             : "the next demo in it starts a new demo.db",
+	    dir);
 out:
 	cs_server_stop(srv);
 	cs_server_free(srv);

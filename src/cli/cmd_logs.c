@@ -10,6 +10,8 @@
 #include "service/encode.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 enum {
@@ -21,27 +23,159 @@ enum {
 	OPT_JSON,
 };
 
+/* What the human table adds to each row: the campaign's name and each
+ * sync's review items (by sync log id, ascending). */
+struct names {
+	struct cs_vec ids;   /* int64_t, ascending */
+	struct cs_vec names; /* char *, owned, parallel to ids */
+};
+
+struct tally {
+	int64_t sync_log_id;
+	int64_t reviews;
+};
+
+struct acc {
+	struct cs_cli_list list;
+	struct names campaigns;
+	struct cs_vec reviews; /* struct tally, by sync_log_id */
+	int64_t now;
+};
+
+static int
+campaign_cb(const struct cs_campaign *c, void *payload)
+{
+	struct names *n = payload;
+
+	*(int64_t *)cs_vec_push(&n->ids) = c->id;
+	*(char **)cs_vec_push(&n->names) = cs_xstrdup(c->name);
+	return 0;
+}
+
+static const char *
+name_of(const struct names *n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n->ids.len; i++)
+		if (*CS_VEC_AT(&n->ids, int64_t, i) == id)
+			return *CS_VEC_AT(&n->names, char *, i);
+	return NULL;
+}
+
+static int
+cmp_tally(const void *a, const void *b)
+{
+	const struct tally *x = a, *y = b;
+
+	return (x->sync_log_id > y->sync_log_id) -
+	       (x->sync_log_id < y->sync_log_id);
+}
+
+static int
+review_cb(const struct cs_review_item *r, void *payload)
+{
+	struct cs_vec *v = payload;
+	struct tally *t;
+
+	if (r->sync_log_id == 0)
+		return 0;
+	t = cs_vec_push(v);
+	t->sync_log_id = r->sync_log_id;
+	t->reviews = 1;
+	return 0;
+}
+
+/* Sort the tallies and fold each sync's items into one. */
+static void
+tally_fold(struct cs_vec *v)
+{
+	struct tally *t, *last = NULL;
+	size_t i, n = 0;
+
+	if (v->len == 0)
+		return;
+	qsort(cs_vec_at(v, 0), v->len, sizeof(struct tally), cmp_tally);
+	for (i = 0; i < v->len; i++) {
+		t = CS_VEC_AT(v, struct tally, i);
+		if (last != NULL && last->sync_log_id == t->sync_log_id) {
+			last->reviews++;
+			continue;
+		}
+		last = CS_VEC_AT(v, struct tally, n++);
+		*last = *t;
+	}
+	v->len = n;
+}
+
+static int64_t
+reviews_of(const struct cs_vec *v, int64_t sync_log_id)
+{
+	const struct tally key = {sync_log_id, 0}, *t = NULL;
+
+	if (v->len > 0)
+		t = bsearch(&key, cs_vec_at(v, 0), v->len, sizeof(struct tally),
+		    cmp_tally);
+	return t != NULL ? t->reviews : 0;
+}
+
 static int
 log_cb(const struct cs_sync_log *l, void *payload)
 {
-	struct cs_cli_list *acc = payload;
-	char when[CS_ISO8601_LEN], campaign[32] = "-";
+	struct acc *acc = payload;
+	char when[CS_AGO_LEN], id[32] = "-", disc[24] = "-";
+	const char *name;
+	int64_t n;
 
-	if (acc->json != NULL) {
-		cJSON_AddItemToArray(acc->json, cs_json_sync_log(l));
+	if (acc->list.json != NULL) {
+		cJSON_AddItemToArray(acc->list.json, cs_json_sync_log(l));
 		return 0;
 	}
-	cs_time_iso8601(l->started_at, when);
-	if (l->campaign_id != 0)
-		snprintf(campaign, sizeof(campaign), "%lld",
-		    (long long)l->campaign_id);
-	cs_table_rowf(acc->table, "%lld\t%s\t%s\t%s\t%s\t%lld\t%lldms\t%s",
+	cs_time_ago(l->started_at, acc->now, when);
+	/* A deleted campaign's rows keep its id. */
+	name = name_of(&acc->campaigns, l->campaign_id);
+	if (name == NULL && l->campaign_id != 0)
+		snprintf(id, sizeof(id), "%lld", (long long)l->campaign_id);
+	if (cs_json_report_count(l->synced_data, "discrepancyCount", &n) == 0)
+		snprintf(disc, sizeof(disc), "%lld", (long long)n);
+	cs_table_rowf(acc->list.table,
+	    "%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%lld\t%lldms\t%s",
 	    (long long)l->id, when, cs_sync_type_name(l->sync_type),
-	    cs_sync_status_name(l->status), campaign,
-	    (long long)l->records_synced,
+	    cs_sync_status_name(l->status), name != NULL ? name : id,
+	    (long long)l->records_synced, disc,
+	    (long long)reviews_of(&acc->reviews, l->id),
 	    (long long)(l->completed_at - l->started_at),
 	    l->errors != NULL ? l->errors : "");
 	return 0;
+}
+
+/* Campaign names and review counts for the human table. */
+static int
+acc_load(struct acc *acc, struct cs_store *store, int64_t campaign_id,
+    struct cs_error *err)
+{
+	int error;
+
+	error =
+	    cs_store_campaign_list(store, campaign_cb, &acc->campaigns, err);
+	if (error == 0)
+		error = cs_store_review_list(
+		    store, campaign_id, false, review_cb, &acc->reviews, err);
+	tally_fold(&acc->reviews);
+	return error;
+}
+
+static void
+acc_dispose(struct acc *acc)
+{
+	size_t i;
+
+	for (i = 0; i < acc->campaigns.names.len; i++)
+		free(*CS_VEC_AT(&acc->campaigns.names, char *, i));
+	cs_vec_dispose(&acc->campaigns.names);
+	cs_vec_dispose(&acc->campaigns.ids);
+	cs_vec_dispose(&acc->reviews);
+	cs_cli_list_dispose(&acc->list);
 }
 
 int
@@ -57,17 +191,18 @@ cs_cmd_logs(struct cs_cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	static const char *const headers[] = {"ID", "STARTED", "TYPE", "STATUS",
-	    "CAMPAIGN", "RECORDS", "TOOK", "ERRORS"};
+	    "CAMPAIGN", "RECORDS", "DISCREPANCIES", "REVIEWS", "TOOK",
+	    "ERRORS"};
 	struct cs_sync_log_query q = CS_SYNC_LOG_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_cli_list acc;
+	struct acc acc;
 	struct cs_campaign c;
 	struct cs_store *store;
 	const char *campaign = NULL;
 	enum cs_sync_status st;
 	enum cs_sync_type ty;
 	bool json = false;
-	int code = 0, opt;
+	int code = 0, error, opt;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -118,12 +253,21 @@ cs_cmd_logs(struct cs_cli *cli, int argc, char **argv)
 	store = cs_cli_store(cli, &code);
 	if (store == NULL)
 		return code;
-	q.with_data = json;
-	cs_cli_list_init(&acc, json, 8, headers);
-	if (cs_store_sync_log_list(store, &q, log_cb, &acc, &err) < 0)
+	/* The table counts each sync's discrepancies in its report. */
+	q.with_data = true;
+	memset(&acc, 0, sizeof(acc));
+	cs_vec_init(&acc.campaigns.ids, sizeof(int64_t));
+	cs_vec_init(&acc.campaigns.names, sizeof(char *));
+	cs_vec_init(&acc.reviews, sizeof(struct tally));
+	acc.now = cs_now_ms();
+	cs_cli_list_init(&acc.list, json, 10, headers);
+	error = json ? 0 : acc_load(&acc, store, q.campaign_id, &err);
+	if (error == 0)
+		error = cs_store_sync_log_list(store, &q, log_cb, &acc, &err);
+	if (error < 0)
 		code = cs_cli_fail(cli, &err);
 	else
-		cs_cli_list_print(cli, &acc, "no sync log entries");
-	cs_cli_list_dispose(&acc);
+		cs_cli_list_print(cli, &acc.list, "no sync log entries");
+	acc_dispose(&acc);
 	return code;
 }

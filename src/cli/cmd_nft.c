@@ -27,14 +27,15 @@ static int
 history_cb(const struct cs_history *h, void *payload)
 {
 	struct cs_cli_list *acc = payload;
-	char when[CS_ISO8601_LEN];
+	char when[CS_ISO8601_LEN], ago[CS_AGO_LEN];
 
 	if (acc->json != NULL) {
 		cJSON_AddItemToArray(acc->json, cs_json_history(h));
 		return 0;
 	}
 	cs_time_iso8601(h->changed_at, when);
-	cs_table_rowf(acc->table, "%s\t%s\t%s\t%s\t%s", when,
+	cs_time_ago(h->changed_at, cs_now_ms(), ago);
+	cs_table_rowf(acc->table, "%s\t%s\t%s\t%s\t%s\t%s", when, ago,
 	    cs_nft_status_name(h->old_status),
 	    cs_nft_status_name(h->new_status), cs_source_name(h->source),
 	    h->detail != NULL ? h->detail : "");
@@ -45,12 +46,13 @@ static int
 show(struct cs_cli *cli, struct cs_store *store, const char *uid, bool json)
 {
 	static const char *const headers[] = {
-	    "WHEN", "FROM", "TO", "SOURCE", "DETAIL"};
+	    "WHEN", "AGO", "FROM", "TO", "SOURCE", "DETAIL"};
 	struct cs_history_query q = CS_HISTORY_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_cli_list acc = {NULL, NULL}; /* json: inside the NFT's */
 	struct cs_nft n;
-	char when[CS_ISO8601_LEN];
+	char when[CS_ISO8601_LEN], ago[CS_AGO_LEN];
+	int64_t now = cs_now_ms();
 	cJSON *j = NULL;
 	int code = 0;
 
@@ -61,7 +63,7 @@ show(struct cs_cli *cli, struct cs_store *store, const char *uid, bool json)
 		j = cs_json_nft(&n);
 		acc.json = cJSON_AddArrayToObject(j, "history");
 	} else {
-		acc.table = cs_table_new(5, headers);
+		acc.table = cs_table_new(6, headers);
 	}
 	if (cs_store_history_list(store, &q, history_cb, &acc, &err) < 0) {
 		code = cs_cli_fail(cli, &err);
@@ -81,14 +83,19 @@ show(struct cs_cli *cli, struct cs_store *store, const char *uid, bool json)
 	    cs_source_name(n.last_modified_by));
 	if (n.status == CS_NFT_RESERVED) {
 		cs_time_iso8601(n.reserved_until, when);
-		fprintf(cli->out, "  reserved   by %s until %s\n",
+		cs_time_ago(n.reserved_until, now, ago);
+		fprintf(cli->out, "  reserved   by %s until %s%s%s%s\n",
 		    n.reserved_by != NULL ? n.reserved_by : "(NMKR)",
-		    n.reserved_until != 0 ? when : "(unknown)");
+		    n.reserved_until != 0 ? when : "(unknown)",
+		    n.reserved_until != 0 ? " (" : "",
+		    n.reserved_until != 0 ? ago : "",
+		    n.reserved_until != 0 ? ")" : "");
 	}
 	if (n.status == CS_NFT_SOLD) {
 		cs_time_iso8601(n.sold_at, when);
-		fprintf(cli->out, "  sold       to %s at %s, tx %s\n",
-		    n.sold_to != NULL ? n.sold_to : "(unknown)", when,
+		cs_time_ago(n.sold_at, now, ago);
+		fprintf(cli->out, "  sold       to %s at %s (%s), tx %s\n",
+		    n.sold_to != NULL ? n.sold_to : "(unknown)", when, ago,
 		    n.tx_hash != NULL ? n.tx_hash : "(unknown)");
 		/* Beside the instant, the text it was read from: NMKR writes
 		 * its server's local time without an offset. */
@@ -214,7 +221,8 @@ static const struct cs_cmd nft_cmds[] = {
     {"show", nft_show, "nft show UID [--json]",
         "one NFT with its history of status changes", "--json  print JSON"},
     {"set-status", nft_set_status,
-        "nft set-status UID available|reserved|sold [flags]",
+        "nft set-status UID available|reserved|sold [--wallet W] "
+        "[--minutes M] [--buyer ADDR] [--tx HASH] [--note TEXT] [--json]",
         "change one NFT's status by hand (updateNFTStatus), recorded with "
         "source admin",
         "--wallet W    who holds a reservation\n"

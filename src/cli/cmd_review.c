@@ -30,7 +30,7 @@ static int
 list_cb(const struct cs_review_item *it, void *payload)
 {
 	struct list_acc *acc = payload;
-	char when[CS_ISO8601_LEN];
+	char when[CS_AGO_LEN];
 
 	if (acc->kind != NULL &&
 	    (it->kind == NULL || strcmp(it->kind, acc->kind) != 0))
@@ -39,7 +39,7 @@ list_cb(const struct cs_review_item *it, void *payload)
 		cJSON_AddItemToArray(acc->out.json, cs_json_review(it));
 		return 0;
 	}
-	cs_time_iso8601(it->created_at, when);
+	cs_time_ago(it->created_at, cs_now_ms(), when);
 	cs_table_rowf(acc->out.table, "%lld\t%s\t%s\t%s\t%s\t%s\t%s",
 	    (long long)it->id, it->nft_uid != NULL ? it->nft_uid : "-",
 	    it->kind != NULL ? it->kind : "-",

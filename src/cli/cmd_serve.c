@@ -88,6 +88,26 @@ default_owner(char *out, size_t size)
 	cs_sync_owner_name(out, size, "serve");
 }
 
+/* The read commands work on a read-only database file; serve writes (the
+ * scheduler, webhooks, the sweeper), so it refuses one at start. */
+static int
+refuse_readonly(struct cs_cli *cli)
+{
+	struct cs_store *store;
+	int code = 0;
+
+	store = cs_cli_store(cli, &code);
+	if (store == NULL)
+		return code;
+	if (cs_store_readonly(store))
+		code = cs_cli_failf(cli, CS_EXIT_IOERR,
+		    "serve needs a database it can write: %s is read-only",
+		    cli->cfg.database_url);
+	cs_store_free(store);
+	cli->store = NULL;
+	return code;
+}
+
 int
 cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 {
@@ -105,7 +125,7 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 	struct cs_server *srv = NULL;
 	char owner[64], db[512];
 	sigset_t set;
-	int c, sig = 0;
+	int c, code, sig = 0;
 
 	cs_cli_server_opts(cli, &o, &nmkr, &bf);
 	/* serve@HOST:PID: at start, an instance closes the runs that a dead
@@ -138,6 +158,9 @@ cs_cmd_serve(struct cs_cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cs_cli_failf(cli, CS_EXIT_USAGE,
 		    "serve takes no arguments besides its flags");
+	code = refuse_readonly(cli);
+	if (code != 0)
+		return code;
 	cs_cli_block_signals(&set);
 	if (cs_server_start(&srv, &o, &err) < 0) {
 		cs_cli_fail(cli, &err);

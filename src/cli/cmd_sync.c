@@ -33,6 +33,7 @@
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 #define SHOW_ROWS 50
@@ -122,9 +123,36 @@ total_of(const cJSON *r, const char *count, int n)
 	return cJSON_IsNumber(v) ? (long long)v->valuedouble : n;
 }
 
+static int
+cmp_number(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a,
+	            *y = *(const cJSON *const *)b;
+
+	return cs_nft_name_cmp(jstr(x, "nftName"), jstr(x, "nftUid"),
+	    jstr(y, "nftName"), jstr(y, "nftUid"));
+}
+
+/* The n items of a report's list in NFT number order, as the page shows
+ * them. Caller frees the array (the items stay list's). */
+static const cJSON **
+by_number(const cJSON *list, size_t n)
+{
+	const cJSON **v = cs_xcalloc(n, sizeof(*v));
+	const cJSON *item;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(item, list) {
+		if (i < n)
+			v[i++] = item;
+	}
+	qsort(v, i, sizeof(*v), cmp_number);
+	return v;
+}
+
 static void
-print_report(
-    FILE *f, const struct cs_campaign *c, const struct cs_sync_result *res)
+print_report(FILE *f, const struct cs_campaign *c,
+    const struct cs_sync_result *res, bool chain_configured)
 {
 	static const char *const stats_h[] = {"", "NMKR", "DATABASE"};
 	static const char *const disc_h[] = {
@@ -137,7 +165,7 @@ print_report(
 	static const char *const rows[] = {
 	    "total", "available", "reserved", "sold"};
 	const cJSON *r = res->report, *nmkr, *db, *item, *list, *calls;
-	const cJSON *mode, *why;
+	const cJSON *mode, *why, **sorted;
 	struct cs_table *t;
 	char when[CS_ISO8601_LEN];
 	size_t i;
@@ -190,15 +218,16 @@ print_report(
 	    f, "\nDiscrepancies (%lld)\n", total_of(r, "discrepancyCount", n));
 	if (n > 0) {
 		t = cs_table_new(5, disc_h);
-		i = 0;
-		cJSON_ArrayForEach(item, list) {
-			const char *cells[5] = {jstr(item, "nftName"),
-			    jstr(item, "nftUid"), jstr(item, "issue"),
-			    jstr(item, "dbStatus"), jstr(item, "nmkrStatus")};
+		sorted = by_number(list, (size_t)n);
+		for (i = 0; i < (size_t)n && i < SHOW_ROWS; i++) {
+			const char *cells[5] = {jstr(sorted[i], "nftName"),
+			    jstr(sorted[i], "nftUid"), jstr(sorted[i], "issue"),
+			    jstr(sorted[i], "dbStatus"),
+			    jstr(sorted[i], "nmkrStatus")};
 
-			if (i++ < SHOW_ROWS)
-				cs_table_row(t, cells);
+			cs_table_row(t, cells);
 		}
+		free(sorted);
 		cs_table_print(t, f);
 		cs_table_free(t);
 		more(f, n, total_of(r, "discrepancyCount", n));
@@ -292,7 +321,7 @@ print_report(
 	if (n > 0) {
 		t = cs_table_new(3, hook_h);
 		cJSON_ArrayForEach(item, list) {
-			cs_time_iso8601(jnum(item, "timestamp"), when);
+			cs_time_ago(jnum(item, "timestamp"), cs_now_ms(), when);
 			cs_table_rowf(t, "%s\t%s\t%lld", when,
 			    jstr(item, "status"), jnum(item, "recordsSynced"));
 		}
@@ -301,11 +330,15 @@ print_report(
 	}
 
 	list = cJSON_GetObjectItem(r, "blockchainResults");
-	fprintf(f,
-	    "\nChain verification: %lld verified, %lld pending, %lld "
-	    "errors\n",
-	    jnum(r, "verifiedCount"), jnum(r, "pendingCount"),
-	    jnum(r, "errorCount"));
+	if (!chain_configured)
+		fprintf(f, "\nChain verification: not configured "
+		           "(BLOCKFROST_PROJECT_ID is not set)\n");
+	else
+		fprintf(f,
+		    "\nChain verification: %lld verified, %lld pending, %lld "
+		    "errors\n",
+		    jnum(r, "verifiedCount"), jnum(r, "pendingCount"),
+		    jnum(r, "errorCount"));
 	if (cJSON_GetArraySize(list) > 0) {
 		t = cs_table_new(3, chain_h);
 		cJSON_ArrayForEach(item, list) {
@@ -491,7 +524,8 @@ sync_one(struct cs_cli *cli, struct cs_sync_env *env, const struct flags *fl,
 	} else if (fl->json) {
 		cs_cli_print_json(cli, res.report);
 	} else {
-		print_report(cli->out, c, &res);
+		print_report(
+		    cli->out, c, &res, cli->cfg.blockfrost_project_id != NULL);
 	}
 	code = exit_for(res.status);
 	if (res.interrupted || atomic_load(&st->stop))

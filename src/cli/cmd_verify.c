@@ -29,16 +29,26 @@ enum {
 	OPT_STATUS,
 };
 
-/* A check's time for people: "2026-12-04 18:00 UTC". */
+/* A check's time for people: "2026-12-04 18:00 UTC, 3 min ago". */
 static void
 when(int64_t ms, char *out, size_t size)
 {
 	time_t t = (time_t)(ms / 1000);
+	char ago[CS_AGO_LEN];
 	struct tm tm;
+	size_t n;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+	if (gmtime_r(&t, &tm) == NULL) {
 		cs_str_copy(out, "?", size);
+		return;
+	}
+	n = strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm);
+	if (n == 0) {
+		cs_str_copy(out, "?", size);
+		return;
+	}
+	cs_time_ago(ms, cs_now_ms(), ago);
+	snprintf(out + n, size - n, ", %s", ago);
 }
 
 /*
@@ -56,7 +66,7 @@ print_status(struct cs_cli *cli, struct cs_store *store,
 	const cJSON *p, *list;
 	struct cs_table *t;
 	cJSON *doc;
-	char at[32];
+	char at[64];
 	int64_t now = cs_now_ms(), problems;
 
 	if (cs_verify_coverage_json(
@@ -67,10 +77,25 @@ print_status(struct cs_cli *cli, struct cs_store *store,
 	if (json) {
 		cs_json_add_str(doc, "campaign", c->name);
 		cs_cli_print_json(cli, doc);
+	} else if (cli->cfg.blockfrost_project_id == NULL &&
+	           cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "verified")) ==
+	               0 &&
+	           problems == 0) {
+		/* Zeros here would read as "nothing verified yet". */
+		fprintf(cli->out,
+		    "Chain coverage of %s (campaign %lld): not configured "
+		    "(BLOCKFROST_PROJECT_ID is not set: no sale is checked on "
+		    "chain)\n",
+		    c->name, (long long)c->id);
 	} else {
-		fprintf(cli->out, "Chain coverage of %s (campaign %lld): %s\n",
-		    c->name, (long long)c->id,
-		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "summary")));
+		fprintf(cli->out,
+		    "Chain coverage of %s (campaign %lld): %s%s\n", c->name,
+		    (long long)c->id,
+		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "summary")),
+		    cli->cfg.blockfrost_project_id == NULL
+		        ? " (from earlier checks: BLOCKFROST_PROJECT_ID is not "
+		          "set now)"
+		        : "");
 		if (problems > 0) {
 			fputc('\n', cli->out);
 			t = cs_table_new(4, headers);

@@ -238,7 +238,7 @@ webhook_status(struct cs_cli *cli, int argc, char **argv)
 	struct cs_store *store;
 	struct cs_nmkr *nmkr;
 	struct flags fl;
-	char when[CS_ISO8601_LEN];
+	char when[CS_ISO8601_LEN], ago[CS_AGO_LEN];
 	cJSON *j;
 	int code;
 
@@ -296,8 +296,10 @@ webhook_status(struct cs_cli *cli, int argc, char **argv)
 		    st.others);
 		if (st.previous_valid) {
 			cs_time_iso8601(st.previous_until, when);
+			cs_time_ago(st.previous_until, cs_now_ms(), ago);
 			fprintf(cli->out,
-			    "  previous secret accepted until %s\n", when);
+			    "  previous secret accepted until %s (%s)\n", when,
+			    ago);
 		}
 	}
 	if (st.url != NULL && (!st.listed || !st.secret_matches))

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * campaign-sync: one binary, a static table of commands. Global flags come
- * before the command; configuration comes from the environment with flags on
- * top; exit codes follow sysexits(3).
+ * campaign-sync: one binary, a static table of commands. Global flags may
+ * come anywhere on the line (before "--"); configuration comes from the
+ * environment with flags on top; exit codes follow sysexits(3).
  */
 #include "cli/cli.h"
 
@@ -129,7 +129,7 @@ static const struct cs_cmd commands[] = {
         "a campaign's NFTs: import, list, repair-links", NULL},
     {"sync", cs_cmd_sync,
         "sync CAMPAIGN|--all [--json] [--dry-run] [--force] [--full] "
-        "[--verify-limit N]",
+        "[--verify-limit N] [--quiet-progress]",
         "reconcile campaigns with NMKR now: exit 0 success, 3 partial, "
         "1 failed, 75 stopped (Ctrl-C, SIGTERM, SIGHUP: nothing applied, "
         "the run closed as interrupted)",
@@ -145,7 +145,8 @@ static const struct cs_cmd commands[] = {
         "                  (default 10, at most 200; 0 turns them off)\n"
         "--quiet-progress  no progress bar even on a terminal"},
     {"serve", cs_cmd_serve,
-        "serve [--listen ADDR] [--no-schedule] [--web-dir DIR]",
+        "serve [--listen ADDR] [--no-schedule] [--web-dir DIR] "
+        "[--owner NAME]",
         "the HTTP server: API, Campaign Manager page, NMKR webhooks, "
         "scheduler, reservation sweeper and background chain verifier",
         "--listen ADDR    host:port (CS_LISTEN, default 127.0.0.1:8080; "
@@ -165,8 +166,8 @@ static const struct cs_cmd commands[] = {
         "new sales first, then each again after CS_CHAIN_RECHECK, spending "
         "CS_CHAIN_SHARE\n"
         "of CS_BLOCKFROST_RATE for all instances of the database together "
-        "(see verify\n"
-        "--status and /metrics)."},
+        "(see\n"
+        "verify --status and /metrics)."},
     {"demo", cs_cmd_demo, "demo [--listen ADDR] [--dir DIR] [--nfts N]",
         "the whole system on this machine with fake NMKR and Blockfrost: "
         "prints the page's URL and admin token; Ctrl-C stops it",
@@ -210,13 +211,31 @@ static const struct cs_cmd commands[] = {
     {"logs", cs_cmd_logs,
         "logs [--project P] [--campaign C] [--status S] [--type T] "
         "[--limit N] [--json]",
-        "recent sync log entries, newest first (getRecentSyncLogs)",
+        "recent sync log entries, newest first (getRecentSyncLogs): "
+        "when (\"3 min ago\"), the campaign's name, and each sync's "
+        "discrepancies and review items",
         "--project P    NMKR project uid\n"
         "--campaign C   campaign id or name\n"
         "--status S     success, partial or failed\n"
         "--type T       webhook, api_pull or manual_sync\n"
         "--limit N      at most N entries (default 50)\n"
         "--json         print JSON"},
+    {"doctor", cs_cmd_doctor, "doctor [CAMPAIGN]",
+        "check the setup, one line per check (ok, FAIL or skip and why): "
+        "exit 0 when none fails, 1 when one does",
+        "CAMPAIGN   id or name: check only this campaign at NMKR "
+        "(default: every one)\n"
+        "Checks the configuration; the database (it opens, its schema is "
+        "up to date,\n"
+        "it takes a write); NMKR for each campaign (reachable, key "
+        "accepted, project\n"
+        "found); each campaign's webhook (NMKR lists our URL and holds "
+        "the secret we\n"
+        "keep, as webhook status); the clock against the Date of NMKR's "
+        "answer\n"
+        "(tolerance 30 s); Blockfrost when BLOCKFROST_PROJECT_ID is set "
+        "(skipped, not\n"
+        "failed, without it)."},
     {"migrate", cs_cmd_migrate, "migrate",
         "apply schema migrations (also done whenever the database is "
         "opened) and print the schema version",
@@ -238,13 +257,15 @@ usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: campaign-sync [--db URL] [--log-format text|json] "
-	           "[-v] <command> [...]\n\n");
+	           "[-v | -q] <command> [...]\n\n");
 	fprintf(f, "Keeps NFT campaign inventories true to NMKR Studio and "
 	           "the Cardano chain.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(
 		    f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nEach command takes --help; `campaign-sync help --man` "
+	fprintf(f, "\nThe global flags may come anywhere on the line, before "
+	           "\"--\".\nEach command takes --help; `campaign-sync help "
+	           "--man` "
 	           "prints the manual.\nConfiguration comes from the "
 	           "environment:\n");
 	for (i = 0; i < sizeof(variables) / sizeof(variables[0]); i++)
@@ -292,6 +313,14 @@ help(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "--man") == 0) {
 		cs_cli_print_manual(stdout);
+		return CS_EXIT_OK;
+	}
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: campaign-sync help [CMD [SUB] | --man | "
+		       "--completion bash|zsh]\n\nthe commands, one "
+		       "command's help, the manual page, or a completion "
+		       "script\n");
 		return CS_EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "--completion") == 0) {
@@ -580,14 +609,82 @@ cs_cmd_migrate(struct cs_cli *cli, int argc, char **argv)
 	return migrate_report(cli);
 }
 
+/* Apply one global flag at argv[*i] (advancing *i past a separate value);
+ * 1 when it was one, 0 when not, or a usage exit code (negated). */
+static int
+global_flag(struct cs_cli *cli, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *val = NULL;
+	size_t n;
+
+	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+		cli->cfg.log_level = CS_LOG_DEBUG;
+		return 1;
+	}
+	if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+		cli->cfg.log_level = CS_LOG_ERROR;
+		return 1;
+	}
+	if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '='))
+		n = 4;
+	else if (strncmp(a, "--log-format", 12) == 0 &&
+	         (a[12] == '\0' || a[12] == '='))
+		n = 12;
+	else
+		return 0;
+	if (a[n] == '=') {
+		val = a + n + 1;
+	} else if (*i + 1 < argc) {
+		*i += 1;
+		val = argv[*i];
+	} else {
+		fprintf(
+		    stderr, "campaign-sync: %.*s needs a value\n", (int)n, a);
+		return -CS_EXIT_USAGE;
+	}
+	if (n == 4) {
+		cli->cfg.database_url = val;
+		return 1;
+	}
+	if (cs_log_format_parse(val, &cli->cfg.log_format) < 0) {
+		fprintf(
+		    stderr, "campaign-sync: --log-format is text or json\n");
+		return -CS_EXIT_USAGE;
+	}
+	return 1;
+}
+
+/*
+ * The global flags (--db, --log-format, -v, -q) anywhere on the line, not
+ * only before the command: applied and taken out of argv, so that the
+ * commands never see them. "--" ends them; what follows is left as is.
+ * Returns 0 or a usage exit code.
+ */
+static int
+take_global_flags(struct cs_cli *cli, int *argc, char **argv)
+{
+	int i, j = 1, r;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		r = global_flag(cli, *argc, argv, &i);
+		if (r < 0)
+			return -r;
+		if (r == 0)
+			argv[j++] = argv[i];
+	}
+	for (; i < *argc; i++)
+		argv[j++] = argv[i];
+	argv[j] = NULL;
+	*argc = j;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"log-format", required_argument, NULL, 'l'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -607,26 +704,12 @@ main(int argc, char **argv)
 	/* Another plan than Blockfrost's 10/s: the process's bucket too. */
 	if (cli.cfg.blockfrost_rate != CS_BF_RATE_PER_S)
 		cs_blockfrost_set_rate(cli.cfg.blockfrost_rate, CS_BF_BURST);
+	code = take_global_flags(&cli, &argc, argv);
+	if (code != 0)
+		return code;
 	/* "+": stop at the first non-option, the command. */
-	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			cli.cfg.database_url = optarg;
-			break;
-		case 'l':
-			if (cs_log_format_parse(optarg, &cli.cfg.log_format) <
-			    0) {
-				fprintf(stderr, "campaign-sync: --log-format "
-				                "is text or json\n");
-				return CS_EXIT_USAGE;
-			}
-			break;
-		case 'v':
-			cli.cfg.log_level = CS_LOG_DEBUG;
-			break;
-		case 'q':
-			cli.cfg.log_level = CS_LOG_ERROR;
-			break;
 		case 'h':
 			usage(stdout);
 			return CS_EXIT_OK;

@@ -197,6 +197,8 @@ cs_cli_print_manual(FILE *f)
 	      "\\-\\-json. A CAMPAIGN is a campaign's id or name.\n",
 	    f);
 	fputs(".SH OPTIONS\n"
+	      "These global options may come anywhere on the line, before or "
+	      "after the command, up to a \\-\\- that ends them.\n"
 	      ".TP\n.BI \\-\\-db \" URL\"\nthe database (overrides "
 	      "CS_DATABASE_URL)\n"
 	      ".TP\n.BI \\-\\-log\\-format \" text|json\"\nthe log's format "

@@ -28,6 +28,7 @@ struct cs_http {
 	int inflight;
 	int max_seen;
 	int64_t pause_until_us; /* Retry-After on 429/503 pauses everything */
+	int64_t last_date_ms;   /* the Date header of the last answer, or 0 */
 	uint32_t rnd;
 	struct cs_http_req *done_head; /* finished, callbacks to run */
 	struct cs_http_usage usage;
@@ -153,6 +154,12 @@ cs_http_free(struct cs_http *h)
 	free(h);
 }
 
+int64_t
+cs_http_last_date(const struct cs_http *h)
+{
+	return h->last_date_ms;
+}
+
 int
 cs_http_max_inflight_seen(const struct cs_http *h)
 {
@@ -228,6 +235,7 @@ cs_http_submit(struct cs_http *h, struct cs_http_req *r)
 	cs_error_clear(&r->err);
 	r->status = 0;
 	r->attempts = 0;
+	r->_date_ms = 0;
 	if (r->body_out.max == 0)
 		cs_buf_init(&r->body_out, h->opts.max_body);
 	cs_buf_reset(&r->body_out);
@@ -272,6 +280,17 @@ on_header(char *data, size_t size, size_t n, void *payload)
 		value[vlen] = '\0';
 		value[strcspn(value, "\r\n")] = '\0';
 		r->_retry_after_ms = cs_retry_after_parse(value, cs_now_ms());
+	} else if (len > 5 && strncasecmp(data, "Date:", 5) == 0) {
+		size_t vlen = len - 5;
+
+		if (vlen >= sizeof(value))
+			vlen = sizeof(value) - 1;
+		memcpy(value, data + 5, vlen);
+		value[vlen] = '\0';
+		value[strcspn(value, "\r\n")] = '\0';
+		if (cs_time_parse_http_date(
+		        value + strspn(value, " \t"), &r->_date_ms) < 0)
+			r->_date_ms = 0;
 	}
 	return len;
 }
@@ -473,6 +492,8 @@ finished(struct cs_http *h, CURL *e, CURLcode rc)
 	detach(h, r);
 	elapsed = cs_mono_us() - r->_started_us;
 	r->status = (int)status;
+	if (r->_date_ms != 0)
+		h->last_date_ms = r->_date_ms;
 	kind = classify(rc, r, status);
 	if (h->opts.on_attempt != NULL)
 		h->opts.on_attempt(h->opts.name, (int)status, elapsed,

@@ -89,6 +89,7 @@ struct cs_http_req {
 	int64_t _not_before_us;
 	int64_t _started_us;
 	int64_t _retry_after_ms;
+	int64_t _date_ms; /* the answer's Date header, or 0 */
 	bool _too_big;
 	void *_easy;
 	struct cs_http_req *_next;
@@ -139,6 +140,10 @@ void cs_http_req_dispose(struct cs_http_req *r);
 
 /** Most requests that were in flight at once since cs_http_new(). */
 int cs_http_max_inflight_seen(const struct cs_http *h);
+
+/** The Date header (ms) of the last answer that had one, or 0: the
+ * server's clock, to a second. */
+int64_t cs_http_last_date(const struct cs_http *h);
 
 /** What was spent since cs_http_new() or the last cs_http_usage_reset(). */
 void cs_http_usage(const struct cs_http *h, struct cs_http_usage *out);

@@ -166,6 +166,12 @@ cs_nmkr_webhook_grace_ms(const struct cs_nmkr *c)
 	return c->webhook_grace_ms;
 }
 
+int64_t
+cs_nmkr_server_date(const struct cs_nmkr *c)
+{
+	return cs_http_last_date(c->http);
+}
+
 int
 cs_nmkr_max_inflight_seen(const struct cs_nmkr *c)
 {

@@ -193,6 +193,9 @@ const struct cs_tz *cs_nmkr_zone(const struct cs_nmkr *c);
 int64_t cs_nmkr_webhook_grace_ms(const struct cs_nmkr *c);
 
 /** Most requests in flight at once so far (for tests and benchmarks). */
+/** NMKR's clock: the Date header (ms) of its last answer, 0 before one. */
+int64_t cs_nmkr_server_date(const struct cs_nmkr *c);
+
 int cs_nmkr_max_inflight_seen(const struct cs_nmkr *c);
 
 /** What c spent since it was made or last reset. */

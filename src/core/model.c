@@ -254,3 +254,50 @@ cs_sync_run_dispose(struct cs_sync_run *r)
 	free(r->outcome);
 	memset(r, 0, sizeof(*r));
 }
+
+bool
+cs_nft_name_number(const char *name, int64_t *out)
+{
+	const char *end, *start;
+	int64_t n = 0;
+
+	if (name == NULL)
+		return false;
+	for (end = name + strlen(name); end > name; end--)
+		if (end[-1] >= '0' && end[-1] <= '9')
+			break;
+	if (end == name)
+		return false;
+	for (start = end; start > name; start--)
+		if (start[-1] < '0' || start[-1] > '9')
+			break;
+	/* 18 digits at most: past that it is no NFT number. */
+	if (end - start > 18)
+		start = end - 18;
+	for (; start < end; start++)
+		n = n * 10 + (*start - '0');
+	*out = n;
+	return true;
+}
+
+static int
+str_cmp(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+int
+cs_nft_name_cmp(const char *a, const char *a_tiebreak, const char *b,
+    const char *b_tiebreak)
+{
+	int64_t x = 0, y = 0;
+	bool hx = cs_nft_name_number(a, &x), hy = cs_nft_name_number(b, &y);
+	int c;
+
+	if (hx != hy)
+		return hx ? -1 : 1;
+	if (x != y)
+		return x < y ? -1 : 1;
+	c = str_cmp(a_tiebreak, b_tiebreak);
+	return c != 0 ? c : str_cmp(a, b);
+}

@@ -277,4 +277,16 @@ struct cs_sync_run {
 
 void cs_sync_run_dispose(struct cs_sync_run *r);
 
+/**
+ * The NFT number a name ends with ("Lab Rat #12" -> 12, "Rat 7b" -> 7), as
+ * the report page sorts by: the last run of digits. False when the name
+ * has none (or is NULL); such names sort after the numbered ones.
+ */
+bool cs_nft_name_number(const char *name, int64_t *out);
+
+/** qsort order of two NFT names by cs_nft_name_number(), numbered ones
+ * first, ties (and unnumbered ones) by tiebreak (a uid), then by name. */
+int cs_nft_name_cmp(const char *a, const char *a_tiebreak, const char *b,
+    const char *b_tiebreak);
+
 #endif

@@ -560,3 +560,22 @@ cs_json_sync_report(const struct cs_sync_report *r, size_t max_items)
 		    "the status history");
 	return o;
 }
+
+int
+cs_json_report_count(const char *report, const char *name, int64_t *out)
+{
+	cJSON *doc = NULL;
+	const cJSON *v;
+	int error = CS_ENOTFOUND;
+
+	if (report == NULL)
+		return CS_ENOTFOUND;
+	doc = cJSON_Parse(report);
+	v = cJSON_GetObjectItemCaseSensitive(doc, name);
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0) {
+		*out = (int64_t)v->valuedouble;
+		error = 0;
+	}
+	cJSON_Delete(doc);
+	return error;
+}

@@ -64,4 +64,14 @@ void cs_json_add_int(cJSON *obj, const char *name, int64_t v);
  */
 char *cs_json_print(const cJSON *v, bool pretty);
 
+/**
+ * A count of a stored SyncReport (sync_log.synced_data): name is
+ * "discrepancyCount", "conflictCount" and the like.
+ *
+ * @return 0, or CS_ENOTFOUND when report is NULL, not JSON or without a
+ *         number called name
+ */
+CS_NODISCARD int cs_json_report_count(
+    const char *report, const char *name, int64_t *out);
+
 #endif

@@ -59,6 +59,9 @@ struct cs_store_ops {
 	    struct cs_store_conn *c, int64_t now, struct cs_error *err);
 	int (*schema_version)(
 	    struct cs_store_conn *c, int *out, struct cs_error *err);
+	/* Optional: true when the connection can only read (a file that is
+	 * read-only to us). NULL: never. */
+	bool (*readonly)(const struct cs_store_conn *c);
 
 	/* Transactions. begin(write) takes the write lock at once where the
 	 * engine has one (SQLite BEGIN IMMEDIATE). Savepoints nest (the store

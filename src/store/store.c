@@ -145,6 +145,13 @@ cs_store_backend_name(const struct cs_store *store)
 	return store->ops->scheme;
 }
 
+bool
+cs_store_readonly(const struct cs_store *store)
+{
+	return store->ops->readonly != NULL &&
+	       store->ops->readonly(store->conn);
+}
+
 int
 cs_store_schema_version(struct cs_store *store, int *out, struct cs_error *err)
 {

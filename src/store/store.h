@@ -58,6 +58,12 @@ const char *cs_store_backend_name(const struct cs_store *store);
 CS_NODISCARD int cs_store_open_like(
     struct cs_store **out, const struct cs_store *like, struct cs_error *err);
 
+/**
+ * Whether the store can only read: a SQLite file that is read-only to
+ * this process opens for the read commands (writes fail naming the file).
+ */
+bool cs_store_readonly(const struct cs_store *store);
+
 /** Highest applied migration number. */
 CS_NODISCARD int cs_store_schema_version(
     struct cs_store *store, int *out, struct cs_error *err);

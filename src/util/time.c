@@ -3,6 +3,7 @@
 #include "util/time.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -182,4 +183,33 @@ cs_time_parse_http_date(const char *s, int64_t *out)
 	           (int64_t)mi * 60 + sec) *
 	       1000;
 	return 0;
+}
+
+void
+cs_time_ago(int64_t at, int64_t now, char out[CS_AGO_LEN])
+{
+	int64_t d = now - at, s, min, hrs;
+	bool future = d < 0;
+
+	if (at == 0) {
+		snprintf(out, CS_AGO_LEN, "never");
+		return;
+	}
+	s = ((future ? -d : d) + 500) / 1000;
+	if (s < 45) {
+		snprintf(out, CS_AGO_LEN, future ? "in a moment" : "just now");
+		return;
+	}
+	min = (s + 30) / 60;
+	hrs = (min + 30) / 60;
+	if (min < 60)
+		snprintf(out, CS_AGO_LEN,
+		    future ? "in %lld min" : "%lld min ago", (long long)min);
+	else if (hrs < 48)
+		snprintf(out, CS_AGO_LEN, future ? "in %lld h" : "%lld h ago",
+		    (long long)hrs);
+	else
+		snprintf(out, CS_AGO_LEN,
+		    future ? "in %lld days" : "%lld days ago",
+		    (long long)((hrs + 12) / 24));
 }

@@ -41,6 +41,16 @@ CS_NODISCARD int cs_time_parse_iso8601(const char *s, int64_t *out);
  */
 CS_NODISCARD int cs_time_parse_http_date(const char *s, int64_t *out);
 
+#define CS_AGO_LEN 32
+
+/**
+ * How long ago at was, seen at now, for people: "just now" (under 45 s),
+ * "3 min ago", "5 h ago" (under 48 h), "12 days ago"; a time to come reads
+ * "in 3 min", "in 5 h". at == 0 is "never". The page's fmtAgo() rounds
+ * the same way. Pure: now is an input.
+ */
+void cs_time_ago(int64_t at, int64_t now, char out[CS_AGO_LEN]);
+
 /** Days from 1970-01-01 to y-m-d (month 1 to 12) in the proleptic
  * Gregorian calendar; negative before 1970. Pure. */
 int64_t cs_time_days_from_civil(int64_t y, int64_t m, int64_t d);

@@ -80,6 +80,26 @@ is_down(const char *url)
 	return rc == CURLE_COULDNT_CONNECT;
 }
 
+/* The NAME=value words of the "  export ..." line of text, NULL-ended.
+ * Caller frees each and the array. */
+static char **
+export_env(const char *text)
+{
+	const char *p = strstr(text, "  export ");
+	char **env = cs_xcalloc(16, sizeof(*env));
+	size_t n = 0, len;
+
+	ASSERT_TRUE(p != NULL);
+	p += strlen("  export ");
+	while (*p != '\n' && *p != '\0' && n < 15) {
+		len = strcspn(p, " \n");
+		env[n++] = cs_xstrndup(p, len);
+		p += len;
+		p += strspn(p, " ");
+	}
+	return env;
+}
+
 CS_TEST(demo__the_whole_system)
 {
 	struct cs_fakeproc demo;
@@ -93,6 +113,8 @@ CS_TEST(demo__the_whole_system)
 	struct cs_test_resp r;
 	struct stat st;
 	cJSON *list, *c, *checks;
+	char *uid, *nft_uid, **cli_env;
+	size_t i;
 
 	cs_fakeproc_start(&demo, argv, env);
 	log = wait_log(&demo, "Ctrl-C stops everything");
@@ -140,13 +162,46 @@ CS_TEST(demo__the_whole_system)
 	    cJSON_GetNumberValue(cJSON_GetObjectItem(checks, "verifiedCount")),
 	    5);
 	cJSON_Delete(checks);
+
+	/* Its copy-paste commands name a real NFT, and its export line
+	 * drives the command line against the demo. */
+	uid = value_after(log, "curl -X POST http://127.0.0.1:");
+	ASSERT_STR_NOT_CONTAINS(log, "<uid>");
+	ASSERT_STR_CONTAINS(log, "  export CS_DATABASE_URL=sqlite:");
+	cli_env = export_env(log);
+	{
+		const char *shown = strstr(log, "  campaign-sync nft show ");
+		const char *cli_argv[] = {bin, "nft", "show", NULL, NULL};
+		char *out = NULL, *errout = NULL;
+
+		ASSERT_TRUE(shown != NULL);
+		cli_argv[3] = nft_uid = value_after(shown, "nft show");
+		ASSERT_STR_CONTAINS(uid, nft_uid);
+		ASSERT_EQ(cs_test_run(cli_argv, (const char *const *)cli_env,
+		              NULL, &out, &errout),
+		    0);
+		ASSERT_STR_CONTAINS(out, nft_uid);
+		ASSERT_STR_CONTAINS(out, "(available)");
+		free(out);
+		free(errout);
+	}
 	free(log);
 
-	/* SIGTERM: everything stops, the fakes too. */
+	/* SIGTERM: everything stops, the fakes too, and it says what it
+	 * leaves behind. */
 	ASSERT_EQ(cs_fakeproc_stop(&demo), 0);
+	log = cs_fakeproc_log(&demo);
+	ASSERT_STR_CONTAINS(log, "left behind in ");
+	ASSERT_STR_CONTAINS(log, "demo.db");
+	free(log);
 	ASSERT_TRUE(is_down(demo.base_url));
 	ASSERT_TRUE(is_down(nmkr));
 	ASSERT_TRUE(is_down(bf));
+	for (i = 0; cli_env[i] != NULL; i++)
+		free(cli_env[i]);
+	free(cli_env);
+	free(uid);
+	free(nft_uid);
 	free(token);
 	free(nmkr);
 	free(bf);

@@ -29,7 +29,7 @@ static const char usage[] =
     "         [--nfts N] [--sold K] [--reserved R] [--blocked B]\n"
     "         [--seed FILE.json] [--cache-seconds S (20; 0: off)]\n"
     "         [--rate-limit N]\n"
-    "         [--latency-ms N] [--blockfrost URL]\n"
+    "         [--latency-ms N] [--clock-offset S] [--blockfrost URL]\n"
     "         [--blockfrost-project-id ID] [--webhook-secret S]\n"
     "         [--reservation-minutes M] [--network mainnet|preprod]\n"
     "         [--timezone IANA-NAME (UTC)]\n";
@@ -70,6 +70,9 @@ parse_args(struct fnmkr_opts *o, int argc, char **argv)
 		} else if (cs_fake_flag(argc, argv, &i, "--rate-limit", &v)) {
 			o->rate_limit = (int)cs_fake_flag_int(
 			    "--rate-limit", v, 0, 100000000);
+		} else if (cs_fake_flag(argc, argv, &i, "--clock-offset", &v)) {
+			o->clock_offset_s = (int)cs_fake_flag_int(
+			    "--clock-offset", v, -86400, 86400);
 		} else if (cs_fake_flag(argc, argv, &i, "--latency-ms", &v)) {
 			o->latency_ms =
 			    (int)cs_fake_flag_int("--latency-ms", v, 0, 600000);
@@ -162,6 +165,7 @@ main(int argc, char **argv)
 	hopts.name = "fake-nmkr";
 	hopts.listen = f.opts.listen;
 	hopts.latency_ms = f.opts.latency_ms;
+	hopts.clock_offset_s = f.opts.clock_offset_s;
 	hopts.endpoints = cs_fnmkr__endpoints;
 	hopts.classify = cs_fnmkr__classify;
 	hopts.upstream = cs_fnmkr__upstream;

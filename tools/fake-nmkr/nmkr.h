@@ -128,6 +128,7 @@ struct fnmkr_opts {
 	int cache_seconds;
 	int rate_limit;
 	int latency_ms;
+	int clock_offset_s; /* --clock-offset: our Date this far off */
 	const char *blockfrost;
 	const char *blockfrost_project_id;
 	const char *webhook_secret;

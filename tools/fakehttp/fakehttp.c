@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
@@ -798,9 +799,22 @@ make_malformed(struct cs_fake_resp *r)
 	r->content_type = CS_FAKE_JSON;
 }
 
+/* An IMF-fixdate (RFC 9110) offset_s off the real clock. */
+static void
+date_header(struct MHD_Response *mr, int offset_s)
+{
+	time_t t = time(NULL) + offset_s;
+	char date[64];
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) != NULL &&
+	    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm) > 0)
+		MHD_add_response_header(mr, "Date", date);
+}
+
 static enum MHD_Result
-send_resp(
-    struct MHD_Connection *conn, struct cs_fake_resp *r, enum mangle mangle)
+send_resp(struct MHD_Connection *conn, struct cs_fake_resp *r,
+    enum mangle mangle, int clock_offset_s)
 {
 	struct MHD_Response *mr = NULL;
 	struct truncated *t;
@@ -846,6 +860,8 @@ send_resp(
 		snprintf(num, sizeof(num), "%d", r->retry_after);
 		MHD_add_response_header(mr, "Retry-After", num);
 	}
+	if (clock_offset_s != 0)
+		date_header(mr, clock_offset_s);
 	ret = MHD_queue_response(conn, (unsigned int)r->status, mr);
 	MHD_destroy_response(mr);
 	cs_fake_resp_dispose(r);
@@ -909,7 +925,8 @@ dispatch(struct cs_fakehttp *h, struct MHD_Connection *conn, const char *url,
 		if (resp.status == 0)
 			cs_fake_resp_errorf(&resp, 404,
 			    "no control endpoint %s %s", method, url);
-		return send_resp(conn, &resp, MANGLE_NONE);
+		return send_resp(
+		    conn, &resp, MANGLE_NONE, h->opts.clock_offset_s);
 	}
 
 	endpoint = h->opts.classify(method, url, h->opts.payload);
@@ -946,7 +963,7 @@ dispatch(struct cs_fakehttp *h, struct MHD_Connection *conn, const char *url,
 			mangle = MANGLE_TRUNCATE;
 	}
 	record(h, &req, mangle == MANGLE_OVERSIZE ? 200 : resp.status);
-	return send_resp(conn, &resp, mangle);
+	return send_resp(conn, &resp, mangle, h->opts.clock_offset_s);
 }
 
 static void *

@@ -89,12 +89,14 @@ struct cs_fakehttp_opts {
 	cs_fake_stats_fn stats_extra; /* optional */
 	cs_fake_reset_fn stats_reset; /* optional */
 	void *payload;                /* passed to every callback */
+	int clock_offset_s; /* the Date header this far off our clock (a
+	                       server whose clock is wrong); 0: MHD's own */
 };
 
 #define CS_FAKEHTTP_OPTS_INIT                                                  \
 	{                                                                      \
 		"fake", "127.0.0.1:0", 0, NULL, NULL, NULL, NULL, NULL, NULL,  \
-		    NULL, NULL                                                 \
+		    NULL, NULL, 0                                              \
 	}
 
 /**

@@ -116,6 +116,7 @@ struct cs_store_conn {
 	sqlite3_stmt *stmts[S_COUNT];
 	struct cs_arena row; /* strings of the row handed to a callback */
 	char *path;
+	bool readonly; /* the file is read-only to us: reads only */
 };
 
 static inline void

@@ -42,6 +42,14 @@ cs_sqlite__db_error(struct cs_store_conn *c, int rc, struct cs_error *err)
 	case SQLITE_NOTADB:
 		code = CS_EINVAL;
 		break;
+	case SQLITE_READONLY:
+		/* Name the file: the operator fixes its mode or owner. */
+		return cs_error_set(err, CS_EDB,
+		    "sqlite: %s is read-only: read commands work, this one "
+		    "writes (%s)",
+		    c != NULL && c->path != NULL ? c->path : "the database",
+		    c != NULL && c->db != NULL ? sqlite3_errmsg(c->db)
+		                               : sqlite3_errstr(rc));
 	default:
 		code = CS_EDB;
 	}
@@ -187,6 +195,42 @@ sqlite_close(struct cs_store_conn *c)
 	free(c);
 }
 
+/*
+ * The file is read-only to us (its mode or owner): read commands still
+ * work. A WAL database needs its -shm file, which a read-only directory
+ * cannot hold: then it is opened immutable, reading what was last
+ * checkpointed. Writes fail with SQLITE_READONLY, whose message names the
+ * file (cs_sqlite__db_error).
+ */
+static int
+open_readonly(struct cs_store_conn *c, struct cs_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *uri;
+	int rc;
+
+	c->readonly = true;
+	rc = sqlite3_prepare_v2(
+	    c->db, "SELECT COUNT(*) FROM sqlite_master", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	sqlite3_close_v2(c->db);
+	c->db = NULL;
+	uri = sqlite3_mprintf("file:%s?immutable=1", c->path);
+	rc = sqlite3_open_v2(uri, &c->db,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	sqlite3_free(uri);
+	if (rc != SQLITE_OK)
+		return cs_error_set(err, CS_EDB,
+		    "sqlite: cannot open %s (read-only): %s", c->path,
+		    c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+	sqlite3_extended_result_codes(c->db, 1);
+	return 0;
+}
+
 static int
 sqlite_open(struct cs_store_conn **out, const char *url, struct cs_error *err)
 {
@@ -212,9 +256,14 @@ sqlite_open(struct cs_store_conn **out, const char *url, struct cs_error *err)
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, CS_DB_BUSY_TIMEOUT_MS);
+	if (!memory && sqlite3_db_readonly(c->db, "main") == 1) {
+		error = open_readonly(c, err);
+		if (error < 0)
+			goto fail;
+	}
 	/* The first read of the file: a file that is not SQLite fails here. */
 	error = exec_sql(c, "PRAGMA foreign_keys = ON", err);
-	if (error == 0 && !memory)
+	if (error == 0 && !memory && !c->readonly)
 		error = exec_sql(c, "PRAGMA journal_mode = WAL", err);
 	if (error == 0)
 		error = exec_sql(c, "PRAGMA synchronous = FULL", err);
@@ -439,10 +488,17 @@ sqlite_rollback_to(struct cs_store_conn *c, struct cs_error *err)
 	return error;
 }
 
+static bool
+sqlite_readonly(const struct cs_store_conn *c)
+{
+	return c->readonly;
+}
+
 const struct cs_store_ops cs_store_sqlite_ops = {
     .scheme = "sqlite",
     .open = sqlite_open,
     .close = sqlite_close,
+    .readonly = sqlite_readonly,
     .migrate = sqlite_migrate,
     .schema_version = sqlite_schema_version,
     .begin = sqlite_begin,

@@ -42,6 +42,25 @@ CS_TEST(core_model__counts_move)
 	ASSERT_EQ(k.reserved, 0);
 }
 
+/* Issue 14: the CLI lists a report's discrepancies in NFT number order,
+ * as the page does ("#2" before "#10"). */
+CS_TEST(core_model__name_number_orders_nfts)
+{
+	int64_t n = 0;
+
+	ASSERT_TRUE(cs_nft_name_number("Lab Rat #12", &n));
+	ASSERT_EQ(n, 12);
+	ASSERT_TRUE(cs_nft_name_number("Rat 7b", &n));
+	ASSERT_EQ(n, 7);
+	ASSERT_FALSE(cs_nft_name_number("Rat", &n));
+	ASSERT_FALSE(cs_nft_name_number(NULL, &n));
+	ASSERT_LT(cs_nft_name_cmp("Rat #2", "b", "Rat #10", "a"), 0);
+	ASSERT_GT(cs_nft_name_cmp("Rat #10", "a", "Rat #2", "b"), 0);
+	ASSERT_LT(cs_nft_name_cmp("Rat #3", "a", "Rat #3", "b"), 0);
+	ASSERT_LT(cs_nft_name_cmp("Rat #999", "z", "Rat", "a"), 0);
+	ASSERT_GT(cs_nft_name_cmp(NULL, "a", "Rat #1", "b"), 0);
+}
+
 CS_TEST(core_paylink__per_network)
 {
 	struct cs_buf b = CS_BUF_INIT(256);

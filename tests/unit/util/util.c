@@ -127,6 +127,35 @@ CS_TEST(util_time__http_date_truncated)
 	}
 }
 
+/* Issue 14: relative times for the CLI's human output, rounded as the
+ * page's fmtAgo() rounds them; now is an input. */
+CS_TEST(util_time__ago)
+{
+	const int64_t now = 1764950400000LL; /* 2025-12-05T16:00:00Z */
+	char s[CS_AGO_LEN];
+
+	cs_time_ago(0, now, s);
+	ASSERT_STR_EQ(s, "never");
+	cs_time_ago(now - 44000, now, s);
+	ASSERT_STR_EQ(s, "just now");
+	cs_time_ago(now + 5000, now, s);
+	ASSERT_STR_EQ(s, "in a moment");
+	cs_time_ago(now - 3 * 60000, now, s);
+	ASSERT_STR_EQ(s, "3 min ago");
+	cs_time_ago(now - 89000, now, s);
+	ASSERT_STR_EQ(s, "1 min ago");
+	cs_time_ago(now - 3570000, now, s); /* 59.5 min rounds to an hour */
+	ASSERT_STR_EQ(s, "1 h ago");
+	cs_time_ago(now - 47LL * 3600000, now, s);
+	ASSERT_STR_EQ(s, "47 h ago");
+	cs_time_ago(now - 12LL * 86400000, now, s);
+	ASSERT_STR_EQ(s, "12 days ago");
+	cs_time_ago(now + 10 * 60000, now, s);
+	ASSERT_STR_EQ(s, "in 10 min");
+	cs_time_ago(now + 5LL * 3600000, now, s);
+	ASSERT_STR_EQ(s, "in 5 h");
+}
+
 /* Issue 13: the one checked conversion of a JSON number to an integer. */
 CS_TEST(util_str__i64_from_double)
 {
