@@ -119,7 +119,10 @@ async function main(puppeteer) {
   if (!debounced) log("the failed sync was over 10 s old (a slow machine): Lab Rat synced again");
   await page.waitForSelector("#report", {timeout: 20000});
   await page.waitForSelector("#sync-button:not([disabled])", {timeout: 20000});
-  await waitText(page, "#sync-health", debounced ? "the last sync failed" : "review items are open");
+  // Synced again, the failed sync is still among the last ten: a warning
+  // for it comes before the open reviews (core/health.c).
+  await waitText(page, "#sync-health",
+    debounced ? "the last sync failed" : "a recent sync failed or was partial");
   await page.click(".breadcrumb a");
   await page.waitForSelector(shelfCard);
   await clickButton(page, shelfCard, "Sync");
