@@ -106,6 +106,7 @@ enum stmt_id {
 	R_INSERT,
 	R_GET,
 	R_LIST,
+	R_COUNT,
 	R_CLOSE,
 	U_INSERT,
 	U_GET_ACTIVE,
@@ -433,8 +434,10 @@ int cs_pg__review_insert(struct cs_store_conn *c,
     const struct cs_review_item *r, int64_t *id, struct cs_error *err);
 int cs_pg__review_get(struct cs_store_conn *c, int64_t id,
     struct cs_review_item *out, struct cs_error *err);
-int cs_pg__review_list(struct cs_store_conn *c, int64_t campaign_id,
-    bool open_only, cs_review_cb cb, void *payload, struct cs_error *err);
+int cs_pg__review_list(struct cs_store_conn *c, const struct cs_review_query *q,
+    cs_review_cb cb, void *payload, struct cs_error *err);
+int cs_pg__review_count(struct cs_store_conn *c,
+    const struct cs_review_query *q, int64_t *out, struct cs_error *err);
 int cs_pg__review_close(struct cs_store_conn *c, int64_t id,
     const char *resolution, int64_t now, struct cs_error *err);
 int cs_pg__run_insert(

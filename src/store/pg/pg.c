@@ -732,6 +732,7 @@ const struct cs_store_ops cs_store_pg_ops = {
     .review_insert = cs_pg__review_insert,
     .review_get = cs_pg__review_get,
     .review_list = cs_pg__review_list,
+    .review_count = cs_pg__review_count,
     .review_close = cs_pg__review_close,
     .run_insert = cs_pg__run_insert,
     .run_get_active = cs_pg__run_get_active,

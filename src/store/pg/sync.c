@@ -217,6 +217,7 @@ cs_pg__review_get(struct cs_store_conn *c, int64_t id,
 struct review_walk {
 	cs_review_cb cb;
 	void *payload;
+	int64_t last; /* the id of the last item read */
 };
 
 static int
@@ -227,19 +228,61 @@ each_review(const struct row *r, void *payload, struct cs_error *err)
 	int error;
 
 	error = read_review(r, &item, err);
-	return error != 0 ? error : w->cb(&item, w->payload);
+	if (error != 0)
+		return error;
+	w->last = item.id;
+	return w->cb(&item, w->payload);
+}
+
+static void
+p_review_query(struct params *p, const struct cs_review_query *q)
+{
+	p_int(p, q->campaign_id);
+	p_bool(p, q->open_only);
+	if (q->kind != NULL)
+		p_text(p, q->kind);
+	else
+		p_null(p);
+}
+
+/* Read in keyset pages of at most CS_PG_LIST_PAGE rows, so that a whole
+ * queue of 150,000 items is never one result in memory. */
+int
+cs_pg__review_list(struct cs_store_conn *c, const struct cs_review_query *q,
+    cs_review_cb cb, void *payload, struct cs_error *err)
+{
+	struct review_walk w = {cb, payload, q->after_id};
+	int64_t left = q->limit, want;
+	struct params p;
+	int error, rows;
+
+	for (;;) {
+		want = q->limit > 0 && left < CS_PG_LIST_PAGE ? left
+		                                              : CS_PG_LIST_PAGE;
+		memset(&p, 0, sizeof(p));
+		p_review_query(&p, q);
+		p_int(&p, w.last);
+		p_int(&p, want);
+		rows = 0;
+		error = cs_pg__walk_rows(
+		    c, R_LIST, &p, each_review, &w, &rows, err);
+		if (error != 0)
+			return error;
+		if (q->limit > 0)
+			left -= rows;
+		if (rows < want || (q->limit > 0 && left == 0))
+			return 0;
+	}
 }
 
 int
-cs_pg__review_list(struct cs_store_conn *c, int64_t campaign_id, bool open_only,
-    cs_review_cb cb, void *payload, struct cs_error *err)
+cs_pg__review_count(struct cs_store_conn *c, const struct cs_review_query *q,
+    int64_t *out, struct cs_error *err)
 {
-	struct review_walk w = {cb, payload};
 	struct params p = {0};
 
-	p_int(&p, campaign_id);
-	p_bool(&p, open_only);
-	return cs_pg__walk_rows(c, R_LIST, &p, each_review, &w, NULL, err);
+	p_review_query(&p, q);
+	return cs_pg__query_i64(c, R_COUNT, &p, out, err);
 }
 
 int
