@@ -215,9 +215,10 @@ cs_pg__review_get(struct cs_store_conn *c, int64_t id,
 }
 
 struct review_walk {
+	const struct cs_review_query *q;
 	cs_review_cb cb;
 	void *payload;
-	int64_t last; /* the id of the last item read */
+	int64_t *last; /* the page's: the id of the last item handed out */
 };
 
 static int
@@ -230,7 +231,7 @@ each_review(const struct row *r, void *payload, struct cs_error *err)
 	error = read_review(r, &item, err);
 	if (error != 0)
 		return error;
-	w->last = item.id;
+	*w->last = item.id;
 	return w->cb(&item, w->payload);
 }
 
@@ -245,34 +246,30 @@ p_review_query(struct params *p, const struct cs_review_query *q)
 		p_null(p);
 }
 
-/* Read in keyset pages of at most CS_PG_LIST_PAGE rows, so that a whole
- * queue of 150,000 items is never one result in memory. */
+static int
+review_page(struct cs_store_conn *c, void *ctx, int64_t after, int64_t want,
+    int *rows, int64_t *last, struct cs_error *err)
+{
+	struct review_walk *w = ctx;
+	struct params p = {0};
+
+	w->last = last;
+	p_review_query(&p, w->q);
+	p_int(&p, after);
+	p_int(&p, want);
+	return cs_pg__walk_rows(c, R_LIST, &p, each_review, w, rows, err);
+}
+
+/* In keyset pages by id (cs_pg__walk_pages), so that a queue of 150,000
+ * items is never one result in memory. */
 int
 cs_pg__review_list(struct cs_store_conn *c, const struct cs_review_query *q,
     cs_review_cb cb, void *payload, struct cs_error *err)
 {
-	struct review_walk w = {cb, payload, q->after_id};
-	int64_t left = q->limit, want;
-	struct params p;
-	int error, rows;
+	struct review_walk w = {q, cb, payload, NULL};
 
-	for (;;) {
-		want = q->limit > 0 && left < CS_PG_LIST_PAGE ? left
-		                                              : CS_PG_LIST_PAGE;
-		memset(&p, 0, sizeof(p));
-		p_review_query(&p, q);
-		p_int(&p, w.last);
-		p_int(&p, want);
-		rows = 0;
-		error = cs_pg__walk_rows(
-		    c, R_LIST, &p, each_review, &w, &rows, err);
-		if (error != 0)
-			return error;
-		if (q->limit > 0)
-			left -= rows;
-		if (rows < want || (q->limit > 0 && left == 0))
-			return 0;
-	}
+	return cs_pg__walk_pages(
+	    c, q->after_id, q->limit, review_page, &w, err);
 }
 
 int
