@@ -476,11 +476,11 @@ async function refreshCampaign({panel = true} = {}) {
   const [c, health, review] = await Promise.all([
     getJson(`/api/campaigns/${id}`),
     getJson(`/api/campaigns/${id}/health`).catch((err) => (isQuiet(err) ? Promise.reject(err) : {error: err})),
-    getJson(`/api/campaigns/${id}/review`).catch((err) => (isQuiet(err) ? Promise.reject(err) : null)),
+    getJson(`/api/campaigns/${id}/review?limit=1`).catch((err) => (isQuiet(err) ? Promise.reject(err) : null)),
   ]);
   if (view.page !== "campaign" || view.id !== id) return;
   view.campaign = c;
-  view.reviewCount = review ? review.length : null;
+  view.reviewCount = review ? review.total : null;
   renderCampaignHeader(c, health);
   renderTabs();
   document.getElementById("crumb-name").textContent = c.name;

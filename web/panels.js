@@ -199,11 +199,14 @@ export function renderInventoryPanel(panel, c, params, ctx) {
 // ---- Review queue --------------------------------------------------------
 
 const REMOTE_TO_LOCAL = {free: "available", reserved: "reserved", sold: "sold"};
-const REVIEW_ROWS = 100; // rows drawn at most; the bulk actions reach all
+const REVIEW_ROWS = 100; // rows a page loads; the bulk actions reach all
+// The kinds the sync raises; any other one seen in a page is listed too.
+const KNOWN_KINDS = ["sold_downgrade"];
 const kindLabel = (k) => k.replace(/_/g, " ");
 
 export function renderReviewPanel(panel, c, params, ctx) {
-  const state = {kind: (params.get("kind") || "").slice(0, 64), matching: 0};
+  const state = {kind: (params.get("kind") || "").slice(0, 64), matching: 0,
+    loaded: [], next: null, total: 0, names: new Map()};
   const showAllId = uniqueId("review-all");
   const showAll = h("input", {type: "checkbox", id: showAllId});
   const kindId = uniqueId("review-kind");
@@ -228,34 +231,70 @@ export function renderReviewPanel(panel, c, params, ctx) {
     selectAll.checked = on;
     for (const b of bulkButtons) b.disabled = !on || state.matching === 0;
   };
-  const drawKinds = (open) => {
-    const counts = new Map();
-    for (const i of open) counts.set(i.kind, (counts.get(i.kind) || 0) + 1);
+  // The open counts come from the API's totals (a page of one item each),
+  // not from the rows loaded: the queue may hold 150,000 items.
+  const drawKinds = (openTotal, counts) => {
     if (state.kind && !counts.has(state.kind)) counts.set(state.kind, 0);
-    replaceChildren(kindSelect, h("option", {value: ""}, `All kinds (${fmtNumber(open.length)} open)`),
+    replaceChildren(kindSelect, h("option", {value: ""}, `All kinds (${fmtNumber(openTotal)} open)`),
       [...counts].sort((x, y) => x[0].localeCompare(y[0])).map(([k, n]) =>
         h("option", {value: k, selected: k === state.kind}, `${kindLabel(k)} (${fmtNumber(n)} open)`)));
     kindSelect.value = state.kind;
-    state.matching = state.kind ? counts.get(state.kind) || 0 : open.length;
+    state.matching = state.kind ? counts.get(state.kind) || 0 : openTotal;
     replaceChildren(selectAllLabel, `Select all ${fmtNumber(state.matching)} open item${state.matching === 1 ? "" : "s"}` +
       (state.kind ? ` of kind “${kindLabel(state.kind)}”` : "") + " that match");
     bulkBar.hidden = state.matching === 0;
     setSelected(false);
   };
+  const reviewPage = (params) => getJson(`/api/campaigns/${c.id}/review?${new URLSearchParams(params)}`);
+  const pageQuery = (after) => {
+    const q = {limit: String(REVIEW_ROWS)};
+    if (state.kind) q.kind = state.kind;
+    if (showAll.checked) q.open = "0";
+    if (after != null) q.after = String(after);
+    return q;
+  };
+  const reload = async () => {
+    await load();
+    await ctx.afterChange({panel: false});
+  };
+  const drawTable = () => reviewTable(c, state.loaded, state.total, state.names, reload,
+    state.next != null ? loadMore : null);
+  // The next page, under the rows already shown.
+  async function loadMore(ev) {
+    const btn = ev.currentTarget;
+    const first = state.loaded.length;
+    await withButton(btn, async () => {
+      const page = await reviewPage(pageQuery(state.next));
+      const names = await nftNames(page.items.map((i) => i.nftUid));
+      for (const [uid, name] of names) state.names.set(uid, name);
+      state.loaded = state.loaded.concat(page.items);
+      state.next = page.nextAfter;
+      state.total = page.total;
+    }).catch((err) => showError(err, "Could not load more review items"));
+    if (!body.isConnected) return;
+    replaceChildren(body, drawTable());
+    // The focus stays on "Load more", or goes to the first row it brought.
+    const row = body.querySelectorAll("table.review tbody tr")[first];
+    (body.querySelector("button.review-load-more") || row?.querySelector("button") ||
+      document.getElementById("review-title"))?.focus();
+  }
   const load = () => loadInto(body, "the review queue", async () => {
-    const open = await getJson(`/api/campaigns/${c.id}/review`);
-    const q = new URLSearchParams();
-    if (state.kind) q.set("kind", state.kind);
-    if (showAll.checked) q.set("open", "0");
-    const items = q.toString() ? await getJson(`/api/campaigns/${c.id}/review?${q}`) : open;
-    const names = await nftNames(items.slice(0, REVIEW_ROWS).map((i) => i.nftUid));
-    return {open, items, names};
-  }, ({open, items, names}) => {
-    drawKinds(open);
-    return reviewTable(c, items, names, async () => {
-      await load();
-      await ctx.afterChange({panel: false});
-    });
+    const [open, page] = await Promise.all([reviewPage({limit: "1"}), reviewPage(pageQuery(null))]);
+    const kinds = new Set(KNOWN_KINDS);
+    for (const i of page.items) kinds.add(i.kind);
+    if (state.kind) kinds.add(state.kind);
+    const counts = new Map(await Promise.all([...kinds].map(async (k) =>
+      [k, (await reviewPage({limit: "1", kind: k})).total])));
+    for (const [k, n] of counts) if (n === 0 && k !== state.kind) counts.delete(k);
+    const names = await nftNames(page.items.map((i) => i.nftUid));
+    return {open, page, counts, names};
+  }, ({open, page, counts, names}) => {
+    drawKinds(open.total, counts);
+    state.loaded = page.items;
+    state.next = page.nextAfter;
+    state.total = page.total;
+    state.names = names;
+    return drawTable();
   });
 
   // Every open item of the kind shown, alike, in one transaction: the
@@ -331,9 +370,13 @@ async function nftNames(uids) {
   return names;
 }
 
-function reviewTable(c, items, names, reload) {
+/**
+ * The rows loaded so far (items) of total; more, when given, loads the
+ * next page under them.
+ */
+function reviewTable(c, items, total, names, reload, more) {
   if (!items.length) return h("p", {class: "empty"}, "Nothing to review.");
-  const rows = items.slice(0, REVIEW_ROWS).map((item) => {
+  const rows = items.map((item) => {
     const name = names.get(item.nftUid) || shortUid(item.nftUid);
     const local = REMOTE_TO_LOCAL[item.remoteState];
     const resolve = (resolution, opener) => resolveReview(c, item, name, resolution, opener, reload);
@@ -356,11 +399,14 @@ function reviewTable(c, items, names, reload) {
       h("td", null, timeEl(item.createdAt)),
       h("td", null, actions));
   });
+  const shown = items.length < total ? `Showing the first ${fmtNumber(items.length)} of ${fmtNumber(total)} ` +
+    "items; the selection above reaches all that match." : null;
   return [
-    items.length > REVIEW_ROWS ? h("p", {class: "review-more"}, `Showing the first ${REVIEW_ROWS} of ` +
-      `${fmtNumber(items.length)} items; the selection above reaches all that match.`) : null,
-    scrollTable(`Review items, oldest first${items.length > REVIEW_ROWS ? ` (${REVIEW_ROWS} of ${fmtNumber(items.length)})` : ""}`,
+    shown ? h("p", {class: "review-more"}, shown) : null,
+    scrollTable(`Review items, oldest first${items.length < total ? ` (${fmtNumber(items.length)} of ${fmtNumber(total)})` : ""}`,
       ["Item", "NFT", "Kind", "Here", "NMKR", "Detail", "Raised", "Action"], rows, {class: "review"}),
+    more ? h("div", {class: "pager"}, button(["Load more", hidden(` review items (${fmtNumber(items.length)} of ` +
+      `${fmtNumber(total)} shown)`)], more, {class: "review-load-more"})) : null,
   ];
 }
 

@@ -11,6 +11,7 @@
 #include "service/encode.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 enum {
@@ -21,10 +22,45 @@ enum {
 	OPT_JSON,
 };
 
+/*
+ * review list reads the queue a page at a time (keyset, by id), so that its
+ * memory is one page's whatever the queue's size (150,000 items after a
+ * large sync). JSON is written item by item; the table takes two passes,
+ * one to size its columns and one to print, so that its output is the
+ * same as one table of every row.
+ */
+#define LIST_PAGE 1000
+
 struct list_acc {
-	struct cs_cli_list out;
-	const char *kind;
+	struct cs_cli *cli;
+	struct cs_table *table; /* NULL: JSON */
+	size_t *widths;
+	bool print; /* the second pass of the table; JSON always */
+	bool header_done;
+	int64_t now;
+	int64_t last;  /* the id of the last item read */
+	size_t page_n; /* items of the page */
+	size_t n;      /* items of the pass */
 };
+
+/* One item as an element of a pretty-printed array ("[a, b]" in cJSON's
+ * layout): printed inside an array of its own, without the brackets. */
+static void
+print_json_item(FILE *f, const struct cs_review_item *it, bool first)
+{
+	cJSON *one = cJSON_CreateArray();
+	char *s;
+	size_t len;
+
+	cJSON_AddItemToArray(one, cs_json_review(it));
+	s = cs_json_print(one, true);
+	len = strlen(s);
+	fputs(first ? "" : ", ", f);
+	if (len >= 2)
+		fwrite(s + 1, 1, len - 2, f);
+	cJSON_free(s);
+	cJSON_Delete(one);
+}
 
 static int
 list_cb(const struct cs_review_item *it, void *payload)
@@ -32,21 +68,52 @@ list_cb(const struct cs_review_item *it, void *payload)
 	struct list_acc *acc = payload;
 	char when[CS_AGO_LEN];
 
-	if (acc->kind != NULL &&
-	    (it->kind == NULL || strcmp(it->kind, acc->kind) != 0))
-		return 0;
-	if (acc->out.json != NULL) {
-		cJSON_AddItemToArray(acc->out.json, cs_json_review(it));
+	acc->last = it->id;
+	acc->page_n++;
+	if (acc->table == NULL) {
+		print_json_item(acc->cli->out, it, acc->n == 0);
+		acc->n++;
 		return 0;
 	}
-	cs_time_ago(it->created_at, cs_now_ms(), when);
-	cs_table_rowf(acc->out.table, "%lld\t%s\t%s\t%s\t%s\t%s\t%s",
+	acc->n++;
+	cs_time_ago(it->created_at, acc->now, when);
+	cs_table_rowf(acc->table, "%lld\t%s\t%s\t%s\t%s\t%s\t%s",
 	    (long long)it->id, it->nft_uid != NULL ? it->nft_uid : "-",
 	    it->kind != NULL ? it->kind : "-",
 	    cs_nft_status_name(it->local_status),
 	    it->remote_state != NULL ? it->remote_state : "-", when,
 	    it->resolution != NULL ? it->resolution : "open");
 	return 0;
+}
+
+/* One pass over every item q selects, a page at a time. */
+static int
+list_pass(struct cs_store *store, struct cs_review_query *q,
+    struct list_acc *acc, struct cs_error *err)
+{
+	int error;
+
+	q->after_id = 0;
+	q->limit = LIST_PAGE;
+	acc->n = 0;
+	for (;;) {
+		acc->page_n = 0;
+		error = cs_store_review_page(store, q, list_cb, acc, err);
+		if (error < 0)
+			return error;
+		if (acc->table != NULL && acc->print) {
+			cs_table_print_widths(acc->table, acc->widths,
+			    !acc->header_done, acc->cli->out);
+			acc->header_done = true;
+		} else if (acc->table != NULL) {
+			cs_table_widen(acc->table, acc->widths);
+		}
+		if (acc->table != NULL)
+			cs_table_clear(acc->table);
+		if (acc->page_n < LIST_PAGE)
+			return 0;
+		q->after_id = acc->last;
+	}
 }
 
 static int
@@ -60,21 +127,22 @@ review_list(struct cs_cli *cli, int argc, char **argv)
 	};
 	static const char *const headers[] = {
 	    "ID", "NFT", "KIND", "HERE", "NMKR", "CREATED", "RESOLUTION"};
+	struct cs_review_query q = CS_REVIEW_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
 	struct list_acc acc;
 	struct cs_campaign c;
 	struct cs_store *store;
-	bool json = false, all = false;
-	int code, opt;
+	bool json = false;
+	int code, opt, error;
 
 	memset(&acc, 0, sizeof(acc));
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_KIND:
-			acc.kind = optarg;
+			q.kind = optarg;
 			break;
 		case OPT_ALL:
-			all = true;
+			q.open_only = false;
 			break;
 		case OPT_JSON:
 			json = true;
@@ -89,13 +157,31 @@ review_list(struct cs_cli *cli, int argc, char **argv)
 	code = cs_cli_campaign(cli, argv[optind], &store, &c);
 	if (code != 0)
 		return code;
-	cs_cli_list_init(&acc.out, json, 7, headers);
-	if (cs_store_review_list(store, c.id, !all, list_cb, &acc, &err) < 0)
+	q.campaign_id = c.id;
+	acc.cli = cli;
+	acc.now = cs_now_ms();
+	if (json) {
+		fputs("[", cli->out);
+		error = list_pass(store, &q, &acc, &err);
+		fputs("]\n", cli->out);
+		goto out;
+	}
+	acc.table = cs_table_new(7, headers);
+	acc.widths = cs_xcalloc(7, sizeof(*acc.widths));
+	error = list_pass(store, &q, &acc, &err);
+	if (error == 0 && acc.n == 0) {
+		fprintf(cli->out, "%s\n",
+		    q.open_only ? "no open review items" : "no review items");
+		goto out;
+	}
+	acc.print = true;
+	if (error == 0)
+		error = list_pass(store, &q, &acc, &err);
+out:
+	if (error < 0)
 		code = cs_cli_fail(cli, &err);
-	else
-		cs_cli_list_print(cli, &acc.out,
-		    all ? "no review items" : "no open review items");
-	cs_cli_list_dispose(&acc.out);
+	free(acc.widths);
+	cs_table_free(acc.table);
 	cs_campaign_dispose(&c);
 	return code;
 }

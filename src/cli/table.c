@@ -86,10 +86,9 @@ cs_table_rows(const struct cs_table *t)
 }
 
 void
-cs_table_print(const struct cs_table *t, FILE *f)
+cs_table_widen(const struct cs_table *t, size_t *w)
 {
-	size_t *w = cs_xcalloc(t->ncols, sizeof(*w));
-	size_t rows = t->cells.len / t->ncols, r, c, k;
+	size_t rows = t->cells.len / t->ncols, r, c;
 
 	for (r = 0; r < rows; r++) {
 		for (c = 0; c < t->ncols; c++) {
@@ -100,7 +99,15 @@ cs_table_print(const struct cs_table *t, FILE *f)
 				w[c] = cw;
 		}
 	}
-	for (r = 0; r < rows; r++) {
+}
+
+void
+cs_table_print_widths(
+    const struct cs_table *t, const size_t *w, bool header, FILE *f)
+{
+	size_t rows = t->cells.len / t->ncols, r, c, k;
+
+	for (r = header ? 0 : 1; r < rows; r++) {
 		for (c = 0; c < t->ncols; c++) {
 			const char *s =
 			    *CS_VEC_AT(&t->cells, char *, r * t->ncols + c);
@@ -113,7 +120,26 @@ cs_table_print(const struct cs_table *t, FILE *f)
 		}
 		fputc('\n', f);
 	}
+}
+
+void
+cs_table_print(const struct cs_table *t, FILE *f)
+{
+	size_t *w = cs_xcalloc(t->ncols, sizeof(*w));
+
+	cs_table_widen(t, w);
+	cs_table_print_widths(t, w, true, f);
 	free(w);
+}
+
+void
+cs_table_clear(struct cs_table *t)
+{
+	size_t i;
+
+	for (i = t->ncols; i < t->cells.len; i++)
+		free(*CS_VEC_AT(&t->cells, char *, i));
+	t->cells.len = t->ncols;
 }
 
 void

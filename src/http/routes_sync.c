@@ -549,46 +549,83 @@ out:
 	cs_sync_log_dispose(&l);
 }
 
-struct review_acc {
-	cJSON *list;
-	const char *kind; /* NULL: every kind */
+struct review_page {
+	cJSON *items;
+	int64_t want; /* items of the page; one more tells there are more */
+	int64_t n;
+	int64_t last;
+	bool more;
 };
 
 static int
-review_cb(const struct cs_review_item *item, void *payload)
+review_page_cb(const struct cs_review_item *item, void *payload)
 {
-	struct review_acc *acc = payload;
+	struct review_page *p = payload;
 
-	if (acc->kind == NULL ||
-	    (item->kind != NULL && strcmp(item->kind, acc->kind) == 0))
-		cJSON_AddItemToArray(acc->list, cs_json_review(item));
+	if (p->n == p->want) {
+		p->more = true;
+		return 0;
+	}
+	cJSON_AddItemToArray(p->items, cs_json_review(item));
+	p->last = item->id;
+	p->n++;
 	return 0;
 }
 
+/* A page of a campaign's review queue in id order (keyset: after the
+ * previous page's nextAfter), with the total of what matches, so that a
+ * queue of 150,000 items is never one document. */
 void
 cs_route_review_list(struct cs_req *r)
 {
+	struct cs_review_query q = CS_REVIEW_QUERY_INIT;
 	struct cs_error err = CS_ERROR_INIT;
-	struct cs_store *store;
 	const char *open = cs_req_query(r, "open");
-	struct review_acc acc;
-	int64_t id;
+	const char *after = cs_req_query(r, "after");
+	const char *limit = cs_req_query(r, "limit");
+	struct cs_store *store;
+	struct review_page p;
+	int64_t total = 0;
+	cJSON *body;
 
-	if (!cs_req_id(r, 0, &id) || !campaign_known(r, id))
+	if (!cs_req_id(r, 0, &q.campaign_id) ||
+	    !campaign_known(r, q.campaign_id))
 		return;
+	memset(&p, 0, sizeof(p));
+	p.want = CS_API_PAGE_DEFAULT;
+	if ((after != NULL &&
+	        cs_str_to_i64(after, 0, INT64_MAX, &q.after_id) < 0) ||
+	    (limit != NULL &&
+	        cs_str_to_i64(limit, 1, CS_API_PAGE_MAX, &p.want) < 0)) {
+		cs_reply_error(r, 400, "invalid",
+		    "after is a review item id and limit 1 to %d",
+		    CS_API_PAGE_MAX);
+		return;
+	}
 	store = cs_req_store(r);
-	acc.list = cJSON_CreateArray();
-	acc.kind = cs_req_query(r, "kind");
-	if (acc.kind != NULL && *acc.kind == '\0')
-		acc.kind = NULL;
-	if (cs_store_review_list(store, id,
-	        open == NULL || strcmp(open, "0") != 0, review_cb, &acc,
-	        &err) < 0) {
-		cJSON_Delete(acc.list);
+	q.open_only = open == NULL || strcmp(open, "0") != 0;
+	q.kind = cs_req_query(r, "kind");
+	if (q.kind != NULL && *q.kind == '\0')
+		q.kind = NULL;
+	q.limit = p.want + 1;
+	if (cs_store_review_count(store, &q, &total, &err) < 0) {
 		cs_reply_err(r, &err);
 		return;
 	}
-	cs_reply_json(r, 200, acc.list);
+	p.items = cJSON_CreateArray();
+	if (cs_store_review_page(store, &q, review_page_cb, &p, &err) < 0) {
+		cJSON_Delete(p.items);
+		cs_reply_err(r, &err);
+		return;
+	}
+	body = cJSON_CreateObject();
+	cJSON_AddItemToObject(body, "items", p.items);
+	cs_json_add_int(body, "total", total);
+	if (p.more)
+		cs_json_add_int(body, "nextAfter", p.last);
+	else
+		cJSON_AddNullToObject(body, "nextAfter");
+	cs_reply_json(r, 200, body);
 }
 
 /* Every open item (of a kind) of a campaign, resolved alike: all or none,

@@ -226,8 +226,14 @@ struct cs_store_ops {
 	    const struct cs_review_item *r, int64_t *id, struct cs_error *err);
 	int (*review_get)(struct cs_store_conn *c, int64_t id,
 	    struct cs_review_item *out, struct cs_error *err);
-	int (*review_list)(struct cs_store_conn *c, int64_t campaign_id,
-	    bool open_only, cs_review_cb cb, void *payload,
+	/* list: the items q selects, in id order, after q->after_id and at
+	 * most q->limit (0: all); count: how many q selects, whatever its
+	 * after_id and limit. */
+	int (*review_list)(struct cs_store_conn *c,
+	    const struct cs_review_query *q, cs_review_cb cb, void *payload,
+	    struct cs_error *err);
+	int (*review_count)(struct cs_store_conn *c,
+	    const struct cs_review_query *q, int64_t *out,
 	    struct cs_error *err);
 	int (*review_close)(struct cs_store_conn *c, int64_t id,
 	    const char *resolution, int64_t now, struct cs_error *err);

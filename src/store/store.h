@@ -396,6 +396,36 @@ CS_NODISCARD int cs_store_review_list(struct cs_store *store,
     int64_t campaign_id, bool open_only, cs_review_cb cb, void *payload,
     struct cs_error *err);
 
+/* Which review items a page or a count reads, in id order. */
+struct cs_review_query {
+	int64_t campaign_id; /* 0: any */
+	bool open_only;
+	const char *kind; /* NULL: any; borrowed */
+	int64_t after_id; /* keyset paging: ids greater than this */
+	int64_t limit;    /* 0: no limit */
+};
+
+#define CS_REVIEW_QUERY_INIT                                                   \
+	{                                                                      \
+		0, true, NULL, 0, 0                                            \
+	}
+
+/**
+ * The items q selects, in id order: at most q->limit of them, after
+ * q->after_id. The callback's struct and its strings are borrowed for the
+ * call; a non-zero return stops and is returned.
+ */
+CS_NODISCARD int cs_store_review_page(struct cs_store *store,
+    const struct cs_review_query *q, cs_review_cb cb, void *payload,
+    struct cs_error *err);
+
+/**
+ * How many items q selects, whatever its after_id and limit: the total a
+ * paged listing shows.
+ */
+CS_NODISCARD int cs_store_review_count(struct cs_store *store,
+    const struct cs_review_query *q, int64_t *out, struct cs_error *err);
+
 /** @param out caller owns, cs_review_item_dispose(). */
 CS_NODISCARD int cs_store_review_get(struct cs_store *store, int64_t id,
     struct cs_review_item *out, struct cs_error *err);

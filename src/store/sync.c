@@ -438,12 +438,33 @@ int
 cs_store_review_list(struct cs_store *store, int64_t campaign_id,
     bool open_only, cs_review_cb cb, void *payload, struct cs_error *err)
 {
+	struct cs_review_query q = CS_REVIEW_QUERY_INIT;
+
+	q.campaign_id = campaign_id;
+	q.open_only = open_only;
+	return cs_store_review_page(store, &q, cb, payload, err);
+}
+
+int
+cs_store_review_page(struct cs_store *store, const struct cs_review_query *q,
+    cs_review_cb cb, void *payload, struct cs_error *err)
+{
 	struct review_walk w = {cb, payload, false};
 	int error;
 
 	RETRY_WALK(error, w,
-	    store->ops->review_list(
-	        store->conn, campaign_id, open_only, review_shim, &w, err));
+	    store->ops->review_list(store->conn, q, review_shim, &w, err));
+	return error;
+}
+
+int
+cs_store_review_count(struct cs_store *store, const struct cs_review_query *q,
+    int64_t *out, struct cs_error *err)
+{
+	int error;
+
+	*out = 0;
+	RETRY(error, store->ops->review_count(store->conn, q, out, err));
 	return error;
 }
 

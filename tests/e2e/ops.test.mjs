@@ -57,7 +57,7 @@ async function main(puppeteer) {
     await api("POST", `/api/nfts/${uidOf(n)}/status`, {status: "sold", buyer: `addr1qxopsbuyer${n}`});
   }
   await api("POST", `/api/campaigns/${lab.id}/sync?force=1`);
-  eq((await api("GET", `/api/campaigns/${lab.id}/review`)).length, REVIEWS, "open review items seeded");
+  eq((await api("GET", `/api/campaigns/${lab.id}/review`)).total, REVIEWS, "open review items seeded");
 
   const page = await openPage(puppeteer, {height: 900});
 
@@ -194,7 +194,7 @@ async function main(puppeteer) {
   await screenshot(page, "1280-ops-03-review-confirm", false);
   await page.keyboard.press("Escape");
   await page.waitForSelector("#confirm-dialog:not([open])");
-  eq((await api("GET", `/api/campaigns/${lab.id}/review`)).length, REVIEWS, "nothing resolved after Escape");
+  eq((await api("GET", `/api/campaigns/${lab.id}/review`)).total, REVIEWS, "nothing resolved after Escape");
   await page.click('[data-bulk="keep_local"]');
   await page.waitForSelector("#confirm-dialog[open]");
   await page.click("#confirm-ok");
@@ -202,8 +202,8 @@ async function main(puppeteer) {
   await waitText(page, "#bulk-result", `Resolved ${REVIEWS} review items of kind “sold downgrade”: kept local.`);
   eq(await page.$eval("#bulk-result", (el) => el.dataset.resolved), String(REVIEWS), "the confirmed count");
   await waitText(page, ".review-body", "Nothing to review");
-  eq((await api("GET", `/api/campaigns/${lab.id}/review`)).length, 0, "open items after the bulk resolve");
-  const closed = await api("GET", `/api/campaigns/${lab.id}/review?open=0`);
+  eq((await api("GET", `/api/campaigns/${lab.id}/review`)).total, 0, "open items after the bulk resolve");
+  const closed = (await api("GET", `/api/campaigns/${lab.id}/review?open=0&limit=1000`)).items;
   eq(closed.filter((i) => i.resolution === "keep_local" && i.resolvedAt).length, REVIEWS, "items kept local");
   eq((await api("GET", `/api/nfts/${uidOf(10)}`)).status, "sold", "#10 kept sold here");
   check(await page.$eval("#review-bulk", (el) => el.hidden), "no bulk bar with nothing open");

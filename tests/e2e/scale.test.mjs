@@ -226,6 +226,28 @@ async function reviewBulk(page, api, campaignId, conflicted) {
   await waitText(page, "#review-bulk label", `Select all ${CONFLICTS} open items that match`);
   await waitText(page, ".review-body", `Showing the first 100 of ${CONFLICTS}`);
   await both(page, "05-review", "table.review");
+  // Paged: the total from the API (the tab's count, the selection) while
+  // one page of rows is loaded; "Load more" brings the rest, a page at a time.
+  eq(await page.$$eval("table.review tbody tr", (r) => r.length), 100, "review rows loaded at first");
+  await waitText(page, '.tabs a[data-tab="review"] .count-pill', String(CONFLICTS));
+  for (let shown = 200; shown <= CONFLICTS; shown += 100) {
+    await page.focus("button.review-load-more");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => document.querySelectorAll("table.review tbody tr").length === n, {}, shown);
+    if (shown < CONFLICTS) {
+      await waitText(page, ".review-body", `Showing the first ${shown} of ${CONFLICTS}`);
+      eq(await page.evaluate(() => document.activeElement?.classList.contains("review-load-more")), true,
+        "the focus stays on Load more");
+    }
+  }
+  const ids = await page.$$eval("table.review tbody tr", (r) => r.map((tr) => Number(tr.dataset.reviewId)));
+  eq(new Set(ids).size, CONFLICTS, "every review item once after the pages");
+  check(ids.every((id, i) => i === 0 || id > ids[i - 1]), "review rows in id order");
+  check(!(await page.$("button.review-load-more")), "no Load more after the last page");
+  check(!(await page.$eval(".review-body", (el) => el.textContent.includes("Showing the first"))),
+    "no 'Showing the first' once all are shown");
+  await waitText(page, "#review-bulk label", `Select all ${CONFLICTS} open items that match`);
+  await page.focus("#review-title");
   await tabTo(page, ".panel select[name=kind]", {max: 60});
   await page.keyboard.press("ArrowDown");
   await waitText(page, "#review-bulk label", `Select all ${CONFLICTS} open items of kind “sold downgrade” that match`);
@@ -244,7 +266,7 @@ async function reviewBulk(page, api, campaignId, conflicted) {
     await page.click("#review-bulk input[name=select-all]");
     await page.click('[data-bulk="apply_remote"]');
   });
-  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).length, CONFLICTS, "nothing resolved before the OK");
+  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).total, CONFLICTS, "nothing resolved before the OK");
   await tabTo(page, "#confirm-ok", {max: 5});
   await page.keyboard.press("Enter");
   await page.waitForSelector("#confirm-dialog:not([open])", {timeout: 60000});
@@ -253,8 +275,8 @@ async function reviewBulk(page, api, campaignId, conflicted) {
   await waitText(page, ".review-body", "Nothing to review");
   eq(await page.evaluate(() => document.activeElement.id), "review-title", "the focus after the bulk resolve");
   // The database, through the API.
-  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).length, 0, "open review items after the bulk resolve");
-  const closed = await api("GET", `/api/campaigns/${campaignId}/review?open=0&kind=sold_downgrade`);
+  eq((await api("GET", `/api/campaigns/${campaignId}/review`)).total, 0, "open review items after the bulk resolve");
+  const closed = (await api("GET", `/api/campaigns/${campaignId}/review?open=0&kind=sold_downgrade&limit=1000`)).items;
   eq(closed.filter((i) => i.resolution === "apply_remote" && i.resolvedAt).length, CONFLICTS,
     "items closed with NMKR's state");
   const counts = (await api("GET", `/api/campaigns/${campaignId}/nfts?limit=1`)).counts;

@@ -2192,6 +2192,17 @@ CS_TEST(http_api__nft_get_and_status)
 	finish();
 }
 
+/* The items of a page of the review queue, which holds them all here. */
+static size_t
+review_size(const cJSON *page)
+{
+	size_t n = array_size(cJSON_GetObjectItem(page, "items"));
+
+	ASSERT_EQ(num(page, "total"), (int64_t)n);
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(page, "nextAfter")));
+	return n;
+}
+
 /* A review item: sold here, free at NMKR, and a sync. */
 static int64_t
 review_item(int64_t campaign, int64_t number)
@@ -2208,7 +2219,7 @@ review_item(int64_t campaign, int64_t number)
 	    200));
 	list = API("GET", P("/api/campaigns/%lld/review", (long long)campaign),
 	    NULL, 200);
-	cJSON_ArrayForEach(it, list) {
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(list, "items")) {
 		if (strcmp(str(it, "nftUid"), uid) == 0)
 			id = num(it, "id");
 	}
@@ -2298,13 +2309,13 @@ CS_TEST(http_api__review_list_and_resolve)
 	id = campaign_with_nfts("Review");
 	list = API(
 	    "GET", P("/api/campaigns/%lld/review", (long long)id), NULL, 200);
-	ASSERT_EQ(array_size(list), 0);
+	ASSERT_EQ(review_size(list), 0);
 	cJSON_Delete(list);
 	item = review_item(id, 6);
 	list = API(
 	    "GET", P("/api/campaigns/%lld/review", (long long)id), NULL, 200);
-	ASSERT_EQ(array_size(list), 1);
-	it = cJSON_GetArrayItem(list, 0);
+	ASSERT_EQ(review_size(list), 1);
+	it = cJSON_GetArrayItem(cJSON_GetObjectItem(list, "items"), 0);
 	ASSERT_EQ(num(it, "campaignId"), id);
 	ASSERT_STR_EQ(str(it, "localStatus"), "sold");
 	ASSERT_STR_EQ(str(it, "remoteState"), "free");
@@ -2333,11 +2344,11 @@ CS_TEST(http_api__review_list_and_resolve)
 	    "{\"resolution\":\"dismissed\"}", 409, NULL);
 	list = API(
 	    "GET", P("/api/campaigns/%lld/review", (long long)id), NULL, 200);
-	ASSERT_EQ(array_size(list), 0);
+	ASSERT_EQ(review_size(list), 0);
 	cJSON_Delete(list);
 	list = API("GET", P("/api/campaigns/%lld/review?open=0", (long long)id),
 	    NULL, 200);
-	ASSERT_EQ(array_size(list), 1);
+	ASSERT_EQ(review_size(list), 1);
 	cJSON_Delete(list);
 	uid = uid_of(id, 6);
 	j = nft(uid);
@@ -2361,6 +2372,104 @@ CS_TEST(http_api__review_list_and_resolve)
 	finish();
 }
 
+/* A review page of campaign id: kind may be NULL, after 0; checks its
+ * size, total and cursor and returns the cursor (0: null). */
+static int64_t
+review_page(int64_t id, const char *kind, int64_t after, int limit, size_t want,
+    int64_t total, int64_t *last)
+{
+	cJSON *page, *it, *next;
+	int64_t prev = after, cursor;
+
+	page = API("GET",
+	    P("/api/campaigns/%lld/review?limit=%d&after=%lld%s%s",
+	        (long long)id, limit, (long long)after,
+	        kind != NULL ? "&kind=" : "", kind != NULL ? kind : ""),
+	    NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), want);
+	ASSERT_EQ(num(page, "total"), total);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(page, "items")) {
+		ASSERT_GT(num(it, "id"), prev);
+		if (kind != NULL)
+			ASSERT_STR_EQ(str(it, "kind"), kind);
+		prev = num(it, "id");
+	}
+	*last = prev;
+	next = cJSON_GetObjectItem(page, "nextAfter");
+	ASSERT_TRUE(next != NULL);
+	cursor = cJSON_IsNull(next) ? 0 : num(page, "nextAfter");
+	if (cursor != 0)
+		ASSERT_EQ(cursor, prev);
+	cJSON_Delete(page);
+	return cursor;
+}
+
+/* 1,200 open items of a kind (and 300 of another) in pages of 500:
+ * 500, 500, 200, each with the whole total, the cursor null at the end. */
+CS_TEST(http_api__review_pages)
+{
+	int64_t id, after, last;
+	char *db, *sql;
+	sqlite3 *h;
+	cJSON *page;
+
+	start_with("1200", "0");
+	id = create_campaign("Paged", PROJECT, 2000);
+	cJSON_Delete(API(
+	    "POST", P("/api/campaigns/%lld/import", (long long)id), NULL, 200));
+	db = cs_test_path("api.db");
+	ASSERT_EQ(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	sql = cs_xasprintf(
+	    "INSERT INTO review_queue (campaign_id, nft_id, kind, "
+	    "local_status, remote_state, created_at) SELECT campaign_id, id, "
+	    "'sold_downgrade', 'sold', 'free', 1764000000000 FROM nfts "
+	    "WHERE campaign_id = %lld; "
+	    "INSERT INTO review_queue (campaign_id, nft_id, kind, "
+	    "local_status, remote_state, created_at) SELECT campaign_id, id, "
+	    "'price_mismatch', 'sold', 'free', 1764000000000 FROM nfts "
+	    "WHERE campaign_id = %lld AND nft_number %% 4 = 0",
+	    (long long)id, (long long)id);
+	ASSERT_EQ(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	free(sql);
+	free(db);
+
+	after = review_page(id, "sold_downgrade", 0, 500, 500, 1200, &last);
+	ASSERT_EQ(after, last);
+	after = review_page(id, "sold_downgrade", after, 500, 500, 1200, &last);
+	ASSERT_GT(after, 0);
+	after = review_page(id, "sold_downgrade", after, 500, 200, 1200, &last);
+	ASSERT_EQ(after, 0);
+	/* Every kind: 1,500 in three pages, the last one full. */
+	after = review_page(id, NULL, 0, 1000, 1000, 1500, &last);
+	after = review_page(id, NULL, after, 500, 500, 1500, &last);
+	ASSERT_EQ(after, 0);
+	after = review_page(id, "price_mismatch", 0, 1000, 300, 300, &last);
+	ASSERT_EQ(after, 0);
+	/* Past the end: an empty page, the same total. */
+	after = review_page(id, NULL, last, 100, 0, 1500, &last);
+	ASSERT_EQ(after, 0);
+	/* No limit: the default of 100. */
+	page = API(
+	    "GET", P("/api/campaigns/%lld/review", (long long)id), NULL, 200);
+	ASSERT_EQ(array_size(cJSON_GetObjectItem(page, "items")), 100);
+	ASSERT_EQ(num(page, "total"), 1500);
+	ASSERT_GT(num(page, "nextAfter"), 0);
+	cJSON_Delete(page);
+
+	API_ERR("GET", P("/api/campaigns/%lld/review?limit=0", (long long)id),
+	    NULL, 400, "invalid");
+	API_ERR("GET",
+	    P("/api/campaigns/%lld/review?limit=1001", (long long)id), NULL,
+	    400, "invalid");
+	API_ERR("GET", P("/api/campaigns/%lld/review?limit=x", (long long)id),
+	    NULL, 400, "invalid");
+	API_ERR("GET", P("/api/campaigns/%lld/review?after=-1", (long long)id),
+	    NULL, 400, "invalid");
+	finish();
+}
+
 /* The review queue at scale: a kind's open items, resolved at once after a
  * confirmation of their count. */
 CS_TEST(http_api__review_resolve_all)
@@ -2377,12 +2486,12 @@ CS_TEST(http_api__review_resolve_all)
 	list = API("GET",
 	    P("/api/campaigns/%lld/review?kind=sold_downgrade", (long long)id),
 	    NULL, 200);
-	ASSERT_EQ(array_size(list), 4);
+	ASSERT_EQ(review_size(list), 4);
 	cJSON_Delete(list);
 	list = API("GET",
 	    P("/api/campaigns/%lld/review?kind=other", (long long)id), NULL,
 	    200);
-	ASSERT_EQ(array_size(list), 0);
+	ASSERT_EQ(review_size(list), 0);
 	cJSON_Delete(list);
 	/* Told 3, 4 match: nothing done. */
 	API_ERR("POST", P("/api/campaigns/%lld/review/resolve", (long long)id),
@@ -2403,7 +2512,7 @@ CS_TEST(http_api__review_resolve_all)
 	cJSON_Delete(j);
 	list = API(
 	    "GET", P("/api/campaigns/%lld/review", (long long)id), NULL, 200);
-	ASSERT_EQ(array_size(list), 0);
+	ASSERT_EQ(review_size(list), 0);
 	cJSON_Delete(list);
 	for (n = 3; n <= 6; n++) {
 		uid = uid_of(id, n);

@@ -1503,6 +1503,95 @@ CS_TEST(sync__cli_review_list_and_resolve)
 	teardown();
 }
 
+struct nft_ids {
+	int64_t *v;
+	size_t n;
+};
+
+static int
+nft_id_cb(const struct cs_nft *n, void *payload)
+{
+	struct nft_ids *ids = payload;
+
+	ids->v[ids->n++] = n->id;
+	return 0;
+}
+
+/* review list reads the queue in pages of 1,000: 2,345 items, each once
+ * in id order as JSON, and one table whose columns line up across the
+ * pages (the ids go from one digit to four). */
+CS_TEST(sync__cli_review_list_pages)
+{
+	const char *list_json[] = {"review", "list", "Lab Rat", "--json", NULL};
+	const char *list_text[] = {"review", "list", "Lab Rat", NULL};
+	struct cs_nft_query nq = CS_NFT_QUERY_INIT;
+	struct cs_review_new *rv;
+	struct cs_sync_apply ap;
+	struct nft_ids ids;
+	const cJSON *it;
+	char *out = NULL, *line, *end, *at;
+	long col = -1;
+	int64_t prev = 0;
+	size_t i, lines = 0;
+	cJSON *j;
+
+	setup("2345");
+	ids.v = cs_xcalloc(2345, sizeof(*ids.v));
+	ids.n = 0;
+	nq.campaign_id = campaign;
+	ASSERT_OK(cs_store_nft_list(store, &nq, nft_id_cb, &ids, TERR));
+	ASSERT_EQ(ids.n, 2345);
+	rv = cs_xcalloc(ids.n, sizeof(*rv));
+	for (i = 0; i < ids.n; i++) {
+		rv[i].nft_id = ids.v[i];
+		rv[i].kind = "sold_downgrade";
+		rv[i].local_status = CS_NFT_SOLD;
+		rv[i].remote_state = "free";
+	}
+	memset(&ap, 0, sizeof(ap));
+	ap.log.sync_type = CS_SYNC_MANUAL;
+	ap.log.nmkr_project_uid = CS_UNCONST(PROJECT);
+	ap.log.campaign_id = campaign;
+	ap.reviews = rv;
+	ap.nreviews = ids.n;
+	ap.campaign_id = campaign;
+	ASSERT_OK(cs_store_sync_apply(store, &ap, cs_now_ms(), TERR));
+	ASSERT_EQ(ap.reviews_added, 2345);
+
+	ASSERT_EQ(run_cli(list_json, &out), 0);
+	j = cJSON_Parse(out);
+	ASSERT_TRUE(cJSON_IsArray(j));
+	ASSERT_EQ(cJSON_GetArraySize(j), 2345);
+	cJSON_ArrayForEach(it, j) {
+		ASSERT_GT((int64_t)cJSON_GetNumberValue(
+		              cJSON_GetObjectItem(it, "id")),
+		    prev);
+		prev = (int64_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItem(it, "id"));
+	}
+	cJSON_Delete(j);
+	free(out);
+
+	ASSERT_EQ(run_cli(list_text, &out), 0);
+	ASSERT_TRUE(strncmp(out, "ID ", 3) == 0);
+	for (line = out; *line != '\0'; line = end + 1) {
+		end = strchr(line, '\n');
+		ASSERT_TRUE(end != NULL);
+		*end = '\0';
+		at = strstr(line, lines == 0 ? "KIND" : "sold_downgrade");
+		ASSERT_TRUE(at != NULL);
+		if (col < 0)
+			col = at - line;
+		ASSERT_EQ(at - line, col);
+		lines++;
+	}
+	ASSERT_EQ(lines, 2346); /* the headers and 2,345 items */
+	free(out);
+	free(rv);
+	free(ids.v);
+	teardown();
+}
+
 /* `inventory export`: a header, a row per NFT in number order, quoting
  * as RFC 4180 wants it (a name with a comma and a quote). */
 CS_TEST(sync__cli_inventory_export)

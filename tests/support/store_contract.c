@@ -1855,6 +1855,188 @@ CS_TEST(contract__review_resolve)
 	cs_store_free(s);
 }
 
+struct review_pager {
+	int64_t last;     /* the id of the last item seen */
+	size_t n;         /* items of the page */
+	size_t seen;      /* items of every page */
+	const char *kind; /* each item is of it, if not NULL */
+	int64_t campaign_id;
+};
+
+static int
+review_page_cb(const struct cs_review_item *r, void *payload)
+{
+	struct review_pager *pg = payload;
+
+	/* Once each, in id order, of the campaign and kind asked. */
+	ASSERT_GT(r->id, pg->last);
+	ASSERT_EQ(r->campaign_id, pg->campaign_id);
+	if (pg->kind != NULL)
+		ASSERT_STR_EQ(r->kind, pg->kind);
+	ASSERT_EQ(r->resolved_at, 0);
+	pg->last = r->id;
+	pg->n++;
+	pg->seen++;
+	return 0;
+}
+
+struct id_acc {
+	int64_t *ids;
+	size_t n;
+};
+
+static int
+nft_id_cb(const struct cs_nft *n, void *payload)
+{
+	struct id_acc *acc = payload;
+
+	acc->ids[acc->n++] = n->id;
+	return 0;
+}
+
+/* Walk q in pages of limit; return how many items were seen. */
+static size_t
+walk_review_pages(
+    struct cs_store *s, struct cs_review_query *q, int64_t limit, size_t *pages)
+{
+	struct review_pager pg;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.kind = q->kind;
+	pg.campaign_id = q->campaign_id;
+	q->limit = limit;
+	*pages = 0;
+	for (;;) {
+		q->after_id = pg.last;
+		pg.n = 0;
+		ASSERT_OK(
+		    cs_store_review_page(s, q, review_page_cb, &pg, TERR));
+		ASSERT_LE(pg.n, (size_t)limit);
+		if (pg.n == 0)
+			break;
+		(*pages)++;
+		if (pg.n < (size_t)limit)
+			break;
+	}
+	return pg.seen;
+}
+
+CS_TEST(contract__review_pages)
+{
+	struct cs_store *s = open_store();
+	struct cs_nft_query nq = CS_NFT_QUERY_INIT;
+	struct cs_review_query q = CS_REVIEW_QUERY_INIT;
+	struct cs_import_result res;
+	struct cs_sync_apply ap;
+	struct cs_review_new *rv;
+	struct review_acc one;
+	struct id_acc ids;
+	size_t i, n = 0, pages;
+	int64_t total;
+	int64_t id = make_campaign(s, "Lab Rat", 3000);
+	int64_t other = make_campaign(s, "Other Rat", 10);
+
+	/* 2,345 items of one kind, one NFT in three with a second kind
+	 * (782), and items of another campaign that no page shows. */
+	import_n(s, id, 2345, 17, &res);
+	import_n(s, other, 5, 18, &res);
+	ids.ids = cs_xcalloc(2350, sizeof(*ids.ids));
+	ids.n = 0;
+	nq.campaign_id = id;
+	ASSERT_OK(cs_store_nft_list(s, &nq, nft_id_cb, &ids, TERR));
+	nq.campaign_id = other;
+	ASSERT_OK(cs_store_nft_list(s, &nq, nft_id_cb, &ids, TERR));
+	ASSERT_EQ(ids.n, 2350);
+	rv = cs_xcalloc(2350 + 782, sizeof(*rv));
+	for (i = 0; i < 2345; i++) {
+		rv[n].nft_id = ids.ids[i];
+		rv[n].kind = "sold_downgrade";
+		rv[n].local_status = CS_NFT_AVAILABLE;
+		rv[n].remote_state = "sold";
+		n++;
+		if (i % 3 == 0) {
+			rv[n] = rv[n - 1];
+			rv[n].kind = "price_mismatch";
+			n++;
+		}
+	}
+	ASSERT_EQ(n, 2345 + 782);
+	memset(&ap, 0, sizeof(ap));
+	ap.log.sync_type = CS_SYNC_MANUAL;
+	ap.log.nmkr_project_uid = CS_UNCONST(PROJECT);
+	ap.log.campaign_id = id;
+	ap.reviews = rv;
+	ap.nreviews = n;
+	ap.campaign_id = id;
+	ASSERT_OK(cs_store_sync_apply(s, &ap, NOW, TERR));
+	ASSERT_EQ(ap.reviews_added, n);
+	for (i = 0; i < 5; i++) {
+		rv[i].nft_id = ids.ids[2345 + i];
+		rv[i].kind = "sold_downgrade";
+	}
+	memset(&ap, 0, sizeof(ap));
+	ap.log.sync_type = CS_SYNC_MANUAL;
+	ap.log.nmkr_project_uid = CS_UNCONST(PROJECT);
+	ap.log.campaign_id = other;
+	ap.reviews = rv;
+	ap.nreviews = 5;
+	ap.campaign_id = other;
+	ASSERT_OK(cs_store_sync_apply(s, &ap, NOW, TERR));
+	ASSERT_EQ(ap.reviews_added, 5);
+
+	/* Every item once, in id order, with the right totals. */
+	q.campaign_id = id;
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 2345 + 782);
+	ASSERT_EQ(walk_review_pages(s, &q, 100, &pages), 2345 + 782);
+	ASSERT_EQ(pages, 32);
+	ASSERT_EQ(walk_review_pages(s, &q, 1000, &pages), 2345 + 782);
+	ASSERT_EQ(pages, 4);
+	/* A count ignores where a page starts and how long it is. */
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 2345 + 782);
+
+	/* The kind filter, in the pages and in the total. */
+	q.kind = "sold_downgrade";
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 2345);
+	ASSERT_EQ(walk_review_pages(s, &q, 100, &pages), 2345);
+	ASSERT_EQ(pages, 24);
+	q.kind = "price_mismatch";
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 782);
+	ASSERT_EQ(walk_review_pages(s, &q, 500, &pages), 782);
+	ASSERT_EQ(pages, 2);
+	q.kind = "no_such_kind";
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 0);
+	ASSERT_EQ(walk_review_pages(s, &q, 100, &pages), 0);
+	ASSERT_EQ(pages, 0);
+
+	/* A resolved item leaves the open pages and stays in the others. */
+	q.kind = NULL;
+	q.after_id = 0;
+	q.limit = 1;
+	memset(&one, 0, sizeof(one));
+	ASSERT_OK(cs_store_review_page(s, &q, review_cb, &one, TERR));
+	ASSERT_EQ(one.n, 1);
+	ASSERT_OK(cs_store_review_resolve(
+	    s, one.id, "keep_local", CS_NFT_AVAILABLE, NOW + 1, TERR));
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 2345 + 782 - 1);
+	ASSERT_EQ(walk_review_pages(s, &q, 100, &pages), 2345 + 782 - 1);
+	q.open_only = false;
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 2345 + 782);
+	q.campaign_id = 0;
+	ASSERT_OK(cs_store_review_count(s, &q, &total, TERR));
+	ASSERT_EQ(total, 2345 + 782 + 5);
+
+	free(rv);
+	free(ids.ids);
+	cs_store_free(s);
+}
+
 CS_TEST(contract__sync_run_claim)
 {
 	struct cs_store *s = open_store();

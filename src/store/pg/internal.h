@@ -106,6 +106,7 @@ enum stmt_id {
 	R_INSERT,
 	R_GET,
 	R_LIST,
+	R_COUNT,
 	R_CLOSE,
 	U_INSERT,
 	U_GET_ACTIVE,
@@ -327,6 +328,25 @@ typedef int (*cs_pg_row_fn)(
 int cs_pg__walk_rows(struct cs_store_conn *c, enum stmt_id id,
     const struct params *p, cs_pg_row_fn each, void *payload, int *rows,
     struct cs_error *err);
+/*
+ * One page of a listing: rows after key after, at most want of them;
+ * *rows says how many came and *last the key of the last one handed out.
+ */
+typedef int (*cs_pg_page_fn)(struct cs_store_conn *c, void *ctx, int64_t after,
+    int64_t want, int *rows, int64_t *last, struct cs_error *err);
+
+/*
+ * A listing in pages of CS_PG_LIST_PAGE rows, by keyset on a key that is
+ * unique and never changes (nft_number in a campaign, a review item's id),
+ * so no row comes twice or is skipped: libpq holds a whole result in
+ * memory, and 100,000 NFTs in one took 60 MiB. Each page is read whole
+ * before its callbacks, so a callback may use the store. The first page's
+ * failure is the caller's to retry (the store retries a walk that handed
+ * out nothing); a later page lost with its connection outside a
+ * transaction is asked again from where the walk stopped. limit 0: all.
+ */
+int cs_pg__walk_pages(struct cs_store_conn *c, int64_t after, int64_t limit,
+    cs_pg_page_fn page, void *ctx, struct cs_error *err);
 int cs_pg__query_i64(struct cs_store_conn *c, enum stmt_id id,
     const struct params *p, int64_t *out, struct cs_error *err);
 
@@ -433,8 +453,10 @@ int cs_pg__review_insert(struct cs_store_conn *c,
     const struct cs_review_item *r, int64_t *id, struct cs_error *err);
 int cs_pg__review_get(struct cs_store_conn *c, int64_t id,
     struct cs_review_item *out, struct cs_error *err);
-int cs_pg__review_list(struct cs_store_conn *c, int64_t campaign_id,
-    bool open_only, cs_review_cb cb, void *payload, struct cs_error *err);
+int cs_pg__review_list(struct cs_store_conn *c, const struct cs_review_query *q,
+    cs_review_cb cb, void *payload, struct cs_error *err);
+int cs_pg__review_count(struct cs_store_conn *c,
+    const struct cs_review_query *q, int64_t *out, struct cs_error *err);
 int cs_pg__review_close(struct cs_store_conn *c, int64_t id,
     const char *resolution, int64_t now, struct cs_error *err);
 int cs_pg__run_insert(

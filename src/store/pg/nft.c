@@ -156,55 +156,6 @@ walk_nfts(struct cs_store_conn *c, enum stmt_id id, const struct params *p,
 	return cs_pg__walk_rows(c, id, p, each_nft, &w, rows, err);
 }
 
-/*
- * One page of a listing: rows after number after, at most want of them;
- * *rows says how many came and *last the number of the last one handed
- * out.
- */
-typedef int (*page_fn)(struct cs_store_conn *c, void *ctx, int64_t after,
-    int64_t want, int *rows, int64_t *last, struct cs_error *err);
-
-/*
- * A listing in pages of CS_PG_LIST_PAGE rows, by keyset on nft_number (unique
- * in a campaign and never changed, so no row comes twice or is skipped): libpq
- * holds a whole result in memory, and 100,000 NFTs in one took 60 MiB. Each
- * page is read whole before its callbacks, so a callback may use the store.
- * The first page's failure is the caller's to retry (the store retries a walk
- * that handed out nothing); a later page lost with its connection outside a
- * transaction is asked again from where the walk stopped. limit 0: all.
- */
-static int
-walk_pages(struct cs_store_conn *c, int64_t after, int64_t limit, page_fn page,
-    void *ctx, struct cs_error *err)
-{
-	int64_t left = limit, want, last;
-	int error, rows, attempt;
-	bool first = true;
-
-	for (;;) {
-		want = limit > 0 && left < CS_PG_LIST_PAGE ? left
-		                                           : CS_PG_LIST_PAGE;
-		last = after;
-		rows = 0;
-		for (attempt = 0;; attempt++) {
-			error = page(c, ctx, after, want, &rows, &last, err);
-			if (error != CS_EAGAIN || first || rows > 0 ||
-			    c->lost_tx || cs_pg__in_transaction(c) ||
-			    attempt >= CS_DB_MAX_RETRIES)
-				break;
-			cs_sleep_ms(5 << attempt);
-		}
-		if (error != 0)
-			return error;
-		first = false;
-		if (limit > 0)
-			left -= rows;
-		if (rows < want || (limit > 0 && left == 0))
-			return 0;
-		after = last;
-	}
-}
-
 struct list_ctx {
 	const struct cs_nft_query *q;
 	cs_nft_cb cb;
@@ -234,7 +185,8 @@ cs_pg__nft_list(struct cs_store_conn *c, const struct cs_nft_query *q,
 {
 	struct list_ctx l = {q, cb, payload};
 
-	return walk_pages(c, q->after_number, q->limit, list_page, &l, err);
+	return cs_pg__walk_pages(
+	    c, q->after_number, q->limit, list_page, &l, err);
 }
 
 struct local_ctx {
@@ -286,7 +238,7 @@ cs_pg__nft_local_list(struct cs_store_conn *c, int64_t campaign_id,
 {
 	struct local_ctx l = {campaign_id, cb, payload, NULL};
 
-	return walk_pages(c, 0, 0, local_page, &l, err);
+	return cs_pg__walk_pages(c, 0, 0, local_page, &l, err);
 }
 
 /* A search's rows come in one query: the API and the page ask for a page

@@ -350,6 +350,39 @@ cs_pg__walk_rows(struct cs_store_conn *c, enum stmt_id id,
 	return error;
 }
 
+/* See internal.h. */
+int
+cs_pg__walk_pages(struct cs_store_conn *c, int64_t after, int64_t limit,
+    cs_pg_page_fn page, void *ctx, struct cs_error *err)
+{
+	int64_t left = limit, want, last;
+	int error, rows, attempt;
+	bool first = true;
+
+	for (;;) {
+		want = limit > 0 && left < CS_PG_LIST_PAGE ? left
+		                                           : CS_PG_LIST_PAGE;
+		last = after;
+		rows = 0;
+		for (attempt = 0;; attempt++) {
+			error = page(c, ctx, after, want, &rows, &last, err);
+			if (error != CS_EAGAIN || first || rows > 0 ||
+			    c->lost_tx || cs_pg__in_transaction(c) ||
+			    attempt >= CS_DB_MAX_RETRIES)
+				break;
+			cs_sleep_ms(5 << attempt);
+		}
+		if (error != 0)
+			return error;
+		first = false;
+		if (limit > 0)
+			left -= rows;
+		if (rows < want || (limit > 0 && left == 0))
+			return 0;
+		after = last;
+	}
+}
+
 /* Constant SQL outside the statement table: migration scripts and the
  * schema_migrations table. */
 static int
@@ -732,6 +765,7 @@ const struct cs_store_ops cs_store_pg_ops = {
     .review_insert = cs_pg__review_insert,
     .review_get = cs_pg__review_get,
     .review_list = cs_pg__review_list,
+    .review_count = cs_pg__review_count,
     .review_close = cs_pg__review_close,
     .run_insert = cs_pg__run_insert,
     .run_get_active = cs_pg__run_get_active,

@@ -323,11 +323,21 @@ const struct stmt_def cs_pg__stmts[S_COUNT] = {
     [R_GET] = {"SELECT " REVIEW_COLS " FROM review_queue r "
                "JOIN nfts n ON n.id = r.nft_id WHERE r.id = $1",
         "i"},
+    /* $3 kind or NULL, $4 the last id of the page before, $5 limit or
+     * NULL: keyset pages in id order. */
     [R_LIST] = {"SELECT " REVIEW_COLS " FROM review_queue r "
                 "JOIN nfts n ON n.id = r.nft_id "
                 "WHERE ($1 = 0 OR r.campaign_id = $1) "
-                "AND (NOT $2 OR r.resolved_at IS NULL) ORDER BY r.id",
-        "ib"},
+                "AND (NOT $2 OR r.resolved_at IS NULL) "
+                "AND ($3::text IS NULL OR r.kind = $3) AND r.id > $4 "
+                "ORDER BY r.id LIMIT $5",
+        "ibtii"},
+    [R_COUNT] = {"SELECT COUNT(*) FROM review_queue r "
+                 "JOIN nfts n ON n.id = r.nft_id "
+                 "WHERE ($1 = 0 OR r.campaign_id = $1) "
+                 "AND (NOT $2 OR r.resolved_at IS NULL) "
+                 "AND ($3::text IS NULL OR r.kind = $3)",
+        "ibt"},
     [R_CLOSE] = {"UPDATE review_queue SET resolved_at = $2, "
                  "resolution = $3 WHERE id = $1 AND resolved_at IS NULL",
         "iit"},

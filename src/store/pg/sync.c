@@ -215,8 +215,10 @@ cs_pg__review_get(struct cs_store_conn *c, int64_t id,
 }
 
 struct review_walk {
+	const struct cs_review_query *q;
 	cs_review_cb cb;
 	void *payload;
+	int64_t *last; /* the page's: the id of the last item handed out */
 };
 
 static int
@@ -227,19 +229,57 @@ each_review(const struct row *r, void *payload, struct cs_error *err)
 	int error;
 
 	error = read_review(r, &item, err);
-	return error != 0 ? error : w->cb(&item, w->payload);
+	if (error != 0)
+		return error;
+	*w->last = item.id;
+	return w->cb(&item, w->payload);
+}
+
+static void
+p_review_query(struct params *p, const struct cs_review_query *q)
+{
+	p_int(p, q->campaign_id);
+	p_bool(p, q->open_only);
+	if (q->kind != NULL)
+		p_text(p, q->kind);
+	else
+		p_null(p);
+}
+
+static int
+review_page(struct cs_store_conn *c, void *ctx, int64_t after, int64_t want,
+    int *rows, int64_t *last, struct cs_error *err)
+{
+	struct review_walk *w = ctx;
+	struct params p = {0};
+
+	w->last = last;
+	p_review_query(&p, w->q);
+	p_int(&p, after);
+	p_int(&p, want);
+	return cs_pg__walk_rows(c, R_LIST, &p, each_review, w, rows, err);
+}
+
+/* In keyset pages by id (cs_pg__walk_pages), so that a queue of 150,000
+ * items is never one result in memory. */
+int
+cs_pg__review_list(struct cs_store_conn *c, const struct cs_review_query *q,
+    cs_review_cb cb, void *payload, struct cs_error *err)
+{
+	struct review_walk w = {q, cb, payload, NULL};
+
+	return cs_pg__walk_pages(
+	    c, q->after_id, q->limit, review_page, &w, err);
 }
 
 int
-cs_pg__review_list(struct cs_store_conn *c, int64_t campaign_id, bool open_only,
-    cs_review_cb cb, void *payload, struct cs_error *err)
+cs_pg__review_count(struct cs_store_conn *c, const struct cs_review_query *q,
+    int64_t *out, struct cs_error *err)
 {
-	struct review_walk w = {cb, payload};
 	struct params p = {0};
 
-	p_int(&p, campaign_id);
-	p_bool(&p, open_only);
-	return cs_pg__walk_rows(c, R_LIST, &p, each_review, &w, NULL, err);
+	p_review_query(&p, q);
+	return cs_pg__query_i64(c, R_COUNT, &p, out, err);
 }
 
 int

@@ -76,6 +76,7 @@ enum stmt_id {
 	R_INSERT,
 	R_GET,
 	R_LIST,
+	R_COUNT,
 	R_CLOSE,
 	U_INSERT,
 	U_GET_ACTIVE,
@@ -290,8 +291,11 @@ int cs_sqlite__review_insert(struct cs_store_conn *c,
     const struct cs_review_item *r, int64_t *id, struct cs_error *err);
 int cs_sqlite__review_get(struct cs_store_conn *c, int64_t id,
     struct cs_review_item *out, struct cs_error *err);
-int cs_sqlite__review_list(struct cs_store_conn *c, int64_t campaign_id,
-    bool open_only, cs_review_cb cb, void *payload, struct cs_error *err);
+int cs_sqlite__review_list(struct cs_store_conn *c,
+    const struct cs_review_query *q, cs_review_cb cb, void *payload,
+    struct cs_error *err);
+int cs_sqlite__review_count(struct cs_store_conn *c,
+    const struct cs_review_query *q, int64_t *out, struct cs_error *err);
 int cs_sqlite__review_close(struct cs_store_conn *c, int64_t id,
     const char *resolution, int64_t now, struct cs_error *err);
 int cs_sqlite__run_insert(

@@ -191,10 +191,19 @@ const char *const cs_sqlite__sql[S_COUNT] = {
                  "sync_log_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [R_GET] = "SELECT " REVIEW_COLS " FROM review_queue r "
               "JOIN nfts n ON n.id = r.nft_id WHERE r.id = ?1",
+    /* ?3 kind or NULL, ?4 the last id of the page before, ?5 limit
+     * or -1: keyset pages in id order. */
     [R_LIST] = "SELECT " REVIEW_COLS " FROM review_queue r "
                "JOIN nfts n ON n.id = r.nft_id "
                "WHERE (?1 = 0 OR r.campaign_id = ?1) "
-               "AND (?2 = 0 OR r.resolved_at IS NULL) ORDER BY r.id",
+               "AND (?2 = 0 OR r.resolved_at IS NULL) "
+               "AND (?3 IS NULL OR r.kind = ?3) AND r.id > ?4 "
+               "ORDER BY r.id LIMIT ?5",
+    [R_COUNT] = "SELECT COUNT(*) FROM review_queue r "
+                "JOIN nfts n ON n.id = r.nft_id "
+                "WHERE (?1 = 0 OR r.campaign_id = ?1) "
+                "AND (?2 = 0 OR r.resolved_at IS NULL) "
+                "AND (?3 IS NULL OR r.kind = ?3)",
     [R_CLOSE] = "UPDATE review_queue SET resolved_at = ?2, "
                 "resolution = ?3 WHERE id = ?1 AND resolved_at IS NULL",
 

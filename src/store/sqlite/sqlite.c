@@ -548,6 +548,7 @@ const struct cs_store_ops cs_store_sqlite_ops = {
     .review_insert = cs_sqlite__review_insert,
     .review_get = cs_sqlite__review_get,
     .review_list = cs_sqlite__review_list,
+    .review_count = cs_sqlite__review_count,
     .review_close = cs_sqlite__review_close,
     .run_insert = cs_sqlite__run_insert,
     .run_get_active = cs_sqlite__run_get_active,

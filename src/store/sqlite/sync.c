@@ -265,9 +265,17 @@ each_review(
 	return error != 0 ? error : w->cb(&r, w->payload);
 }
 
+static void
+bind_review_query(sqlite3_stmt *st, const struct cs_review_query *q)
+{
+	sqlite3_bind_int64(st, 1, q->campaign_id);
+	sqlite3_bind_int(st, 2, q->open_only);
+	bind_text(st, 3, q->kind);
+}
+
 int
-cs_sqlite__review_list(struct cs_store_conn *c, int64_t campaign_id,
-    bool open_only, cs_review_cb cb, void *payload, struct cs_error *err)
+cs_sqlite__review_list(struct cs_store_conn *c, const struct cs_review_query *q,
+    cs_review_cb cb, void *payload, struct cs_error *err)
 {
 	struct review_walk w = {cb, payload};
 	sqlite3_stmt *st;
@@ -276,9 +284,27 @@ cs_sqlite__review_list(struct cs_store_conn *c, int64_t campaign_id,
 	error = cs_sqlite__stmt(c, R_LIST, &st, err);
 	if (error < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, campaign_id);
-	sqlite3_bind_int(st, 2, open_only);
+	bind_review_query(st, q);
+	sqlite3_bind_int64(st, 4, q->after_id);
+	sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
 	return cs_sqlite__walk_rows(c, st, each_review, &w, err);
+}
+
+int
+cs_sqlite__review_count(struct cs_store_conn *c,
+    const struct cs_review_query *q, int64_t *out, struct cs_error *err)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	error = cs_sqlite__stmt(c, R_COUNT, &st, err);
+	if (error < 0)
+		return error;
+	bind_review_query(st, q);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	return rc == SQLITE_ROW ? 0 : cs_sqlite__db_error(c, rc, err);
 }
 
 int
