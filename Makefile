@@ -124,15 +124,16 @@ tsan: bootstrap
 # clang-tidy with .clang-tidy on every .c of src/ and tools/ but the
 # folders of TIDY_EXCLUDE, on the dev build's compile commands, every
 # warning an error. clang-tidy 14 lacks bugprone-assignment-in-if-condition
-# (STYLE.md 3: no assignment in conditions), so clang-query runs the same
-# match. TIDY_EXCLUDE names folders to leave out (none).
+# (the house rule: no assignment in conditions; assign, then test), so
+# clang-query runs the same match. TIDY_EXCLUDE names folders to leave out
+# (none).
 TIDY_EXCLUDE ?=
 TIDY_FILES = git ls-files 'src/*.c' 'tools/*.c' \
 	$(foreach d,$(TIDY_EXCLUDE),':(exclude)$(d)')
 TIDY_ASSIGN_IN_IF = match ifStmt(hasCondition(expr(anyOf( \
 	binaryOperator(isAssignmentOperator()), \
 	hasDescendant(binaryOperator(isAssignmentOperator()))))))
-TIDY_ASSIGN_MSG = assignment in the condition of an if (STYLE.md 3)
+TIDY_ASSIGN_MSG = assignment in the condition of an if (assign, then test)
 tidy: build
 	@out=$$(mktemp); status=0; \
 	$(TIDY_FILES) | xargs -P $(JOBS) -n 1 clang-tidy -p build/dev --quiet \

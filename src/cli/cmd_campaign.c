@@ -64,7 +64,8 @@ static const struct option campaign_opts[] = {
 	"--name NAME               unique display name\n"                      \
 	"--project UID             NMKR project uid\n"                         \
 	"--max N                   most NFTs the campaign may hold\n"          \
-	"--description TEXT\n"                                                 \
+	"--description TEXT        free text the page shows with the "         \
+	"campaign\n"                                                           \
 	"--network NET             mainnet or preprod (default: "              \
 	"NMKR_NETWORK)\n"                                                      \
 	"--start DATE, --end DATE  sale window, ISO-8601 (2026-12-01)\n"       \

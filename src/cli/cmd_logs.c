@@ -8,6 +8,7 @@
 
 #include "cli/table.h"
 #include "service/encode.h"
+#include "service/report_keys.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/vec.h"
@@ -136,7 +137,8 @@ log_cb(const struct cs_sync_log *l, void *payload)
 	name = name_of(&acc->campaigns, l->campaign_id);
 	if (name == NULL && l->campaign_id != 0)
 		snprintf(id, sizeof(id), "%lld", (long long)l->campaign_id);
-	if (cs_json_report_count(l->synced_data, "discrepancyCount", &n) == 0)
+	if (cs_json_report_count(l->synced_data, CS_RK_DISCREPANCY_COUNT, &n) ==
+	    0)
 		snprintf(disc, sizeof(disc), "%lld", (long long)n);
 	cs_table_rowf(acc->list.table,
 	    "%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%lld\t%lldms\t%s",

@@ -27,6 +27,7 @@
 #include "cli/table.h"
 #include "clients/nmkr.h"
 #include "service/encode.h"
+#include "service/report_keys.h"
 #include "service/sync.h"
 #include "service/verify.h"
 #include "util/limits.h"
@@ -84,20 +85,68 @@ draw(const struct cs_sync_progress *p, void *payload)
 	b->shown = true;
 }
 
-static const char *
-jstr(const cJSON *o, const char *name)
+/*
+ * A field of a report by name (report_keys.h), or NULL. A report this
+ * process just encoded (ours) must have every field the CLI reads: in a
+ * debug build a missing or mistyped one is a bug and aborts with its name,
+ * as a failed assert would, so that a rename in the encoder fails every
+ * test that prints a report instead of printing 0. A logged warning would
+ * not do: the tests compare stdout, and a line on stderr goes unseen. A
+ * stored report (a debounced sync's) may come from an older version, so
+ * for it, and in release builds, a missing field reads as nothing.
+ */
+static const cJSON *
+field(bool ours, const cJSON *o, const char *name,
+    cJSON_bool (*is)(const cJSON *))
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (is(v))
+		return v;
+#ifndef NDEBUG
+	if (ours) {
+		fprintf(stderr,
+		    "campaign-sync: bug: the sync report's \"%s\" is %s\n",
+		    name, v == NULL ? "missing" : "of another type");
+		abort();
+	}
+#endif
+	return NULL;
+}
+
+static cJSON_bool
+is_text(const cJSON *v)
+{
+	return cJSON_IsString(v) || cJSON_IsNull(v);
+}
+
+/* A string field, or NULL (also for JSON null, as in dbStatus). */
+static const char *
+jstr(bool ours, const cJSON *o, const char *name)
+{
+	const cJSON *v = field(ours, o, name, is_text);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static long long
-jnum(const cJSON *o, const char *name)
+jnum(bool ours, const cJSON *o, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = field(ours, o, name, cJSON_IsNumber);
 
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+	return v != NULL ? (long long)v->valuedouble : 0;
+}
+
+static const cJSON *
+jarr(bool ours, const cJSON *o, const char *name)
+{
+	return field(ours, o, name, cJSON_IsArray);
+}
+
+static const cJSON *
+jobj(bool ours, const cJSON *o, const char *name)
+{
+	return field(ours, o, name, cJSON_IsObject);
 }
 
 /* The rows not shown: n in the report's list, of total in all (a stored
@@ -116,21 +165,24 @@ more(FILE *f, int n, long long total)
 
 /* A list's whole size: the report's count of it when it has one. */
 static long long
-total_of(const cJSON *r, const char *count, int n)
+total_of(bool ours, const cJSON *r, const char *count, int n)
 {
-	const cJSON *v = cJSON_GetObjectItem(r, count);
+	const cJSON *v = field(ours, r, count, cJSON_IsNumber);
 
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : n;
+	return v != NULL ? (long long)v->valuedouble : n;
 }
 
+/* qsort has no payload, so the order reads leniently; the rows printed
+ * next read the same names strictly. */
 static int
 cmp_number(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a,
 	            *y = *(const cJSON *const *)b;
 
-	return cs_nft_name_cmp(jstr(x, "nftName"), jstr(x, "nftUid"),
-	    jstr(y, "nftName"), jstr(y, "nftUid"));
+	return cs_nft_name_cmp(jstr(false, x, CS_RK_NFT_NAME),
+	    jstr(false, x, CS_RK_NFT_UID), jstr(false, y, CS_RK_NFT_NAME),
+	    jstr(false, y, CS_RK_NFT_UID));
 }
 
 /* The n items of a report's list in NFT number order, as the page shows
@@ -164,7 +216,10 @@ print_report(FILE *f, const struct cs_campaign *c,
 	static const char *const chain_h[] = {"NFT", "STATUS", "MESSAGE"};
 	static const char *const rows[] = {
 	    "total", "available", "reserved", "sold"};
+	static const char *const row_keys[] = {
+	    CS_RK_TOTAL, CS_RK_AVAILABLE, CS_RK_RESERVED, CS_RK_SOLD};
 	const cJSON *r = res->report, *nmkr, *db, *item, *list, *calls;
+	bool ours = !res->debounced;
 	const cJSON *mode, *why, **sorted;
 	struct cs_table *t;
 	char when[CS_ISO8601_LEN];
@@ -173,7 +228,7 @@ print_report(FILE *f, const struct cs_campaign *c,
 
 	fprintf(f, "Sync of %s (campaign %lld): %s in %lld ms%s", c->name,
 	    (long long)c->id, cs_sync_status_name(res->status),
-	    jnum(r, "durationMs"),
+	    jnum(ours, r, CS_RK_DURATION_MS),
 	    res->debounced ? " (the last sync's "
 	                     "report: run again with "
 	                     "--force)"
@@ -181,81 +236,91 @@ print_report(FILE *f, const struct cs_campaign *c,
 	if (res->sync_log_id != 0)
 		fprintf(f, ", sync log %lld", (long long)res->sync_log_id);
 	fprintf(f, "\n");
-	calls = cJSON_GetObjectItem(r, "nmkrRequests");
+	/* Optional: only a sync that reached NMKR has them. */
+	calls = jobj(false, r, CS_RK_NMKR_REQUESTS);
 	if (calls != NULL) {
 		fprintf(f, "NMKR requests: %lld sent, %lld failed",
-		    jnum(calls, "sent"), jnum(calls, "failed"));
-		if (jnum(calls, "refused") > 0)
+		    jnum(ours, calls, CS_RK_SENT),
+		    jnum(ours, calls, CS_RK_FAILED));
+		if (jnum(ours, calls, CS_RK_REFUSED) > 0)
 			fprintf(f, ", %lld not sent (circuit open)",
-			    jnum(calls, "refused"));
-		if (jnum(calls, "walks") > 1)
+			    jnum(ours, calls, CS_RK_REFUSED));
+		if (jnum(ours, calls, CS_RK_WALKS) > 1)
 			fprintf(f, "; the list was read %lld times",
-			    jnum(calls, "walks"));
-		mode = cJSON_GetObjectItem(r, "mode");
-		why = cJSON_GetObjectItem(r, "modeWhy");
+			    jnum(ours, calls, CS_RK_WALKS));
+		mode = field(false, r, CS_RK_MODE, cJSON_IsString);
+		why = field(false, r, CS_RK_MODE_WHY, cJSON_IsString);
 		if (cJSON_IsString(mode) &&
 		    strcmp(mode->valuestring, "smart") == 0)
 			fprintf(f, "; smart: %lld states' lists",
-			    jnum(calls, "lists"));
+			    jnum(ours, calls, CS_RK_LISTS));
 		else if (cJSON_IsString(mode) && cJSON_IsString(why))
 			fprintf(f, "; a full walk: %s", why->valuestring);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "\n");
 
-	nmkr = cJSON_GetObjectItem(r, "nmkrStats");
-	db = cJSON_GetObjectItem(r, "dbStats");
+	nmkr = jobj(ours, r, CS_RK_NMKR_STATS);
+	db = jobj(ours, r, CS_RK_DB_STATS);
 	t = cs_table_new(3, stats_h);
 	for (i = 0; i < 4; i++)
-		cs_table_rowf(t, "%s\t%lld\t%lld", rows[i], jnum(nmkr, rows[i]),
-		    jnum(db, rows[i]));
+		cs_table_rowf(t, "%s\t%lld\t%lld", rows[i],
+		    jnum(ours, nmkr, row_keys[i]), jnum(ours, db, row_keys[i]));
 	cs_table_print(t, f);
 	cs_table_free(t);
 
-	list = cJSON_GetObjectItem(r, "discrepancies");
+	list = jarr(ours, r, CS_RK_DISCREPANCIES);
 	n = cJSON_GetArraySize(list);
-	fprintf(
-	    f, "\nDiscrepancies (%lld)\n", total_of(r, "discrepancyCount", n));
+	fprintf(f, "\nDiscrepancies (%lld)\n",
+	    total_of(ours, r, CS_RK_DISCREPANCY_COUNT, n));
 	if (n > 0) {
 		t = cs_table_new(5, disc_h);
 		sorted = by_number(list, (size_t)n);
 		for (i = 0; i < (size_t)n && i < SHOW_ROWS; i++) {
-			const char *cells[5] = {jstr(sorted[i], "nftName"),
-			    jstr(sorted[i], "nftUid"), jstr(sorted[i], "issue"),
-			    jstr(sorted[i], "dbStatus"),
-			    jstr(sorted[i], "nmkrStatus")};
+			const char *cells[5] = {
+			    jstr(ours, sorted[i], CS_RK_NFT_NAME),
+			    jstr(ours, sorted[i], CS_RK_NFT_UID),
+			    jstr(ours, sorted[i], CS_RK_ISSUE),
+			    jstr(ours, sorted[i], CS_RK_DB_STATUS),
+			    jstr(ours, sorted[i], CS_RK_NMKR_STATUS)};
 
 			cs_table_row(t, cells);
 		}
 		free(sorted);
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n, total_of(r, "discrepancyCount", n));
+		more(f, n, total_of(ours, r, CS_RK_DISCREPANCY_COUNT, n));
 	}
 
-	list = cJSON_GetObjectItem(r, "updateResults");
+	list = jarr(ours, r, CS_RK_UPDATE_RESULTS);
 	n = cJSON_GetArraySize(list);
 	fprintf(f, "\nUpdates (%lld applied, %lld failed)\n",
-	    jnum(r, "updatedCount"), jnum(r, "failedCount"));
+	    jnum(ours, r, CS_RK_UPDATED_COUNT),
+	    jnum(ours, r, CS_RK_FAILED_COUNT));
 	if (n > 0) {
 		t = cs_table_new(4, upd_h);
 		i = 0;
 		cJSON_ArrayForEach(item, list) {
-			const char *cells[4] = {jstr(item, "nftName"),
-			    jstr(item, "oldStatus"), jstr(item, "newStatus"),
-			    cJSON_IsTrue(cJSON_GetObjectItem(item, "success"))
+			const char *cells[4] = {
+			    jstr(ours, item, CS_RK_NFT_NAME),
+			    jstr(ours, item, CS_RK_OLD_STATUS),
+			    jstr(ours, item, CS_RK_NEW_STATUS),
+			    cJSON_IsTrue(
+			        field(ours, item, CS_RK_SUCCESS, cJSON_IsBool))
 			        ? "updated"
-			        : jstr(item, "error")};
+			        : jstr(ours, item, CS_RK_ERROR)};
 
 			if (i++ < SHOW_ROWS)
 				cs_table_row(t, cells);
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n, jnum(r, "updatedCount") + jnum(r, "failedCount"));
+		more(f, n,
+		    jnum(ours, r, CS_RK_UPDATED_COUNT) +
+		        jnum(ours, r, CS_RK_FAILED_COUNT));
 	}
 
-	list = cJSON_GetObjectItem(r, "conflicts");
+	list = jarr(ours, r, CS_RK_CONFLICTS);
 	n = cJSON_GetArraySize(list);
 	if (n > 0) {
 		fprintf(f,
@@ -265,19 +330,21 @@ print_report(FILE *f, const struct cs_campaign *c,
 		t = cs_table_new(4, conf_h);
 		i = 0;
 		cJSON_ArrayForEach(item, list) {
-			const char *cells[4] = {jstr(item, "nftName"),
-			    jstr(item, "nftUid"), jstr(item, "wanted"),
-			    jstr(item, "reason")};
+			const char *cells[4] = {
+			    jstr(ours, item, CS_RK_NFT_NAME),
+			    jstr(ours, item, CS_RK_NFT_UID),
+			    jstr(ours, item, CS_RK_WANTED),
+			    jstr(ours, item, CS_RK_REASON)};
 
 			if (i++ < SHOW_ROWS)
 				cs_table_row(t, cells);
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n, total_of(r, "conflictCount", n));
+		more(f, n, total_of(ours, r, CS_RK_CONFLICT_COUNT, n));
 	}
 
-	list = cJSON_GetObjectItem(r, "deferred");
+	list = jarr(ours, r, CS_RK_DEFERRED);
 	n = cJSON_GetArraySize(list);
 	if (n > 0) {
 		fprintf(f,
@@ -288,48 +355,51 @@ print_report(FILE *f, const struct cs_campaign *c,
 		i = 0;
 		cJSON_ArrayForEach(item, list) {
 			char age[32];
-			const char *cells[4] = {jstr(item, "nftName"),
-			    jstr(item, "nftUid"), jstr(item, "nmkrStatus"),
-			    age};
+			const char *cells[4] = {
+			    jstr(ours, item, CS_RK_NFT_NAME),
+			    jstr(ours, item, CS_RK_NFT_UID),
+			    jstr(ours, item, CS_RK_NMKR_STATUS), age};
 
 			snprintf(age, sizeof(age), "%llds",
-			    jnum(item, "ageMs") / 1000);
+			    jnum(ours, item, CS_RK_AGE_MS) / 1000);
 			if (i++ < SHOW_ROWS)
 				cs_table_row(t, cells);
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
-		more(f, n, total_of(r, "deferredCount", n));
+		more(f, n, total_of(ours, r, CS_RK_DEFERRED_COUNT, n));
 	}
 
-	list = cJSON_GetObjectItem(r, "warnings");
+	list = jarr(ours, r, CS_RK_WARNINGS);
 	if (cJSON_GetArraySize(list) > 0) {
 		fprintf(f, "\nWarnings\n");
 		cJSON_ArrayForEach(item, list)
 			fprintf(f, "- %s\n", item->valuestring);
 	}
-	list = cJSON_GetObjectItem(r, "errors");
+	list = jarr(ours, r, CS_RK_ERRORS);
 	if (cJSON_GetArraySize(list) > 0) {
 		fprintf(f, "\nErrors\n");
 		cJSON_ArrayForEach(item, list)
 			fprintf(f, "- %s\n", item->valuestring);
 	}
 
-	list = cJSON_GetObjectItem(r, "recentWebhooks");
+	list = jarr(ours, r, CS_RK_RECENT_WEBHOOKS);
 	n = cJSON_GetArraySize(list);
 	fprintf(f, "\nWebhook activity (%d recent)\n", n);
 	if (n > 0) {
 		t = cs_table_new(3, hook_h);
 		cJSON_ArrayForEach(item, list) {
-			cs_time_ago(jnum(item, "timestamp"), cs_now_ms(), when);
+			cs_time_ago(jnum(ours, item, CS_RK_TIMESTAMP),
+			    cs_now_ms(), when);
 			cs_table_rowf(t, "%s\t%s\t%lld", when,
-			    jstr(item, "status"), jnum(item, "recordsSynced"));
+			    jstr(ours, item, CS_RK_STATUS),
+			    jnum(ours, item, CS_RK_RECORDS_SYNCED));
 		}
 		cs_table_print(t, f);
 		cs_table_free(t);
 	}
 
-	list = cJSON_GetObjectItem(r, "blockchainResults");
+	list = jarr(ours, r, CS_RK_BLOCKCHAIN_RESULTS);
 	if (!chain_configured)
 		fprintf(f, "\nChain verification: not configured "
 		           "(BLOCKFROST_PROJECT_ID is not set)\n");
@@ -337,13 +407,16 @@ print_report(FILE *f, const struct cs_campaign *c,
 		fprintf(f,
 		    "\nChain verification: %lld verified, %lld pending, %lld "
 		    "errors\n",
-		    jnum(r, "verifiedCount"), jnum(r, "pendingCount"),
-		    jnum(r, "errorCount"));
+		    jnum(ours, r, CS_RK_VERIFIED_COUNT),
+		    jnum(ours, r, CS_RK_PENDING_COUNT),
+		    jnum(ours, r, CS_RK_ERROR_COUNT));
 	if (cJSON_GetArraySize(list) > 0) {
 		t = cs_table_new(3, chain_h);
 		cJSON_ArrayForEach(item, list) {
-			const char *cells[3] = {jstr(item, "nftName"),
-			    jstr(item, "status"), jstr(item, "message")};
+			const char *cells[3] = {
+			    jstr(ours, item, CS_RK_NFT_NAME),
+			    jstr(ours, item, CS_RK_STATUS),
+			    jstr(ours, item, CS_RK_MESSAGE)};
 
 			cs_table_row(t, cells);
 		}
@@ -352,7 +425,7 @@ print_report(FILE *f, const struct cs_campaign *c,
 	}
 
 	fprintf(f, "\nPhases:");
-	cJSON_ArrayForEach(item, cJSON_GetObjectItem(r, "phases"))
+	cJSON_ArrayForEach(item, jobj(ours, r, CS_RK_PHASES))
 		fprintf(f, " %s %lld ms", item->string,
 		    (long long)item->valuedouble);
 	fputc('\n', f);

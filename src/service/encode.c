@@ -8,6 +8,7 @@
 
 #include "service/health.h"
 #include "service/report.h"
+#include "service/report_keys.h"
 #include "service/verify.h"
 #include "store/store.h"
 #include "util/banned.h"
@@ -67,10 +68,10 @@ cs_json_counts(const struct cs_counts *k)
 {
 	cJSON *o = new_object();
 
-	cs_json_add_int(o, "total", k->total);
-	cs_json_add_int(o, "available", k->available);
-	cs_json_add_int(o, "reserved", k->reserved);
-	cs_json_add_int(o, "sold", k->sold);
+	cs_json_add_int(o, CS_RK_TOTAL, k->total);
+	cs_json_add_int(o, CS_RK_AVAILABLE, k->available);
+	cs_json_add_int(o, CS_RK_RESERVED, k->reserved);
+	cs_json_add_int(o, CS_RK_SOLD, k->sold);
 	return o;
 }
 
@@ -320,11 +321,11 @@ discrepancy_json(const struct cs_report_discrepancy *x)
 {
 	cJSON *d = new_object();
 
-	cs_json_add_str(d, "nftUid", x->uid);
-	cs_json_add_str(d, "nftName", x->name);
-	cs_json_add_str(d, "issue", cs_issue_text(x->issue));
-	cs_json_add_str(d, "dbStatus", status_or_null(x->db_status));
-	cs_json_add_str(d, "nmkrStatus", x->nmkr_status);
+	cs_json_add_str(d, CS_RK_NFT_UID, x->uid);
+	cs_json_add_str(d, CS_RK_NFT_NAME, x->name);
+	cs_json_add_str(d, CS_RK_ISSUE, cs_issue_text(x->issue));
+	cs_json_add_str(d, CS_RK_DB_STATUS, status_or_null(x->db_status));
+	cs_json_add_str(d, CS_RK_NMKR_STATUS, x->nmkr_status);
 	return d;
 }
 
@@ -333,12 +334,12 @@ update_json(const struct cs_report_update *x)
 {
 	cJSON *u = new_object();
 
-	cJSON_AddBoolToObject(u, "success", x->ok);
-	cs_json_add_str(u, "nftName", x->name);
-	cs_json_add_str(u, "oldStatus", cs_nft_status_name(x->from));
-	cs_json_add_str(u, "newStatus", cs_nft_status_name(x->to));
+	cJSON_AddBoolToObject(u, CS_RK_SUCCESS, x->ok);
+	cs_json_add_str(u, CS_RK_NFT_NAME, x->name);
+	cs_json_add_str(u, CS_RK_OLD_STATUS, cs_nft_status_name(x->from));
+	cs_json_add_str(u, CS_RK_NEW_STATUS, cs_nft_status_name(x->to));
 	if (x->error != NULL)
-		cs_json_add_str(u, "error", x->error);
+		cs_json_add_str(u, CS_RK_ERROR, x->error);
 	return u;
 }
 
@@ -347,10 +348,10 @@ conflict_json(const struct cs_report_conflict *x)
 {
 	cJSON *c = new_object();
 
-	cs_json_add_str(c, "nftUid", x->uid);
-	cs_json_add_str(c, "nftName", x->name);
-	cs_json_add_str(c, "wanted", cs_nft_status_name(x->wanted));
-	cs_json_add_str(c, "reason", x->reason);
+	cs_json_add_str(c, CS_RK_NFT_UID, x->uid);
+	cs_json_add_str(c, CS_RK_NFT_NAME, x->name);
+	cs_json_add_str(c, CS_RK_WANTED, cs_nft_status_name(x->wanted));
+	cs_json_add_str(c, CS_RK_REASON, x->reason);
 	return c;
 }
 
@@ -359,14 +360,14 @@ deferred_json(const struct cs_report_deferred *x)
 {
 	cJSON *d = new_object();
 
-	cs_json_add_str(d, "nftUid", x->uid);
-	cs_json_add_str(d, "nftName", x->name);
-	cs_json_add_str(d, "dbStatus", cs_nft_status_name(x->db_status));
-	cs_json_add_str(d, "nmkrStatus", x->nmkr_status);
+	cs_json_add_str(d, CS_RK_NFT_UID, x->uid);
+	cs_json_add_str(d, CS_RK_NFT_NAME, x->name);
+	cs_json_add_str(d, CS_RK_DB_STATUS, cs_nft_status_name(x->db_status));
+	cs_json_add_str(d, CS_RK_NMKR_STATUS, x->nmkr_status);
 	cs_json_add_str(
 	    d, "lastModifiedBy", cs_source_name(x->last_modified_by));
-	cs_json_add_int(d, "ageMs", x->age_ms);
-	cs_json_add_str(d, "reason", x->reason);
+	cs_json_add_int(d, CS_RK_AGE_MS, x->age_ms);
+	cs_json_add_str(d, CS_RK_REASON, x->reason);
 	return d;
 }
 
@@ -375,16 +376,16 @@ webhook_json(const struct cs_report_webhook *x)
 {
 	cJSON *w = new_object(), *errors = NULL;
 
-	cs_json_add_int(w, "timestamp", x->timestamp);
-	cs_json_add_str(w, "status", cs_sync_status_name(x->status));
-	cs_json_add_int(w, "recordsSynced", x->records);
+	cs_json_add_int(w, CS_RK_TIMESTAMP, x->timestamp);
+	cs_json_add_str(w, CS_RK_STATUS, cs_sync_status_name(x->status));
+	cs_json_add_int(w, CS_RK_RECORDS_SYNCED, x->records);
 	if (x->errors != NULL)
 		errors = cJSON_Parse(x->errors);
 	if (!cJSON_IsArray(errors)) {
 		cJSON_Delete(errors);
 		errors = cJSON_CreateArray();
 	}
-	cJSON_AddItemToObject(w, "errors", errors);
+	cJSON_AddItemToObject(w, CS_RK_ERRORS, errors);
 	return w;
 }
 
@@ -481,54 +482,58 @@ cs_json_sync_report(const struct cs_sync_report *r, size_t max_items)
 	bool cut = false;
 	size_t i;
 
-	cJSON_AddBoolToObject(o, "success", r->success);
+	cJSON_AddBoolToObject(o, CS_RK_SUCCESS, r->success);
 	cs_json_add_int(o, "syncedAt", r->synced_at);
-	cs_json_add_int(o, "durationMs", r->duration_ms);
-	cJSON_AddItemToObject(o, "nmkrStats", cs_json_counts(&r->nmkr));
-	cJSON_AddItemToObject(o, "dbStats", cs_json_counts(&r->db));
+	cs_json_add_int(o, CS_RK_DURATION_MS, r->duration_ms);
+	cJSON_AddItemToObject(o, CS_RK_NMKR_STATS, cs_json_counts(&r->nmkr));
+	cJSON_AddItemToObject(o, CS_RK_DB_STATS, cs_json_counts(&r->db));
 	if (r->success && !r->dry_run)
 		cJSON_AddItemToObject(o, "dbStatsAfter", db_after_json(r));
-	cJSON_AddItemToObject(o, "discrepancies",
+	cJSON_AddItemToObject(o, CS_RK_DISCREPANCIES,
 	    list_json(
 	        &r->discrepancies, max_items, discrepancy_json_any, &cut));
-	cs_json_add_int(o, "discrepancyCount", (int64_t)r->discrepancies.len);
+	cs_json_add_int(
+	    o, CS_RK_DISCREPANCY_COUNT, (int64_t)r->discrepancies.len);
 	cJSON_AddItemToObject(
 	    o, "issueCounts", issue_counts_json(&r->discrepancies));
-	cJSON_AddItemToObject(o, "updateResults",
+	cJSON_AddItemToObject(o, CS_RK_UPDATE_RESULTS,
 	    list_json(&r->updates, max_items, update_json_any, &cut));
-	cs_json_add_int(o, "updatedCount", (int64_t)r->updated);
-	cs_json_add_int(o, "failedCount", (int64_t)r->failed);
-	cJSON_AddItemToObject(o, "recentWebhooks",
+	cs_json_add_int(o, CS_RK_UPDATED_COUNT, (int64_t)r->updated);
+	cs_json_add_int(o, CS_RK_FAILED_COUNT, (int64_t)r->failed);
+	cJSON_AddItemToObject(o, CS_RK_RECENT_WEBHOOKS,
 	    list_json(&r->webhooks, max_items, webhook_json_any, &cut));
 	if (r->chain_ran) {
-		cJSON_AddItemToObject(
-		    o, "blockchainResults", cs_verify_results_json(&r->chain));
-		cs_json_add_int(o, "verifiedCount", (int64_t)r->chain.verified);
-		cs_json_add_int(o, "pendingCount", (int64_t)r->chain.pending);
-		cs_json_add_int(o, "errorCount", (int64_t)r->chain.errors);
+		cJSON_AddItemToObject(o, CS_RK_BLOCKCHAIN_RESULTS,
+		    cs_verify_results_json(&r->chain));
+		cs_json_add_int(
+		    o, CS_RK_VERIFIED_COUNT, (int64_t)r->chain.verified);
+		cs_json_add_int(
+		    o, CS_RK_PENDING_COUNT, (int64_t)r->chain.pending);
+		cs_json_add_int(o, CS_RK_ERROR_COUNT, (int64_t)r->chain.errors);
 		cs_json_add_int(o, "mismatchCount", (int64_t)r->chain.mismatch);
 	} else {
-		cJSON_AddArrayToObject(o, "blockchainResults");
-		cs_json_add_int(o, "verifiedCount", 0);
-		cs_json_add_int(o, "pendingCount", 0);
-		cs_json_add_int(o, "errorCount", 0);
+		cJSON_AddArrayToObject(o, CS_RK_BLOCKCHAIN_RESULTS);
+		cs_json_add_int(o, CS_RK_VERIFIED_COUNT, 0);
+		cs_json_add_int(o, CS_RK_PENDING_COUNT, 0);
+		cs_json_add_int(o, CS_RK_ERROR_COUNT, 0);
 	}
 	if (r->sync_log_id != 0)
 		cs_json_add_int(o, "syncLogId", r->sync_log_id);
 	else
 		cJSON_AddNullToObject(o, "syncLogId");
-	cJSON_AddItemToObject(o, "deferred",
+	cJSON_AddItemToObject(o, CS_RK_DEFERRED,
 	    list_json(&r->deferred, max_items, deferred_json_any, &cut));
-	cs_json_add_int(o, "deferredCount", (int64_t)r->deferred_count);
+	cs_json_add_int(o, CS_RK_DEFERRED_COUNT, (int64_t)r->deferred_count);
 	cJSON_AddItemToObject(
-	    o, "warnings", strings_json(&r->warnings, max_items));
+	    o, CS_RK_WARNINGS, strings_json(&r->warnings, max_items));
 	if (r->warnings.len > max_items)
 		cut = true;
-	cJSON_AddItemToObject(o, "conflicts",
+	cJSON_AddItemToObject(o, CS_RK_CONFLICTS,
 	    list_json(&r->conflicts, max_items, conflict_json_any, &cut));
-	cs_json_add_int(o, "conflictCount", (int64_t)r->conflicts.len);
-	cJSON_AddItemToObject(o, "errors", strings_json(&r->errors, max_items));
-	phases = cJSON_AddObjectToObject(o, "phases");
+	cs_json_add_int(o, CS_RK_CONFLICT_COUNT, (int64_t)r->conflicts.len);
+	cJSON_AddItemToObject(
+	    o, CS_RK_ERRORS, strings_json(&r->errors, max_items));
+	phases = cJSON_AddObjectToObject(o, CS_RK_PHASES);
 	for (i = 0; i < r->phases.len; i++) {
 		const struct cs_report_phase *p =
 		    CS_VEC_AT(&r->phases, struct cs_report_phase, i);
@@ -536,20 +541,20 @@ cs_json_sync_report(const struct cs_sync_report *r, size_t max_items)
 		cs_json_add_int(phases, p->name, p->ms);
 	}
 	if (r->usage_known) {
-		u = cJSON_AddObjectToObject(o, "nmkrRequests");
-		cs_json_add_int(u, "sent", r->usage.sent);
-		cs_json_add_int(u, "failed", r->usage.failed);
-		cs_json_add_int(u, "refused", r->usage.refused);
+		u = cJSON_AddObjectToObject(o, CS_RK_NMKR_REQUESTS);
+		cs_json_add_int(u, CS_RK_SENT, r->usage.sent);
+		cs_json_add_int(u, CS_RK_FAILED, r->usage.failed);
+		cs_json_add_int(u, CS_RK_REFUSED, r->usage.refused);
 		cJSON_AddBoolToObject(u, "circuitOpen", r->usage.circuit_open);
-		cs_json_add_int(u, "walks", r->usage.walks);
-		cs_json_add_int(u, "lists", r->usage.lists);
+		cs_json_add_int(u, CS_RK_WALKS, r->usage.walks);
+		cs_json_add_int(u, CS_RK_LISTS, r->usage.lists);
 	}
 	if (r->mode_known) {
-		cs_json_add_str(o, "mode", r->smart ? "smart" : "full");
+		cs_json_add_str(o, CS_RK_MODE, r->smart ? "smart" : "full");
 		cs_json_add_str(
 		    o, "modeReason", cs_smart_reason_name(r->mode_reason));
 		cs_json_add_str(
-		    o, "modeWhy", cs_smart_reason_text(r->mode_reason));
+		    o, CS_RK_MODE_WHY, cs_smart_reason_text(r->mode_reason));
 	}
 	if (r->dry_run)
 		cJSON_AddBoolToObject(o, "dryRun", true);

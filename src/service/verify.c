@@ -14,6 +14,7 @@
 
 #include "service/encode.h"
 #include "service/report.h"
+#include "service/report_keys.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -550,10 +551,11 @@ cs_verify_results_json(const struct cs_verify_results *r)
 		const struct cs_verify_result *x = &r->items[i];
 
 		o = cJSON_CreateObject();
-		cs_json_add_str(o, "nftName", x->nft_name);
-		cs_json_add_str(o, "nftUid", x->nft_uid);
-		cs_json_add_str(o, "status", cs_chain_status_name(x->status));
-		cs_json_add_str(o, "message", x->message);
+		cs_json_add_str(o, CS_RK_NFT_NAME, x->nft_name);
+		cs_json_add_str(o, CS_RK_NFT_UID, x->nft_uid);
+		cs_json_add_str(
+		    o, CS_RK_STATUS, cs_chain_status_name(x->status));
+		cs_json_add_str(o, CS_RK_MESSAGE, x->message);
 		addrs = x->addresses != NULL ? cJSON_Parse(x->addresses) : NULL;
 		if (cJSON_IsArray(addrs))
 			cJSON_AddItemToObject(o, "currentAddresses", addrs);

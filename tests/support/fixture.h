@@ -21,7 +21,8 @@ const char *cs_fixture_wallet_mainnet(unsigned n);
 /**
  * The store URL of this run, from CS_TEST_STORE: "memory" (default),
  * "file" (a new SQLite file in the test's temp dir) or "pg" (a fresh schema
- * on CS_TEST_PG_DSN; the test is skipped without it). Caller frees.
+ * on CS_TEST_PG_DSN; without it the test fails and says why, with
+ * CS_CANNOT_RUN()). Caller frees.
  */
 char *cs_fixture_store_url(void);
 
@@ -35,8 +36,8 @@ char *cs_fixture_pg_url(const char *dsn);
 
 /**
  * The database called name for an integration test, on the backend of
- * CS_TEST_STORE: "pg" gives a schema on CS_TEST_PG_DSN (the test is skipped
- * without it), anything else a SQLite file in the test's temp dir. The
+ * CS_TEST_STORE: "pg" gives a schema on CS_TEST_PG_DSN (without it the test
+ * fails and says why), anything else a SQLite file in the test's temp dir. The
  * same name gives the same database for the whole test. Caller frees.
  */
 char *cs_fixture_db_url(const char *name);

@@ -3,7 +3,7 @@
  * The store contract: what every backend must do, written against store.h
  * only. CTest runs this binary once per backend: CS_TEST_STORE=memory
  * (sqlite::memory:), file (a SQLite file in a temp dir) or pg (a fresh schema
- * on the server in CS_TEST_PG_DSN; skipped without it).
+ * on the server in CS_TEST_PG_DSN; without it the run fails and says why).
  */
 #include "test.h"
 

@@ -1,2 +1,2 @@
 /* Placed first on cs_core's include path by src/core/CMakeLists.txt. */
-#error "src/core is pure: it may not include cjson/cJSON.h (STYLE.md, layers)"
+#error "src/core may not include cjson/cJSON.h (docs/ARCHITECTURE.md)"
