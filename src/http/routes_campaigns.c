@@ -416,6 +416,21 @@ history_cb(const struct cs_history *h, void *payload)
 	return 0;
 }
 
+/* ?limit= from 1 to max into *n (left as it is without one); replies 400
+ * and returns false when it is not such a number. */
+static bool
+query_limit(struct cs_req *r, int64_t max, int64_t *n)
+{
+	const char *limit = cs_req_query(r, "limit");
+
+	if (limit != NULL && cs_str_to_i64(limit, 1, max, n) < 0) {
+		cs_reply_error(r, 400, "invalid", "limit must be 1 to %lld",
+		    (long long)max);
+		return false;
+	}
+	return true;
+}
+
 void
 cs_route_campaign_history(struct cs_req *r)
 {
@@ -423,17 +438,14 @@ cs_route_campaign_history(struct cs_req *r)
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_store *store;
 	struct cs_campaign c;
-	const char *limit = cs_req_query(r, "limit");
 	cJSON *list;
 
 	if (!load(r, &store, &c))
 		return;
 	q.campaign_id = c.id;
 	q.limit = 1000;
-	if (limit != NULL && cs_str_to_i64(limit, 1, 10000, &q.limit) < 0) {
-		cs_reply_error(r, 400, "invalid", "limit must be 1 to 10000");
+	if (!query_limit(r, 10000, &q.limit))
 		goto out;
-	}
 	list = cJSON_CreateArray();
 	if (cs_store_history_list(store, &q, history_cb, list, &err) < 0) {
 		cJSON_Delete(list);
@@ -512,16 +524,13 @@ cs_route_campaign_webhooks(struct cs_req *r)
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_store *store;
 	struct cs_campaign c;
-	const char *limit = cs_req_query(r, "limit");
 	int64_t n = 50;
 	cJSON *list;
 
 	if (!load(r, &store, &c))
 		return;
-	if (limit != NULL && cs_str_to_i64(limit, 1, 1000, &n) < 0) {
-		cs_reply_error(r, 400, "invalid", "limit must be 1 to 1000");
+	if (!query_limit(r, 1000, &n))
 		goto out;
-	}
 	list = cJSON_CreateArray();
 	if (cs_store_webhook_event_list(
 	        store, c.id, n, false, event_cb, list, &err) < 0) {
@@ -547,16 +556,13 @@ cs_route_campaign_alerts(struct cs_req *r)
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_store *store;
 	struct cs_campaign c;
-	const char *limit = cs_req_query(r, "limit");
 	int64_t n = 20;
 	cJSON *list;
 
 	if (!load(r, &store, &c))
 		return;
-	if (limit != NULL && cs_str_to_i64(limit, 1, 1000, &n) < 0) {
-		cs_reply_error(r, 400, "invalid", "limit must be 1 to 1000");
+	if (!query_limit(r, 1000, &n))
 		goto out;
-	}
 	list = cJSON_CreateArray();
 	if (cs_store_alert_list(store, c.id, n, alert_cb, list, &err) < 0) {
 		cJSON_Delete(list);
