@@ -43,17 +43,6 @@ int
 cs_store_alert_prune(struct cs_store *store, int64_t before, int64_t *deleted,
     struct cs_error *err)
 {
-	int64_t n = 0, total = 0;
-	int error;
-
-	do {
-		error = store->ops->alert_prune(
-		    store->conn, before, CS_WEBHOOK_PRUNE_BATCH, &n, err);
-		if (error < 0)
-			break;
-		total += n;
-	} while (n == CS_WEBHOOK_PRUNE_BATCH);
-	if (deleted != NULL)
-		*deleted = total;
-	return error;
+	return cs_store__prune_batches(
+	    store, store->ops->alert_prune, before, deleted, err);
 }

@@ -70,6 +70,34 @@ typedef int (*tx_fn)(struct tx *tx, void *payload, struct cs_error *err);
 		}                                                              \
 	} while (0)
 
+/* A backend's delete of rows older than before, at most limit of them. */
+typedef int (*cs_store__prune_op)(struct cs_store_conn *c, int64_t before,
+    int64_t limit, int64_t *deleted, struct cs_error *err);
+
+/*
+ * Run prune in batches of CS_WEBHOOK_PRUNE_BATCH (each its own short
+ * write) until a batch comes back short; *deleted (may be NULL) gets the
+ * rows deleted in all, also when a later batch fails.
+ */
+static inline int
+cs_store__prune_batches(struct cs_store *store, cs_store__prune_op prune,
+    int64_t before, int64_t *deleted, struct cs_error *err)
+{
+	int64_t n = 0, total = 0;
+	int error;
+
+	do {
+		error =
+		    prune(store->conn, before, CS_WEBHOOK_PRUNE_BATCH, &n, err);
+		if (error < 0)
+			break;
+		total += n;
+	} while (n == CS_WEBHOOK_PRUNE_BATCH);
+	if (deleted != NULL)
+		*deleted = total;
+	return error;
+}
+
 #define RETRY_WALK(error, w, expr)                                             \
 	do {                                                                   \
 		int attempt_;                                                  \
